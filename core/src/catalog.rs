@@ -1,0 +1,141 @@
+//! The gallery and channel views materialised from accepted events.
+//!
+//! Views are a deterministic function of the *set* of accepted events, whatever order
+//! they arrived in:
+//!
+//! * a post or comment is visible unless its own author retracted it or the latest
+//!   moderation decision on it (by `(time, event id)`) is `Hide`;
+//! * the gallery has one entry per distinct content hash among visible posts' items,
+//!   sorted by capture time (post time when unknown), newest first, crediting every
+//!   member who shared those bytes; it is recomputed per hash whenever an item of that
+//!   hash appears, disappears or changes visibility.
+//!
+//! Pages are keyset-paged on `(sort time, content hash)`, so a deep page costs the same
+//! as the first.
+
+pub mod db;
+
+use crate::channel::Role;
+use crate::types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};
+
+/// Where a gallery page starts: the last entry of the previous page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    /// Sort time of the last entry shown.
+    pub sort_ms: i64,
+    /// Its content hash (tie-breaker).
+    pub content_hash: ContentHash,
+}
+
+/// A member credited for a photo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credit {
+    /// The member's device.
+    pub device: DeviceId,
+    /// Their display name.
+    pub name: String,
+}
+
+/// One distinct photo or video in the gallery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    /// The content hash.
+    pub content_hash: ContentHash,
+    /// The earliest visible post holding it.
+    pub post: EventId,
+    /// Its index in that post.
+    pub index: u32,
+    /// Capture time, or post time when unknown.
+    pub sort_time: Timestamp,
+    /// MIME type.
+    pub mime: String,
+    /// Upright width.
+    pub width: u32,
+    /// Upright height.
+    pub height: u32,
+    /// Video length.
+    pub duration_ms: Option<u64>,
+    /// Small thumbnail bytes.
+    pub thumbnail: Vec<u8>,
+    /// Everyone who shared it.
+    pub credits: Vec<Credit>,
+}
+
+/// A page of the gallery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// Entries, newest first.
+    pub items: Vec<Item>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<Cursor>,
+}
+
+/// A media item as listed in a post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostItem {
+    /// Position in the post.
+    pub index: u32,
+    /// Content hash.
+    pub content_hash: ContentHash,
+    /// File name.
+    pub name: String,
+    /// MIME type.
+    pub mime: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Upright width.
+    pub width: u32,
+    /// Upright height.
+    pub height: u32,
+    /// Capture time.
+    pub capture_time: Option<Timestamp>,
+    /// Video length.
+    pub duration_ms: Option<u64>,
+}
+
+/// A visible post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Post {
+    /// The post event.
+    pub id: EventId,
+    /// The author.
+    pub author: Credit,
+    /// When it was posted.
+    pub time: Timestamp,
+    /// Caption.
+    pub caption: String,
+    /// Guest it was posted for (web uploads).
+    pub guest: Option<String>,
+    /// Torrent info hash.
+    pub info_hash: [u8; 20],
+    /// The media.
+    pub items: Vec<PostItem>,
+}
+
+/// A channel member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// Device.
+    pub device: DeviceId,
+    /// Display name.
+    pub name: String,
+    /// Highest role held in the newest epoch they are certified for.
+    pub role: Role,
+    /// Removed by the owner.
+    pub removed: bool,
+}
+
+/// A channel as listed on the home screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelSummary {
+    /// The channel.
+    pub id: ChannelId,
+    /// Its name.
+    pub name: String,
+    /// This device's role.
+    pub my_role: Role,
+    /// Visible posts and comments by others since the channel was last opened.
+    pub unread: u64,
+    /// Number of distinct photos and videos.
+    pub items: u64,
+}

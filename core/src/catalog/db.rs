@@ -1,0 +1,368 @@
+//! SQL for the gallery, posts, members and channel list, and for applying accepted
+//! events to them.
+
+use super::{ChannelSummary, Credit, Cursor, Item, Member, Page, Post, PostItem};
+use crate::channel::Role;
+use crate::log::body::{Body, ModAction};
+use crate::log::db::Accepted;
+use crate::store::{blob32, StoreError};
+use crate::types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+/// Applies an accepted post, retraction or moderation to the views.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
+    let h = &a.event.header;
+    match &a.body {
+        Body::Post { caption, items, info_hash, info, on_behalf_of } => {
+            tx.execute(
+                "INSERT INTO posts (event, channel, author, time_ms, caption, guest, info_hash, info, visible, seqno)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9)",
+                params![a.id.0, h.channel.0, h.author.0, h.time.0, caption, on_behalf_of, info_hash, info, a.seqno],
+            )?;
+            for (idx, it) in items.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO items (post, idx, channel, content_hash, name, mime, size, width, height,
+                                        capture_ms, duration_ms, thumbnail, sort_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    params![
+                        a.id.0,
+                        idx as i64,
+                        h.channel.0,
+                        it.content_hash.0,
+                        it.name,
+                        it.mime,
+                        it.size as i64,
+                        it.width,
+                        it.height,
+                        it.capture_time.map(|t| t.0),
+                        it.duration_ms.map(|d| d as i64),
+                        it.thumbnail,
+                        it.capture_time.unwrap_or(h.time).0,
+                    ],
+                )?;
+            }
+            refresh_visibility(tx, &a.id)?;
+        }
+        Body::Retract { target } => {
+            tx.execute(
+                "INSERT INTO retractions (event, target, author) VALUES (?1, ?2, ?3)",
+                params![a.id.0, target.0, h.author.0],
+            )?;
+            refresh_visibility(tx, target)?;
+        }
+        Body::Moderate { target, action } => {
+            let hide = matches!(action, ModAction::Hide);
+            tx.execute(
+                "INSERT INTO moderation (event, target, action, time_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![a.id.0, target.0, hide, h.time.0],
+            )?;
+            refresh_visibility(tx, target)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Removes an event that a rotation invalidated from these views.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn remove(tx: &Transaction<'_>, id: &EventId) -> Result<(), StoreError> {
+    let hashes = post_hashes(tx, id)?;
+    let channel: Option<Vec<u8>> =
+        tx.query_row("SELECT channel FROM posts WHERE event = ?1", [id.0], |r| r.get(0)).optional()?;
+    tx.execute("DELETE FROM posts WHERE event = ?1", [id.0])?;
+    if let Some(ch) = channel {
+        let ch = ChannelId(blob32(ch)?);
+        for h in hashes {
+            refresh_gallery(tx, &ch, &h)?;
+        }
+    }
+    for table in ["retractions", "moderation"] {
+        let target: Option<Vec<u8>> = tx
+            .query_row(&format!("SELECT target FROM {table} WHERE event = ?1"), [id.0], |r| r.get(0))
+            .optional()?;
+        tx.execute(&format!("DELETE FROM {table} WHERE event = ?1"), [id.0])?;
+        if let Some(t) = target {
+            refresh_visibility(tx, &EventId(blob32(t)?))?;
+        }
+    }
+    Ok(())
+}
+
+fn post_hashes(tx: &Connection, post: &EventId) -> Result<Vec<ContentHash>, StoreError> {
+    let mut stmt = tx.prepare("SELECT content_hash FROM items WHERE post = ?1")?;
+    let rows = stmt.query_map([post.0], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(|h| Ok(ContentHash(blob32(h)?))).collect()
+}
+
+/// Recomputes whether `target` (a post or comment) is visible, and the gallery entries of
+/// a post's items.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn refresh_visibility(tx: &Transaction<'_>, target: &EventId) -> Result<(), StoreError> {
+    const VISIBLE: &str = "NOT EXISTS (SELECT 1 FROM retractions r WHERE r.target = ?1 AND r.author = t.author)
+        AND coalesce((SELECT m.action FROM moderation m WHERE m.target = ?1
+                      ORDER BY m.time_ms DESC, m.event DESC LIMIT 1), 0) = 0";
+    let changed = tx.execute(&format!("UPDATE posts AS t SET visible = ({VISIBLE}) WHERE t.event = ?1"), [target.0])?;
+    tx.execute(&format!("UPDATE comments AS t SET visible = ({VISIBLE}) WHERE t.event = ?1"), [target.0])?;
+    if changed > 0 {
+        let ch: Vec<u8> = tx.query_row("SELECT channel FROM posts WHERE event = ?1", [target.0], |r| r.get(0))?;
+        let ch = ChannelId(blob32(ch)?);
+        for h in post_hashes(tx, target)? {
+            refresh_gallery(tx, &ch, &h)?;
+        }
+    }
+    Ok(())
+}
+
+/// Recomputes the gallery entry of one content hash from the visible items holding it.
+fn refresh_gallery(tx: &Transaction<'_>, ch: &ChannelId, hash: &ContentHash) -> Result<(), StoreError> {
+    let best: Option<(i64, Vec<u8>, i64, i64)> = tx
+        .query_row(
+            "SELECT min(i.sort_ms) OVER (), i.post, i.idx,
+                    (SELECT count(DISTINCT p2.author) FROM items i2 JOIN posts p2 ON p2.event = i2.post
+                     WHERE i2.channel = ?1 AND i2.content_hash = ?2 AND p2.visible = 1)
+             FROM items i JOIN posts p ON p.event = i.post
+             WHERE i.channel = ?1 AND i.content_hash = ?2 AND p.visible = 1
+             ORDER BY p.time_ms, p.event, i.idx LIMIT 1",
+            params![ch.0, hash.0],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    match best {
+        None => {
+            tx.execute("DELETE FROM gallery WHERE channel = ?1 AND content_hash = ?2", params![ch.0, hash.0])?;
+        }
+        Some((sort_ms, post, idx, credits)) => {
+            tx.execute(
+                "INSERT OR REPLACE INTO gallery (channel, content_hash, sort_ms, post, idx, credits)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![ch.0, hash.0, sort_ms, post, idx, credits],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn credits(conn: &Connection, ch: &ChannelId, hash: &ContentHash) -> Result<Vec<Credit>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT p.author, coalesce(m.name, '') FROM items i JOIN posts p ON p.event = i.post
+         LEFT JOIN members m ON m.channel = p.channel AND m.device = p.author
+         WHERE i.channel = ?1 AND i.content_hash = ?2 AND p.visible = 1 ORDER BY p.author",
+    )?;
+    let rows = stmt
+        .query_map(params![ch.0, hash.0], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(|(d, name)| Ok(Credit { device: DeviceId(blob32(d)?), name })).collect()
+}
+
+/// One page of the gallery, newest first, starting after `cursor`.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn gallery_page(conn: &Connection, ch: &ChannelId, cursor: Option<Cursor>, limit: u32) -> Result<Page, StoreError> {
+    let (after_ms, after_hash) = match cursor {
+        Some(c) => (c.sort_ms, c.content_hash.0.to_vec()),
+        None => (i64::MAX, vec![0xff; 33]),
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.content_hash, g.post, g.idx, g.sort_ms, i.mime, i.width, i.height, i.duration_ms, i.thumbnail
+         FROM gallery g JOIN items i ON i.post = g.post AND i.idx = g.idx
+         WHERE g.channel = ?1 AND (g.sort_ms, g.content_hash) < (?2, ?3)
+         ORDER BY g.sort_ms DESC, g.content_hash DESC LIMIT ?4",
+    )?;
+    let rows = stmt
+        .query_map(params![ch.0, after_ms, after_hash, limit + 1], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, u32>(6)?,
+                r.get::<_, Option<i64>>(7)?,
+                r.get::<_, Vec<u8>>(8)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = rows.len() > limit as usize;
+    let mut items = Vec::with_capacity(rows.len().min(limit as usize));
+    for (hash, post, index, sort_ms, mime, width, height, duration, thumbnail) in rows.into_iter().take(limit as usize) {
+        let content_hash = ContentHash(blob32(hash)?);
+        items.push(Item {
+            credits: credits(conn, ch, &content_hash)?,
+            content_hash,
+            post: EventId(blob32(post)?),
+            index,
+            sort_time: Timestamp(sort_ms),
+            mime,
+            width,
+            height,
+            duration_ms: duration.map(|d| d as u64),
+            thumbnail,
+        });
+    }
+    let next = if more {
+        items.last().map(|i| Cursor { sort_ms: i.sort_time.0, content_hash: i.content_hash })
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+/// A visible post with its items.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn post(conn: &Connection, id: &EventId) -> Result<Option<Post>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT p.author, coalesce(m.name, ''), p.time_ms, p.caption, p.guest, p.info_hash FROM posts p
+             LEFT JOIN members m ON m.channel = p.channel AND m.device = p.author
+             WHERE p.event = ?1 AND p.visible = 1",
+            [id.0],
+            |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Vec<u8>>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((author, name, time, caption, guest, info_hash)) = row else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT idx, content_hash, name, mime, size, width, height, capture_ms, duration_ms
+         FROM items WHERE post = ?1 ORDER BY idx",
+    )?;
+    let items = stmt
+        .query_map([id.0], |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, u32>(6)?,
+                r.get::<_, Option<i64>>(7)?,
+                r.get::<_, Option<i64>>(8)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(index, hash, name, mime, size, width, height, capture, duration)| {
+            Ok(PostItem {
+                index,
+                content_hash: ContentHash(blob32(hash)?),
+                name,
+                mime,
+                size: size as u64,
+                width,
+                height,
+                capture_time: capture.map(Timestamp),
+                duration_ms: duration.map(|d| d as u64),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Some(Post {
+        id: *id,
+        author: Credit { device: DeviceId(blob32(author)?), name },
+        time: Timestamp(time),
+        caption,
+        guest,
+        info_hash: info_hash.try_into().map_err(|_| StoreError::Corrupt("info hash"))?,
+        items,
+    }))
+}
+
+/// The channel's members, owner first, then by name.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn members(conn: &Connection, ch: &ChannelId) -> Result<Vec<Member>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.member, coalesce(m.name, ''),
+                (SELECT c2.role FROM certs c2 WHERE c2.channel = c.channel AND c2.member = c.member
+                 ORDER BY c2.epoch DESC LIMIT 1),
+                EXISTS (SELECT 1 FROM removals r WHERE r.channel = c.channel AND r.device = c.member)
+         FROM (SELECT DISTINCT channel, member FROM certs WHERE channel = ?1) c
+         LEFT JOIN members m ON m.channel = c.channel AND m.device = c.member",
+    )?;
+    let rows = stmt
+        .query_map([ch.0], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, bool>(3)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = rows
+        .into_iter()
+        .map(|(d, name, role, removed)| {
+            Ok(Member {
+                device: DeviceId(blob32(d)?),
+                name,
+                role: Role::from_i64(role).ok_or(StoreError::Corrupt("role"))?,
+                removed,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    out.sort_by(|a, b| b.role.cmp(&a.role).then_with(|| a.name.cmp(&b.name)).then_with(|| a.device.cmp(&b.device)));
+    Ok(out)
+}
+
+/// Every channel this device belongs to, with unread counts, most recently active first.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn channels(conn: &Connection, me: &DeviceId) -> Result<Vec<ChannelSummary>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.name, c.my_role,
+            (SELECT count(*) FROM posts p WHERE p.channel = c.id AND p.visible = 1 AND p.author != ?1
+                AND p.seqno > coalesce(rm.last_seqno, 0))
+          + (SELECT count(*) FROM comments k WHERE k.channel = c.id AND k.visible = 1 AND k.author != ?1
+                AND k.seqno > coalesce(rm.last_seqno, 0)),
+            (SELECT count(*) FROM gallery g WHERE g.channel = c.id),
+            (SELECT max(seqno) FROM events e WHERE e.channel = c.id)
+         FROM channels c LEFT JOIN read_markers rm ON rm.channel = c.id
+         ORDER BY 6 DESC, c.name",
+    )?;
+    let rows = stmt
+        .query_map([me.0], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(id, name, role, unread, items)| {
+            Ok(ChannelSummary {
+                id: ChannelId(blob32(id)?),
+                name,
+                my_role: Role::from_i64(role).ok_or(StoreError::Corrupt("role"))?,
+                unread: unread as u64,
+                items: items as u64,
+            })
+        })
+        .collect()
+}
+
+/// Marks everything in the channel as read now.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn mark_read(tx: &Transaction<'_>, ch: &ChannelId) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT OR REPLACE INTO read_markers (channel, last_seqno, opened_ms)
+         VALUES (?1, (SELECT coalesce(max(seqno), 0) FROM events), ?2)",
+        params![ch.0, Timestamp::now().0],
+    )?;
+    Ok(())
+}

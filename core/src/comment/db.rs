@@ -1,0 +1,105 @@
+//! SQL for comments and reactions.
+
+use super::{Comment, ReactionCount, Thread};
+use crate::catalog::Credit;
+use crate::log::body::Body;
+use crate::log::db::Accepted;
+use crate::store::{blob32, StoreError};
+use crate::types::{DeviceId, EventId, Timestamp};
+use rusqlite::{params, Connection, Transaction};
+
+/// Applies an accepted comment or reaction.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
+    let h = &a.event.header;
+    match &a.body {
+        Body::Comment { post, reply_to, text } => {
+            tx.execute(
+                "INSERT INTO comments (event, channel, post, reply_to, author, time_ms, text, visible, seqno)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)",
+                params![a.id.0, h.channel.0, post.0, reply_to.map(|r| r.0), h.author.0, h.time.0, text, a.seqno],
+            )?;
+            crate::catalog::db::refresh_visibility(tx, &a.id)?;
+        }
+        Body::Reaction { target, emoji, on } => {
+            tx.execute(
+                "INSERT INTO reactions (event, target, author, seq, emoji, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![a.id.0, target.0, h.author.0, h.seq as i64, emoji, on],
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Removes an event that a rotation invalidated.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn remove(tx: &Transaction<'_>, id: &EventId) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM comments WHERE event = ?1", [id.0])?;
+    tx.execute("DELETE FROM reactions WHERE event = ?1", [id.0])?;
+    Ok(())
+}
+
+/// Current reaction counts on `target`.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn reactions(conn: &Connection, target: &EventId, me: &DeviceId) -> Result<Vec<ReactionCount>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.emoji, count(*), max(r.author = ?2) FROM reactions r
+         WHERE r.target = ?1 AND r.active = 1 AND r.seq = (
+             SELECT max(r2.seq) FROM reactions r2
+             WHERE r2.target = r.target AND r2.author = r.author AND r2.emoji = r.emoji)
+         GROUP BY r.emoji ORDER BY count(*) DESC, r.emoji",
+    )?;
+    let rows = stmt
+        .query_map(params![target.0, me.0], |r| {
+            Ok(ReactionCount { emoji: r.get(0)?, count: r.get::<_, i64>(1)? as u64, mine: r.get(2)? })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// A visible post with its visible comments (oldest first) and all reactions.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn thread(conn: &Connection, post: &EventId, me: &DeviceId) -> Result<Option<Thread>, StoreError> {
+    let Some(p) = crate::catalog::db::post(conn, post)? else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.event, k.author, coalesce(m.name, ''), k.time_ms, k.text, k.reply_to FROM comments k
+         LEFT JOIN members m ON m.channel = k.channel AND m.device = k.author
+         WHERE k.post = ?1 AND k.visible = 1 ORDER BY k.time_ms, k.event",
+    )?;
+    let rows = stmt
+        .query_map([post.0], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<Vec<u8>>>(5)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut comments = Vec::with_capacity(rows.len());
+    for (id, author, name, time, text, reply_to) in rows {
+        let id = EventId(blob32(id)?);
+        comments.push(Comment {
+            reactions: reactions(conn, &id, me)?,
+            id,
+            author: Credit { device: DeviceId(blob32(author)?), name },
+            time: Timestamp(time),
+            text,
+            reply_to: reply_to.map(|r| blob32(r).map(EventId)).transpose()?,
+        });
+    }
+    Ok(Some(Thread { reactions: reactions(conn, post, me)?, post: p, comments }))
+}

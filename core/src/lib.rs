@@ -1,0 +1,23 @@
+//! Swarmroll's shared core.
+//!
+//! Everything the apps and the `swarmroll` command do lives here; the Android and iOS apps
+//! are renderers over it through `swarmroll-ffi`. See `ARCHITECTURE.md` at the repository
+//! root for the layer diagram. Dependencies point downward only:
+//!
+//! * domain: [`identity`], [`channel`], [`log`], [`catalog`], [`comment`]
+//! * workflow: [`replica`]
+//! * infrastructure: [`store`]
+//! * leaf: [`types`]
+//!
+//! The core never creates a tokio runtime; callers own one.
+
+pub mod catalog;
+pub mod channel;
+pub mod comment;
+pub mod identity;
+pub mod log;
+pub mod replica;
+pub mod store;
+pub mod types;
+
+pub use types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};

@@ -1,0 +1,203 @@
+//! Event bodies: what each kind of event says, with the limits every field must respect.
+
+use super::event::Kind;
+use crate::channel::{valid_name, Certificate, Window};
+use crate::types::{ContentHash, DeviceId, EventId, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// Longest post caption, in bytes.
+pub const MAX_CAPTION_BYTES: usize = 2_000;
+/// Longest comment, in bytes.
+pub const MAX_COMMENT_BYTES: usize = 4_000;
+/// Most media items in one post.
+pub const MAX_ITEMS: usize = 12;
+/// Largest thumbnail carried in the log, in bytes.
+pub const MAX_THUMBNAIL_BYTES: usize = 40_000;
+/// Longest reaction (one emoji, possibly a ZWJ sequence), in bytes.
+pub const MAX_EMOJI_BYTES: usize = 32;
+/// Longest file name, in bytes.
+pub const MAX_FILE_NAME_BYTES: usize = 255;
+
+/// One photo or video inside a post.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaItem {
+    /// BLAKE3 of the shared file's bytes: the same photo posted twice is one gallery item.
+    pub content_hash: ContentHash,
+    /// File name as shown to members.
+    pub name: String,
+    /// MIME type (`image/jpeg`, `video/mp4`, …).
+    pub mime: String,
+    /// Size in bytes of the shared file.
+    pub size: u64,
+    /// Upright width in pixels (0 if unknown).
+    pub width: u32,
+    /// Upright height in pixels (0 if unknown).
+    pub height: u32,
+    /// When it was taken, if known.
+    pub capture_time: Option<Timestamp>,
+    /// Length of a video, in milliseconds.
+    pub duration_ms: Option<u64>,
+    /// A small JPEG or WebP (about 320 px), shown before the original arrives.
+    pub thumbnail: Vec<u8>,
+}
+
+/// A moderation decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ModAction {
+    /// Hide the target from every view.
+    Hide,
+    /// Undo an earlier hide.
+    Show,
+}
+
+/// A member removed by a rotation, and the last of their events that stays valid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemovedMember {
+    /// The removed device.
+    pub device: DeviceId,
+    /// Their events with a higher seq are rejected.
+    pub last_seq: u64,
+}
+
+/// A new epoch's keys sealed to one remaining member's device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedKeys {
+    /// The recipient.
+    pub member: DeviceId,
+    /// `channel::seal` of the postcard-encoded `EpochKeys` for the member's role.
+    pub sealed: Vec<u8>,
+}
+
+/// The decrypted content of an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Body {
+    /// Display name, and the membership certificate (required in a feed's first event
+    /// and whenever the author moves to an epoch that no rotation certified them for).
+    Profile {
+        /// Display name.
+        name: String,
+        /// Membership certificate for the event's epoch.
+        cert: Option<Certificate>,
+    },
+    /// Channel settings, set by the owner.
+    Channel {
+        /// Channel name.
+        name: String,
+        /// Optional event window.
+        window: Option<Window>,
+        /// Epoch 0's contributor public key.
+        contributor_key: [u8; 32],
+    },
+    /// A batch of photos and videos, transferred as one torrent.
+    Post {
+        /// Caption.
+        caption: String,
+        /// The media, in display order.
+        items: Vec<MediaItem>,
+        /// The torrent's v1 info hash (all zero until the swarm publishes it).
+        info_hash: [u8; 20],
+        /// The bencoded info dictionary, so members can fetch without asking peers.
+        info: Vec<u8>,
+        /// A guest (web upload) the author posted this for.
+        on_behalf_of: Option<String>,
+    },
+    /// A comment.
+    Comment {
+        /// The post commented on.
+        post: EventId,
+        /// The comment replied to, if any.
+        reply_to: Option<EventId>,
+        /// The text.
+        text: String,
+    },
+    /// A reaction toggled on or off.
+    Reaction {
+        /// The post or comment.
+        target: EventId,
+        /// The emoji.
+        emoji: String,
+        /// `true` to add, `false` to take back.
+        on: bool,
+    },
+    /// Withdraw one of the author's own events.
+    Retract {
+        /// The event withdrawn.
+        target: EventId,
+    },
+    /// Hide or show a post or comment.
+    Moderate {
+        /// The post or comment.
+        target: EventId,
+        /// What to do.
+        action: ModAction,
+    },
+    /// Remove members and start a new key epoch.
+    Rotate {
+        /// The epoch that starts (current + 1).
+        new_epoch: u32,
+        /// The new epoch's contributor public key.
+        contributor_key: [u8; 32],
+        /// Members removed, with the last event of each that stays valid.
+        removed: Vec<RemovedMember>,
+        /// Every other author of the closing epoch and their last seq there: authors not
+        /// carried into the new epoch may not add to the old one past this point.
+        closed: Vec<(DeviceId, u64)>,
+        /// New-epoch certificates for the members carried over.
+        certs: Vec<Certificate>,
+        /// New-epoch keys, sealed to each carried member.
+        sealed: Vec<SealedKeys>,
+    },
+}
+
+impl Body {
+    /// The kind matching this body.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Body::Profile { .. } => Kind::Profile,
+            Body::Channel { .. } => Kind::Channel,
+            Body::Post { .. } => Kind::Post,
+            Body::Comment { .. } => Kind::Comment,
+            Body::Reaction { .. } => Kind::Reaction,
+            Body::Retract { .. } => Kind::Retract,
+            Body::Moderate { .. } => Kind::Moderate,
+            Body::Rotate { .. } => Kind::Rotate,
+        }
+    }
+
+    /// Checks field limits. Returns the name of the first field out of bounds.
+    pub fn check_limits(&self) -> Result<(), &'static str> {
+        fn ok(cond: bool, field: &'static str) -> Result<(), &'static str> {
+            if cond {
+                Ok(())
+            } else {
+                Err(field)
+            }
+        }
+        match self {
+            Body::Profile { name, .. } => ok(valid_name(name), "profile name"),
+            Body::Channel { name, window, .. } => {
+                ok(valid_name(name), "channel name")?;
+                ok(window.is_none_or(|w| w.start < w.end), "event window")
+            }
+            Body::Post { caption, items, on_behalf_of, .. } => {
+                ok(caption.len() <= MAX_CAPTION_BYTES, "caption")?;
+                ok(!items.is_empty() && items.len() <= MAX_ITEMS, "item count")?;
+                ok(on_behalf_of.as_deref().is_none_or(valid_name), "guest name")?;
+                for it in items {
+                    ok(!it.name.is_empty() && it.name.len() <= MAX_FILE_NAME_BYTES, "file name")?;
+                    ok(!it.name.contains(['/', '\\', '\0']), "file name")?;
+                    ok(it.mime.len() <= 100 && it.mime.contains('/'), "mime type")?;
+                    ok(it.thumbnail.len() <= MAX_THUMBNAIL_BYTES, "thumbnail")?;
+                }
+                Ok(())
+            }
+            Body::Comment { text, .. } => ok(!text.trim().is_empty() && text.len() <= MAX_COMMENT_BYTES, "comment"),
+            Body::Reaction { emoji, .. } => ok(!emoji.is_empty() && emoji.len() <= MAX_EMOJI_BYTES, "reaction"),
+            Body::Retract { .. } | Body::Moderate { .. } => Ok(()),
+            Body::Rotate { removed, certs, sealed, .. } => {
+                ok(!removed.is_empty() || !certs.is_empty(), "rotation")?;
+                ok(certs.len() == sealed.len(), "rotation keys")
+            }
+        }
+    }
+}

@@ -1,0 +1,516 @@
+//! Event storage and the membership state that validation needs: certificates, epochs,
+//! removals, epoch closures, this device's epoch keys, and the pending queue.
+//!
+//! [`ingest`] applies the rules listed in [`super::validate`] inside the caller's write
+//! transaction; a refused event leaves no trace.
+
+use super::body::{Body, SealedKeys};
+use super::event::{Event, Kind};
+use super::validate::{required_role, IngestError, Rejection};
+use crate::channel::{derive_read_key, Certificate, EpochKeys, Issuer, Role, Secret};
+use crate::identity::DeviceKey;
+use crate::store::{blob32, StoreError};
+use crate::types::{ChannelId, DeviceId, EventId, Timestamp};
+use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::BTreeMap;
+
+/// Most events a channel may hold waiting for their dependencies.
+pub const MAX_PENDING: i64 = 100_000;
+
+/// What became of an ingested event.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Valid and stored.
+    Accepted(Accepted),
+    /// Plausible but waiting for an earlier event or epoch keys; kept in the pending queue.
+    Pending,
+}
+
+/// An accepted event, decrypted, for the views to apply.
+#[derive(Debug)]
+pub struct Accepted {
+    /// Its id.
+    pub id: EventId,
+    /// Local arrival number.
+    pub seqno: i64,
+    /// The event.
+    pub event: Event,
+    /// Its decrypted body.
+    pub body: Body,
+    /// Earlier events this one invalidated (a rotation cutting off a removed member);
+    /// they are already gone from the log and must leave the views.
+    pub purged: Vec<EventId>,
+}
+
+/// Validates `raw` and, if valid, stores it. See [`super::validate`] for the rules.
+///
+/// # Errors
+/// [`IngestError::Rejected`] with the rule that failed, or [`IngestError::Store`].
+pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &[u8]) -> Result<Outcome, IngestError> {
+    let ev = Event::decode(raw).map_err(Rejection::from)?;
+    let h = &ev.header;
+    if h.channel != *expected {
+        return Err(Rejection::WrongChannel.into());
+    }
+    if !channel_known(tx, expected)? {
+        return Err(Rejection::UnknownChannel.into());
+    }
+    if !ev.signature_valid() {
+        return Err(Rejection::BadSignature.into());
+    }
+    let id = ev.id();
+    if has_event(tx, &id)? {
+        return Err(Rejection::Duplicate.into());
+    }
+    if feed_entry(tx, &h.channel, &h.author, h.seq)?.is_some() {
+        return Err(Rejection::Fork.into());
+    }
+    match (h.seq, h.prev) {
+        (0, _) | (1, Some(_)) => return Err(Rejection::BrokenChain.into()),
+        (1, None) => {}
+        (_, None) => return Err(Rejection::BrokenChain.into()),
+        (seq, Some(prev)) => match feed_entry(tx, &h.channel, &h.author, seq - 1)? {
+            None => return pend(tx, &ev, &id, raw),
+            Some((pid, pepoch)) if pid != prev || h.epoch < pepoch => return Err(Rejection::BrokenChain.into()),
+            Some(_) => {}
+        },
+    }
+    check_not_cut_off(tx, &ev)?;
+    let Some(read_key) = read_key(tx, &h.channel, h.epoch)? else {
+        return pend(tx, &ev, &id, raw);
+    };
+    let body = ev.open(&read_key).map_err(Rejection::from)?;
+    body.check_limits().map_err(Rejection::Limits)?;
+    let Some(role) = author_role(tx, &ev, &body, &read_key)? else {
+        return pend(tx, &ev, &id, raw);
+    };
+    if role < required_role(h.kind) {
+        return Err(Rejection::RoleForbids { role, kind: h.kind }.into());
+    }
+    if let Body::Rotate { .. } = &body {
+        check_rotation(tx, &ev, &body)?;
+    }
+    tx.execute(
+        "INSERT INTO events (id, channel, author, seq, epoch, kind, time_ms, raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id.0, h.channel.0, h.author.0, h.seq as i64, h.epoch, h.kind.as_i64(), h.time.0, raw],
+    )?;
+    let seqno = tx.last_insert_rowid();
+    let purged = apply_membership(tx, me, &ev, &id, &body)?;
+    Ok(Outcome::Accepted(Accepted { id, seqno, event: ev, body, purged }))
+}
+
+fn pend(tx: &Transaction<'_>, ev: &Event, id: &EventId, raw: &[u8]) -> Result<Outcome, IngestError> {
+    let n: i64 = tx.query_row("SELECT count(*) FROM pending WHERE channel = ?1", [ev.header.channel.0], |r| r.get(0))?;
+    if n >= MAX_PENDING {
+        return Err(Rejection::TooManyPending.into());
+    }
+    tx.execute(
+        "INSERT INTO pending (id, channel, author, seq, raw, received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id.0, ev.header.channel.0, ev.header.author.0, ev.header.seq as i64, raw, Timestamp::now().0],
+    )?;
+    Ok(Outcome::Pending)
+}
+
+/// Removes and returns the pending events that `accepted` may have unblocked: the next
+/// event of its feed, or — after a membership change — every pending event of the channel.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn take_unblocked(tx: &Transaction<'_>, accepted: &Accepted) -> Result<Vec<Vec<u8>>, StoreError> {
+    let h = &accepted.event.header;
+    let all = matches!(h.kind, Kind::Profile | Kind::Channel | Kind::Rotate);
+    let read = |r: &rusqlite::Row<'_>| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?));
+    let rows = if all {
+        let mut stmt = tx.prepare("SELECT id, raw FROM pending WHERE channel = ?1 ORDER BY author, seq")?;
+        let rows = stmt.query_map([h.channel.0], read)?.collect::<Result<Vec<_>, _>>()?;
+        rows
+    } else {
+        let mut stmt = tx.prepare("SELECT id, raw FROM pending WHERE channel = ?1 AND author = ?2 AND seq = ?3")?;
+        let rows =
+            stmt.query_map(params![h.channel.0, h.author.0, h.seq as i64 + 1], read)?.collect::<Result<Vec<_>, _>>()?;
+        rows
+    };
+    for (id, _) in &rows {
+        tx.execute("DELETE FROM pending WHERE id = ?1", [id])?;
+    }
+    Ok(rows.into_iter().map(|(_, raw)| raw).collect())
+}
+
+fn channel_known(tx: &Transaction<'_>, channel: &ChannelId) -> Result<bool, StoreError> {
+    Ok(tx.query_row("SELECT 1 FROM channels WHERE id = ?1", [channel.0], |_| Ok(())).optional()?.is_some())
+}
+
+fn has_event(tx: &Transaction<'_>, id: &EventId) -> Result<bool, StoreError> {
+    let q = "SELECT 1 FROM events WHERE id = ?1 UNION ALL SELECT 1 FROM pending WHERE id = ?1";
+    Ok(tx.query_row(q, [id.0], |_| Ok(())).optional()?.is_some())
+}
+
+/// The id and epoch of an author's event at `seq`, if accepted.
+fn feed_entry(tx: &Transaction<'_>, ch: &ChannelId, author: &DeviceId, seq: u64) -> Result<Option<(EventId, u32)>, StoreError> {
+    let row = tx
+        .query_row(
+            "SELECT id, epoch FROM events WHERE channel = ?1 AND author = ?2 AND seq = ?3",
+            params![ch.0, author.0, seq as i64],
+            |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, u32>(1)?)),
+        )
+        .optional()?;
+    row.map(|(id, epoch)| Ok((EventId(blob32(id)?), epoch))).transpose()
+}
+
+fn check_not_cut_off(tx: &Transaction<'_>, ev: &Event) -> Result<(), IngestError> {
+    let h = &ev.header;
+    let removed: Option<i64> = tx
+        .query_row(
+            "SELECT last_seq FROM removals WHERE channel = ?1 AND device = ?2",
+            params![h.channel.0, h.author.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if removed.is_some_and(|last| h.seq as i64 > last) {
+        return Err(Rejection::Removed.into());
+    }
+    let closed: i64 = tx.query_row(
+        "SELECT count(*) FROM epochs e
+         LEFT JOIN closures c ON c.channel = e.channel AND c.closed_epoch = e.epoch - 1 AND c.device = ?2
+         WHERE e.channel = ?1 AND e.epoch >= 1 AND e.epoch - 1 >= ?3
+           AND coalesce(c.carried, 0) = 0 AND ?4 > coalesce(c.last_seq, 0)",
+        params![h.channel.0, h.author.0, h.epoch, h.seq as i64],
+        |r| r.get(0),
+    )?;
+    if closed > 0 {
+        return Err(Rejection::EpochClosed.into());
+    }
+    Ok(())
+}
+
+/// The read key of `epoch`, derived from the oldest epoch at or after it that we hold.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn read_key(tx: &rusqlite::Connection, ch: &ChannelId, epoch: u32) -> Result<Option<Secret>, StoreError> {
+    let row = tx
+        .query_row(
+            "SELECT epoch, read_key FROM channel_keys WHERE channel = ?1 AND epoch >= ?2 ORDER BY epoch LIMIT 1",
+            params![ch.0, epoch],
+            |r| Ok((r.get::<_, u32>(0)?, r.get::<_, Vec<u8>>(1)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        Some((held, key)) => Some(derive_read_key(&Secret(blob32(key)?), held, epoch)),
+        None => None,
+    })
+}
+
+/// The newest epoch keys this device holds for a channel.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn current_keys(tx: &rusqlite::Connection, ch: &ChannelId) -> Result<Option<EpochKeys>, StoreError> {
+    let row = tx
+        .query_row(
+            "SELECT epoch, read_key, contributor_secret FROM channel_keys WHERE channel = ?1 ORDER BY epoch DESC LIMIT 1",
+            [ch.0],
+            |r| Ok((r.get::<_, u32>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, Option<Vec<u8>>>(2)?)),
+        )
+        .optional()?;
+    row.map(|(epoch, rk, cs)| {
+        Ok(EpochKeys {
+            epoch,
+            read_key: Secret(blob32(rk)?),
+            contributor_secret: cs.map(|c| blob32(c).map(Secret)).transpose()?,
+        })
+    })
+    .transpose()
+}
+
+/// Saves epoch keys, keeping a contributor secret already held.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn save_keys(tx: &Transaction<'_>, ch: &ChannelId, keys: &EpochKeys) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO channel_keys (channel, epoch, read_key, contributor_secret) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (channel, epoch) DO UPDATE SET
+           contributor_secret = coalesce(excluded.contributor_secret, contributor_secret)",
+        params![ch.0, keys.epoch, keys.read_key.0, keys.contributor_secret.as_ref().map(|s| s.0)],
+    )?;
+    Ok(())
+}
+
+/// An epoch's contributor public key, and whether the log event that set it (genesis or
+/// rotation) has arrived (it may be known provisionally from an invite).
+fn epoch_info(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32) -> Result<Option<([u8; 32], bool)>, StoreError> {
+    let v: Option<(Vec<u8>, bool)> = tx
+        .query_row(
+            "SELECT contributor_key, event IS NOT NULL FROM epochs WHERE channel = ?1 AND epoch = ?2",
+            params![ch.0, epoch],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    v.map(|(k, from_log)| Ok((blob32(k)?, from_log))).transpose()
+}
+
+fn epoch_contributor_key(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32) -> Result<Option<[u8; 32]>, StoreError> {
+    Ok(epoch_info(tx, ch, epoch)?.map(|(k, _)| k))
+}
+
+/// Records an epoch's contributor key learned from an invite, until the log confirms it.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn save_provisional_epoch(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32, key: &[u8; 32]) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT OR IGNORE INTO epochs (channel, epoch, contributor_key, event) VALUES (?1, ?2, ?3, NULL)",
+        params![ch.0, epoch, key],
+    )?;
+    Ok(())
+}
+
+fn save_epoch(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32, key: &[u8; 32], event: &EventId) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO epochs (channel, epoch, contributor_key, event) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (channel, epoch) DO UPDATE SET contributor_key = excluded.contributor_key, event = excluded.event
+         WHERE event IS NULL",
+        params![ch.0, epoch, key, event.0],
+    )?;
+    Ok(())
+}
+
+/// The author's role for the event's epoch: from a certificate in the event itself, or
+/// one stored earlier. `Ok(None)` means "not yet knowable" (the issuer's key or the
+/// rotation has not arrived), so the event waits.
+fn author_role(tx: &Transaction<'_>, ev: &Event, body: &Body, read_key: &Secret) -> Result<Option<Role>, IngestError> {
+    let h = &ev.header;
+    let stored: Option<i64> = tx
+        .query_row(
+            "SELECT role FROM certs WHERE channel = ?1 AND epoch = ?2 AND member = ?3",
+            params![h.channel.0, h.epoch, h.author.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let stored = stored.and_then(Role::from_i64);
+    if let Body::Profile { cert: Some(cert), .. } = body {
+        if cert.channel != h.channel || cert.epoch != h.epoch || cert.member != h.author {
+            return Err(Rejection::NotAMember.into());
+        }
+        let issuer_key = match cert.issuer {
+            Issuer::Owner => Some(h.channel.0),
+            Issuer::Viewer => {
+                Some(EpochKeys { epoch: h.epoch, read_key: read_key.clone(), contributor_secret: None }.viewer_public())
+            }
+            Issuer::Contributor => epoch_contributor_key(tx, &h.channel, h.epoch)?,
+        };
+        let Some(issuer_key) = issuer_key else { return Ok(None) };
+        if !cert.verify(&issuer_key) {
+            return Err(Rejection::NotAMember.into());
+        }
+        return Ok(Some(stored.map_or(cert.role, |s| s.max(cert.role))));
+    }
+    if let Some(role) = stored {
+        return Ok(Some(role));
+    }
+    if h.seq == 1 {
+        return Err(Rejection::NotAMember.into());
+    }
+    // Without a certificate the event can only wait if the epoch's issuing event
+    // (genesis for epoch 0, the rotation after) is still missing.
+    match epoch_info(tx, &h.channel, h.epoch)? {
+        Some((_, true)) => Err(Rejection::NotAMember.into()),
+        _ => Ok(None),
+    }
+}
+
+fn check_rotation(tx: &Transaction<'_>, ev: &Event, body: &Body) -> Result<(), IngestError> {
+    let Body::Rotate { new_epoch, removed, certs, sealed, .. } = body else {
+        return Ok(());
+    };
+    let h = &ev.header;
+    if *new_epoch != h.epoch + 1 || epoch_info(tx, &h.channel, *new_epoch)?.is_some_and(|(_, from_log)| from_log) {
+        return Err(Rejection::BadRotation.into());
+    }
+    for (cert, sealed) in certs.iter().zip(sealed) {
+        let ok = cert.issuer == Issuer::Owner
+            && cert.channel == h.channel
+            && cert.epoch == *new_epoch
+            && cert.member == sealed.member
+            && cert.verify(&h.channel.0)
+            && !removed.iter().any(|r| r.device == cert.member);
+        if !ok {
+            return Err(Rejection::BadRotation.into());
+        }
+    }
+    Ok(())
+}
+
+fn upsert_cert(tx: &Transaction<'_>, cert: &Certificate) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO certs (channel, epoch, member, role) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (channel, epoch, member) DO UPDATE SET role = max(role, excluded.role)",
+        params![cert.channel.0, cert.epoch, cert.member.0, cert.role.as_i64()],
+    )?;
+    Ok(())
+}
+
+fn apply_membership(
+    tx: &Transaction<'_>,
+    me: &DeviceKey,
+    ev: &Event,
+    id: &EventId,
+    body: &Body,
+) -> Result<Vec<EventId>, IngestError> {
+    let h = &ev.header;
+    match body {
+        Body::Profile { name, cert } => {
+            if let Some(cert) = cert {
+                upsert_cert(tx, cert)?;
+            }
+            tx.execute(
+                "INSERT INTO members (channel, device, name, name_seq) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (channel, device) DO UPDATE SET name = excluded.name, name_seq = excluded.name_seq
+                 WHERE excluded.name_seq > name_seq",
+                params![h.channel.0, h.author.0, name, h.seq as i64],
+            )?;
+        }
+        Body::Channel { name, window, contributor_key } => {
+            save_epoch(tx, &h.channel, 0, contributor_key, id)?;
+            tx.execute(
+                "INSERT INTO settings (channel, name, window_start, window_end, time_ms, event)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (channel) DO UPDATE SET name = excluded.name, window_start = excluded.window_start,
+                   window_end = excluded.window_end, time_ms = excluded.time_ms, event = excluded.event
+                 WHERE (excluded.time_ms, excluded.event) > (time_ms, event)",
+                params![h.channel.0, name, window.map(|w| w.start.0), window.map(|w| w.end.0), h.time.0, id.0],
+            )?;
+            tx.execute(
+                "UPDATE channels SET name = s.name, window_start = s.window_start, window_end = s.window_end
+                 FROM settings s WHERE s.channel = channels.id AND channels.id = ?1",
+                [h.channel.0],
+            )?;
+        }
+        Body::Rotate { new_epoch, contributor_key, removed, closed, certs, sealed } => {
+            return apply_rotation(tx, me, ev, *new_epoch, contributor_key, removed, closed, certs, sealed);
+        }
+        _ => {}
+    }
+    Ok(Vec::new())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_rotation(
+    tx: &Transaction<'_>,
+    me: &DeviceKey,
+    ev: &Event,
+    new_epoch: u32,
+    contributor_key: &[u8; 32],
+    removed: &[super::RemovedMember],
+    closed: &[(DeviceId, u64)],
+    certs: &[Certificate],
+    sealed: &[SealedKeys],
+) -> Result<Vec<EventId>, IngestError> {
+    let ch = ev.header.channel;
+    let closing = ev.header.epoch;
+    save_epoch(tx, &ch, new_epoch, contributor_key, &ev.id())?;
+    for cert in certs {
+        upsert_cert(tx, cert)?;
+    }
+    let carried = |d: &DeviceId| certs.iter().any(|c| c.member == *d);
+    for (device, last) in closed {
+        tx.execute(
+            "INSERT OR REPLACE INTO closures (channel, closed_epoch, device, last_seq, carried) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![ch.0, closing, device.0, *last as i64, carried(device)],
+        )?;
+    }
+    for c in certs {
+        tx.execute(
+            "INSERT INTO closures (channel, closed_epoch, device, last_seq, carried) VALUES (?1, ?2, ?3, 0, 1)
+             ON CONFLICT DO UPDATE SET carried = 1",
+            params![ch.0, closing, c.member.0],
+        )?;
+    }
+    for r in removed {
+        tx.execute(
+            "INSERT INTO removals (channel, device, last_seq) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO UPDATE SET last_seq = min(last_seq, excluded.last_seq)",
+            params![ch.0, r.device.0, r.last_seq as i64],
+        )?;
+    }
+    if let Some(mine) = sealed.iter().find(|s| s.member == me.id()) {
+        let keys = crate::channel::seal::open(me, &mine.sealed)
+            .and_then(|plain| postcard::from_bytes::<EpochKeys>(&plain).ok())
+            .filter(|k| k.epoch == new_epoch);
+        match keys {
+            Some(keys) => save_keys(tx, &ch, &keys)?,
+            None => tracing::warn!("rotation carried keys for this device that do not open"),
+        }
+    }
+    // Events that the rotation retroactively invalidates leave the log.
+    let mut stmt = tx.prepare(
+        "SELECT e.id FROM events e
+         LEFT JOIN removals r ON r.channel = e.channel AND r.device = e.author
+         LEFT JOIN closures c ON c.channel = e.channel AND c.closed_epoch = ?2 AND c.device = e.author
+         WHERE e.channel = ?1 AND (
+           (r.device IS NOT NULL AND e.seq > r.last_seq)
+           OR (e.epoch <= ?2 AND coalesce(c.carried, 0) = 0 AND e.seq > coalesce(c.last_seq, 0)))",
+    )?;
+    let ids = stmt
+        .query_map(params![ch.0, closing], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut purged = Vec::with_capacity(ids.len());
+    for id in ids {
+        tx.execute("DELETE FROM events WHERE id = ?1", [&id])?;
+        purged.push(EventId(blob32(id)?));
+    }
+    Ok(purged)
+}
+
+/// The next feed position for `author` in a channel: `(seq, prev)`.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn next_position(tx: &rusqlite::Connection, ch: &ChannelId, author: &DeviceId) -> Result<(u64, Option<EventId>), StoreError> {
+    let row = tx
+        .query_row(
+            "SELECT seq, id FROM events WHERE channel = ?1 AND author = ?2 ORDER BY seq DESC LIMIT 1",
+            params![ch.0, author.0],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)),
+        )
+        .optional()?;
+    match row {
+        None => Ok((1, None)),
+        Some((seq, id)) => Ok((seq as u64 + 1, Some(EventId(blob32(id)?)))),
+    }
+}
+
+/// The version vector of a channel: each author's highest accepted seq.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn version_vector(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<BTreeMap<DeviceId, u64>, StoreError> {
+    let mut stmt = conn.prepare("SELECT author, max(seq) FROM events WHERE channel = ?1 GROUP BY author")?;
+    let rows = stmt.query_map([ch.0], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (a, s) = row?;
+        out.insert(DeviceId(blob32(a)?), s as u64);
+    }
+    Ok(out)
+}
+
+/// The stored encodings of a channel's accepted events, in arrival order.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn all_raw(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<Vec<Vec<u8>>, StoreError> {
+    let mut stmt = conn.prepare("SELECT raw FROM events WHERE channel = ?1 ORDER BY seqno")?;
+    let rows = stmt.query_map([ch.0], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Whether any event is pending for the channel (for tests and diagnostics).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn pending_count(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<i64, StoreError> {
+    Ok(conn.query_row("SELECT count(*) FROM pending WHERE channel = ?1", [ch.0], |r| r.get(0))?)
+}

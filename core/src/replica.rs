@@ -1,0 +1,503 @@
+//! A device's replica of its channels: author events, ingest events from peers, and read
+//! the views.
+//!
+//! This is the workflow that ties the domain together: every event — authored here or
+//! received — goes through the same [`log::db::ingest`] validation, and accepted events
+//! are applied to the [`catalog`] and [`comment`] views in the same transaction, so the
+//! log and the views can never disagree, even if the process is killed midway.
+//! Events waiting for a dependency are retried as soon as it arrives.
+
+use crate::catalog::{self, ChannelSummary, Cursor, Member, Page};
+use crate::channel::{
+    seal, Capability, Certificate, EpochKeys, Invite, InviteError, Issuer, OwnerKey, Role, Secret, Window,
+};
+use crate::comment::{self, Thread};
+use crate::identity::{self, DeviceKey};
+use crate::log::body::{Body, MediaItem, ModAction, RemovedMember, SealedKeys};
+use crate::log::db::{Accepted, Outcome};
+use crate::log::event::{Event, Header, Kind, WIRE_VERSION};
+use crate::log::validate::{IngestError, Rejection};
+use crate::log::{self};
+use crate::store::{blob32, Store, StoreError};
+use crate::types::{ChannelId, DeviceId, EventId, Timestamp};
+use rusqlite::{params, OptionalExtension, Transaction};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Why a replica operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The event was refused by the log's rules.
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// This device is not in that channel.
+    #[error("unknown channel")]
+    UnknownChannel,
+    /// Only the owner's device can do this.
+    #[error("only the channel owner can do this")]
+    NotOwner,
+    /// The channel's keys for this role are not held here.
+    #[error("this device does not hold the keys needed")]
+    MissingKeys,
+    /// An invite could not be made or used.
+    #[error(transparent)]
+    Invite(#[from] InviteError),
+    /// An argument is out of bounds (names the field).
+    #[error("invalid {0}")]
+    Invalid(&'static str),
+}
+
+impl From<IngestError> for Error {
+    fn from(e: IngestError) -> Self {
+        match e {
+            IngestError::Rejected(r) => Error::Rejected(r),
+            IngestError::Store(s) => Error::Store(s),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Store(e.into())
+    }
+}
+
+/// What a batch of received events did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct IngestReport {
+    /// Events accepted (including earlier pending events they unblocked).
+    pub accepted: Vec<EventId>,
+    /// Events kept waiting for a dependency.
+    pub pending: usize,
+    /// Refused events: index in the batch and why.
+    pub rejected: Vec<(usize, Rejection)>,
+}
+
+/// All channels of one device.
+pub struct Replica {
+    store: Arc<Store>,
+    device: Arc<DeviceKey>,
+}
+
+impl Replica {
+    /// Opens the replica in `store`, creating this device's identity on first run.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn open(store: Arc<Store>) -> Result<Self, Error> {
+        let device = store.write(|tx| identity::db::load_or_create(tx))?;
+        Ok(Replica { store, device: Arc::new(device) })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// This device's id.
+    pub fn device_id(&self) -> DeviceId {
+        self.device.id()
+    }
+
+    /// Creates a channel owned by this device and returns its id.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for a bad name or window, [`Error::Store`].
+    pub fn create_channel(&self, name: &str, window: Option<Window>, my_name: &str) -> Result<ChannelId, Error> {
+        if !crate::channel::valid_name(name) {
+            return Err(Error::Invalid("channel name"));
+        }
+        if !crate::channel::valid_name(my_name) {
+            return Err(Error::Invalid("display name"));
+        }
+        if window.is_some_and(|w| w.start >= w.end) {
+            return Err(Error::Invalid("event window"));
+        }
+        let owner = OwnerKey::generate();
+        let seed = Secret::random();
+        let keys = EpochKeys::from_seed(&seed, 0);
+        let ch = owner.channel();
+        let me = self.device.id();
+        let cert = Certificate::issue(owner.signing(), Issuer::Owner, ch, 0, me, Role::Owner)
+            .map_err(|_| Error::Invalid("certificate"))?;
+        let contributor_key = keys.contributor_public().ok_or(Error::MissingKeys)?;
+        self.store.write(|tx| {
+            tx.execute(
+                "INSERT INTO channels (id, name, my_role, owner_secret, chain_seed, window_start, window_end, joined_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    ch.0,
+                    name,
+                    Role::Owner.as_i64(),
+                    owner.secret().0,
+                    seed.0,
+                    window.map(|w| w.start.0),
+                    window.map(|w| w.end.0),
+                    Timestamp::now().0
+                ],
+            )?;
+            log::db::save_keys(tx, &ch, &keys)?;
+            self.author_in(tx, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
+            self.author_in(tx, &ch, Body::Channel { name: name.to_owned(), window, contributor_key })?;
+            Ok::<_, Error>(())
+        })?;
+        Ok(ch)
+    }
+
+    /// Makes an invite to `channel` granting `role` (viewer or contributor), carrying
+    /// `addresses` where this device can be reached.
+    ///
+    /// # Errors
+    /// [`Error::MissingKeys`] if this device cannot grant `role`; [`Error::Invite`].
+    pub fn invite(
+        &self,
+        channel: &ChannelId,
+        role: Role,
+        addresses: Vec<SocketAddr>,
+        expires: Option<Timestamp>,
+    ) -> Result<(Invite, String), Error> {
+        let (name, my_name, keys) = self.store.read(|c| {
+            let name: Option<String> =
+                c.query_row("SELECT name FROM channels WHERE id = ?1", [channel.0], |r| r.get(0)).optional()?;
+            let my_name: Option<String> = c
+                .query_row(
+                    "SELECT name FROM members WHERE channel = ?1 AND device = ?2",
+                    params![channel.0, self.device.id().0],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok::<_, Error>((name, my_name, log::db::current_keys(c, channel)?))
+        })?;
+        let (Some(name), Some(keys)) = (name, keys) else {
+            return Err(Error::UnknownChannel);
+        };
+        let capability = Capability::from_keys(&keys, role).ok_or(Error::MissingKeys)?;
+        let invite = Invite {
+            channel: *channel,
+            name,
+            epoch: keys.epoch,
+            capability,
+            inviter: self.device.id(),
+            inviter_name: my_name.unwrap_or_default(),
+            addresses,
+            expires,
+        };
+        let link = invite.link(&self.device)?;
+        Ok((invite, link))
+    }
+
+    /// Joins the channel of `invite` under `my_name`: stores its keys and publishes this
+    /// device's profile with a self-issued certificate. The rest of the log arrives by sync.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for a bad name, [`Error::Store`].
+    pub fn join(&self, invite: &Invite, my_name: &str) -> Result<ChannelId, Error> {
+        if !crate::channel::valid_name(my_name) {
+            return Err(Error::Invalid("display name"));
+        }
+        let ch = invite.channel;
+        let keys = invite.capability.keys(invite.epoch);
+        let role = invite.capability.role();
+        let me = self.device.id();
+        let cert = match keys.contributor_signing() {
+            Some(k) => Certificate::issue(&k, Issuer::Contributor, ch, keys.epoch, me, role),
+            None => Certificate::issue(&keys.viewer_signing(), Issuer::Viewer, ch, keys.epoch, me, role),
+        }
+        .map_err(|_| Error::Invalid("certificate"))?;
+        self.store.write(|tx| {
+            let known: Option<i64> =
+                tx.query_row("SELECT my_role FROM channels WHERE id = ?1", [ch.0], |r| r.get(0)).optional()?;
+            match known {
+                Some(r) if r >= role.as_i64() => return Ok::<_, Error>(()),
+                Some(_) => {
+                    tx.execute("UPDATE channels SET my_role = ?2 WHERE id = ?1", params![ch.0, role.as_i64()])?;
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO channels (id, name, my_role, joined_ms) VALUES (?1, ?2, ?3, ?4)",
+                        params![ch.0, invite.name, role.as_i64(), Timestamp::now().0],
+                    )?;
+                }
+            }
+            log::db::save_keys(tx, &ch, &keys)?;
+            if let Some(pk) = keys.contributor_public() {
+                log::db::save_provisional_epoch(tx, &ch, keys.epoch, &pk)?;
+            }
+            self.author_in(tx, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
+            Ok(())
+        })?;
+        Ok(ch)
+    }
+
+    /// Seals, signs and stores a new event by this device.
+    fn author_in(&self, tx: &Transaction<'_>, ch: &ChannelId, body: Body) -> Result<EventId, Error> {
+        let me = self.device.id();
+        let keys = log::db::current_keys(tx, ch)?.ok_or(Error::UnknownChannel)?;
+        let (seq, prev) = log::db::next_position(tx, ch, &me)?;
+        let header = Header {
+            version: WIRE_VERSION,
+            channel: *ch,
+            author: me,
+            seq,
+            prev,
+            epoch: keys.epoch,
+            time: Timestamp::now(),
+            kind: body.kind(),
+        };
+        let ev = Event::seal(header, &body, &keys.read_key, &self.device).map_err(Rejection::from)?;
+        let mut report = IngestReport::default();
+        ingest_one(tx, &self.device, ch, &ev.encode(), 0, &mut report)?;
+        // Our own events depend only on what we hold, so they never wait.
+        if !report.accepted.contains(&ev.id()) {
+            return Err(Error::MissingKeys);
+        }
+        Ok(ev.id())
+    }
+
+    /// Authors `body` in `channel` in its own transaction.
+    ///
+    /// # Errors
+    /// [`Error::Rejected`] if the log's rules refuse it (e.g. a viewer posting).
+    pub fn author(&self, channel: &ChannelId, body: Body) -> Result<EventId, Error> {
+        self.store.write(|tx| self.author_in(tx, channel, body))
+    }
+
+    /// Posts media.
+    ///
+    /// # Errors
+    /// See [`Replica::author`].
+    pub fn post(&self, channel: &ChannelId, caption: &str, items: Vec<MediaItem>) -> Result<EventId, Error> {
+        self.author(
+            channel,
+            Body::Post { caption: caption.to_owned(), items, info_hash: [0; 20], info: Vec::new(), on_behalf_of: None },
+        )
+    }
+
+    /// Comments on a post.
+    ///
+    /// # Errors
+    /// See [`Replica::author`].
+    pub fn comment(&self, channel: &ChannelId, post: &EventId, text: &str, reply_to: Option<EventId>) -> Result<EventId, Error> {
+        self.author(channel, Body::Comment { post: *post, reply_to, text: text.to_owned() })
+    }
+
+    /// Adds or takes back a reaction.
+    ///
+    /// # Errors
+    /// See [`Replica::author`].
+    pub fn react(&self, channel: &ChannelId, target: &EventId, emoji: &str, on: bool) -> Result<EventId, Error> {
+        self.author(channel, Body::Reaction { target: *target, emoji: emoji.to_owned(), on })
+    }
+
+    /// Withdraws one of this device's own posts or comments.
+    ///
+    /// # Errors
+    /// See [`Replica::author`].
+    pub fn retract(&self, channel: &ChannelId, target: &EventId) -> Result<EventId, Error> {
+        self.author(channel, Body::Retract { target: *target })
+    }
+
+    /// Hides or shows a post or comment (admins and the owner).
+    ///
+    /// # Errors
+    /// See [`Replica::author`].
+    pub fn moderate(&self, channel: &ChannelId, target: &EventId, action: ModAction) -> Result<EventId, Error> {
+        self.author(channel, Body::Moderate { target: *target, action })
+    }
+
+    /// Changes this device's display name in a channel.
+    ///
+    /// # Errors
+    /// See [`Replica::author`].
+    pub fn set_name(&self, channel: &ChannelId, name: &str) -> Result<EventId, Error> {
+        self.author(channel, Body::Profile { name: name.to_owned(), cert: None })
+    }
+
+    /// Removes `members` from a channel this device owns: starts a new key epoch whose
+    /// keys are sealed to every other known member only.
+    ///
+    /// # Errors
+    /// [`Error::NotOwner`], [`Error::Store`].
+    pub fn remove_members(&self, channel: &ChannelId, members: &[DeviceId]) -> Result<EventId, Error> {
+        self.store.write(|tx| {
+            let row: Option<(Option<Vec<u8>>, Option<Vec<u8>>)> = tx
+                .query_row("SELECT owner_secret, chain_seed FROM channels WHERE id = ?1", [channel.0], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            let Some((Some(owner), Some(seed))) = row else {
+                return Err(Error::NotOwner);
+            };
+            let owner = OwnerKey::from_secret(&Secret(blob32(owner)?));
+            let seed = Secret(blob32(seed)?);
+            let current = log::db::current_keys(tx, channel)?.ok_or(Error::UnknownChannel)?;
+            let new_epoch = current.epoch + 1;
+            let keys = EpochKeys::from_seed(&seed, new_epoch);
+            let vv = log::db::version_vector(tx, channel)?;
+            let removed: Vec<RemovedMember> = members
+                .iter()
+                .map(|d| RemovedMember { device: *d, last_seq: vv.get(d).copied().unwrap_or(0) })
+                .collect();
+            let closed: Vec<(DeviceId, u64)> =
+                vv.iter().filter(|(d, _)| !members.contains(d)).map(|(d, s)| (*d, *s)).collect();
+            let mut certs = Vec::new();
+            let mut sealed = Vec::new();
+            for (member, role) in current_members(tx, channel, current.epoch)? {
+                if members.contains(&member) {
+                    continue;
+                }
+                let cert = Certificate::issue(owner.signing(), Issuer::Owner, *channel, new_epoch, member, role)
+                    .map_err(|_| Error::Invalid("certificate"))?;
+                let plain = postcard::to_allocvec(&keys.for_role(role)).map_err(|_| Error::Invalid("keys"))?;
+                let Some(boxed) = seal::seal(&member, &plain) else { continue };
+                certs.push(cert);
+                sealed.push(SealedKeys { member, sealed: boxed });
+            }
+            let contributor_key = keys.contributor_public().ok_or(Error::MissingKeys)?;
+            self.author_in(
+                tx,
+                channel,
+                Body::Rotate { new_epoch, contributor_key, removed, closed, certs, sealed },
+            )
+        })
+    }
+
+    /// Validates and stores events received for `channel`, in one transaction.
+    ///
+    /// # Errors
+    /// [`Error::Store`] only: refused events are reported in the [`IngestReport`].
+    pub fn ingest(&self, channel: &ChannelId, events: &[Vec<u8>]) -> Result<IngestReport, Error> {
+        self.store.write(|tx| {
+            let mut report = IngestReport::default();
+            for (i, raw) in events.iter().enumerate() {
+                match ingest_one(tx, &self.device, channel, raw, i, &mut report) {
+                    Ok(()) => {}
+                    Err(IngestError::Rejected(r)) => report.rejected.push((i, r)),
+                    Err(IngestError::Store(e)) => return Err(Error::Store(e)),
+                }
+            }
+            Ok(report)
+        })
+    }
+
+    /// Every accepted event of a channel, encoded, in arrival order.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn export(&self, channel: &ChannelId) -> Result<Vec<Vec<u8>>, Error> {
+        Ok(self.store.read(|c| log::db::all_raw(c, channel))?)
+    }
+
+    /// A gallery page.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn gallery(&self, channel: &ChannelId, cursor: Option<Cursor>, limit: u32) -> Result<Page, Error> {
+        Ok(self.store.read(|c| catalog::db::gallery_page(c, channel, cursor, limit))?)
+    }
+
+    /// A post with its comments and reactions.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn thread(&self, post: &EventId) -> Result<Option<Thread>, Error> {
+        let me = self.device.id();
+        Ok(self.store.read(|c| comment::db::thread(c, post, &me))?)
+    }
+
+    /// The channel's members.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn members(&self, channel: &ChannelId) -> Result<Vec<Member>, Error> {
+        Ok(self.store.read(|c| catalog::db::members(c, channel))?)
+    }
+
+    /// Every channel with unread counts.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn channels(&self) -> Result<Vec<ChannelSummary>, Error> {
+        let me = self.device.id();
+        Ok(self.store.read(|c| catalog::db::channels(c, &me))?)
+    }
+
+    /// Marks a channel read.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn mark_read(&self, channel: &ChannelId) -> Result<(), Error> {
+        Ok(self.store.write(|tx| catalog::db::mark_read(tx, channel))?)
+    }
+
+    /// The newest epoch keys this device holds for a channel (tests and diagnostics).
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn keys(&self, channel: &ChannelId) -> Result<Option<EpochKeys>, Error> {
+        Ok(self.store.read(|c| log::db::current_keys(c, channel))?)
+    }
+}
+
+/// Members certified in `epoch` with their role there.
+fn current_members(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32) -> Result<Vec<(DeviceId, Role)>, Error> {
+    let mut stmt = tx.prepare("SELECT member, role FROM certs WHERE channel = ?1 AND epoch = ?2 ORDER BY member")?;
+    let rows = stmt
+        .query_map(params![ch.0, epoch], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(d, r)| Ok((DeviceId(blob32(d)?), Role::from_i64(r).ok_or(StoreError::Corrupt("role"))?)))
+        .collect()
+}
+
+/// Ingests one event and everything it unblocks, applying accepted events to the views.
+fn ingest_one(
+    tx: &Transaction<'_>,
+    me: &DeviceKey,
+    ch: &ChannelId,
+    raw: &[u8],
+    index: usize,
+    report: &mut IngestReport,
+) -> Result<(), IngestError> {
+    let first = match log::db::ingest(tx, me, ch, raw)? {
+        Outcome::Accepted(a) => a,
+        Outcome::Pending => {
+            report.pending += 1;
+            return Ok(());
+        }
+    };
+    let mut queue = vec![first];
+    while let Some(a) = queue.pop() {
+        apply_views(tx, &a)?;
+        report.accepted.push(a.id);
+        for raw in log::db::take_unblocked(tx, &a)? {
+            match log::db::ingest(tx, me, ch, &raw) {
+                Ok(Outcome::Accepted(next)) => queue.push(next),
+                Ok(Outcome::Pending) => {}
+                // An event that waited and now fails a rule is dropped, as if refused on arrival.
+                Err(IngestError::Rejected(r)) => tracing::debug!(index, reason = %r, "dropped a pending event"),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn apply_views(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
+    for id in &a.purged {
+        catalog::db::remove(tx, id)?;
+        comment::db::remove(tx, id)?;
+    }
+    match a.event.header.kind {
+        Kind::Post | Kind::Retract | Kind::Moderate => catalog::db::apply(tx, a),
+        Kind::Comment | Kind::Reaction => comment::db::apply(tx, a),
+        Kind::Profile | Kind::Channel | Kind::Rotate => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,180 @@
+//! SQLite storage: one writer connection, a pool of readers, WAL, numbered migrations.
+//!
+//! The store knows nothing of the domain: modules keep their SQL in `<module>/db.rs` and
+//! run it through [`Store::write`] (one `IMMEDIATE` transaction on the single writer) or
+//! [`Store::read`] (a pooled read-only connection that sees the last commit). Both are
+//! blocking; async callers use [`Store::write_async`] / [`Store::read_async`], which move
+//! the work to tokio's blocking pool so SQLite never runs on an async worker thread.
+//!
+//! Crash safety comes from SQLite's WAL: a killed process leaves the last committed
+//! transaction in place, and every change of the domain is one transaction.
+
+mod migrate;
+
+pub use migrate::{migrate_to, schema_dump, MIGRATIONS};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The database file name inside a data folder.
+pub const DB_FILE: &str = "swarmroll.sqlite3";
+const MAX_IDLE_READERS: usize = 4;
+
+/// A storage failure. Messages never include stored values.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The data folder could not be created.
+    #[error("cannot create the data folder")]
+    Io(#[from] std::io::Error),
+    /// The database was written by a newer version of Swarmroll.
+    #[error("the database is from a newer version of Swarmroll (schema {found}, this build knows {known})")]
+    NewerSchema {
+        /// The file's schema version.
+        found: u32,
+        /// The newest this build knows.
+        known: u32,
+    },
+    /// A migration failed; the database stays at the previous version.
+    #[error("upgrading the database to schema {version} failed: {source}")]
+    Migration {
+        /// The migration that failed.
+        version: u32,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// A stored value is not what the schema promises (a bug or a damaged file).
+    #[error("a stored value is damaged ({0})")]
+    Corrupt(&'static str),
+    /// The blocking task panicked or was cancelled.
+    #[error("a storage task did not complete")]
+    TaskFailed,
+}
+
+/// The database of one data folder. Cheap to share behind an [`Arc`].
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `dir`, upgrading its schema.
+    ///
+    /// # Errors
+    /// [`StoreError`] if the folder or file cannot be opened or upgraded.
+    pub fn open_dir(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        Self::open(&dir.join(DB_FILE))
+    }
+
+    /// Opens (creating if needed) the database file at `path`, upgrading its schema.
+    ///
+    /// # Errors
+    /// [`StoreError`] if the file cannot be opened or upgraded.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        configure(&conn)?;
+        migrate::migrate_to(&mut conn, MIGRATIONS.len() as u32)?;
+        Ok(Store { path: path.to_owned(), writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+        // A panic while holding the lock leaves SQLite consistent (the transaction rolls
+        // back on drop), so a poisoned lock is safe to reuse.
+        m.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` in one write transaction, committed if `f` returns `Ok`.
+    ///
+    /// # Errors
+    /// `f`'s error, or a [`StoreError`] converted into `E`.
+    pub fn write<T, E: From<StoreError>>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E> {
+        let mut conn = Self::lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// Runs `f` on a read-only connection.
+    ///
+    /// # Errors
+    /// `f`'s error, or a [`StoreError`] converted into `E`.
+    pub fn read<T, E: From<StoreError>>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
+        let pooled = Self::lock(&self.readers).pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+                )
+                .map_err(StoreError::from)?;
+                configure(&c).map_err(StoreError::from)?;
+                c
+            }
+        };
+        let out = f(&conn);
+        let mut pool = Self::lock(&self.readers);
+        if pool.len() < MAX_IDLE_READERS {
+            pool.push(conn);
+        }
+        out
+    }
+
+    /// [`Store::write`] on tokio's blocking pool.
+    ///
+    /// # Cancel safety
+    /// Dropping the future does not cancel the transaction: it completes or rolls back
+    /// on its own thread.
+    pub async fn write_async<T, E, F>(self: &Arc<Self>, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let me = Arc::clone(self);
+        tokio::task::spawn_blocking(move || me.write(f)).await.map_err(|_| E::from(StoreError::TaskFailed))?
+    }
+
+    /// [`Store::read`] on tokio's blocking pool.
+    ///
+    /// # Cancel safety
+    /// Safe to drop: reads change nothing.
+    pub async fn read_async<T, E, F>(self: &Arc<Self>, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        let me = Arc::clone(self);
+        tokio::task::spawn_blocking(move || me.read(f)).await.map_err(|_| E::from(StoreError::TaskFailed))?
+    }
+}
+
+/// Reads a 32-byte blob column into an id type.
+pub fn blob32(v: Vec<u8>) -> Result<[u8; 32], StoreError> {
+    v.try_into().map_err(|_| StoreError::Corrupt("32-byte key"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,109 @@
+//! Leaf types shared by every module: 32-byte identifiers and timestamps.
+//!
+//! Identifiers are plain byte arrays with a short, non-identifying `Debug` (the first four
+//! bytes in hex) so that logs never carry whole keys.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id32 {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub struct $name(pub [u8; 32]);
+
+        impl $name {
+            /// The raw bytes.
+            pub fn as_bytes(&self) -> &[u8; 32] {
+                &self.0
+            }
+
+            /// Full lowercase hex, for storage keys and test output (never logged).
+            pub fn to_hex(&self) -> String {
+                data_encoding::HEXLOWER.encode(&self.0)
+            }
+
+            /// Parses 64 hex digits.
+            pub fn from_hex(s: &str) -> Option<Self> {
+                let v = data_encoding::HEXLOWER_PERMISSIVE.decode(s.as_bytes()).ok()?;
+                Some(Self(v.try_into().ok()?))
+            }
+
+            /// Builds from a slice that must be exactly 32 bytes long.
+            pub fn from_slice(s: &[u8]) -> Option<Self> {
+                Some(Self(s.try_into().ok()?))
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({}…)", stringify!($name), data_encoding::HEXLOWER.encode(&self.0[..4]))
+            }
+        }
+    };
+}
+
+id32!(
+    /// A channel: the owner's channel public key (ed25519).
+    ChannelId
+);
+id32!(
+    /// A device: its ed25519 identity public key.
+    DeviceId
+);
+id32!(
+    /// An event: BLAKE3 of its signed encoding.
+    EventId
+);
+id32!(
+    /// A media file's content: BLAKE3 of its bytes.
+    ContentHash
+);
+
+/// Milliseconds since the Unix epoch, UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// The current wall-clock time.
+    pub fn now() -> Self {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        Timestamp(ms)
+    }
+}
+
+/// A 64-byte ed25519 signature, serialised as a byte string.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Sig(pub [u8; 64]);
+
+impl fmt::Debug for Sig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sig(..)")
+    }
+}
+
+impl Serialize for Sig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Sig;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("64 signature bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Sig, E> {
+                let a: [u8; 64] = v.try_into().map_err(|_| E::invalid_length(v.len(), &self))?;
+                Ok(Sig(a))
+            }
+        }
+        d.deserialize_bytes(V)
+    }
+}
