@@ -77,6 +77,9 @@ pub struct IngestReport {
     pub rejected: Vec<(usize, Rejection)>,
 }
 
+/// The owner secret and read-key chain seed columns of a channel.
+type OwnerSecrets = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// All channels of one device.
 pub struct Replica {
     store: Arc<Store>,
@@ -89,7 +92,7 @@ impl Replica {
     /// # Errors
     /// [`Error::Store`].
     pub fn open(store: Arc<Store>) -> Result<Self, Error> {
-        let device = store.write(|tx| identity::db::load_or_create(tx))?;
+        let device = store.write(identity::db::load_or_create)?;
         Ok(Replica { store, device: Arc::new(device) })
     }
 
@@ -237,7 +240,7 @@ impl Replica {
     fn author_in(&self, tx: &Transaction<'_>, ch: &ChannelId, body: Body) -> Result<EventId, Error> {
         let me = self.device.id();
         let keys = log::db::current_keys(tx, ch)?.ok_or(Error::UnknownChannel)?;
-        let (seq, prev) = log::db::next_position(tx, ch, &me)?;
+        let (seq, prev, time) = log::db::next_position(tx, ch, &me)?;
         let header = Header {
             version: WIRE_VERSION,
             channel: *ch,
@@ -245,7 +248,7 @@ impl Replica {
             seq,
             prev,
             epoch: keys.epoch,
-            time: Timestamp::now(),
+            time,
             kind: body.kind(),
         };
         let ev = Event::seal(header, &body, &keys.read_key, &self.device).map_err(Rejection::from)?;
@@ -281,7 +284,13 @@ impl Replica {
     ///
     /// # Errors
     /// See [`Replica::author`].
-    pub fn comment(&self, channel: &ChannelId, post: &EventId, text: &str, reply_to: Option<EventId>) -> Result<EventId, Error> {
+    pub fn comment(
+        &self,
+        channel: &ChannelId,
+        post: &EventId,
+        text: &str,
+        reply_to: Option<EventId>,
+    ) -> Result<EventId, Error> {
         self.author(channel, Body::Comment { post: *post, reply_to, text: text.to_owned() })
     }
 
@@ -324,7 +333,7 @@ impl Replica {
     /// [`Error::NotOwner`], [`Error::Store`].
     pub fn remove_members(&self, channel: &ChannelId, members: &[DeviceId]) -> Result<EventId, Error> {
         self.store.write(|tx| {
-            let row: Option<(Option<Vec<u8>>, Option<Vec<u8>>)> = tx
+            let row: Option<OwnerSecrets> = tx
                 .query_row("SELECT owner_secret, chain_seed FROM channels WHERE id = ?1", [channel.0], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })
@@ -358,11 +367,7 @@ impl Replica {
                 sealed.push(SealedKeys { member, sealed: boxed });
             }
             let contributor_key = keys.contributor_public().ok_or(Error::MissingKeys)?;
-            self.author_in(
-                tx,
-                channel,
-                Body::Rotate { new_epoch, contributor_key, removed, closed, certs, sealed },
-            )
+            self.author_in(tx, channel, Body::Rotate { new_epoch, contributor_key, removed, closed, certs, sealed })
         })
     }
 
@@ -498,6 +503,3 @@ fn apply_views(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
         Kind::Profile | Kind::Channel | Kind::Rotate => Ok(()),
     }
 }
-
-#[cfg(test)]
-mod tests;

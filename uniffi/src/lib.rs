@@ -42,9 +42,7 @@ pub enum SwarmrollError {
 // never contain invite contents, so they pass through as they are.
 impl From<InviteError> for SwarmrollError {
     fn from(e: InviteError) -> Self {
-        SwarmrollError::InvalidInvite {
-            reason: e.to_string(),
-        }
+        SwarmrollError::InvalidInvite { reason: e.to_string() }
     }
 }
 
@@ -65,9 +63,9 @@ impl TryFrom<Role> for MemberRole {
             Role::Viewer => Ok(MemberRole::Viewer),
             Role::Contributor => Ok(MemberRole::Contributor),
             // An invite's capability only ever grants viewer or contributor.
-            Role::Admin | Role::Owner => Err(SwarmrollError::Internal {
-                reason: "unexpected role in an invite".into(),
-            }),
+            Role::Admin | Role::Owner => {
+                Err(SwarmrollError::Internal { reason: "unexpected role in an invite".into() })
+            }
         }
     }
 }
@@ -141,15 +139,9 @@ mod tests {
 
     fn sample_link(role: Role, expires: Option<i64>) -> Result<(Invite, String), SwarmrollError> {
         let inviter = DeviceKey::from_secret(&[3; 32]);
-        let keys = EpochKeys {
-            epoch: 0,
-            read_key: Secret([1; 32]),
-            contributor_secret: Some(Secret([2; 32])),
-        };
-        let capability =
-            Capability::from_keys(&keys, role).ok_or_else(|| SwarmrollError::Internal {
-                reason: "no capability".into(),
-            })?;
+        let keys = EpochKeys { epoch: 0, read_key: Secret([1; 32]), contributor_secret: Some(Secret([2; 32])) };
+        let capability = Capability::from_keys(&keys, role)
+            .ok_or_else(|| SwarmrollError::Internal { reason: "no capability".into() })?;
         let invite = Invite {
             channel: OwnerKey::from_secret(&Secret([7; 32])).channel(),
             name: "Our party".into(),
@@ -166,12 +158,7 @@ mod tests {
 
     #[test]
     fn garbage_is_an_invalid_invite_with_the_core_reason() {
-        for garbage in [
-            "",
-            "hello",
-            "https://example.org/x",
-            "swarmroll://join/AB!D",
-        ] {
+        for garbage in ["", "hello", "https://example.org/x", "swarmroll://join/AB!D"] {
             let err = parse_invite(garbage.into(), NOW).err();
             assert!(
                 matches!(&err, Some(SwarmrollError::InvalidInvite { reason }) if !reason.is_empty()),
@@ -180,9 +167,7 @@ mod tests {
         }
         assert_eq!(
             parse_invite("https://example.org/x".into(), NOW),
-            Err(SwarmrollError::InvalidInvite {
-                reason: InviteError::NotAnInvite.to_string()
-            })
+            Err(SwarmrollError::InvalidInvite { reason: InviteError::NotAnInvite.to_string() })
         );
     }
 
@@ -191,9 +176,7 @@ mod tests {
         let (_, link) = sample_link(Role::Viewer, Some(NOW - 1))?;
         assert_eq!(
             parse_invite(link, NOW),
-            Err(SwarmrollError::InvalidInvite {
-                reason: InviteError::Expired.to_string()
-            })
+            Err(SwarmrollError::InvalidInvite { reason: InviteError::Expired.to_string() })
         );
         Ok(())
     }

@@ -82,9 +82,8 @@ pub fn remove(tx: &Transaction<'_>, id: &EventId) -> Result<(), StoreError> {
         }
     }
     for table in ["retractions", "moderation"] {
-        let target: Option<Vec<u8>> = tx
-            .query_row(&format!("SELECT target FROM {table} WHERE event = ?1"), [id.0], |r| r.get(0))
-            .optional()?;
+        let target: Option<Vec<u8>> =
+            tx.query_row(&format!("SELECT target FROM {table} WHERE event = ?1"), [id.0], |r| r.get(0)).optional()?;
         tx.execute(&format!("DELETE FROM {table} WHERE event = ?1"), [id.0])?;
         if let Some(t) = target {
             refresh_visibility(tx, &EventId(blob32(t)?))?;
@@ -193,7 +192,8 @@ pub fn gallery_page(conn: &Connection, ch: &ChannelId, cursor: Option<Cursor>, l
         .collect::<Result<Vec<_>, _>>()?;
     let more = rows.len() > limit as usize;
     let mut items = Vec::with_capacity(rows.len().min(limit as usize));
-    for (hash, post, index, sort_ms, mime, width, height, duration, thumbnail) in rows.into_iter().take(limit as usize) {
+    for (hash, post, index, sort_ms, mime, width, height, duration, thumbnail) in rows.into_iter().take(limit as usize)
+    {
         let content_hash = ContentHash(blob32(hash)?);
         items.push(Item {
             credits: credits(conn, ch, &content_hash)?,
@@ -208,11 +208,8 @@ pub fn gallery_page(conn: &Connection, ch: &ChannelId, cursor: Option<Cursor>, l
             thumbnail,
         });
     }
-    let next = if more {
-        items.last().map(|i| Cursor { sort_ms: i.sort_time.0, content_hash: i.content_hash })
-    } else {
-        None
-    };
+    let next =
+        if more { items.last().map(|i| Cursor { sort_ms: i.sort_time.0, content_hash: i.content_hash }) } else { None };
     Ok(Page { items, next })
 }
 
@@ -338,7 +335,13 @@ pub fn channels(conn: &Connection, me: &DeviceId) -> Result<Vec<ChannelSummary>,
     )?;
     let rows = stmt
         .query_map([me.0], |r| {
-            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()

@@ -33,6 +33,8 @@ pub const MAX_ADDRESSES: usize = 4;
 const SIG_LEN: usize = 64;
 const SUM_LEN: usize = 4;
 const HEAD_LEN: usize = 3;
+/// Shorter bare text cannot be a payload (header, channel id, signature, checksum).
+const MIN_TEXT_LEN: usize = (HEAD_LEN + 32 + SIG_LEN + SUM_LEN) * 8 / 5;
 
 /// What an invite lets its holder do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,11 +81,9 @@ impl Capability {
             Capability::Viewer { read_key } => {
                 EpochKeys { epoch, read_key: read_key.clone(), contributor_secret: None }
             }
-            Capability::Contributor { read_key, contributor_secret } => EpochKeys {
-                epoch,
-                read_key: read_key.clone(),
-                contributor_secret: Some(contributor_secret.clone()),
-            },
+            Capability::Contributor { read_key, contributor_secret } => {
+                EpochKeys { epoch, read_key: read_key.clone(), contributor_secret: Some(contributor_secret.clone()) }
+            }
         }
     }
 }
@@ -283,7 +283,9 @@ impl Invite {
             &t[SCHEME_PREFIX.len()..]
         } else if lower.starts_with(HTTPS_PREFIX) {
             &t[HTTPS_PREFIX.len()..]
-        } else if lower.contains("://") || lower.contains('#') || lower.is_empty() {
+        } else if lower.contains("://") || lower.contains('#') || t.len() < MIN_TEXT_LEN {
+            // Bare payload text is accepted (pasted without the prefix), but a short word
+            // is not an invite.
             return Err(InviteError::NotAnInvite);
         } else {
             t

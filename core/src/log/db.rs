@@ -21,7 +21,7 @@ pub const MAX_PENDING: i64 = 100_000;
 #[derive(Debug)]
 pub enum Outcome {
     /// Valid and stored.
-    Accepted(Accepted),
+    Accepted(Box<Accepted>),
     /// Plausible but waiting for an earlier event or epoch keys; kept in the pending queue.
     Pending,
 }
@@ -97,11 +97,12 @@ pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &
     )?;
     let seqno = tx.last_insert_rowid();
     let purged = apply_membership(tx, me, &ev, &id, &body)?;
-    Ok(Outcome::Accepted(Accepted { id, seqno, event: ev, body, purged }))
+    Ok(Outcome::Accepted(Box::new(Accepted { id, seqno, event: ev, body, purged })))
 }
 
 fn pend(tx: &Transaction<'_>, ev: &Event, id: &EventId, raw: &[u8]) -> Result<Outcome, IngestError> {
-    let n: i64 = tx.query_row("SELECT count(*) FROM pending WHERE channel = ?1", [ev.header.channel.0], |r| r.get(0))?;
+    let n: i64 =
+        tx.query_row("SELECT count(*) FROM pending WHERE channel = ?1", [ev.header.channel.0], |r| r.get(0))?;
     if n >= MAX_PENDING {
         return Err(Rejection::TooManyPending.into());
     }
@@ -147,7 +148,12 @@ fn has_event(tx: &Transaction<'_>, id: &EventId) -> Result<bool, StoreError> {
 }
 
 /// The id and epoch of an author's event at `seq`, if accepted.
-fn feed_entry(tx: &Transaction<'_>, ch: &ChannelId, author: &DeviceId, seq: u64) -> Result<Option<(EventId, u32)>, StoreError> {
+fn feed_entry(
+    tx: &Transaction<'_>,
+    ch: &ChannelId,
+    author: &DeviceId,
+    seq: u64,
+) -> Result<Option<(EventId, u32)>, StoreError> {
     let row = tx
         .query_row(
             "SELECT id, epoch FROM events WHERE channel = ?1 AND author = ?2 AND seq = ?3",
@@ -259,7 +265,12 @@ fn epoch_contributor_key(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32) -> Re
 ///
 /// # Errors
 /// [`StoreError`].
-pub fn save_provisional_epoch(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32, key: &[u8; 32]) -> Result<(), StoreError> {
+pub fn save_provisional_epoch(
+    tx: &Transaction<'_>,
+    ch: &ChannelId,
+    epoch: u32,
+    key: &[u8; 32],
+) -> Result<(), StoreError> {
     tx.execute(
         "INSERT OR IGNORE INTO epochs (channel, epoch, contributor_key, event) VALUES (?1, ?2, ?3, NULL)",
         params![ch.0, epoch, key],
@@ -267,7 +278,13 @@ pub fn save_provisional_epoch(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32, 
     Ok(())
 }
 
-fn save_epoch(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32, key: &[u8; 32], event: &EventId) -> Result<(), StoreError> {
+fn save_epoch(
+    tx: &Transaction<'_>,
+    ch: &ChannelId,
+    epoch: u32,
+    key: &[u8; 32],
+    event: &EventId,
+) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO epochs (channel, epoch, contributor_key, event) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (channel, epoch) DO UPDATE SET contributor_key = excluded.contributor_key, event = excluded.event
@@ -430,6 +447,10 @@ fn apply_rotation(
     }
     for r in removed {
         tx.execute(
+            "INSERT OR REPLACE INTO closures (channel, closed_epoch, device, last_seq, carried) VALUES (?1, ?2, ?3, ?4, 0)",
+            params![ch.0, closing, r.device.0, r.last_seq as i64],
+        )?;
+        tx.execute(
             "INSERT INTO removals (channel, device, last_seq) VALUES (?1, ?2, ?3)
              ON CONFLICT DO UPDATE SET last_seq = min(last_seq, excluded.last_seq)",
             params![ch.0, r.device.0, r.last_seq as i64],
@@ -453,9 +474,7 @@ fn apply_rotation(
            (r.device IS NOT NULL AND e.seq > r.last_seq)
            OR (e.epoch <= ?2 AND coalesce(c.carried, 0) = 0 AND e.seq > coalesce(c.last_seq, 0)))",
     )?;
-    let ids = stmt
-        .query_map(params![ch.0, closing], |r| r.get::<_, Vec<u8>>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
+    let ids = stmt.query_map(params![ch.0, closing], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
     let mut purged = Vec::with_capacity(ids.len());
     for id in ids {
         tx.execute("DELETE FROM events WHERE id = ?1", [&id])?;
@@ -464,21 +483,27 @@ fn apply_rotation(
     Ok(purged)
 }
 
-/// The next feed position for `author` in a channel: `(seq, prev)`.
+/// The next feed position for `author` in a channel: `(seq, prev, earliest time)`. The
+/// time keeps each feed's clock strictly increasing even within one millisecond.
 ///
 /// # Errors
 /// [`StoreError`].
-pub fn next_position(tx: &rusqlite::Connection, ch: &ChannelId, author: &DeviceId) -> Result<(u64, Option<EventId>), StoreError> {
+pub fn next_position(
+    tx: &rusqlite::Connection,
+    ch: &ChannelId,
+    author: &DeviceId,
+) -> Result<(u64, Option<EventId>, Timestamp), StoreError> {
     let row = tx
         .query_row(
-            "SELECT seq, id FROM events WHERE channel = ?1 AND author = ?2 ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, id, time_ms FROM events WHERE channel = ?1 AND author = ?2 ORDER BY seq DESC LIMIT 1",
             params![ch.0, author.0],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)),
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, i64>(2)?)),
         )
         .optional()?;
+    let now = Timestamp::now();
     match row {
-        None => Ok((1, None)),
-        Some((seq, id)) => Ok((seq as u64 + 1, Some(EventId(blob32(id)?)))),
+        None => Ok((1, None, now)),
+        Some((seq, id, t)) => Ok((seq as u64 + 1, Some(EventId(blob32(id)?)), now.max(Timestamp(t + 1)))),
     }
 }
 

@@ -8,19 +8,18 @@ fn migrated_equals_fresh() {
     {
         let mut conn = Connection::open(&old_path).unwrap();
         migrate_to(&mut conn, 1).unwrap();
-        conn.execute(
-            "INSERT INTO channels (id, name, my_role, joined_ms) VALUES (?1, 'x', 0, 1)",
-            [vec![1u8; 32]],
-        )
-        .unwrap();
+        conn.execute("INSERT INTO channels (id, name, my_role, joined_ms) VALUES (?1, 'x', 0, 1)", [vec![1u8; 32]])
+            .unwrap();
     }
     // …upgraded by this build…
     let migrated = Store::open(&old_path).unwrap();
     let fresh = Store::open(&dir.path().join("fresh.sqlite3")).unwrap();
-    let dump = |s: &Store| s.read(|c| schema_dump(c)).unwrap();
+    let dump = |s: &Store| s.read(schema_dump).unwrap();
     // …has exactly the schema of a fresh database, and keeps its data.
     assert_eq!(dump(&migrated), dump(&fresh));
-    let n: i64 = migrated.read(|c| Ok::<_, StoreError>(c.query_row("SELECT count(*) FROM channels", [], |r| r.get(0))?)).unwrap();
+    let n: i64 = migrated
+        .read(|c| Ok::<_, StoreError>(c.query_row("SELECT count(*) FROM channels", [], |r| r.get(0))?))
+        .unwrap();
     assert_eq!(n, 1);
 }
 
@@ -44,7 +43,8 @@ fn a_failed_write_rolls_back() {
         Err(StoreError::Corrupt("test"))
     });
     assert!(r.is_err());
-    let n: i64 = store.read(|c| Ok::<_, StoreError>(c.query_row("SELECT count(*) FROM channels", [], |r| r.get(0))?)).unwrap();
+    let n: i64 =
+        store.read(|c| Ok::<_, StoreError>(c.query_row("SELECT count(*) FROM channels", [], |r| r.get(0))?)).unwrap();
     assert_eq!(n, 0);
 }
 

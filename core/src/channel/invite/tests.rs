@@ -32,8 +32,10 @@ fn roundtrip_both_link_forms_and_case() {
     let https = inv.https_link(&dev).unwrap();
     assert_eq!(Invite::parse(&https, NOW).unwrap(), inv);
     assert_eq!(Invite::parse(&link.to_lowercase(), NOW).unwrap(), inv);
-    // compact: a contributor invite with two addresses fits a small QR code
-    assert!(link.len() < 400, "link is {} chars", link.len());
+    // compact: a contributor invite with two addresses fits a QR code of version 14 or less
+    assert!(link.len() < 470, "link is {} chars", link.len());
+    let qr = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M).unwrap();
+    assert!(matches!(qr.version(), qrcode::Version::Normal(v) if v <= 14), "{:?}", qr.version());
 }
 
 #[test]
@@ -44,6 +46,7 @@ fn each_defect_has_its_own_error() {
     let text = Invite::to_text(&bytes);
 
     assert_eq!(Invite::parse("https://example.org/x", NOW), Err(InviteError::NotAnInvite));
+    assert_eq!(Invite::parse("hello", NOW), Err(InviteError::NotAnInvite));
     assert_eq!(Invite::parse("swarmroll://join/AB!D", NOW), Err(InviteError::BadEncoding));
     let cut = &text[..text.len() - 16];
     assert_eq!(Invite::parse(&format!("swarmroll://join/{cut}"), NOW), Err(InviteError::Truncated));
@@ -109,6 +112,11 @@ fn published_vectors_match() {
     let text = Invite::to_text(&good);
     let mut corrupted = good.clone();
     corrupted[10] ^= 1;
+    let mut tampered = good.clone();
+    tampered[3 + 32 + 1] ^= 0x20; // a letter of the channel name changes case
+    let n = tampered.len();
+    let sum = checksum(&tampered[..n - 4]);
+    tampered[n - 4..].copy_from_slice(&sum);
     let mut wrong_version = good.clone();
     wrong_version[0] = 9;
     let invalid = serde_json::json!([
@@ -117,6 +125,7 @@ fn published_vectors_match() {
         {"link": format!("swarmroll://join/{}", &text[..text.len() - 20]), "error": "Truncated"},
         {"link": format!("swarmroll://join/{}", Invite::to_text(&wrong_version)), "error": "UnsupportedVersion"},
         {"link": format!("swarmroll://join/{}", Invite::to_text(&corrupted)), "error": "Corrupted"},
+        {"link": format!("swarmroll://join/{}", Invite::to_text(&tampered)), "error": "Tampered"},
         {"link": contributor.link(&dev).unwrap(), "now_ms": 1_900_000_000_001_i64, "error": "Expired"},
     ]);
     let doc = serde_json::json!({

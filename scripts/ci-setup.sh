@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine. Idempotent: installs only
+# what is missing, so running it again is quick. Runs as root without a terminal (CI=true).
+#
+# To add a system package for a new test, add it to APT_PACKAGES.
+set -euo pipefail
+
+# Debian packages the tests need (none yet).
+APT_PACKAGES=()
+
+log() {
+    printf '==> ci-setup: %s\n' "$*"
+}
+
+APT_UPDATED=0
+
+# apt_install PKG... — installs the packages not already installed (per `dpkg -s`),
+# running `apt-get update` at most once per run.
+apt_install() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        if ! dpkg -s "$pkg" >/dev/null 2>&1; then
+            missing+=("$pkg")
+        fi
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        return 0
+    fi
+    if [ "$APT_UPDATED" -eq 0 ]; then
+        log "apt-get update"
+        apt-get update -q
+        APT_UPDATED=1
+    fi
+    log "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# ensure_rust_components — rustfmt and clippy, which scripts/test.sh runs.
+ensure_rust_components() {
+    if cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1; then
+        return 0
+    fi
+    log "adding rustup components rustfmt and clippy"
+    rustup component add rustfmt clippy
+}
+
+main() {
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "ci-setup: cargo is not on PATH; install Rust with rustup first" >&2
+        exit 1
+    fi
+    ensure_rust_components
+    apt_install "${APT_PACKAGES[@]}"
+    log "done"
+}
+
+main "$@"
