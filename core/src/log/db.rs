@@ -65,6 +65,8 @@ pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &
     if feed_entry(tx, &h.channel, &h.author, h.seq)?.is_some() {
         return Err(Rejection::Fork.into());
     }
+    // Before deciding to wait for a predecessor: a cut-off author's event never becomes valid.
+    check_not_cut_off(tx, &ev)?;
     match (h.seq, h.prev) {
         (0, _) | (1, Some(_)) => return Err(Rejection::BrokenChain.into()),
         (1, None) => {}
@@ -75,7 +77,6 @@ pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &
             Some(_) => {}
         },
     }
-    check_not_cut_off(tx, &ev)?;
     let Some(read_key) = read_key(tx, &h.channel, h.epoch)? else {
         return pend(tx, &ev, &id, raw);
     };
@@ -538,4 +539,14 @@ pub fn all_raw(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<Vec<Vec<u8
 /// [`StoreError`].
 pub fn pending_count(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<i64, StoreError> {
     Ok(conn.query_row("SELECT count(*) FROM pending WHERE channel = ?1", [ch.0], |r| r.get(0))?)
+}
+
+/// The encodings of a channel's pending events (diagnostics and tests).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn pending_raw(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<Vec<Vec<u8>>, StoreError> {
+    let mut stmt = conn.prepare("SELECT raw FROM pending WHERE channel = ?1 ORDER BY author, seq")?;
+    let rows = stmt.query_map([ch.0], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }

@@ -6,9 +6,9 @@
 //! 2. It is for the channel being replicated.
 //! 3. The author's signature verifies.
 //! 4. It is new (not a replay), and no other event holds its feed position (no fork).
-//! 5. Its feed links: `seq == 1` has no `prev`; otherwise `prev` is the author's event at
+//! 5. The author was not removed before it, and the epoch was not closed to them.
+//! 6. Its feed links: `seq == 1` has no `prev`; otherwise `prev` is the author's event at
 //!    `seq - 1` (missing → kept pending), and the epoch never goes down along a feed.
-//! 6. The author was not removed before it, and the epoch was not closed to them.
 //! 7. The body decrypts with the epoch's read key (unknown key → pending), decodes,
 //!    matches the header's kind and respects every field limit.
 //! 8. The author holds a certificate for the epoch — carried in the event itself (a
