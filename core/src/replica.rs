@@ -9,7 +9,7 @@
 
 use crate::catalog::{self, ChannelSummary, Cursor, Member, Page};
 use crate::channel::{
-    seal, Capability, Certificate, EpochKeys, Invite, InviteError, Issuer, OwnerKey, Role, Secret, Window,
+    self, seal, Capability, Certificate, EpochKeys, Invite, InviteError, Issuer, OwnerKey, Role, Secret, Window,
 };
 use crate::comment::{self, Thread};
 use crate::identity::{self, DeviceKey};
@@ -18,9 +18,9 @@ use crate::log::db::{Accepted, Outcome};
 use crate::log::event::{Event, Header, Kind, WIRE_VERSION};
 use crate::log::validate::{IngestError, Rejection};
 use crate::log::{self};
-use crate::store::{blob32, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::types::{ChannelId, DeviceId, EventId, Timestamp};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -77,9 +77,6 @@ pub struct IngestReport {
     pub rejected: Vec<(usize, Rejection)>,
 }
 
-/// The owner secret and read-key chain seed columns of a channel.
-type OwnerSecrets = (Option<Vec<u8>>, Option<Vec<u8>>);
-
 /// All channels of one device.
 pub struct Replica {
     store: Arc<Store>,
@@ -129,20 +126,7 @@ impl Replica {
             .map_err(|_| Error::Invalid("certificate"))?;
         let contributor_key = keys.contributor_public().ok_or(Error::MissingKeys)?;
         self.store.write(|tx| {
-            tx.execute(
-                "INSERT INTO channels (id, name, my_role, owner_secret, chain_seed, window_start, window_end, joined_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    ch.0,
-                    name,
-                    Role::Owner.as_i64(),
-                    owner.secret().0,
-                    seed.0,
-                    window.map(|w| w.start.0),
-                    window.map(|w| w.end.0),
-                    Timestamp::now().0
-                ],
-            )?;
+            channel::db::insert_owned(tx, &owner, &seed, name, window)?;
             log::db::save_keys(tx, &ch, &keys)?;
             self.author_in(tx, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
             self.author_in(tx, &ch, Body::Channel { name: name.to_owned(), window, contributor_key })?;
@@ -163,17 +147,13 @@ impl Replica {
         addresses: Vec<SocketAddr>,
         expires: Option<Timestamp>,
     ) -> Result<(Invite, String), Error> {
+        let me = self.device.id();
         let (name, my_name, keys) = self.store.read(|c| {
-            let name: Option<String> =
-                c.query_row("SELECT name FROM channels WHERE id = ?1", [channel.0], |r| r.get(0)).optional()?;
-            let my_name: Option<String> = c
-                .query_row(
-                    "SELECT name FROM members WHERE channel = ?1 AND device = ?2",
-                    params![channel.0, self.device.id().0],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            Ok::<_, Error>((name, my_name, log::db::current_keys(c, channel)?))
+            Ok::<_, Error>((
+                channel::db::name(c, channel)?,
+                catalog::db::member_name(c, channel, &me)?,
+                log::db::current_keys(c, channel)?,
+            ))
         })?;
         let (Some(name), Some(keys)) = (name, keys) else {
             return Err(Error::UnknownChannel);
@@ -212,19 +192,8 @@ impl Replica {
         }
         .map_err(|_| Error::Invalid("certificate"))?;
         self.store.write(|tx| {
-            let known: Option<i64> =
-                tx.query_row("SELECT my_role FROM channels WHERE id = ?1", [ch.0], |r| r.get(0)).optional()?;
-            match known {
-                Some(r) if r >= role.as_i64() => return Ok::<_, Error>(()),
-                Some(_) => {
-                    tx.execute("UPDATE channels SET my_role = ?2 WHERE id = ?1", params![ch.0, role.as_i64()])?;
-                }
-                None => {
-                    tx.execute(
-                        "INSERT INTO channels (id, name, my_role, joined_ms) VALUES (?1, ?2, ?3, ?4)",
-                        params![ch.0, invite.name, role.as_i64(), Timestamp::now().0],
-                    )?;
-                }
+            if !channel::db::upsert_joined(tx, &ch, &invite.name, role)? {
+                return Ok::<_, Error>(());
             }
             log::db::save_keys(tx, &ch, &keys)?;
             if let Some(pk) = keys.contributor_public() {
@@ -333,16 +302,7 @@ impl Replica {
     /// [`Error::NotOwner`], [`Error::Store`].
     pub fn remove_members(&self, channel: &ChannelId, members: &[DeviceId]) -> Result<EventId, Error> {
         self.store.write(|tx| {
-            let row: Option<OwnerSecrets> = tx
-                .query_row("SELECT owner_secret, chain_seed FROM channels WHERE id = ?1", [channel.0], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
-            let Some((Some(owner), Some(seed))) = row else {
-                return Err(Error::NotOwner);
-            };
-            let owner = OwnerKey::from_secret(&Secret(blob32(owner)?));
-            let seed = Secret(blob32(seed)?);
+            let (owner, seed) = channel::db::owner_secrets(tx, channel)?.ok_or(Error::NotOwner)?;
             let current = log::db::current_keys(tx, channel)?.ok_or(Error::UnknownChannel)?;
             let new_epoch = current.epoch + 1;
             let keys = EpochKeys::from_seed(&seed, new_epoch);
@@ -355,7 +315,7 @@ impl Replica {
                 vv.iter().filter(|(d, _)| !members.contains(d)).map(|(d, s)| (*d, *s)).collect();
             let mut certs = Vec::new();
             let mut sealed = Vec::new();
-            for (member, role) in current_members(tx, channel, current.epoch)? {
+            for (member, role) in log::db::certified_members(tx, channel, current.epoch)? {
                 if members.contains(&member) {
                     continue;
                 }
@@ -446,17 +406,6 @@ impl Replica {
     pub fn keys(&self, channel: &ChannelId) -> Result<Option<EpochKeys>, Error> {
         Ok(self.store.read(|c| log::db::current_keys(c, channel))?)
     }
-}
-
-/// Members certified in `epoch` with their role there.
-fn current_members(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32) -> Result<Vec<(DeviceId, Role)>, Error> {
-    let mut stmt = tx.prepare("SELECT member, role FROM certs WHERE channel = ?1 AND epoch = ?2 ORDER BY member")?;
-    let rows = stmt
-        .query_map(params![ch.0, epoch], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter()
-        .map(|(d, r)| Ok((DeviceId(blob32(d)?), Role::from_i64(r).ok_or(StoreError::Corrupt("role"))?)))
-        .collect()
 }
 
 /// Ingests one event and everything it unblocks, applying accepted events to the views.

@@ -369,3 +369,13 @@ pub fn mark_read(tx: &Transaction<'_>, ch: &ChannelId) -> Result<(), StoreError>
     )?;
     Ok(())
 }
+
+/// A member's display name in a channel, if their profile has arrived.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn member_name(conn: &Connection, ch: &ChannelId, device: &DeviceId) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT name FROM members WHERE channel = ?1 AND device = ?2", params![ch.0, device.0], |r| r.get(0))
+        .optional()?)
+}

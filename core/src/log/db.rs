@@ -550,3 +550,21 @@ pub fn pending_raw(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<Vec<Ve
     let rows = stmt.query_map([ch.0], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
+
+/// Members certified in `epoch`, with their role there.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn certified_members(
+    conn: &rusqlite::Connection,
+    ch: &ChannelId,
+    epoch: u32,
+) -> Result<Vec<(DeviceId, Role)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT member, role FROM certs WHERE channel = ?1 AND epoch = ?2 ORDER BY member")?;
+    let rows = stmt
+        .query_map(params![ch.0, epoch], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(d, r)| Ok((DeviceId(blob32(d)?), Role::from_i64(r).ok_or(StoreError::Corrupt("role"))?)))
+        .collect()
+}

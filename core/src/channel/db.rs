@@ -1,0 +1,84 @@
+//! SQL for the channels this device belongs to and the secrets it holds for them.
+
+use super::{OwnerKey, Role, Secret, Window};
+use crate::store::{blob32, StoreError};
+use crate::types::{ChannelId, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+/// Records a channel this device has just created, with the owner's secrets.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn insert_owned(
+    tx: &Transaction<'_>,
+    owner: &OwnerKey,
+    seed: &Secret,
+    name: &str,
+    window: Option<Window>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO channels (id, name, my_role, owner_secret, chain_seed, window_start, window_end, joined_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            owner.channel().0,
+            name,
+            Role::Owner.as_i64(),
+            owner.secret().0,
+            seed.0,
+            window.map(|w| w.start.0),
+            window.map(|w| w.end.0),
+            Timestamp::now().0
+        ],
+    )?;
+    Ok(())
+}
+
+/// Records joining a channel with `role`. Returns `false` (and changes nothing) if this
+/// device already holds that role or a higher one there.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn upsert_joined(tx: &Transaction<'_>, ch: &ChannelId, name: &str, role: Role) -> Result<bool, StoreError> {
+    let known: Option<i64> =
+        tx.query_row("SELECT my_role FROM channels WHERE id = ?1", [ch.0], |r| r.get(0)).optional()?;
+    match known {
+        Some(r) if r >= role.as_i64() => Ok(false),
+        Some(_) => {
+            tx.execute("UPDATE channels SET my_role = ?2 WHERE id = ?1", params![ch.0, role.as_i64()])?;
+            Ok(true)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO channels (id, name, my_role, joined_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![ch.0, name, role.as_i64(), Timestamp::now().0],
+            )?;
+            Ok(true)
+        }
+    }
+}
+
+/// The channel's name, if this device belongs to it.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn name(conn: &Connection, ch: &ChannelId) -> Result<Option<String>, StoreError> {
+    Ok(conn.query_row("SELECT name FROM channels WHERE id = ?1", [ch.0], |r| r.get(0)).optional()?)
+}
+
+/// The owner key and read-key chain seed, on the owner's device only.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn owner_secrets(conn: &Connection, ch: &ChannelId) -> Result<Option<(OwnerKey, Secret)>, StoreError> {
+    let row = conn
+        .query_row("SELECT owner_secret, chain_seed FROM channels WHERE id = ?1", [ch.0], |r| {
+            Ok((r.get::<_, Option<Vec<u8>>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+        })
+        .optional()?;
+    match row {
+        Some((Some(owner), Some(seed))) => {
+            Ok(Some((OwnerKey::from_secret(&Secret(blob32(owner)?)), Secret(blob32(seed)?))))
+        }
+        _ => Ok(None),
+    }
+}
