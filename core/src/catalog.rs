@@ -125,6 +125,15 @@ pub struct Member {
     pub removed: bool,
 }
 
+/// A channel's settings as its owner last set them in the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The channel's name.
+    pub name: String,
+    /// The event window, if the owner set one.
+    pub window: Option<crate::channel::Window>,
+}
+
 /// A channel as listed on the home screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChannelSummary {

@@ -382,6 +382,14 @@ impl Replica {
         Ok(self.store.read(|c| catalog::db::members(c, channel))?)
     }
 
+    /// The channel's name and event window, once its owner's settings have arrived.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn settings(&self, channel: &ChannelId) -> Result<Option<catalog::Settings>, Error> {
+        Ok(self.store.read(|c| catalog::db::settings(c, channel))?)
+    }
+
     /// Every channel with unread counts.
     ///
     /// # Errors

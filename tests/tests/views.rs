@@ -2,8 +2,9 @@
 //! and reactions, members, the channel list with unread counts — across restarts.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use swarmroll_core::channel::Role;
+use swarmroll_core::channel::{Role, Window};
 use swarmroll_core::log::ModAction;
+use swarmroll_core::Timestamp;
 use swarmroll_tests::{alice, bob, carol, photo};
 
 #[test]
@@ -105,4 +106,20 @@ fn a_member_cannot_retract_someone_elses_post() {
     for p in [&alice, &bob] {
         assert!(p.replica.thread(&post).unwrap().is_some());
     }
+}
+
+#[test]
+fn the_event_window_reaches_members() {
+    let alice = alice();
+    let bob = bob();
+    let window = Window { start: Timestamp(1_800_000_000_000), end: Timestamp(1_800_086_400_000) };
+    let ch = alice.replica.create_channel("Saturday", Some(window), "Alice").unwrap();
+    bob.join_from(&alice, &ch, Role::Viewer);
+    let s = bob.replica.settings(&ch).unwrap().unwrap();
+    assert_eq!(s.name, "Saturday");
+    assert_eq!(s.window, Some(window));
+    assert!(window.contains(Timestamp(1_800_000_000_000)) && !window.contains(window.end));
+    // A window that ends before it starts is refused.
+    let bad = Window { start: window.end, end: window.start };
+    assert!(alice.replica.create_channel("Backwards", Some(bad), "Alice").is_err());
 }

@@ -1,7 +1,7 @@
 //! SQL for the gallery, posts, members and channel list, and for applying accepted
 //! events to them.
 
-use super::{ChannelSummary, Credit, Cursor, Item, Member, Page, Post, PostItem};
+use super::{ChannelSummary, Credit, Cursor, Item, Member, Page, Post, PostItem, Settings};
 use crate::channel::Role;
 use crate::log::body::{Body, ModAction};
 use crate::log::db::Accepted;
@@ -378,4 +378,23 @@ pub fn member_name(conn: &Connection, ch: &ChannelId, device: &DeviceId) -> Resu
     Ok(conn
         .query_row("SELECT name FROM members WHERE channel = ?1 AND device = ?2", params![ch.0, device.0], |r| r.get(0))
         .optional()?)
+}
+
+/// The channel's settings from its latest `Channel` event, once that has arrived.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn settings(conn: &Connection, ch: &ChannelId) -> Result<Option<Settings>, StoreError> {
+    let row = conn
+        .query_row("SELECT name, window_start, window_end FROM settings WHERE channel = ?1", [ch.0], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?))
+        })
+        .optional()?;
+    Ok(row.map(|(name, start, end)| Settings {
+        name,
+        window: match (start, end) {
+            (Some(s), Some(e)) => Some(crate::channel::Window { start: Timestamp(s), end: Timestamp(e) }),
+            _ => None,
+        },
+    }))
 }
