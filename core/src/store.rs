@@ -65,6 +65,7 @@ pub struct Store {
 
 fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     conn.busy_timeout(Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(128);
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(())
 }
@@ -169,6 +170,29 @@ impl Store {
         let me = Arc::clone(self);
         tokio::task::spawn_blocking(move || me.read(f)).await.map_err(|_| E::from(StoreError::TaskFailed))?
     }
+}
+
+/// Runs one statement through the connection's prepared-statement cache: the ingest path
+/// runs the same few dozen statements for every event, and parsing them each time cost
+/// more than executing them.
+///
+/// # Errors
+/// SQLite errors.
+pub fn exec<P: rusqlite::Params>(conn: &Connection, sql: &str, params: P) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+/// [`exec`] for a query returning one row.
+///
+/// # Errors
+/// SQLite errors, including `QueryReturnedNoRows` (use `.optional()`).
+pub fn row<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
 }
 
 /// Reads a 32-byte blob column into an id type.

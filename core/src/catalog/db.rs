@@ -5,7 +5,7 @@ use super::{ChannelSummary, Credit, Cursor, Item, Member, Page, Post, PostItem, 
 use crate::channel::Role;
 use crate::log::body::{Body, ModAction};
 use crate::log::db::Accepted;
-use crate::store::{blob32, StoreError};
+use crate::store::{blob32, exec, row, StoreError};
 use crate::types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
@@ -17,13 +17,15 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
     let h = &a.event.header;
     match &a.body {
         Body::Post { caption, items, info_hash, info, on_behalf_of } => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO posts (event, channel, author, time_ms, caption, guest, info_hash, info, visible, seqno)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9)",
                 params![a.id.0, h.channel.0, h.author.0, h.time.0, caption, on_behalf_of, info_hash, info, a.seqno],
             )?;
             for (idx, it) in items.iter().enumerate() {
-                tx.execute(
+                exec(
+                    tx,
                     "INSERT INTO items (post, idx, channel, content_hash, name, mime, size, width, height,
                                         capture_ms, duration_ms, thumbnail, sort_ms)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -47,7 +49,8 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
             refresh_visibility(tx, &a.id)?;
         }
         Body::Retract { target } => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO retractions (event, target, author) VALUES (?1, ?2, ?3)",
                 params![a.id.0, target.0, h.author.0],
             )?;
@@ -55,7 +58,8 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
         }
         Body::Moderate { target, action } => {
             let hide = matches!(action, ModAction::Hide);
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO moderation (event, target, action, time_ms) VALUES (?1, ?2, ?3, ?4)",
                 params![a.id.0, target.0, hide, h.time.0],
             )?;
@@ -73,8 +77,8 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
 pub fn remove(tx: &Transaction<'_>, id: &EventId) -> Result<(), StoreError> {
     let hashes = post_hashes(tx, id)?;
     let channel: Option<Vec<u8>> =
-        tx.query_row("SELECT channel FROM posts WHERE event = ?1", [id.0], |r| r.get(0)).optional()?;
-    tx.execute("DELETE FROM posts WHERE event = ?1", [id.0])?;
+        row(tx, "SELECT channel FROM posts WHERE event = ?1", [id.0], |r| r.get(0)).optional()?;
+    exec(tx, "DELETE FROM posts WHERE event = ?1", [id.0])?;
     if let Some(ch) = channel {
         let ch = ChannelId(blob32(ch)?);
         for h in hashes {
@@ -83,8 +87,8 @@ pub fn remove(tx: &Transaction<'_>, id: &EventId) -> Result<(), StoreError> {
     }
     for table in ["retractions", "moderation"] {
         let target: Option<Vec<u8>> =
-            tx.query_row(&format!("SELECT target FROM {table} WHERE event = ?1"), [id.0], |r| r.get(0)).optional()?;
-        tx.execute(&format!("DELETE FROM {table} WHERE event = ?1"), [id.0])?;
+            row(tx, &format!("SELECT target FROM {table} WHERE event = ?1"), [id.0], |r| r.get(0)).optional()?;
+        exec(tx, &format!("DELETE FROM {table} WHERE event = ?1"), [id.0])?;
         if let Some(t) = target {
             refresh_visibility(tx, &EventId(blob32(t)?))?;
         }
@@ -107,10 +111,10 @@ pub fn refresh_visibility(tx: &Transaction<'_>, target: &EventId) -> Result<(), 
     const VISIBLE: &str = "NOT EXISTS (SELECT 1 FROM retractions r WHERE r.target = ?1 AND r.author = t.author)
         AND coalesce((SELECT m.action FROM moderation m WHERE m.target = ?1
                       ORDER BY m.time_ms DESC, m.event DESC LIMIT 1), 0) = 0";
-    let changed = tx.execute(&format!("UPDATE posts AS t SET visible = ({VISIBLE}) WHERE t.event = ?1"), [target.0])?;
-    tx.execute(&format!("UPDATE comments AS t SET visible = ({VISIBLE}) WHERE t.event = ?1"), [target.0])?;
+    let changed = exec(tx, &format!("UPDATE posts AS t SET visible = ({VISIBLE}) WHERE t.event = ?1"), [target.0])?;
+    exec(tx, &format!("UPDATE comments AS t SET visible = ({VISIBLE}) WHERE t.event = ?1"), [target.0])?;
     if changed > 0 {
-        let ch: Vec<u8> = tx.query_row("SELECT channel FROM posts WHERE event = ?1", [target.0], |r| r.get(0))?;
+        let ch: Vec<u8> = row(tx, "SELECT channel FROM posts WHERE event = ?1", [target.0], |r| r.get(0))?;
         let ch = ChannelId(blob32(ch)?);
         for h in post_hashes(tx, target)? {
             refresh_gallery(tx, &ch, &h)?;
@@ -121,24 +125,25 @@ pub fn refresh_visibility(tx: &Transaction<'_>, target: &EventId) -> Result<(), 
 
 /// Recomputes the gallery entry of one content hash from the visible items holding it.
 fn refresh_gallery(tx: &Transaction<'_>, ch: &ChannelId, hash: &ContentHash) -> Result<(), StoreError> {
-    let best: Option<(i64, Vec<u8>, i64, i64)> = tx
-        .query_row(
-            "SELECT min(i.sort_ms) OVER (), i.post, i.idx,
+    let best: Option<(i64, Vec<u8>, i64, i64)> = row(
+        tx,
+        "SELECT min(i.sort_ms) OVER (), i.post, i.idx,
                     (SELECT count(DISTINCT p2.author) FROM items i2 JOIN posts p2 ON p2.event = i2.post
                      WHERE i2.channel = ?1 AND i2.content_hash = ?2 AND p2.visible = 1)
              FROM items i JOIN posts p ON p.event = i.post
              WHERE i.channel = ?1 AND i.content_hash = ?2 AND p.visible = 1
              ORDER BY p.time_ms, p.event, i.idx LIMIT 1",
-            params![ch.0, hash.0],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+        params![ch.0, hash.0],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )
+    .optional()?;
     match best {
         None => {
-            tx.execute("DELETE FROM gallery WHERE channel = ?1 AND content_hash = ?2", params![ch.0, hash.0])?;
+            exec(tx, "DELETE FROM gallery WHERE channel = ?1 AND content_hash = ?2", params![ch.0, hash.0])?;
         }
         Some((sort_ms, post, idx, credits)) => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT OR REPLACE INTO gallery (channel, content_hash, sort_ms, post, idx, credits)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![ch.0, hash.0, sort_ms, post, idx, credits],
@@ -218,24 +223,24 @@ pub fn gallery_page(conn: &Connection, ch: &ChannelId, cursor: Option<Cursor>, l
 /// # Errors
 /// [`StoreError`].
 pub fn post(conn: &Connection, id: &EventId) -> Result<Option<Post>, StoreError> {
-    let row = conn
-        .query_row(
-            "SELECT p.author, coalesce(m.name, ''), p.time_ms, p.caption, p.guest, p.info_hash FROM posts p
+    let row = row(
+        conn,
+        "SELECT p.author, coalesce(m.name, ''), p.time_ms, p.caption, p.guest, p.info_hash FROM posts p
              LEFT JOIN members m ON m.channel = p.channel AND m.device = p.author
              WHERE p.event = ?1 AND p.visible = 1",
-            [id.0],
-            |r| {
-                Ok((
-                    r.get::<_, Vec<u8>>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Vec<u8>>(5)?,
-                ))
-            },
-        )
-        .optional()?;
+        [id.0],
+        |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Vec<u8>>(5)?,
+            ))
+        },
+    )
+    .optional()?;
     let Some((author, name, time, caption, guest, info_hash)) = row else {
         return Ok(None);
     };
@@ -362,7 +367,8 @@ pub fn channels(conn: &Connection, me: &DeviceId) -> Result<Vec<ChannelSummary>,
 /// # Errors
 /// [`StoreError`].
 pub fn mark_read(tx: &Transaction<'_>, ch: &ChannelId) -> Result<(), StoreError> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT OR REPLACE INTO read_markers (channel, last_seqno, opened_ms)
          VALUES (?1, (SELECT coalesce(max(seqno), 0) FROM events), ?2)",
         params![ch.0, Timestamp::now().0],
@@ -375,8 +381,7 @@ pub fn mark_read(tx: &Transaction<'_>, ch: &ChannelId) -> Result<(), StoreError>
 /// # Errors
 /// [`StoreError`].
 pub fn member_name(conn: &Connection, ch: &ChannelId, device: &DeviceId) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .query_row("SELECT name FROM members WHERE channel = ?1 AND device = ?2", params![ch.0, device.0], |r| r.get(0))
+    Ok(row(conn, "SELECT name FROM members WHERE channel = ?1 AND device = ?2", params![ch.0, device.0], |r| r.get(0))
         .optional()?)
 }
 
@@ -385,11 +390,10 @@ pub fn member_name(conn: &Connection, ch: &ChannelId, device: &DeviceId) -> Resu
 /// # Errors
 /// [`StoreError`].
 pub fn settings(conn: &Connection, ch: &ChannelId) -> Result<Option<Settings>, StoreError> {
-    let row = conn
-        .query_row("SELECT name, window_start, window_end FROM settings WHERE channel = ?1", [ch.0], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?))
-        })
-        .optional()?;
+    let row = row(conn, "SELECT name, window_start, window_end FROM settings WHERE channel = ?1", [ch.0], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?))
+    })
+    .optional()?;
     Ok(row.map(|(name, start, end)| Settings {
         name,
         window: match (start, end) {

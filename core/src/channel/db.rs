@@ -1,7 +1,7 @@
 //! SQL for the channels this device belongs to and the secrets it holds for them.
 
 use super::{OwnerKey, Role, Secret, Window};
-use crate::store::{blob32, StoreError};
+use crate::store::{blob32, exec, row, StoreError};
 use crate::types::{ChannelId, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
@@ -16,7 +16,8 @@ pub fn insert_owned(
     name: &str,
     window: Option<Window>,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO channels (id, name, my_role, owner_secret, chain_seed, window_start, window_end, joined_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -39,16 +40,16 @@ pub fn insert_owned(
 /// # Errors
 /// [`StoreError`].
 pub fn upsert_joined(tx: &Transaction<'_>, ch: &ChannelId, name: &str, role: Role) -> Result<bool, StoreError> {
-    let known: Option<i64> =
-        tx.query_row("SELECT my_role FROM channels WHERE id = ?1", [ch.0], |r| r.get(0)).optional()?;
+    let known: Option<i64> = row(tx, "SELECT my_role FROM channels WHERE id = ?1", [ch.0], |r| r.get(0)).optional()?;
     match known {
         Some(r) if r >= role.as_i64() => Ok(false),
         Some(_) => {
-            tx.execute("UPDATE channels SET my_role = ?2 WHERE id = ?1", params![ch.0, role.as_i64()])?;
+            exec(tx, "UPDATE channels SET my_role = ?2 WHERE id = ?1", params![ch.0, role.as_i64()])?;
             Ok(true)
         }
         None => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO channels (id, name, my_role, joined_ms) VALUES (?1, ?2, ?3, ?4)",
                 params![ch.0, name, role.as_i64(), Timestamp::now().0],
             )?;
@@ -62,7 +63,7 @@ pub fn upsert_joined(tx: &Transaction<'_>, ch: &ChannelId, name: &str, role: Rol
 /// # Errors
 /// [`StoreError`].
 pub fn name(conn: &Connection, ch: &ChannelId) -> Result<Option<String>, StoreError> {
-    Ok(conn.query_row("SELECT name FROM channels WHERE id = ?1", [ch.0], |r| r.get(0)).optional()?)
+    Ok(row(conn, "SELECT name FROM channels WHERE id = ?1", [ch.0], |r| r.get(0)).optional()?)
 }
 
 /// The owner key and read-key chain seed, on the owner's device only.
@@ -70,11 +71,10 @@ pub fn name(conn: &Connection, ch: &ChannelId) -> Result<Option<String>, StoreEr
 /// # Errors
 /// [`StoreError`].
 pub fn owner_secrets(conn: &Connection, ch: &ChannelId) -> Result<Option<(OwnerKey, Secret)>, StoreError> {
-    let row = conn
-        .query_row("SELECT owner_secret, chain_seed FROM channels WHERE id = ?1", [ch.0], |r| {
-            Ok((r.get::<_, Option<Vec<u8>>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
-        })
-        .optional()?;
+    let row = row(conn, "SELECT owner_secret, chain_seed FROM channels WHERE id = ?1", [ch.0], |r| {
+        Ok((r.get::<_, Option<Vec<u8>>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+    })
+    .optional()?;
     match row {
         Some((Some(owner), Some(seed))) => {
             Ok(Some((OwnerKey::from_secret(&Secret(blob32(owner)?)), Secret(blob32(seed)?))))

@@ -4,7 +4,7 @@ use super::{Comment, ReactionCount, Thread};
 use crate::catalog::Credit;
 use crate::log::body::Body;
 use crate::log::db::Accepted;
-use crate::store::{blob32, StoreError};
+use crate::store::{blob32, exec, StoreError};
 use crate::types::{DeviceId, EventId, Timestamp};
 use rusqlite::{params, Connection, Transaction};
 
@@ -16,7 +16,8 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
     let h = &a.event.header;
     match &a.body {
         Body::Comment { post, reply_to, text } => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO comments (event, channel, post, reply_to, author, time_ms, text, visible, seqno)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)",
                 params![a.id.0, h.channel.0, post.0, reply_to.map(|r| r.0), h.author.0, h.time.0, text, a.seqno],
@@ -24,7 +25,8 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
             crate::catalog::db::refresh_visibility(tx, &a.id)?;
         }
         Body::Reaction { target, emoji, on } => {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO reactions (event, target, author, seq, emoji, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![a.id.0, target.0, h.author.0, h.seq as i64, emoji, on],
             )?;
@@ -39,8 +41,8 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
 /// # Errors
 /// [`StoreError`].
 pub fn remove(tx: &Transaction<'_>, id: &EventId) -> Result<(), StoreError> {
-    tx.execute("DELETE FROM comments WHERE event = ?1", [id.0])?;
-    tx.execute("DELETE FROM reactions WHERE event = ?1", [id.0])?;
+    exec(tx, "DELETE FROM comments WHERE event = ?1", [id.0])?;
+    exec(tx, "DELETE FROM reactions WHERE event = ?1", [id.0])?;
     Ok(())
 }
 

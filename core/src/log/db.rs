@@ -9,7 +9,7 @@ use super::event::{Event, Kind};
 use super::validate::{required_role, IngestError, Rejection};
 use crate::channel::{derive_read_key, Certificate, EpochKeys, Issuer, Role, Secret};
 use crate::identity::DeviceKey;
-use crate::store::{blob32, StoreError};
+use crate::store::{blob32, exec, row, StoreError};
 use crate::types::{ChannelId, DeviceId, EventId, Timestamp};
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::BTreeMap;
@@ -91,7 +91,8 @@ pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &
     if let Body::Rotate { .. } = &body {
         check_rotation(tx, &ev, &body)?;
     }
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO events (id, channel, author, seq, epoch, kind, time_ms, raw)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![id.0, h.channel.0, h.author.0, h.seq as i64, h.epoch, h.kind.as_i64(), h.time.0, raw],
@@ -102,12 +103,12 @@ pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &
 }
 
 fn pend(tx: &Transaction<'_>, ev: &Event, id: &EventId, raw: &[u8]) -> Result<Outcome, IngestError> {
-    let n: i64 =
-        tx.query_row("SELECT count(*) FROM pending WHERE channel = ?1", [ev.header.channel.0], |r| r.get(0))?;
+    let n: i64 = row(tx, "SELECT count(*) FROM pending WHERE channel = ?1", [ev.header.channel.0], |r| r.get(0))?;
     if n >= MAX_PENDING {
         return Err(Rejection::TooManyPending.into());
     }
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO pending (id, channel, author, seq, raw, received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id.0, ev.header.channel.0, ev.header.author.0, ev.header.seq as i64, raw, Timestamp::now().0],
     )?;
@@ -134,18 +135,18 @@ pub fn take_unblocked(tx: &Transaction<'_>, accepted: &Accepted) -> Result<Vec<V
         rows
     };
     for (id, _) in &rows {
-        tx.execute("DELETE FROM pending WHERE id = ?1", [id])?;
+        exec(tx, "DELETE FROM pending WHERE id = ?1", [id])?;
     }
     Ok(rows.into_iter().map(|(_, raw)| raw).collect())
 }
 
 fn channel_known(tx: &Transaction<'_>, channel: &ChannelId) -> Result<bool, StoreError> {
-    Ok(tx.query_row("SELECT 1 FROM channels WHERE id = ?1", [channel.0], |_| Ok(())).optional()?.is_some())
+    Ok(row(tx, "SELECT 1 FROM channels WHERE id = ?1", [channel.0], |_| Ok(())).optional()?.is_some())
 }
 
 fn has_event(tx: &Transaction<'_>, id: &EventId) -> Result<bool, StoreError> {
     let q = "SELECT 1 FROM events WHERE id = ?1 UNION ALL SELECT 1 FROM pending WHERE id = ?1";
-    Ok(tx.query_row(q, [id.0], |_| Ok(())).optional()?.is_some())
+    Ok(row(tx, q, [id.0], |_| Ok(())).optional()?.is_some())
 }
 
 /// The id and epoch of an author's event at `seq`, if accepted.
@@ -155,29 +156,30 @@ fn feed_entry(
     author: &DeviceId,
     seq: u64,
 ) -> Result<Option<(EventId, u32)>, StoreError> {
-    let row = tx
-        .query_row(
-            "SELECT id, epoch FROM events WHERE channel = ?1 AND author = ?2 AND seq = ?3",
-            params![ch.0, author.0, seq as i64],
-            |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, u32>(1)?)),
-        )
-        .optional()?;
+    let row = row(
+        tx,
+        "SELECT id, epoch FROM events WHERE channel = ?1 AND author = ?2 AND seq = ?3",
+        params![ch.0, author.0, seq as i64],
+        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, u32>(1)?)),
+    )
+    .optional()?;
     row.map(|(id, epoch)| Ok((EventId(blob32(id)?), epoch))).transpose()
 }
 
 fn check_not_cut_off(tx: &Transaction<'_>, ev: &Event) -> Result<(), IngestError> {
     let h = &ev.header;
-    let removed: Option<i64> = tx
-        .query_row(
-            "SELECT last_seq FROM removals WHERE channel = ?1 AND device = ?2",
-            params![h.channel.0, h.author.0],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let removed: Option<i64> = row(
+        tx,
+        "SELECT last_seq FROM removals WHERE channel = ?1 AND device = ?2",
+        params![h.channel.0, h.author.0],
+        |r| r.get(0),
+    )
+    .optional()?;
     if removed.is_some_and(|last| h.seq as i64 > last) {
         return Err(Rejection::Removed.into());
     }
-    let closed: i64 = tx.query_row(
+    let closed: i64 = row(
+        tx,
         "SELECT count(*) FROM epochs e
          LEFT JOIN closures c ON c.channel = e.channel AND c.closed_epoch = e.epoch - 1 AND c.device = ?2
          WHERE e.channel = ?1 AND e.epoch >= 1 AND e.epoch - 1 >= ?3
@@ -196,13 +198,13 @@ fn check_not_cut_off(tx: &Transaction<'_>, ev: &Event) -> Result<(), IngestError
 /// # Errors
 /// [`StoreError`].
 pub fn read_key(tx: &rusqlite::Connection, ch: &ChannelId, epoch: u32) -> Result<Option<Secret>, StoreError> {
-    let row = tx
-        .query_row(
-            "SELECT epoch, read_key FROM channel_keys WHERE channel = ?1 AND epoch >= ?2 ORDER BY epoch LIMIT 1",
-            params![ch.0, epoch],
-            |r| Ok((r.get::<_, u32>(0)?, r.get::<_, Vec<u8>>(1)?)),
-        )
-        .optional()?;
+    let row = row(
+        tx,
+        "SELECT epoch, read_key FROM channel_keys WHERE channel = ?1 AND epoch >= ?2 ORDER BY epoch LIMIT 1",
+        params![ch.0, epoch],
+        |r| Ok((r.get::<_, u32>(0)?, r.get::<_, Vec<u8>>(1)?)),
+    )
+    .optional()?;
     Ok(match row {
         Some((held, key)) => Some(derive_read_key(&Secret(blob32(key)?), held, epoch)),
         None => None,
@@ -214,13 +216,13 @@ pub fn read_key(tx: &rusqlite::Connection, ch: &ChannelId, epoch: u32) -> Result
 /// # Errors
 /// [`StoreError`].
 pub fn current_keys(tx: &rusqlite::Connection, ch: &ChannelId) -> Result<Option<EpochKeys>, StoreError> {
-    let row = tx
-        .query_row(
-            "SELECT epoch, read_key, contributor_secret FROM channel_keys WHERE channel = ?1 ORDER BY epoch DESC LIMIT 1",
-            [ch.0],
-            |r| Ok((r.get::<_, u32>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, Option<Vec<u8>>>(2)?)),
-        )
-        .optional()?;
+    let row = row(
+        tx,
+        "SELECT epoch, read_key, contributor_secret FROM channel_keys WHERE channel = ?1 ORDER BY epoch DESC LIMIT 1",
+        [ch.0],
+        |r| Ok((r.get::<_, u32>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, Option<Vec<u8>>>(2)?)),
+    )
+    .optional()?;
     row.map(|(epoch, rk, cs)| {
         Ok(EpochKeys {
             epoch,
@@ -236,7 +238,8 @@ pub fn current_keys(tx: &rusqlite::Connection, ch: &ChannelId) -> Result<Option<
 /// # Errors
 /// [`StoreError`].
 pub fn save_keys(tx: &Transaction<'_>, ch: &ChannelId, keys: &EpochKeys) -> Result<(), StoreError> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO channel_keys (channel, epoch, read_key, contributor_secret) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (channel, epoch) DO UPDATE SET
            contributor_secret = coalesce(excluded.contributor_secret, contributor_secret)",
@@ -248,13 +251,13 @@ pub fn save_keys(tx: &Transaction<'_>, ch: &ChannelId, keys: &EpochKeys) -> Resu
 /// An epoch's contributor public key, and whether the log event that set it (genesis or
 /// rotation) has arrived (it may be known provisionally from an invite).
 fn epoch_info(tx: &Transaction<'_>, ch: &ChannelId, epoch: u32) -> Result<Option<([u8; 32], bool)>, StoreError> {
-    let v: Option<(Vec<u8>, bool)> = tx
-        .query_row(
-            "SELECT contributor_key, event IS NOT NULL FROM epochs WHERE channel = ?1 AND epoch = ?2",
-            params![ch.0, epoch],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let v: Option<(Vec<u8>, bool)> = row(
+        tx,
+        "SELECT contributor_key, event IS NOT NULL FROM epochs WHERE channel = ?1 AND epoch = ?2",
+        params![ch.0, epoch],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?;
     v.map(|(k, from_log)| Ok((blob32(k)?, from_log))).transpose()
 }
 
@@ -272,7 +275,8 @@ pub fn save_provisional_epoch(
     epoch: u32,
     key: &[u8; 32],
 ) -> Result<(), StoreError> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT OR IGNORE INTO epochs (channel, epoch, contributor_key, event) VALUES (?1, ?2, ?3, NULL)",
         params![ch.0, epoch, key],
     )?;
@@ -286,7 +290,8 @@ fn save_epoch(
     key: &[u8; 32],
     event: &EventId,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO epochs (channel, epoch, contributor_key, event) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (channel, epoch) DO UPDATE SET contributor_key = excluded.contributor_key, event = excluded.event
          WHERE event IS NULL",
@@ -300,13 +305,13 @@ fn save_epoch(
 /// rotation has not arrived), so the event waits.
 fn author_role(tx: &Transaction<'_>, ev: &Event, body: &Body, read_key: &Secret) -> Result<Option<Role>, IngestError> {
     let h = &ev.header;
-    let stored: Option<i64> = tx
-        .query_row(
-            "SELECT role FROM certs WHERE channel = ?1 AND epoch = ?2 AND member = ?3",
-            params![h.channel.0, h.epoch, h.author.0],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let stored: Option<i64> = row(
+        tx,
+        "SELECT role FROM certs WHERE channel = ?1 AND epoch = ?2 AND member = ?3",
+        params![h.channel.0, h.epoch, h.author.0],
+        |r| r.get(0),
+    )
+    .optional()?;
     let stored = stored.and_then(Role::from_i64);
     if let Body::Profile { cert: Some(cert), .. } = body {
         if cert.channel != h.channel || cert.epoch != h.epoch || cert.member != h.author {
@@ -362,7 +367,8 @@ fn check_rotation(tx: &Transaction<'_>, ev: &Event, body: &Body) -> Result<(), I
 }
 
 fn upsert_cert(tx: &Transaction<'_>, cert: &Certificate) -> Result<(), StoreError> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO certs (channel, epoch, member, role) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (channel, epoch, member) DO UPDATE SET role = max(role, excluded.role)",
         params![cert.channel.0, cert.epoch, cert.member.0, cert.role.as_i64()],
@@ -383,7 +389,8 @@ fn apply_membership(
             if let Some(cert) = cert {
                 upsert_cert(tx, cert)?;
             }
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO members (channel, device, name, name_seq) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (channel, device) DO UPDATE SET name = excluded.name, name_seq = excluded.name_seq
                  WHERE excluded.name_seq > name_seq",
@@ -392,7 +399,8 @@ fn apply_membership(
         }
         Body::Channel { name, window, contributor_key } => {
             save_epoch(tx, &h.channel, 0, contributor_key, id)?;
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO settings (channel, name, window_start, window_end, time_ms, event)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (channel) DO UPDATE SET name = excluded.name, window_start = excluded.window_start,
@@ -400,7 +408,8 @@ fn apply_membership(
                  WHERE (excluded.time_ms, excluded.event) > (time_ms, event)",
                 params![h.channel.0, name, window.map(|w| w.start.0), window.map(|w| w.end.0), h.time.0, id.0],
             )?;
-            tx.execute(
+            exec(
+                tx,
                 "UPDATE channels SET name = s.name, window_start = s.window_start, window_end = s.window_end
                  FROM settings s WHERE s.channel = channels.id AND channels.id = ?1",
                 [h.channel.0],
@@ -434,24 +443,28 @@ fn apply_rotation(
     }
     let carried = |d: &DeviceId| certs.iter().any(|c| c.member == *d);
     for (device, last) in closed {
-        tx.execute(
+        exec(
+            tx,
             "INSERT OR REPLACE INTO closures (channel, closed_epoch, device, last_seq, carried) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![ch.0, closing, device.0, *last as i64, carried(device)],
         )?;
     }
     for c in certs {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO closures (channel, closed_epoch, device, last_seq, carried) VALUES (?1, ?2, ?3, 0, 1)
              ON CONFLICT DO UPDATE SET carried = 1",
             params![ch.0, closing, c.member.0],
         )?;
     }
     for r in removed {
-        tx.execute(
+        exec(
+            tx,
             "INSERT OR REPLACE INTO closures (channel, closed_epoch, device, last_seq, carried) VALUES (?1, ?2, ?3, ?4, 0)",
             params![ch.0, closing, r.device.0, r.last_seq as i64],
         )?;
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO removals (channel, device, last_seq) VALUES (?1, ?2, ?3)
              ON CONFLICT DO UPDATE SET last_seq = min(last_seq, excluded.last_seq)",
             params![ch.0, r.device.0, r.last_seq as i64],
@@ -478,7 +491,7 @@ fn apply_rotation(
     let ids = stmt.query_map(params![ch.0, closing], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
     let mut purged = Vec::with_capacity(ids.len());
     for id in ids {
-        tx.execute("DELETE FROM events WHERE id = ?1", [&id])?;
+        exec(tx, "DELETE FROM events WHERE id = ?1", [&id])?;
         purged.push(EventId(blob32(id)?));
     }
     Ok(purged)
@@ -494,13 +507,13 @@ pub fn next_position(
     ch: &ChannelId,
     author: &DeviceId,
 ) -> Result<(u64, Option<EventId>, Timestamp), StoreError> {
-    let row = tx
-        .query_row(
-            "SELECT seq, id, time_ms FROM events WHERE channel = ?1 AND author = ?2 ORDER BY seq DESC LIMIT 1",
-            params![ch.0, author.0],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, i64>(2)?)),
-        )
-        .optional()?;
+    let row = row(
+        tx,
+        "SELECT seq, id, time_ms FROM events WHERE channel = ?1 AND author = ?2 ORDER BY seq DESC LIMIT 1",
+        params![ch.0, author.0],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, i64>(2)?)),
+    )
+    .optional()?;
     let now = Timestamp::now();
     match row {
         None => Ok((1, None, now)),
@@ -538,7 +551,7 @@ pub fn all_raw(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<Vec<Vec<u8
 /// # Errors
 /// [`StoreError`].
 pub fn pending_count(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<i64, StoreError> {
-    Ok(conn.query_row("SELECT count(*) FROM pending WHERE channel = ?1", [ch.0], |r| r.get(0))?)
+    Ok(row(conn, "SELECT count(*) FROM pending WHERE channel = ?1", [ch.0], |r| r.get(0))?)
 }
 
 /// The encodings of a channel's pending events (diagnostics and tests).

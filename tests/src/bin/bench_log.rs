@@ -153,8 +153,9 @@ fn main() {
     let replica = Replica::open(Arc::new(Store::open_dir(dir.path()).unwrap())).unwrap();
     let mut cursor: Option<Cursor> = None;
     let mut depth = 0;
-    while depth < 10_000 {
-        let page = replica.gallery(&ch, cursor, 500).unwrap();
+    let target_depth = 10_000.min(posts.len().saturating_sub(100));
+    while depth < target_depth {
+        let page = replica.gallery(&ch, cursor, (target_depth - depth).min(500) as u32).unwrap();
         depth += page.items.len();
         match page.next {
             Some(c) => cursor = Some(c),
