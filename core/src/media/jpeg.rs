@@ -1,0 +1,174 @@
+//! The JPEG fast path: structure checks, DCT-domain scaled decoding, and encoding, on
+//! libjpeg-turbo (the `mozjpeg` build, with SIMD where NASM is available at build time).
+//!
+//! libjpeg reports fatal errors by unwinding (the `mozjpeg` crate's error manager), and
+//! only *warns* about damaged entropy-coded data, filling the damage with grey. A photo
+//! with grey bands is not one to share, so [`decode_scaled`] installs an error manager
+//! that treats warnings as errors too, and every libjpeg call runs inside
+//! `catch_unwind`.
+
+use super::MediaError;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// A segment marker of the JPEG file structure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// The marker byte (after 0xFF).
+    pub marker: u8,
+    /// Offset of the segment's payload (after the 2-byte length).
+    pub start: usize,
+    /// Payload length in bytes.
+    pub len: usize,
+}
+
+/// The header segments up to the first start-of-scan, and the offset of that scan's data.
+///
+/// # Errors
+/// [`MediaError::Truncated`] if the headers end early, [`MediaError::Corrupt`] if they are
+/// not JPEG structure.
+pub fn segments(bytes: &[u8]) -> Result<(Vec<Segment>, usize), MediaError> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return Err(MediaError::Corrupt);
+    }
+    let mut out = Vec::new();
+    let mut i = 2;
+    loop {
+        // Skip fill bytes before a marker.
+        while bytes.get(i) == Some(&0xFF) && bytes.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        let (Some(&0xFF), Some(&marker)) = (bytes.get(i), bytes.get(i + 1)) else {
+            return Err(if i + 1 >= bytes.len() { MediaError::Truncated } else { MediaError::Corrupt });
+        };
+        i += 2;
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            continue; // no payload
+        }
+        let (Some(&hi), Some(&lo)) = (bytes.get(i), bytes.get(i + 1)) else {
+            return Err(MediaError::Truncated);
+        };
+        let len = (usize::from(hi) << 8 | usize::from(lo)).checked_sub(2).ok_or(MediaError::Corrupt)?;
+        let start = i + 2;
+        if start + len > bytes.len() {
+            return Err(MediaError::Truncated);
+        }
+        out.push(Segment { marker, start, len });
+        i = start + len;
+        if marker == 0xDA {
+            return Ok((out, i));
+        }
+        if marker == 0xD9 {
+            return Err(MediaError::Corrupt);
+        }
+    }
+}
+
+/// Width and height from the frame header (as stored, before EXIF orientation).
+///
+/// # Errors
+/// As [`segments`]; [`MediaError::Corrupt`] without a frame header.
+pub fn dimensions(bytes: &[u8], segs: &[Segment]) -> Result<(u32, u32), MediaError> {
+    let sof = segs
+        .iter()
+        .find(|s| matches!(s.marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF))
+        .ok_or(MediaError::Corrupt)?;
+    let p = bytes.get(sof.start..sof.start + sof.len).ok_or(MediaError::Corrupt)?;
+    if p.len() < 5 {
+        return Err(MediaError::Corrupt);
+    }
+    let height = u32::from(p[1]) << 8 | u32::from(p[2]);
+    let width = u32::from(p[3]) << 8 | u32::from(p[4]);
+    Ok((width, height))
+}
+
+/// Whether the image data after the first scan ends with an end-of-image marker: files
+/// cut off while copying do not.
+pub fn complete(bytes: &[u8], scan_start: usize) -> bool {
+    let tail = &bytes[scan_start.min(bytes.len())..];
+    // Allow trailing bytes after EOI (some cameras append data), but not a missing EOI.
+    tail.windows(2).rposition(|w| w == [0xFF, 0xD9]).is_some()
+}
+
+/// An RGB image, 3 bytes per pixel, rows top to bottom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rgb {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Pixels.
+    pub data: Vec<u8>,
+}
+
+#[allow(unsafe_code)]
+fn strict_error_mgr() -> mozjpeg_sys::jpeg_error_mgr {
+    // SAFETY: `jpeg_error_mgr` is a plain C struct of integers and function pointers, for
+    // which all-zero is a valid (empty) value, and `jpeg_std_error` only fills it in.
+    let mut err: mozjpeg_sys::jpeg_error_mgr = unsafe { std::mem::zeroed() };
+    unsafe { mozjpeg_sys::jpeg_std_error(&mut err) };
+    err.error_exit = Some(fail);
+    err.emit_message = Some(fail_on_warning);
+    err
+}
+
+extern "C-unwind" fn fail(_cinfo: &mut mozjpeg_sys::jpeg_common_struct) {
+    std::panic::resume_unwind(Box::new(MediaError::Corrupt));
+}
+
+extern "C-unwind" fn fail_on_warning(_cinfo: &mut mozjpeg_sys::jpeg_common_struct, level: std::os::raw::c_int) {
+    // Level -1 is a warning about damaged data; other levels are trace messages.
+    if level < 0 {
+        std::panic::resume_unwind(Box::new(MediaError::Corrupt));
+    }
+}
+
+/// Decodes `bytes` at the smallest DCT scale (n/8) whose longer side is still at least
+/// `min_long_edge` (or at full size if the image is smaller), converted to RGB.
+///
+/// # Errors
+/// [`MediaError::Corrupt`] on damaged data, [`MediaError::TooLarge`] past the limits.
+pub fn decode_scaled(bytes: &[u8], min_long_edge: u32) -> Result<Rgb, MediaError> {
+    let result = catch_unwind(AssertUnwindSafe(|| -> Result<Rgb, MediaError> {
+        let mut d = mozjpeg::Decompress::with_err(strict_error_mgr())
+            .with_markers(&[])
+            .from_mem(bytes)
+            .map_err(|_| MediaError::Corrupt)?;
+        let (w, h) = (d.width() as u32, d.height() as u32);
+        super::check_size(w, h)?;
+        let long = w.max(h);
+        let mut n = 8u32;
+        while n > 1 && long * (n - 1) / 8 >= min_long_edge {
+            n -= 1;
+        }
+        d.scale(n as u8);
+        let mut started = d.rgb().map_err(|_| MediaError::Corrupt)?;
+        let (sw, sh) = (started.width() as u32, started.height() as u32);
+        let data = started.read_scanlines::<u8>().map_err(|_| MediaError::Corrupt)?;
+        started.finish().map_err(|_| MediaError::Corrupt)?;
+        if data.len() != (sw * sh * 3) as usize {
+            return Err(MediaError::Corrupt);
+        }
+        Ok(Rgb { width: sw, height: sh, data })
+    }));
+    match result {
+        Ok(r) => r,
+        Err(payload) => Err(payload.downcast::<MediaError>().map(|e| *e).unwrap_or(MediaError::Corrupt)),
+    }
+}
+
+/// Encodes RGB pixels as a baseline JPEG of `quality` (1–100), tuned for speed.
+///
+/// # Errors
+/// [`MediaError::Corrupt`] if libjpeg refuses the input (a bug).
+pub fn encode(img: &Rgb, quality: f32) -> Result<Vec<u8>, MediaError> {
+    let result = catch_unwind(AssertUnwindSafe(|| -> Result<Vec<u8>, MediaError> {
+        let mut c = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_RGB);
+        c.set_fastest_defaults();
+        c.set_size(img.width as usize, img.height as usize);
+        c.set_quality(quality);
+        let mut started = c.start_compress(Vec::new()).map_err(|_| MediaError::Corrupt)?;
+        started.write_scanlines(&img.data).map_err(|_| MediaError::Corrupt)?;
+        started.finish().map_err(|_| MediaError::Corrupt)
+    }));
+    result.unwrap_or(Err(MediaError::Corrupt))
+}

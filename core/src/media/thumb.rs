@@ -1,0 +1,132 @@
+//! Upright thumbnails (about 320 px, under 32 KB, carried in the log) and screen-sized
+//! previews (1280 px), both JPEG, both from one decode.
+//!
+//! Resizing runs on the stored (un-rotated) pixels, and only the small results are
+//! turned upright, so orientation costs almost nothing.
+
+use super::jpeg::{self, Rgb};
+use super::{Kind, MediaError, Orientation};
+use fast_image_resize::{images::Image, images::ImageRef, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::imageops;
+
+/// Longer side of the small thumbnail.
+pub const SMALL_EDGE: u32 = 320;
+/// The small thumbnail stays under this many bytes.
+pub const SMALL_MAX_BYTES: usize = 32_000;
+/// Longer side of the preview.
+pub const PREVIEW_EDGE: u32 = 1280;
+
+/// Both renditions of one photo, upright.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Thumbnails {
+    /// The small JPEG.
+    pub small: Vec<u8>,
+    /// The preview JPEG.
+    pub preview: Vec<u8>,
+}
+
+fn fit(w: u32, h: u32, edge: u32) -> (u32, u32) {
+    let long = w.max(h);
+    if long <= edge {
+        return (w, h);
+    }
+    let scale = |v: u32| ((u64::from(v) * u64::from(edge) + u64::from(long) / 2) / u64::from(long)).max(1) as u32;
+    (scale(w), scale(h))
+}
+
+fn resize(src: &Rgb, edge: u32, resizer: &mut Resizer) -> Result<Rgb, MediaError> {
+    let (w, h) = fit(src.width, src.height, edge);
+    if (w, h) == (src.width, src.height) {
+        return Ok(src.clone());
+    }
+    let from = ImageRef::new(src.width, src.height, &src.data, PixelType::U8x3).map_err(|_| MediaError::Corrupt)?;
+    let mut to = Image::new(w, h, PixelType::U8x3);
+    let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+    resizer.resize(&from, &mut to, &opts).map_err(|_| MediaError::Corrupt)?;
+    Ok(Rgb { width: w, height: h, data: to.into_vec() })
+}
+
+/// Turns stored pixels upright according to EXIF orientation.
+pub fn orient(img: Rgb, o: Orientation) -> Result<Rgb, MediaError> {
+    if o.0 <= 1 || o.0 > 8 {
+        return Ok(img);
+    }
+    let buf = image::RgbImage::from_raw(img.width, img.height, img.data).ok_or(MediaError::Corrupt)?;
+    let out = match o.0 {
+        2 => imageops::flip_horizontal(&buf),
+        3 => imageops::rotate180(&buf),
+        4 => imageops::flip_vertical(&buf),
+        5 => imageops::flip_horizontal(&imageops::rotate90(&buf)),
+        6 => imageops::rotate90(&buf),
+        7 => imageops::flip_horizontal(&imageops::rotate270(&buf)),
+        _ => imageops::rotate270(&buf),
+    };
+    Ok(Rgb { width: out.width(), height: out.height(), data: out.into_raw() })
+}
+
+/// Makes both renditions from decoded (stored-orientation) pixels.
+///
+/// # Errors
+/// [`MediaError::Corrupt`] if encoding fails.
+pub fn from_pixels(img: &Rgb, orientation: Orientation) -> Result<Thumbnails, MediaError> {
+    let mut resizer = Resizer::new();
+    let preview = resize(img, PREVIEW_EDGE, &mut resizer)?;
+    let small = orient(resize(&preview, SMALL_EDGE, &mut resizer)?, orientation)?;
+    let preview = orient(preview, orientation)?;
+    let mut quality = 78.0;
+    let small = loop {
+        let bytes = jpeg::encode(&small, quality)?;
+        if bytes.len() <= SMALL_MAX_BYTES || quality <= 30.0 {
+            break bytes;
+        }
+        quality -= 12.0;
+    };
+    Ok(Thumbnails { small, preview: jpeg::encode(&preview, 82.0)? })
+}
+
+/// Makes both renditions from an image file this core can decode.
+///
+/// # Errors
+/// [`MediaError`] for damaged, truncated or oversized images.
+pub fn from_image(bytes: &[u8], kind: Kind, orientation: Orientation) -> Result<Thumbnails, MediaError> {
+    let pixels = match kind {
+        Kind::Jpeg => jpeg::decode_scaled(bytes, PREVIEW_EDGE)?,
+        Kind::Png | Kind::Webp => decode_other(bytes, kind)?,
+        _ => return Err(MediaError::NeedsPoster),
+    };
+    from_pixels(&pixels, orientation)
+}
+
+/// Makes both renditions from a poster image the platform supplied (already upright).
+///
+/// # Errors
+/// [`MediaError`] if the poster is not a usable JPEG or PNG.
+pub fn from_poster(bytes: &[u8]) -> Result<Thumbnails, MediaError> {
+    match Kind::sniff(bytes) {
+        Some(k @ (Kind::Jpeg | Kind::Png | Kind::Webp)) => from_image(bytes, k, Orientation(1)),
+        _ => Err(MediaError::Unsupported),
+    }
+}
+
+fn decode_other(bytes: &[u8], kind: Kind) -> Result<Rgb, MediaError> {
+    let format = if kind == Kind::Png { image::ImageFormat::Png } else { image::ImageFormat::WebP };
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(super::MAX_SIDE);
+    limits.max_image_height = Some(super::MAX_SIDE);
+    limits.max_alloc = Some(super::MAX_PIXELS * 4);
+    reader.limits(limits);
+    let (w, h) = reader.into_dimensions().map_err(|_| MediaError::Corrupt)?;
+    super::check_size(w, h)?;
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(super::MAX_PIXELS * 4);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => MediaError::TooLarge { width: w, height: h },
+        image::ImageError::IoError(_) => MediaError::Truncated,
+        _ => MediaError::Corrupt,
+    })?;
+    let rgb = img.to_rgb8();
+    Ok(Rgb { width: rgb.width(), height: rgb.height(), data: rgb.into_raw() })
+}
