@@ -5,8 +5,10 @@
 # To add a system package for a new test, add it to APT_PACKAGES.
 set -euo pipefail
 
-# Debian packages the tests need (none yet).
-APT_PACKAGES=()
+# Debian packages the tests and benchmarks need:
+# - nasm: libjpeg-turbo's SIMD code for the JPEG fast path (built without it, it is slower);
+# - libvips-tools: vipsthumbnail, the reference in the import benchmark.
+APT_PACKAGES=(nasm libvips-tools)
 
 log() {
     printf '==> ci-setup: %s\n' "$*"

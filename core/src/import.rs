@@ -162,6 +162,9 @@ pub struct Summary {
     pub cancelled: bool,
 }
 
+/// One file's result: imported, `None` for a duplicate, or why it failed.
+type FileResult = Result<Option<Imported>, ImportError>;
+
 /// Runs imports into one data folder.
 pub struct Importer {
     store: Arc<Store>,
@@ -206,7 +209,7 @@ impl Importer {
     ) -> Summary {
         let total = requests.len();
         let done = AtomicUsize::new(0);
-        let results: Mutex<Vec<(usize, Result<Option<Imported>, ImportError>)>> = Mutex::new(Vec::with_capacity(total));
+        let results: Mutex<Vec<(usize, FileResult)>> = Mutex::new(Vec::with_capacity(total));
         self.pool.scope(|scope| {
             for (index, req) in requests.iter().enumerate() {
                 let (done, results) = (&done, &results);
@@ -251,14 +254,12 @@ impl Importer {
         cancel: Arc<AtomicBool>,
     ) -> Summary {
         let me = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            me.run(&requests, options, &|p| drop(progress.send(p)), &cancel)
-        })
-        .await
-        .unwrap_or_else(|_| Summary { cancelled: true, ..Summary::default() })
+        tokio::task::spawn_blocking(move || me.run(&requests, options, &|p| drop(progress.send(p)), &cancel))
+            .await
+            .unwrap_or_else(|_| Summary { cancelled: true, ..Summary::default() })
     }
 
-    fn import_one(&self, req: &Request, options: Options) -> Result<Option<Imported>, ImportError> {
+    fn import_one(&self, req: &Request, options: Options) -> FileResult {
         let bytes = std::fs::read(&req.path).map_err(|e| ImportError::Unreadable(e.kind()))?;
         if bytes.is_empty() {
             return Err(MediaError::Empty.into());
@@ -316,12 +317,11 @@ impl Importer {
             meta,
         };
         if let Some(t) = &thumbs {
-            write_atomic(&self.preview_path(&shared_hash), &t.preview).map_err(|e| ImportError::Unreadable(e.kind()))?;
+            write_atomic(&self.preview_path(&shared_hash), &t.preview)
+                .map_err(|e| ImportError::Unreadable(e.kind()))?;
         }
-        let fresh = self
-            .store
-            .write(|tx| db::insert(tx, &item, req.asset_id.as_deref()))
-            .map_err(|_| ImportError::Store)?;
+        let fresh =
+            self.store.write(|tx| db::insert(tx, &item, req.asset_id.as_deref())).map_err(|_| ImportError::Store)?;
         Ok(fresh.then_some(item))
     }
 }

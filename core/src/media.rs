@@ -17,7 +17,6 @@ pub use kind::Kind;
 pub use meta::{Location, Metadata, Orientation};
 pub use thumb::Thumbnails;
 
-
 /// Largest image accepted, in pixels (a decompression-bomb guard; a 108 MP phone photo fits).
 pub const MAX_PIXELS: u64 = 120_000_000;
 /// Longest side accepted, in pixels.

@@ -120,3 +120,13 @@ pub fn pending_events(p: &Peer, ch: &ChannelId) -> Vec<swarmroll_core::log::Even
         .map(|raw| swarmroll_core::log::Event::decode(raw).expect("pending events decode"))
         .collect()
 }
+
+/// The shared real-photo fixtures (`../shared/fixtures/photos`, beside the repository).
+pub fn photos() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/photos")
+}
+
+/// This repository's own fixtures (`tests/fixtures`).
+pub fn own_fixtures() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}

@@ -21,7 +21,11 @@ pub struct Candidate {
 ///
 /// # Errors
 /// [`StoreError`].
-pub fn select_for_window(store: &Store, candidates: Vec<Candidate>, window: Window) -> Result<Vec<Candidate>, StoreError> {
+pub fn select_for_window(
+    store: &Store,
+    candidates: Vec<Candidate>,
+    window: Window,
+) -> Result<Vec<Candidate>, StoreError> {
     let mut out = store.read(|c| {
         let mut keep = Vec::new();
         for cand in candidates {

@@ -5,8 +5,11 @@ use super::StoreError;
 use rusqlite::Connection;
 
 /// Every migration, in order; `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] =
-    &[include_str!("../../migrations/0001_init.sql"), include_str!("../../migrations/0002_read_markers.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_read_markers.sql"),
+    include_str!("../../migrations/0003_media.sql"),
+];
 
 /// Upgrades `conn` to schema `target` (at most `MIGRATIONS.len()`).
 ///
