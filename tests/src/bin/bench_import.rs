@@ -1,0 +1,195 @@
+//! Benchmark: Swarmroll's full import (hash + EXIF + small thumbnail + preview + location
+//! patches + database row) against `vipsthumbnail` making one 320 px thumbnail, on the
+//! same photos, in one run; then peak memory while importing 200 12 MP photos.
+//!
+//! `cargo run --release -p swarmroll-tests --bin bench_import [-- --generated 24 --rss-photos 200]`
+//!
+//! Photos: the real phone and camera fixtures plus generated 12 MP (4032×3024) JPEGs of
+//! photo-like content (smooth gradients, texture and sensor noise, quality 90). Each side
+//! runs in a child process, so CPU time (user + system, all threads) and peak RSS are its
+//! own.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: failing loudly is right
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Instant;
+use swarmroll_core::import::{Importer, Options, Request};
+use swarmroll_core::media::jpeg::{encode, Rgb};
+use swarmroll_core::store::Store;
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// CPU seconds (user + system) of this process and of its waited-for children.
+fn cpu_times() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<f64> = after.split(' ').map(|x| x.parse().unwrap_or(0.0)).collect();
+    // fields 14-17 of stat(5): utime stime cutime cstime, here offset by the two skipped
+    let tick = 100.0;
+    ((f[11] + f[12]) / tick, (f[13] + f[14]) / tick)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse::<f64>().unwrap() / 1024.0
+}
+
+/// A photo-like 12 MP image: a sky-to-ground gradient, large soft shapes, fine texture and
+/// per-pixel noise, so it compresses like a real photo rather than a flat colour.
+fn synth(seed: u32) -> Rgb {
+    let (w, h) = (4032u32, 3024u32);
+    let mut data = Vec::with_capacity((w * h * 3) as usize);
+    let mut s = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    for y in 0..h {
+        for x in 0..w {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            let noise = (s & 31) as i32 - 16;
+            let fx = x as f32 / w as f32;
+            let fy = y as f32 / h as f32;
+            let blob = ((fx * 7.0 + seed as f32).sin() * (fy * 5.0).cos() * 60.0) as i32;
+            let texture = (((x / 3) ^ (y / 3)) & 15) as i32;
+            let r = (90.0 + 120.0 * fy) as i32 + blob + texture + noise;
+            let g = (140.0 - 40.0 * fy + 50.0 * fx) as i32 - blob / 2 + texture + noise;
+            let b = (210.0 - 150.0 * fy) as i32 + blob / 3 + noise;
+            data.extend([r.clamp(0, 255) as u8, g.clamp(0, 255) as u8, b.clamp(0, 255) as u8]);
+        }
+    }
+    Rgb { width: w, height: h, data }
+}
+
+/// Copies of `base` that differ only in a JPEG comment, so each has its own hash.
+fn variant(base: &[u8], i: usize) -> Vec<u8> {
+    let comment = format!("swarmroll bench copy {i}");
+    let mut out = base[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&((comment.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(comment.as_bytes());
+    out.extend_from_slice(&base[2..]);
+    out
+}
+
+fn child_import(dir: &Path, data: &Path) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    files.sort();
+    let store = Arc::new(Store::open_dir(data).unwrap());
+    let importer = Importer::new(store, 0).unwrap();
+    let reqs: Vec<Request> = files.iter().map(Request::path).collect();
+    let (cpu0, _) = cpu_times();
+    let t = Instant::now();
+    let s = importer.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false));
+    let wall = t.elapsed().as_secs_f64();
+    let (cpu1, _) = cpu_times();
+    assert!(s.failed.is_empty(), "{:?}", s.failed);
+    println!("{} {} {} {}", s.imported.len(), wall, cpu1 - cpu0, peak_rss_mb());
+}
+
+/// Runs `cmd`, returning (wall seconds, child CPU seconds, stdout).
+fn timed(mut cmd: Command) -> (f64, f64, String) {
+    let (_, c0) = cpu_times();
+    let t = Instant::now();
+    let out = cmd.output().unwrap();
+    let wall = t.elapsed().as_secs_f64();
+    let (_, c1) = cpu_times();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (wall, c1 - c0, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn swarmroll_import(dir: &Path) -> (usize, f64, f64, f64) {
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.arg("--child-import").arg(dir).arg(data.path());
+    let (_, _, out) = timed(cmd);
+    let v: Vec<f64> = out.split_whitespace().map(|x| x.parse().unwrap()).collect();
+    (v[0] as usize, v[1], v[2], v[3])
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--child-import") {
+        child_import(Path::new(&args[2]), Path::new(&args[3]));
+        return;
+    }
+    let generated = arg("--generated", 24);
+    let rss_photos = arg("--rss-photos", 200);
+    let fixtures = swarmroll_tests::photos();
+    let set = tempfile::tempdir().unwrap();
+
+    println!("preparing photos…");
+    let mut n = 0;
+    for sub in ["phones", "cameras"] {
+        for e in std::fs::read_dir(fixtures.join(sub)).unwrap().flatten() {
+            std::fs::copy(e.path(), set.path().join(e.file_name())).unwrap();
+            n += 1;
+        }
+    }
+    let bases: Vec<Vec<u8>> = (0..4).map(|i| encode(&synth(i), 90.0).unwrap()).collect();
+    for i in 0..generated {
+        std::fs::write(set.path().join(format!("gen_{i:03}.jpg")), variant(&bases[i % bases.len()], i)).unwrap();
+    }
+    let total = n + generated;
+    let mb: u64 = std::fs::read_dir(set.path()).unwrap().flatten().map(|e| e.metadata().unwrap().len()).sum();
+    println!("{total} photos ({n} real fixtures, {generated} generated 12 MP), {:.0} MB", mb as f64 / 1e6);
+
+    let out = tempfile::tempdir().unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(set.path()).unwrap().flatten().map(|e| e.path()).collect();
+    files.sort();
+    // Alternate the two, several rounds, and take each one's median: a shared machine's
+    // noise then falls on both alike.
+    let runs = arg("--runs", 3).max(1);
+    let (mut vw, mut vc, mut sw, mut sc) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..runs {
+        let mut vips = Command::new("vipsthumbnail");
+        vips.arg("-s").arg("320").arg("-o").arg(format!("{}/%s.jpg", out.path().display())).args(&files);
+        let (w, c, _) = timed(vips);
+        vw.push(w);
+        vc.push(c);
+        let (count, w, c, _) = swarmroll_import(set.path());
+        assert_eq!(count, total);
+        sw.push(w);
+        sc.push(c);
+    }
+    let (v_wall, v_cpu, s_wall, s_cpu) = (median(vw), median(vc), median(sw), median(sc));
+    println!("median of {runs} alternating runs each");
+
+    let t = total as f64;
+    println!();
+    println!("{:<44} {:>10} {:>14}", "", "photos/s", "CPU s/photo");
+    println!("{:<44} {:>10.1} {:>14.4}", "vipsthumbnail -s 320 (one thumbnail)", t / v_wall, v_cpu / t);
+    println!("{:<44} {:>10.1} {:>14.4}", "swarmroll import (hash+EXIF+thumb+preview)", t / s_wall, s_cpu / t);
+    println!(
+        "ratio swarmroll/vips: wall time {:.2}x, CPU time {:.2}x   (goal: both <= 1.00)",
+        s_wall / v_wall,
+        s_cpu / v_cpu
+    );
+
+    if rss_photos > 0 {
+        let big = tempfile::tempdir().unwrap();
+        for i in 0..rss_photos {
+            std::fs::write(big.path().join(format!("p{i:04}.jpg")), variant(&bases[i % bases.len()], 10_000 + i))
+                .unwrap();
+        }
+        let (count, wall, cpu, rss) = swarmroll_import(big.path());
+        assert_eq!(count, rss_photos);
+        println!();
+        println!(
+            "{rss_photos} x 12 MP: {:.1} photos/s, {:.3} CPU s/photo, peak RSS {:.0} MB   (target < 200 MB)",
+            count as f64 / wall,
+            cpu / count as f64,
+            rss
+        );
+    }
+    println!("cores: {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+}
