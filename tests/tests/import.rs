@@ -280,3 +280,46 @@ fn event_window_picks_what_was_taken_during_the_event() {
     assert_eq!(again.len(), 1);
     assert_ne!(again[0].path, picked[0].path);
 }
+
+#[test]
+fn camera_metadata_is_read() {
+    let bytes = std::fs::read(photos().join("cameras/Canon_40D.jpg")).unwrap();
+    let m = media::meta::read(&bytes, Kind::Jpeg);
+    assert_eq!(m.make.as_deref(), Some("Canon"));
+    assert_eq!(m.model.as_deref(), Some("Canon EOS 40D"));
+    // DateTimeOriginal 2008:05:30 15:56:01, no zone recorded: the wall clock read as UTC.
+    assert_eq!(m.capture_time, Some(Timestamp(1_212_162_961_000)));
+    assert_eq!(m.utc_offset_min, None);
+    let gps = media::meta::read(&std::fs::read(photos().join("gps/DSCN0010.jpg")).unwrap(), Kind::Jpeg);
+    let loc = gps.location.unwrap();
+    assert!((loc.latitude - 43.467).abs() < 0.01 && (loc.longitude - 11.885).abs() < 0.01, "{loc:?}");
+    assert_eq!(media::meta::read(&std::fs::read(photos().join("cameras/no_exif.jpg")).unwrap(), Kind::Jpeg).capture_time, None);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn async_import_reports_progress_and_leaves_the_runtime_free() {
+    let (_d, imp) = importer();
+    let imp = Arc::new(imp);
+    let files: Vec<Request> = ["phones/jolla.jpg", "phones/iphone_hdr_NO.jpg", "cameras/Nikon_D70.jpg"]
+        .iter()
+        .map(|f| Request::path(photos().join(f)))
+        .collect();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let job = tokio::spawn({
+        let imp = Arc::clone(&imp);
+        async move { imp.run_async(files, Options::default(), tx, Arc::new(AtomicBool::new(false))).await }
+    });
+    // The single runtime thread keeps running other tasks while the import works.
+    let mut ticks = 0;
+    let mut events = Vec::new();
+    loop {
+        tokio::select! {
+            p = rx.recv() => match p { Some(p) => events.push(p), None => break },
+            _ = tokio::time::sleep(std::time::Duration::from_millis(1)) => ticks += 1,
+        }
+    }
+    let summary = job.await.unwrap();
+    assert_eq!(summary.imported.len(), 3);
+    assert_eq!(events.len(), 3);
+    assert!(ticks > 0, "the runtime was starved");
+}
