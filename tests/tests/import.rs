@@ -293,7 +293,10 @@ fn camera_metadata_is_read() {
     let gps = media::meta::read(&std::fs::read(photos().join("gps/DSCN0010.jpg")).unwrap(), Kind::Jpeg);
     let loc = gps.location.unwrap();
     assert!((loc.latitude - 43.467).abs() < 0.01 && (loc.longitude - 11.885).abs() < 0.01, "{loc:?}");
-    assert_eq!(media::meta::read(&std::fs::read(photos().join("cameras/no_exif.jpg")).unwrap(), Kind::Jpeg).capture_time, None);
+    assert_eq!(
+        media::meta::read(&std::fs::read(photos().join("cameras/no_exif.jpg")).unwrap(), Kind::Jpeg).capture_time,
+        None
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -322,4 +325,26 @@ async fn async_import_reports_progress_and_leaves_the_runtime_free() {
     assert_eq!(summary.imported.len(), 3);
     assert_eq!(events.len(), 3);
     assert!(ticks > 0, "the runtime was starved");
+}
+
+#[test]
+fn cmyk_and_png_images_get_thumbnails_too() {
+    // A CMYK JPEG, as print workflows make them.
+    let (w, h) = (400usize, 300usize);
+    let mut c = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_CMYK);
+    c.set_size(w, h);
+    let mut started = c.start_compress(Vec::new()).unwrap();
+    let px: Vec<u8> = (0..w * h).flat_map(|i| [(i % 256) as u8, 40, 200, 10]).collect();
+    started.write_scanlines(&px).unwrap();
+    let cmyk = started.finish().unwrap();
+    let t = media::thumb::from_image(&cmyk, Kind::Jpeg, media::Orientation(1)).unwrap();
+    assert_eq!(decode(&t.small).dimensions(), (320, 240));
+    // A PNG screenshot.
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(1000, 2000, image::Rgb([10, 200, 30]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let t = media::thumb::from_image(&png, Kind::Png, media::Orientation(1)).unwrap();
+    assert_eq!(decode(&t.small).dimensions(), (160, 320));
+    assert_eq!(decode(&t.preview).dimensions(), (640, 1280));
 }

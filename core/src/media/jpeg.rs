@@ -81,6 +81,12 @@ pub fn dimensions(bytes: &[u8], segs: &[Segment]) -> Result<(u32, u32), MediaErr
     Ok((width, height))
 }
 
+/// Number of colour components in the frame header (1 grey, 3 YCbCr, 4 CMYK/YCCK).
+pub fn components(bytes: &[u8], segs: &[Segment]) -> Option<u8> {
+    let sof = segs.iter().find(|s| matches!(s.marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF))?;
+    bytes.get(sof.start + 5).copied()
+}
+
 /// Whether the image data after the first scan ends with an end-of-image marker: files
 /// cut off while copying do not.
 pub fn complete(bytes: &[u8], scan_start: usize) -> bool {

@@ -97,6 +97,11 @@ pub fn from_pixels(img: Rgb, orientation: Orientation) -> Result<Thumbnails, Med
 /// [`MediaError`] for damaged, truncated or oversized images.
 pub fn from_image(bytes: &[u8], kind: Kind, orientation: Orientation) -> Result<Thumbnails, MediaError> {
     let pixels = match kind {
+        // libjpeg cannot turn CMYK into RGB; those rare files (print workflows) take the
+        // general decoder.
+        Kind::Jpeg if jpeg::segments(bytes).ok().and_then(|(s, _)| jpeg::components(bytes, &s)) == Some(4) => {
+            decode_other(bytes, kind)?
+        }
         Kind::Jpeg => jpeg::decode_scaled(bytes, PREVIEW_EDGE)?,
         Kind::Png | Kind::Webp => decode_other(bytes, kind)?,
         _ => return Err(MediaError::NeedsPoster),
@@ -116,7 +121,11 @@ pub fn from_poster(bytes: &[u8]) -> Result<Thumbnails, MediaError> {
 }
 
 fn decode_other(bytes: &[u8], kind: Kind) -> Result<Rgb, MediaError> {
-    let format = if kind == Kind::Png { image::ImageFormat::Png } else { image::ImageFormat::WebP };
+    let format = match kind {
+        Kind::Png => image::ImageFormat::Png,
+        Kind::Jpeg => image::ImageFormat::Jpeg,
+        _ => image::ImageFormat::WebP,
+    };
     let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(super::MAX_SIDE);
