@@ -121,9 +121,19 @@ pub fn pending_events(p: &Peer, ch: &ChannelId) -> Vec<swarmroll_core::log::Even
         .collect()
 }
 
-/// The shared real-photo fixtures (`../shared/fixtures/photos`, beside the repository).
+/// The shared real-photo fixtures: `../shared/fixtures/photos` beside the repository, or
+/// `$SWARMROLL_SHARED/fixtures/photos`.
 pub fn photos() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/photos")
+    let shared = std::env::var_os("SWARMROLL_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let dir = shared.join("fixtures/photos");
+    assert!(
+        dir.join("SOURCES.md").exists(),
+        "photo fixtures not found at {}: check out the shared folder beside the repository, or set SWARMROLL_SHARED",
+        dir.display()
+    );
+    dir
 }
 
 /// This repository's own fixtures (`tests/fixtures`).
