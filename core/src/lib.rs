@@ -20,6 +20,7 @@ pub mod log;
 pub mod media;
 pub mod replica;
 pub mod store;
+pub mod swarm;
 pub mod types;
 
 pub use types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};

@@ -1,0 +1,149 @@
+//! The data plane: one librqbit session per node; each post is one torrent.
+//!
+//! This is the only module that knows about BitTorrent. A post's author seeds the
+//! originals in place ([`storage`]); members fetch into the channel's media folder with
+//! peers handed over from the control plane. Torrents are built deterministically
+//! ([`torrent`]), so the info hash signed into the `Post` is the same on every device.
+//!
+//! Facts about librqbit 9.1 that shape this (see `../shared/notes/librqbit.md`): the
+//! listener is off unless configured; peers can only be given when a torrent is added;
+//! `overwrite` must be set to seed or resume existing files.
+
+pub mod read;
+pub mod storage;
+pub mod torrent;
+
+use librqbit::storage::StorageFactoryExt;
+use librqbit::{
+    AddTorrent, AddTorrentOptions, DhtSessionConfig, ListenerOptions, ManagedTorrent, Session, SessionOptions,
+};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use torrent::{Built, SourceFile};
+
+/// Why a transfer operation failed. Messages never name files or peers.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SwarmError {
+    /// A file could not be read or written.
+    #[error("file access failed ({0:?})")]
+    Io(std::io::ErrorKind),
+    /// An original changed (length or content) since it was posted.
+    #[error("a photo changed or was removed since it was posted")]
+    Changed,
+    /// The torrent could not be encoded.
+    #[error("could not encode the torrent")]
+    Encode,
+    /// The BitTorrent session reported an error.
+    #[error("transfer engine error")]
+    Engine,
+}
+
+/// Session settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to accept peers (port 0: any free port).
+    pub listen: SocketAddr,
+    /// Join the mainline DHT.
+    pub dht: bool,
+    /// Local service discovery (BEP 14).
+    pub local_discovery: bool,
+    /// Most connected peers per torrent.
+    pub peer_limit: Option<usize>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { listen: SocketAddr::from(([0, 0, 0, 0], 0)), dht: false, local_discovery: false, peer_limit: Some(64) }
+    }
+}
+
+/// A node's BitTorrent engine.
+pub struct Swarm {
+    session: Arc<Session>,
+    work_dir: PathBuf,
+}
+
+fn engine<E>(_: E) -> SwarmError {
+    SwarmError::Engine
+}
+
+impl Swarm {
+    /// Starts a session keeping its working files under `data_dir/swarm`.
+    ///
+    /// # Errors
+    /// [`SwarmError::Engine`] if the session cannot start (e.g. the port is taken).
+    pub async fn start(data_dir: &Path, config: Config) -> Result<Self, SwarmError> {
+        let work_dir = data_dir.join("swarm");
+        std::fs::create_dir_all(&work_dir).map_err(|e| SwarmError::Io(e.kind()))?;
+        let opts = SessionOptions {
+            // `None` turns the DHT off; its default bootstrap nodes are on the internet.
+            dht: config.dht.then(DhtSessionConfig::default),
+            disable_trackers: true,
+            disable_local_service_discovery: !config.local_discovery,
+            listen: Some(ListenerOptions { listen_addr: config.listen, ..ListenerOptions::default() }),
+            peer_limit: config.peer_limit,
+            fastresume: false,
+            persistence: None,
+            ..SessionOptions::default()
+        };
+        let session = Session::new_with_opts(work_dir.clone(), opts).await.map_err(engine)?;
+        Ok(Swarm { session, work_dir })
+    }
+
+    /// Where peers can reach this node.
+    pub fn listen_addr(&self) -> Option<SocketAddr> {
+        self.session.listen_addr()
+    }
+
+    /// Seeds a post from its originals, in place. Returns once librqbit has checked every
+    /// piece against the originals.
+    ///
+    /// # Errors
+    /// [`SwarmError::Changed`] if an original no longer matches the post.
+    pub async fn seed(&self, built: &Built, files: Vec<SourceFile>) -> Result<Arc<ManagedTorrent>, SwarmError> {
+        let opts = AddTorrentOptions {
+            overwrite: true,
+            output_folder: Some(self.work_dir.join("seeding").to_string_lossy().into_owned()),
+            storage_factory: Some(storage::SeedFactory::new(files).boxed()),
+            ..AddTorrentOptions::default()
+        };
+        let handle = self.add(built.torrent_bytes(), opts).await?;
+        handle.wait_until_initialized().await.map_err(|_| SwarmError::Changed)?;
+        if !handle.stats().finished {
+            return Err(SwarmError::Changed);
+        }
+        Ok(handle)
+    }
+
+    /// Starts fetching a post into `dest` (the files land directly in it), connecting to
+    /// `peers`.
+    ///
+    /// # Errors
+    /// [`SwarmError::Engine`] if librqbit refuses the torrent.
+    pub async fn fetch(
+        &self,
+        info: &[u8],
+        dest: &Path,
+        peers: Vec<SocketAddr>,
+    ) -> Result<Arc<ManagedTorrent>, SwarmError> {
+        let opts = AddTorrentOptions {
+            overwrite: true,
+            output_folder: Some(dest.to_string_lossy().into_owned()),
+            initial_peers: Some(peers),
+            ..AddTorrentOptions::default()
+        };
+        self.add(torrent::torrent_bytes(info), opts).await
+    }
+
+    async fn add(&self, torrent: Vec<u8>, opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {
+        let resp = self.session.add_torrent(AddTorrent::from_bytes(torrent), Some(opts)).await.map_err(engine)?;
+        resp.into_handle().ok_or(SwarmError::Engine)
+    }
+
+    /// Stops the session and every transfer.
+    pub async fn stop(&self) {
+        self.session.stop().await;
+    }
+}

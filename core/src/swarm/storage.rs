@@ -1,0 +1,95 @@
+//! Seeding in place: a librqbit storage that serves a post's shared copies straight from
+//! the camera-roll originals, patches spliced in, and can never write to them.
+//!
+//! librqbit's filesystem storage would resize and write files it believes incomplete;
+//! pointed at a camera roll that could truncate a user's photo. This storage refuses every
+//! write, never deletes, and reports an original whose length changed, so a post whose
+//! originals were edited or deleted stops seeding instead of corrupting anything.
+
+use super::read::read_patched;
+use super::torrent::SourceFile;
+use librqbit::storage::{StorageFactory, StorageFactoryExt, TorrentStorage};
+use librqbit::{ManagedTorrentShared, TorrentMetadata};
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Makes [`SeedStorage`] for one post.
+#[derive(Clone)]
+pub struct SeedFactory {
+    files: Arc<Vec<SourceFile>>,
+}
+
+impl SeedFactory {
+    /// A factory serving `files` (in torrent order).
+    pub fn new(files: Vec<SourceFile>) -> Self {
+        SeedFactory { files: Arc::new(files) }
+    }
+}
+
+impl StorageFactory for SeedFactory {
+    type Storage = SeedStorage;
+
+    fn create(&self, _shared: &ManagedTorrentShared, metadata: &TorrentMetadata) -> anyhow::Result<SeedStorage> {
+        let lengths: Vec<u64> = metadata.file_infos.iter().map(|f| f.len).collect();
+        let ours: Vec<u64> = self.files.iter().map(|f| f.len).collect();
+        anyhow::ensure!(lengths == ours, "the torrent does not describe these files");
+        let handles = self
+            .files
+            .iter()
+            .map(|f| File::open(&f.path).map_err(|e| anyhow::anyhow!("cannot open an original ({:?})", e.kind())))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(SeedStorage { files: Arc::clone(&self.files), handles: Arc::new(handles) })
+    }
+
+    fn clone_box(&self) -> librqbit::storage::BoxStorageFactory {
+        self.clone().boxed()
+    }
+}
+
+/// Read-only storage over originals (see the module docs).
+pub struct SeedStorage {
+    files: Arc<Vec<SourceFile>>,
+    handles: Arc<Vec<File>>,
+}
+
+impl TorrentStorage for SeedStorage {
+    fn init(&mut self, _shared: &ManagedTorrentShared, _metadata: &TorrentMetadata) -> anyhow::Result<()> {
+        for (f, h) in self.files.iter().zip(self.handles.iter()) {
+            let len = h.metadata()?.len();
+            anyhow::ensure!(len == f.len, "an original changed length since it was posted");
+        }
+        Ok(())
+    }
+
+    fn pread_exact(&self, file_id: usize, offset: u64, buf: &mut [u8]) -> anyhow::Result<()> {
+        let (Some(f), Some(h)) = (self.files.get(file_id), self.handles.get(file_id)) else {
+            anyhow::bail!("no such file in this post");
+        };
+        read_patched(h, offset, buf, &f.patches)?;
+        Ok(())
+    }
+
+    fn pwrite_all(&self, _file_id: usize, _offset: u64, _buf: &[u8]) -> anyhow::Result<()> {
+        anyhow::bail!("originals are seeded read-only")
+    }
+
+    fn remove_file(&self, _file_id: usize, _filename: &Path) -> anyhow::Result<()> {
+        // Never delete a user's photo, whatever librqbit asks.
+        Ok(())
+    }
+
+    fn remove_directory_if_empty(&self, _path: &Path) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn ensure_file_length(&self, file_id: usize, length: u64) -> anyhow::Result<()> {
+        let h = self.handles.get(file_id).ok_or_else(|| anyhow::anyhow!("no such file in this post"))?;
+        anyhow::ensure!(h.metadata()?.len() == length, "an original changed length since it was posted");
+        Ok(())
+    }
+
+    fn take(&self) -> anyhow::Result<Box<dyn TorrentStorage>> {
+        Ok(Box::new(SeedStorage { files: Arc::clone(&self.files), handles: Arc::clone(&self.handles) }))
+    }
+}
