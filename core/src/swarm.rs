@@ -9,6 +9,7 @@
 //! listener is off unless configured; peers can only be given when a torrent is added;
 //! `overwrite` must be set to seed or resume existing files.
 
+pub mod crypt;
 pub mod read;
 pub mod storage;
 pub mod torrent;
@@ -118,7 +119,8 @@ impl Swarm {
     }
 
     /// Starts fetching a post into `dest` (the files land directly in it), connecting to
-    /// `peers`.
+    /// `peers`. With `file_keys` (a private channel's post) the swarm carries ciphertext
+    /// and the files are decrypted on their way to disk.
     ///
     /// # Errors
     /// [`SwarmError::Engine`] if librqbit refuses the torrent.
@@ -127,11 +129,13 @@ impl Swarm {
         info: &[u8],
         dest: &Path,
         peers: Vec<SocketAddr>,
+        file_keys: Option<Vec<[u8; 32]>>,
     ) -> Result<Arc<ManagedTorrent>, SwarmError> {
         let opts = AddTorrentOptions {
             overwrite: true,
             output_folder: Some(dest.to_string_lossy().into_owned()),
             initial_peers: Some(peers),
+            storage_factory: file_keys.map(|k| crypt::CryptFactory::new(k).boxed()),
             ..AddTorrentOptions::default()
         };
         self.add(torrent::torrent_bytes(info), opts).await

@@ -10,6 +10,7 @@ use std::time::Duration;
 use swarmroll_core::import::{Importer, Options, Request};
 use swarmroll_core::media::{self, Kind};
 use swarmroll_core::store::Store;
+use swarmroll_core::swarm::crypt;
 use swarmroll_core::swarm::torrent::{self, SourceFile};
 use swarmroll_core::swarm::{Config, Swarm, SwarmError};
 use swarmroll_tests::photos;
@@ -31,6 +32,7 @@ fn import(dir: &std::path::Path, paths: &[PathBuf]) -> Vec<SourceFile> {
             path: i.path.clone(),
             len: i.size,
             patches: i.patches.clone(),
+            key: None,
         })
         .collect()
 }
@@ -72,7 +74,7 @@ async fn a_post_seeded_in_place_arrives_byte_identical_without_location() {
     alice.seed(&built, files.clone()).await.unwrap();
     let bob = Swarm::start(bob_dir.path(), loopback()).await.unwrap();
     let dest = bob_dir.path().join("media");
-    let handle = bob.fetch(&built.info, &dest, vec![alice.listen_addr().unwrap()]).await.unwrap();
+    let handle = bob.fetch(&built.info, &dest, vec![alice.listen_addr().unwrap()], None).await.unwrap();
     tokio::time::timeout(Duration::from_secs(60), handle.wait_until_completed()).await.unwrap().unwrap();
 
     for (f, original) in files.iter().zip(&before) {
@@ -103,4 +105,52 @@ async fn an_edited_original_stops_seeding_instead_of_serving_wrong_bytes() {
     assert!(matches!(swarm.seed(&built, files).await, Err(SwarmError::Changed)));
     assert_eq!(std::fs::read(&copy).unwrap(), bytes, "nothing was written to the original");
     swarm.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_posts_travel_encrypted_and_only_members_can_read_them() {
+    let alice_dir = tempfile::tempdir().unwrap();
+    let originals = [photos().join("gps/DSCN0021.jpg"), photos().join("phones/iphone_hdr_NO.jpg")];
+    let plain: Vec<Vec<u8>> = originals.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let media_key = [42u8; 32];
+    let files: Vec<SourceFile> = import(alice_dir.path(), &originals)
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| SourceFile { key: Some(crypt::file_key(&media_key, i)), ..f })
+        .collect();
+    let keys: Vec<[u8; 32]> = files.iter().map(|f| f.key.unwrap()).collect();
+    let built = torrent::build("post", &files, true).unwrap();
+    let alice = Swarm::start(alice_dir.path(), loopback()).await.unwrap();
+    alice.seed(&built, files.clone()).await.unwrap();
+    let seeder = vec![alice.listen_addr().unwrap()];
+
+    // A member, holding the media key from the post's encrypted body.
+    let bob_dir = tempfile::tempdir().unwrap();
+    let bob = Swarm::start(bob_dir.path(), loopback()).await.unwrap();
+    let bob_dest = bob_dir.path().join("media");
+    let h = bob.fetch(&built.info, &bob_dest, seeder.clone(), Some(keys)).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), h.wait_until_completed()).await.unwrap().unwrap();
+    // A stranger who learned the info hash (or a relay): downloads and verifies every
+    // piece, but holds only ciphertext.
+    let eve_dir = tempfile::tempdir().unwrap();
+    let eve = Swarm::start(eve_dir.path(), loopback()).await.unwrap();
+    let eve_dest = eve_dir.path().join("media");
+    let h = eve.fetch(&built.info, &eve_dest, seeder, None).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), h.wait_until_completed()).await.unwrap().unwrap();
+
+    for (f, original) in files.iter().zip(&plain) {
+        let shared = media::strip::apply(original, &f.patches);
+        assert_eq!(std::fs::read(bob_dest.join(&f.name)).unwrap(), shared, "the member gets the plaintext");
+        let seen = std::fs::read(eve_dest.join(&f.name)).unwrap();
+        assert_eq!(seen.len(), shared.len());
+        assert!(!seen.starts_with(&[0xFF, 0xD8]), "not a JPEG to the stranger");
+        let same = seen.iter().zip(&shared).filter(|(a, b)| a == b).count();
+        assert!(same * 100 < shared.len(), "ciphertext shares ~1/256 of its bytes with the plaintext");
+        let mut decrypted = seen.clone();
+        crypt::apply(f.key.as_ref().unwrap(), 0, &mut decrypted);
+        assert_eq!(decrypted, shared, "it is exactly the keystream-encrypted shared copy");
+    }
+    for s in [bob, eve, alice] {
+        s.stop().await;
+    }
 }

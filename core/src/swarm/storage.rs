@@ -67,6 +67,9 @@ impl TorrentStorage for SeedStorage {
             anyhow::bail!("no such file in this post");
         };
         read_patched(h, offset, buf, &f.patches)?;
+        if let Some(key) = &f.key {
+            super::crypt::apply(key, offset, buf);
+        }
         Ok(())
     }
 

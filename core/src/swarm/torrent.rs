@@ -26,6 +26,9 @@ pub struct SourceFile {
     pub len: u64,
     /// Byte ranges overwritten in the shared copy.
     pub patches: Vec<Patch>,
+    /// For private channels: the file's key ([`super::crypt::file_key`]); the torrent then
+    /// describes, and the swarm carries, the encrypted bytes.
+    pub key: Option<[u8; 32]>,
 }
 
 /// A built torrent.
@@ -104,6 +107,9 @@ pub fn build(name: &str, files: &[SourceFile], private: bool) -> Result<Built, S
         while offset < f.len {
             let want = (f.len - offset).min(buf.len() as u64).min(u64::from(piece_len) - in_piece) as usize;
             read_patched(&file, offset, &mut buf[..want], &f.patches)?;
+            if let Some(key) = &f.key {
+                super::crypt::apply(key, offset, &mut buf[..want]);
+            }
             ctx.update(&buf[..want]);
             offset += want as u64;
             in_piece += want as u64;
