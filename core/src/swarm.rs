@@ -14,11 +14,13 @@ pub mod read;
 pub mod storage;
 pub mod torrent;
 
+use librqbit::limits::LimitsConfig;
 use librqbit::storage::StorageFactoryExt;
 use librqbit::{
     AddTorrent, AddTorrentOptions, DhtSessionConfig, ListenerOptions, ManagedTorrent, Session, SessionOptions,
 };
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use torrent::{Built, SourceFile};
@@ -41,6 +43,25 @@ pub enum SwarmError {
     Engine,
 }
 
+/// A transfer's progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Verified bytes held.
+    pub have_bytes: u64,
+    /// Bytes in the post.
+    pub total_bytes: u64,
+    /// Verified bytes held, per file.
+    pub per_file: Vec<u64>,
+    /// Bytes sent to peers.
+    pub uploaded_bytes: u64,
+    /// Current download speed.
+    pub download_bytes_per_s: u64,
+    /// Current upload speed.
+    pub upload_bytes_per_s: u64,
+    /// Every piece is held and verified.
+    pub finished: bool,
+}
+
 /// Session settings.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -52,11 +73,22 @@ pub struct Config {
     pub local_discovery: bool,
     /// Most connected peers per torrent.
     pub peer_limit: Option<usize>,
+    /// Upload cap in bytes per second (changeable later with [`Swarm::set_rate_limits`]).
+    pub upload_bps: Option<NonZeroU32>,
+    /// Download cap in bytes per second.
+    pub download_bps: Option<NonZeroU32>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { listen: SocketAddr::from(([0, 0, 0, 0], 0)), dht: false, local_discovery: false, peer_limit: Some(64) }
+        Config {
+            listen: SocketAddr::from(([0, 0, 0, 0], 0)),
+            dht: false,
+            local_discovery: false,
+            peer_limit: Some(64),
+            upload_bps: None,
+            download_bps: None,
+        }
     }
 }
 
@@ -85,6 +117,7 @@ impl Swarm {
             disable_local_service_discovery: !config.local_discovery,
             listen: Some(ListenerOptions { listen_addr: config.listen, ..ListenerOptions::default() }),
             peer_limit: config.peer_limit,
+            ratelimits: LimitsConfig { upload_bps: config.upload_bps, download_bps: config.download_bps },
             fastresume: false,
             persistence: None,
             ..SessionOptions::default()
@@ -144,6 +177,32 @@ impl Swarm {
     async fn add(&self, torrent: Vec<u8>, opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {
         let resp = self.session.add_torrent(AddTorrent::from_bytes(torrent), Some(opts)).await.map_err(engine)?;
         resp.into_handle().ok_or(SwarmError::Engine)
+    }
+
+    /// Changes the session's rate limits now (e.g. when the phone leaves Wi-Fi).
+    pub fn set_rate_limits(&self, upload_bps: Option<NonZeroU32>, download_bps: Option<NonZeroU32>) {
+        self.session.ratelimits.set_upload_bps(upload_bps);
+        self.session.ratelimits.set_download_bps(download_bps);
+    }
+
+    /// The session's current rate limits: `(upload, download)` bytes per second.
+    pub fn rate_limits(&self) -> (Option<NonZeroU32>, Option<NonZeroU32>) {
+        (self.session.ratelimits.get_upload_bps(), self.session.ratelimits.get_download_bps())
+    }
+
+    /// A transfer's progress, for the UI.
+    pub fn progress(handle: &ManagedTorrent) -> Progress {
+        let s = handle.stats();
+        let (down, up) = s.live.as_ref().map_or((0, 0), |l| (l.download_speed.as_bytes(), l.upload_speed.as_bytes()));
+        Progress {
+            have_bytes: s.progress_bytes,
+            total_bytes: s.total_bytes,
+            per_file: s.file_progress.clone(),
+            uploaded_bytes: s.uploaded_bytes,
+            download_bytes_per_s: down,
+            upload_bytes_per_s: up,
+            finished: s.finished,
+        }
     }
 
     /// Stops the session and every transfer.

@@ -77,6 +77,14 @@ async fn a_post_seeded_in_place_arrives_byte_identical_without_location() {
     let handle = bob.fetch(&built.info, &dest, vec![alice.listen_addr().unwrap()], None).await.unwrap();
     tokio::time::timeout(Duration::from_secs(60), handle.wait_until_completed()).await.unwrap().unwrap();
 
+    let p = Swarm::progress(&handle);
+    assert!(p.finished);
+    assert_eq!(p.per_file, files.iter().map(|f| f.len).collect::<Vec<_>>());
+    assert_eq!(p.have_bytes, p.total_bytes);
+    // Limits change at run time (a phone leaving Wi-Fi).
+    let cap = std::num::NonZeroU32::new(256 * 1024);
+    bob.set_rate_limits(cap, cap);
+    assert_eq!(bob.rate_limits(), (cap, cap));
     for (f, original) in files.iter().zip(&before) {
         let got = std::fs::read(dest.join(&f.name)).unwrap();
         assert_eq!(got, media::strip::apply(original, &f.patches), "byte-identical shared copy");
