@@ -205,6 +205,11 @@ impl Swarm {
         }
     }
 
+    /// Removes a transfer from the session, keeping its files.
+    pub async fn forget(&self, handle: &ManagedTorrent) {
+        let _ = self.session.delete(librqbit::api::TorrentIdOrHash::Hash(handle.info_hash()), false).await;
+    }
+
     /// Stops the session and every transfer.
     pub async fn stop(&self) {
         self.session.stop().await;

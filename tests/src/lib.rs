@@ -23,6 +23,8 @@ pub struct Peer {
     pub replica: Replica,
 }
 
+pub mod tracker;
+
 /// A fresh device named `name`.
 pub fn peer(name: &'static str) -> Peer {
     let dir = tempfile::tempdir().expect("temp dir");
