@@ -162,3 +162,140 @@ async fn private_posts_travel_encrypted_and_only_members_can_read_them() {
         s.stop().await;
     }
 }
+
+mod evil {
+    //! A seeder that passes librqbit's initial check, then serves corrupted bytes.
+    use librqbit::storage::{StorageFactory, StorageFactoryExt, TorrentStorage};
+    use librqbit::{ManagedTorrentShared, TorrentMetadata};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use swarmroll_core::swarm::storage::{SeedFactory, SeedStorage};
+
+    #[derive(Clone)]
+    pub struct Factory {
+        pub inner: SeedFactory,
+        pub armed: Arc<AtomicBool>,
+    }
+
+    impl StorageFactory for Factory {
+        type Storage = Storage;
+        fn create(&self, s: &ManagedTorrentShared, m: &TorrentMetadata) -> anyhow::Result<Storage> {
+            Ok(Storage { inner: Box::new(self.inner.create(s, m)?), armed: Arc::clone(&self.armed) })
+        }
+        fn clone_box(&self) -> librqbit::storage::BoxStorageFactory {
+            self.clone().boxed()
+        }
+    }
+
+    pub struct Storage {
+        inner: Box<SeedStorage>,
+        armed: Arc<AtomicBool>,
+    }
+
+    impl TorrentStorage for Storage {
+        fn init(&mut self, s: &ManagedTorrentShared, m: &TorrentMetadata) -> anyhow::Result<()> {
+            self.inner.init(s, m)
+        }
+        fn pread_exact(&self, file_id: usize, offset: u64, buf: &mut [u8]) -> anyhow::Result<()> {
+            self.inner.pread_exact(file_id, offset, buf)?;
+            if self.armed.load(Ordering::Relaxed) {
+                for b in buf.iter_mut().step_by(97) {
+                    *b ^= 0x5A;
+                }
+            }
+            Ok(())
+        }
+        fn pwrite_all(&self, f: usize, o: u64, b: &[u8]) -> anyhow::Result<()> {
+            self.inner.pwrite_all(f, o, b)
+        }
+        fn remove_file(&self, f: usize, p: &std::path::Path) -> anyhow::Result<()> {
+            self.inner.remove_file(f, p)
+        }
+        fn remove_directory_if_empty(&self, p: &std::path::Path) -> anyhow::Result<()> {
+            self.inner.remove_directory_if_empty(p)
+        }
+        fn ensure_file_length(&self, f: usize, l: u64) -> anyhow::Result<()> {
+            self.inner.ensure_file_length(f, l)
+        }
+        fn take(&self) -> anyhow::Result<Box<dyn TorrentStorage>> {
+            Ok(Box::new(Storage {
+                inner: Box::new(SeedStorage::from_parts(&self.inner)),
+                armed: Arc::clone(&self.armed),
+            }))
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrupt_pieces_from_a_hostile_peer_are_caught_and_the_post_completes_from_honest_ones() {
+    use librqbit::storage::StorageFactoryExt;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let originals = [photos().join("phones/jolla.jpg"), photos().join("phones/iphone_hdr_NO.jpg")];
+    let files = import(dir.path(), &originals);
+    let built = torrent::build("post", &files, false).unwrap();
+
+    let honest = Swarm::start(dir.path(), loopback()).await.unwrap();
+    honest.seed(&built, files.clone()).await.unwrap();
+    // Mallory: a raw librqbit session seeding through a storage that turns bad after the
+    // initial check.
+    let evil_dir = tempfile::tempdir().unwrap();
+    let armed = Arc::new(AtomicBool::new(false));
+    let opts = librqbit::SessionOptions {
+        dht: None,
+        disable_trackers: true,
+        disable_local_service_discovery: true,
+        listen: Some(librqbit::ListenerOptions { listen_addr: "127.0.0.1:0".parse().unwrap(), ..Default::default() }),
+        ..Default::default()
+    };
+    let mallory = librqbit::Session::new_with_opts(evil_dir.path().to_path_buf(), opts).await.unwrap();
+    let factory = evil::Factory {
+        inner: swarmroll_core::swarm::storage::SeedFactory::new(files.clone()),
+        armed: Arc::clone(&armed),
+    };
+    let add = librqbit::AddTorrentOptions {
+        overwrite: true,
+        output_folder: Some(evil_dir.path().to_string_lossy().into_owned()),
+        storage_factory: Some(factory.boxed()),
+        ..Default::default()
+    };
+    let h = mallory
+        .add_torrent(librqbit::AddTorrent::from_bytes(built.torrent_bytes()), Some(add))
+        .await
+        .unwrap()
+        .into_handle()
+        .unwrap();
+    h.wait_until_initialized().await.unwrap();
+    assert!(h.stats().finished);
+    armed.store(true, Ordering::Relaxed);
+    let evil_addr = mallory.listen_addr().unwrap();
+
+    let bob_dir = tempfile::tempdir().unwrap();
+    let bob = Swarm::start(bob_dir.path(), loopback()).await.unwrap();
+    let dest = bob_dir.path().join("media");
+    // Mallory first, so she is asked for pieces.
+    let handle = bob.fetch(&built.info, &dest, vec![evil_addr, honest.listen_addr().unwrap()], None).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(90), handle.wait_until_completed()).await.unwrap().unwrap();
+    for f in &files {
+        assert_eq!(
+            std::fs::read(dest.join(&f.name)).unwrap(),
+            media::strip::apply(&std::fs::read(&f.path).unwrap(), &f.patches)
+        );
+    }
+    // Mallory did send data, none of it was accepted, and she was disconnected.
+    // The filter type is not exported; it deserialises from the HTTP API's JSON form.
+    let all_peers = serde_json::from_value(serde_json::json!({ "state": "all" })).unwrap();
+    let stats = handle.live().unwrap().per_peer_stats_snapshot(all_peers);
+    let m = stats.peers.get(&evil_addr.to_string()).expect("Mallory was contacted");
+    assert_eq!(m.counters.downloaded_and_checked_pieces, 0, "no corrupt piece was accepted");
+    assert!(
+        m.counters.errors >= 1 || m.state != "live",
+        "the hostile peer was dropped: {} {}",
+        m.counters.errors,
+        m.state
+    );
+    assert!(h.stats().uploaded_bytes > 0, "Mallory really served corrupt data");
+    mallory.stop().await;
+    bob.stop().await;
+    honest.stop().await;
+}

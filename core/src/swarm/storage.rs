@@ -53,6 +53,13 @@ pub struct SeedStorage {
     handles: Arc<Vec<File>>,
 }
 
+impl SeedStorage {
+    /// Another handle on the same files (what `take` returns).
+    pub fn from_parts(other: &SeedStorage) -> Self {
+        SeedStorage { files: Arc::clone(&other.files), handles: Arc::clone(&other.handles) }
+    }
+}
+
 impl TorrentStorage for SeedStorage {
     fn init(&mut self, _shared: &ManagedTorrentShared, _metadata: &TorrentMetadata) -> anyhow::Result<()> {
         for (f, h) in self.files.iter().zip(self.handles.iter()) {
@@ -93,6 +100,6 @@ impl TorrentStorage for SeedStorage {
     }
 
     fn take(&self) -> anyhow::Result<Box<dyn TorrentStorage>> {
-        Ok(Box::new(SeedStorage { files: Arc::clone(&self.files), handles: Arc::clone(&self.handles) }))
+        Ok(Box::new(SeedStorage::from_parts(self)))
     }
 }
