@@ -299,3 +299,75 @@ async fn corrupt_pieces_from_a_hostile_peer_are_caught_and_the_post_completes_fr
     bob.stop().await;
     honest.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_download_resumes_without_fetching_again_what_it_had() {
+    use std::process::Stdio;
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    // A 6 MB post (two phone photos and a generated file) keeps the capped download busy.
+    let big = dir.path().join("clip.bin");
+    std::fs::write(&big, (0..6_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<_>>())
+        .unwrap();
+    let mut files = import(dir.path(), &[photos().join("phones/jolla.jpg")]);
+    files.push(SourceFile { name: "clip.bin".into(), path: big, len: 6_000_000, patches: vec![], key: None });
+    let total: u64 = files.iter().map(|f| f.len).sum();
+    let built = torrent::build("post", &files, false).unwrap();
+    let seeder = Swarm::start(dir.path(), loopback()).await.unwrap();
+    let seeding = seeder.seed(&built, files.clone()).await.unwrap();
+    let info_file = dir.path().join("post.info");
+    std::fs::write(&info_file, &built.info).unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let run = || {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_fetcher"))
+            .arg(&info_file)
+            .arg(dest.path())
+            .arg(seeder.listen_addr().unwrap().to_string())
+            .arg("1000000")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap()
+    };
+    // First run: killed without warning once it holds some of the post.
+    let mut first = run();
+    tokio::time::timeout(Duration::from_secs(60), async {
+        while Swarm::progress(&seeding).uploaded_bytes < total / 3 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .unwrap();
+    first.kill().await.unwrap();
+    let sent_before = Swarm::progress(&seeding).uploaded_bytes;
+    assert!(sent_before < total, "killed midway");
+
+    // Second run: checks what it has on disk, fetches only the rest.
+    let mut second = run();
+    let mut out = tokio::io::BufReader::new(second.stdout.take().unwrap()).lines();
+    let had: u64 = out.next_line().await.unwrap().unwrap().strip_prefix("had ").unwrap().parse().unwrap();
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(60), out.next_line()).await.unwrap().unwrap().as_deref(),
+        Some("done")
+    );
+    second.wait().await.unwrap();
+    let sent_total = Swarm::progress(&seeding).uploaded_bytes;
+    eprintln!("post {total} B; first run received {sent_before} B; restart found {had} B verified; then {} B sent", sent_total - sent_before);
+    assert!(had > 0, "the restarted fetcher found verified pieces on disk");
+    // Bytes sent after the restart cover what was missing, not the whole post again
+    // (allowing for pieces that were in flight at the kill).
+    let slack = 4 * u64::from(torrent::piece_length(total));
+    assert!(
+        sent_total - sent_before <= total - had + slack,
+        "resent {} of {} missing",
+        sent_total - sent_before,
+        total - had
+    );
+    for f in &files {
+        assert_eq!(
+            std::fs::read(dest.path().join("media").join(&f.name)).unwrap(),
+            media::strip::apply(&std::fs::read(&f.path).unwrap(), &f.patches)
+        );
+    }
+    seeder.stop().await;
+}
