@@ -105,15 +105,27 @@ pub struct Imported {
 }
 
 impl Imported {
+    /// The file as the swarm seeds it in place (public channel: no encryption key).
+    pub fn source_file(&self) -> crate::swarm::torrent::SourceFile {
+        crate::swarm::torrent::SourceFile {
+            name: self.file_name(),
+            path: self.path.clone(),
+            len: self.size,
+            patches: self.patches.clone(),
+            key: None,
+        }
+    }
+
+    /// The name shown to members: the original's file name (at most 120 characters).
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map(|n| n.to_string_lossy().chars().take(120).collect()).unwrap_or_else(|| "photo".into())
+    }
+
     /// The descriptor that goes into a `Post`.
     pub fn media_item(&self) -> MediaItem {
         MediaItem {
             content_hash: self.shared_hash,
-            name: self
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().chars().take(120).collect())
-                .unwrap_or_else(|| "photo".into()),
+            name: self.file_name(),
             mime: self.kind.mime().into(),
             size: self.size,
             width: self.width,

@@ -25,16 +25,7 @@ fn import(dir: &std::path::Path, paths: &[PathBuf]) -> Vec<SourceFile> {
     let reqs: Vec<Request> = paths.iter().map(Request::path).collect();
     let s = imp.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false));
     assert!(s.failed.is_empty());
-    s.imported
-        .iter()
-        .map(|i| SourceFile {
-            name: i.path.file_name().unwrap().to_string_lossy().into_owned(),
-            path: i.path.clone(),
-            len: i.size,
-            patches: i.patches.clone(),
-            key: None,
-        })
-        .collect()
+    s.imported.iter().map(|i| i.source_file()).collect()
 }
 
 #[test]
@@ -352,7 +343,10 @@ async fn a_killed_download_resumes_without_fetching_again_what_it_had() {
     );
     second.wait().await.unwrap();
     let sent_total = Swarm::progress(&seeding).uploaded_bytes;
-    eprintln!("post {total} B; first run received {sent_before} B; restart found {had} B verified; then {} B sent", sent_total - sent_before);
+    eprintln!(
+        "post {total} B; first run received {sent_before} B; restart found {had} B verified; then {} B sent",
+        sent_total - sent_before
+    );
     assert!(had > 0, "the restarted fetcher found verified pieces on disk");
     // Bytes sent after the restart cover what was missing, not the whole post again
     // (allowing for pieces that were in flight at the kill).
