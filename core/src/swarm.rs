@@ -96,6 +96,7 @@ impl Default for Config {
 pub struct Swarm {
     session: Arc<Session>,
     work_dir: PathBuf,
+    originals: Arc<storage::FileCache>,
 }
 
 fn engine<E>(_: E) -> SwarmError {
@@ -123,7 +124,7 @@ impl Swarm {
             ..SessionOptions::default()
         };
         let session = Session::new_with_opts(work_dir.clone(), opts).await.map_err(engine)?;
-        Ok(Swarm { session, work_dir })
+        Ok(Swarm { session, work_dir, originals: Arc::default() })
     }
 
     /// Where peers can reach this node.
@@ -140,7 +141,7 @@ impl Swarm {
         let opts = AddTorrentOptions {
             overwrite: true,
             output_folder: Some(self.work_dir.join("seeding").to_string_lossy().into_owned()),
-            storage_factory: Some(storage::SeedFactory::new(files).boxed()),
+            storage_factory: Some(storage::SeedFactory::with_cache(files, Arc::clone(&self.originals)).boxed()),
             ..AddTorrentOptions::default()
         };
         let handle = self.add(built.torrent_bytes(), opts).await?;
@@ -177,6 +178,11 @@ impl Swarm {
     async fn add(&self, torrent: Vec<u8>, opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {
         let resp = self.session.add_torrent(AddTorrent::from_bytes(torrent), Some(opts)).await.map_err(engine)?;
         resp.into_handle().ok_or(SwarmError::Engine)
+    }
+
+    /// How many camera-roll originals are open now (at most [`storage::OPEN_ORIGINALS`]).
+    pub fn open_originals(&self) -> usize {
+        self.originals.open_files()
     }
 
     /// Changes the session's rate limits now (e.g. when the phone leaves Wi-Fi).

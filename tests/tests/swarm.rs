@@ -365,3 +365,32 @@ async fn a_killed_download_resumes_without_fetching_again_what_it_had() {
     }
     seeder.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeding_many_files_keeps_few_originals_open() {
+    use swarmroll_core::swarm::storage::OPEN_ORIGINALS;
+    let dir = tempfile::tempdir().unwrap();
+    let n = OPEN_ORIGINALS + 36;
+    let files: Vec<SourceFile> = (0..n)
+        .map(|i| {
+            let path = dir.path().join(format!("IMG_{i:04}.jpg"));
+            std::fs::write(&path, vec![i as u8; 40_000 + i]).unwrap();
+            SourceFile { name: format!("IMG_{i:04}.jpg"), path, len: (40_000 + i) as u64, patches: vec![], key: None }
+        })
+        .collect();
+    let built = torrent::build("post", &files, false).unwrap();
+    let seeder = Swarm::start(dir.path(), loopback()).await.unwrap();
+    seeder.seed(&built, files.clone()).await.unwrap();
+    assert!(seeder.open_originals() <= OPEN_ORIGINALS);
+    let bob_dir = tempfile::tempdir().unwrap();
+    let bob = Swarm::start(bob_dir.path(), loopback()).await.unwrap();
+    let dest = bob_dir.path().join("media");
+    let h = bob.fetch(&built.info, &dest, vec![seeder.listen_addr().unwrap()], None).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), h.wait_until_completed()).await.unwrap().unwrap();
+    assert!(seeder.open_originals() <= OPEN_ORIGINALS, "files were reopened and closed on demand");
+    for f in &files {
+        assert_eq!(std::fs::read(dest.join(&f.name)).unwrap(), std::fs::read(&f.path).unwrap());
+    }
+    bob.stop().await;
+    seeder.stop().await;
+}

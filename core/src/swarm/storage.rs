@@ -7,8 +7,9 @@
 //! originals were edited or deleted stops seeding instead of corrupting anything.
 //!
 //! Phones allow few open files, and librqbit's own storage keeps every file of every
-//! torrent open. Here originals are opened on demand and at most [`OPEN_FILES_PER_POST`]
-//! stay open per post (least recently used closed first).
+//! torrent open. Here originals are opened on demand through one node-wide [`FileCache`]
+//! that keeps at most [`OPEN_ORIGINALS`] open (least recently used closed first),
+//! however many posts are seeded.
 
 use super::read::read_patched;
 use super::torrent::SourceFile;
@@ -18,19 +19,58 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-/// Most originals one seeded post keeps open at once.
-pub const OPEN_FILES_PER_POST: usize = 8;
+/// Most originals a node keeps open at once, across every seeded post.
+pub const OPEN_ORIGINALS: usize = 64;
+
+/// Recently used open originals, node-wide, most recent last.
+#[derive(Default)]
+pub struct FileCache {
+    open: Mutex<Vec<(std::path::PathBuf, Arc<File>)>>,
+}
+
+impl FileCache {
+    /// The open file for `src`, opening it (and closing the least recently used one) if
+    /// needed.
+    fn get(&self, src: &SourceFile) -> anyhow::Result<Arc<File>> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(i) = open.iter().position(|(p, _)| *p == src.path) {
+            let entry = open.remove(i);
+            let f = Arc::clone(&entry.1);
+            open.push(entry);
+            return Ok(f);
+        }
+        let f =
+            Arc::new(File::open(&src.path).map_err(|e| anyhow::anyhow!("cannot open an original ({:?})", e.kind()))?);
+        anyhow::ensure!(f.metadata()?.len() == src.len, "an original changed length since it was posted");
+        if open.len() >= OPEN_ORIGINALS {
+            open.remove(0);
+        }
+        open.push((src.path.clone(), Arc::clone(&f)));
+        Ok(f)
+    }
+
+    /// How many originals are open now.
+    pub fn open_files(&self) -> usize {
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
 
 /// Makes [`SeedStorage`] for one post.
 #[derive(Clone)]
 pub struct SeedFactory {
     files: Arc<Vec<SourceFile>>,
+    cache: Arc<FileCache>,
 }
 
 impl SeedFactory {
-    /// A factory serving `files` (in torrent order).
+    /// A factory serving `files` (in torrent order) with a cache of its own.
     pub fn new(files: Vec<SourceFile>) -> Self {
-        SeedFactory { files: Arc::new(files) }
+        Self::with_cache(files, Arc::default())
+    }
+
+    /// A factory serving `files` through a node-wide cache of open originals.
+    pub fn with_cache(files: Vec<SourceFile>, cache: Arc<FileCache>) -> Self {
+        SeedFactory { files: Arc::new(files), cache }
     }
 }
 
@@ -41,7 +81,7 @@ impl StorageFactory for SeedFactory {
         let lengths: Vec<u64> = metadata.file_infos.iter().map(|f| f.len).collect();
         let ours: Vec<u64> = self.files.iter().map(|f| f.len).collect();
         anyhow::ensure!(lengths == ours, "the torrent does not describe these files");
-        Ok(SeedStorage { files: Arc::clone(&self.files), open: Arc::default() })
+        Ok(SeedStorage { files: Arc::clone(&self.files), cache: Arc::clone(&self.cache) })
     }
 
     fn clone_box(&self) -> librqbit::storage::BoxStorageFactory {
@@ -49,43 +89,16 @@ impl StorageFactory for SeedFactory {
     }
 }
 
-/// Recently used open originals, most recent last.
-type OpenFiles = Mutex<Vec<(usize, Arc<File>)>>;
-
 /// Read-only storage over originals (see the module docs).
 pub struct SeedStorage {
     files: Arc<Vec<SourceFile>>,
-    open: Arc<OpenFiles>,
+    cache: Arc<FileCache>,
 }
 
 impl SeedStorage {
     /// Another handle on the same files (what `take` returns).
     pub fn from_parts(other: &SeedStorage) -> Self {
-        SeedStorage { files: Arc::clone(&other.files), open: Arc::clone(&other.open) }
-    }
-
-    fn file(&self, file_id: usize) -> anyhow::Result<Arc<File>> {
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(i) = open.iter().position(|(id, _)| *id == file_id) {
-            let entry = open.remove(i);
-            let f = Arc::clone(&entry.1);
-            open.push(entry);
-            return Ok(f);
-        }
-        let src = self.files.get(file_id).ok_or_else(|| anyhow::anyhow!("no such file in this post"))?;
-        let f =
-            Arc::new(File::open(&src.path).map_err(|e| anyhow::anyhow!("cannot open an original ({:?})", e.kind()))?);
-        anyhow::ensure!(f.metadata()?.len() == src.len, "an original changed length since it was posted");
-        if open.len() >= OPEN_FILES_PER_POST {
-            open.remove(0);
-        }
-        open.push((file_id, Arc::clone(&f)));
-        Ok(f)
-    }
-
-    /// How many originals are open now (for tests and diagnostics).
-    pub fn open_files(&self) -> usize {
-        self.open.lock().unwrap_or_else(|p| p.into_inner()).len()
+        SeedStorage { files: Arc::clone(&other.files), cache: Arc::clone(&other.cache) }
     }
 }
 
@@ -100,7 +113,7 @@ impl TorrentStorage for SeedStorage {
 
     fn pread_exact(&self, file_id: usize, offset: u64, buf: &mut [u8]) -> anyhow::Result<()> {
         let f = self.files.get(file_id).ok_or_else(|| anyhow::anyhow!("no such file in this post"))?;
-        let file = self.file(file_id)?;
+        let file = self.cache.get(f)?;
         read_patched(&file, offset, buf, &f.patches)?;
         if let Some(key) = &f.key {
             super::crypt::apply(key, offset, buf);
