@@ -32,6 +32,13 @@ fn craft(
     Event::seal(header, body, read_key, key).unwrap()
 }
 
+/// The latest event `p` itself authored in the channel (to extend or fork its feed).
+fn last_own_event(p: &Peer, ch: &ChannelId) -> Event {
+    let me = p.replica.device_id();
+    let log = p.replica.export(ch).unwrap();
+    log.iter().map(|r| Event::decode(r).unwrap()).rfind(|e| e.header.author == me).unwrap()
+}
+
 fn comment_on(post: EventId) -> Body {
     Body::Comment { post, reply_to: None, text: "nice".into() }
 }
@@ -153,8 +160,7 @@ fn fork_two_events_at_one_feed_position() {
     let w = world();
     let key = w.bob.device_key();
     let keys = w.bob.replica.keys(&w.ch).unwrap().unwrap();
-    let log = w.bob.replica.export(&w.ch).unwrap();
-    let last = Event::decode(log.last().unwrap()).unwrap();
+    let last = last_own_event(&w.bob, &w.ch);
     // A second event at the seq of Bob's post, with the same predecessor.
     let ev = craft(&key, w.ch, last.header.seq, last.header.prev, 0, &comment_on(w.post), &keys.read_key);
     assert_refused(&w.alice, &w.ch, ev.encode(), Rejection::Fork);
@@ -169,8 +175,7 @@ fn oversize_event() {
     // Within the byte limit but over a field limit.
     let key = w.bob.device_key();
     let keys = w.bob.replica.keys(&w.ch).unwrap().unwrap();
-    let log = w.bob.replica.export(&w.ch).unwrap();
-    let last = Event::decode(log.last().unwrap()).unwrap();
+    let last = last_own_event(&w.bob, &w.ch);
     let long = Body::Comment { post: w.post, reply_to: None, text: "x".repeat(4001) };
     let ev = craft(&key, w.ch, last.header.seq + 1, Some(last.id()), 0, &long, &keys.read_key);
     assert_refused(&w.alice, &w.ch, ev.encode(), Rejection::Limits("comment"));
@@ -200,10 +205,7 @@ fn viewer_trying_to_post() {
     w.alice.pull(&carol, &w.ch);
     let key = carol.device_key();
     let keys = carol.replica.keys(&w.ch).unwrap().unwrap();
-    let log = carol.replica.export(&w.ch).unwrap();
-    let mine: Vec<Event> =
-        log.iter().map(|r| Event::decode(r).unwrap()).filter(|e| e.header.author == key.id()).collect();
-    let last = mine.last().unwrap();
+    let last = last_own_event(&carol, &w.ch);
     let post = Body::Post {
         caption: String::new(),
         items: vec![photo(3, 3_000)],
@@ -262,8 +264,7 @@ fn removed_member_after_rotation() {
     assert!(w.bob.replica.thread(&w.post).unwrap().unwrap().comments.iter().all(|c| c.id != after));
 
     // Bob keeps posting with what he has: refused by every remaining member.
-    let log = w.bob.replica.export(&w.ch).unwrap();
-    let last = log.iter().map(|r| Event::decode(r).unwrap()).rfind(|e| e.header.author == bob_key.id()).unwrap();
+    let last = last_own_event(&w.bob, &w.ch);
     let ev =
         craft(&bob_key, w.ch, last.header.seq + 1, Some(last.id()), 0, &comment_on(w.post), &bob_old_keys.read_key);
     assert_refused(&w.alice, &w.ch, ev.encode(), Rejection::Removed);
