@@ -18,6 +18,7 @@ pub mod identity;
 pub mod import;
 pub mod log;
 pub mod media;
+pub mod publish;
 pub mod replica;
 pub mod store;
 pub mod swarm;

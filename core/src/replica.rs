@@ -245,7 +245,14 @@ impl Replica {
     pub fn post(&self, channel: &ChannelId, caption: &str, items: Vec<MediaItem>) -> Result<EventId, Error> {
         self.author(
             channel,
-            Body::Post { caption: caption.to_owned(), items, info_hash: [0; 20], info: Vec::new(), on_behalf_of: None },
+            Body::Post {
+                caption: caption.to_owned(),
+                items,
+                info_hash: [0; 20],
+                info: Vec::new(),
+                on_behalf_of: None,
+                media_key: None,
+            },
         )
     }
 

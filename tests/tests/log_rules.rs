@@ -212,6 +212,7 @@ fn viewer_trying_to_post() {
         info_hash: [0; 20],
         info: vec![],
         on_behalf_of: None,
+        media_key: None,
     };
     let ev = craft(&key, w.ch, last.header.seq + 1, Some(last.id()), 0, &post, &keys.read_key);
     assert_refused(&w.alice, &w.ch, ev.encode(), Rejection::RoleForbids { role: Role::Viewer, kind: Kind::Post });

@@ -16,12 +16,24 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
     let h = &a.event.header;
     match &a.body {
-        Body::Post { caption, items, info_hash, info, on_behalf_of } => {
+        Body::Post { caption, items, info_hash, info, on_behalf_of, media_key } => {
             exec(
                 tx,
-                "INSERT INTO posts (event, channel, author, time_ms, caption, guest, info_hash, info, visible, seqno)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9)",
-                params![a.id.0, h.channel.0, h.author.0, h.time.0, caption, on_behalf_of, info_hash, info, a.seqno],
+                "INSERT INTO posts (event, channel, author, time_ms, caption, guest, info_hash, info, visible, seqno,
+                                    media_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10)",
+                params![
+                    a.id.0,
+                    h.channel.0,
+                    h.author.0,
+                    h.time.0,
+                    caption,
+                    on_behalf_of,
+                    info_hash,
+                    info,
+                    a.seqno,
+                    media_key.as_ref().map(|k| k.0)
+                ],
             )?;
             for (idx, it) in items.iter().enumerate() {
                 exec(
@@ -401,4 +413,37 @@ pub fn settings(conn: &Connection, ch: &ChannelId) -> Result<Option<Settings>, S
             _ => None,
         },
     }))
+}
+
+/// What fetching a post's originals needs.
+pub struct Transfer {
+    /// The bencoded info dictionary.
+    pub info: Vec<u8>,
+    /// The media key of a private post.
+    pub media_key: Option<crate::channel::Secret>,
+    /// How many files the post holds.
+    pub files: usize,
+}
+
+/// The transfer details of a visible post.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn post_transfer(conn: &Connection, post: &EventId) -> Result<Option<Transfer>, StoreError> {
+    let row = row(
+        conn,
+        "SELECT p.info, p.media_key, (SELECT count(*) FROM items i WHERE i.post = p.event)
+         FROM posts p WHERE p.event = ?1 AND p.visible = 1",
+        [post.0],
+        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?, r.get::<_, i64>(2)?)),
+    )
+    .optional()?;
+    row.map(|(info, key, files)| {
+        Ok(Transfer {
+            info,
+            media_key: key.map(|k| blob32(k).map(crate::channel::Secret)).transpose()?,
+            files: files as usize,
+        })
+    })
+    .transpose()
 }

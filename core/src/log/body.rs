@@ -100,6 +100,9 @@ pub enum Body {
         info: Vec<u8>,
         /// A guest (web upload) the author posted this for.
         on_behalf_of: Option<String>,
+        /// For private channels: the key the post's files are encrypted with on the wire
+        /// (`swarm::crypt`); only members, who can read this body, learn it.
+        media_key: Option<crate::channel::Secret>,
     },
     /// A comment.
     Comment {

@@ -116,7 +116,14 @@ fn main() {
                     }
                 })
                 .collect();
-            Body::Post { caption: String::new(), items, info_hash: [0; 20], info: vec![], on_behalf_of: None }
+            Body::Post {
+                caption: String::new(),
+                items,
+                info_hash: [0; 20],
+                info: vec![],
+                on_behalf_of: None,
+                media_key: None,
+            }
         } else if roll < 8 {
             let post = posts[rng.below(posts.len() as u64) as usize];
             Body::Comment { post, reply_to: None, text: "What a moment! ".repeat(1 + rng.below(4) as usize) }
