@@ -97,6 +97,16 @@ pub struct Swarm {
     session: Arc<Session>,
     work_dir: PathBuf,
     originals: Arc<storage::FileCache>,
+    fetches: std::sync::Mutex<std::collections::HashMap<[u8; 20], FetchSpec>>,
+}
+
+/// What a fetch was started with, to start it again with more peers.
+#[derive(Clone)]
+struct FetchSpec {
+    info: Vec<u8>,
+    dest: PathBuf,
+    peers: Vec<SocketAddr>,
+    file_keys: Option<Vec<[u8; 32]>>,
 }
 
 fn engine<E>(_: E) -> SwarmError {
@@ -124,7 +134,7 @@ impl Swarm {
             ..SessionOptions::default()
         };
         let session = Session::new_with_opts(work_dir.clone(), opts).await.map_err(engine)?;
-        Ok(Swarm { session, work_dir, originals: Arc::default() })
+        Ok(Swarm { session, work_dir, originals: Arc::default(), fetches: Default::default() })
     }
 
     /// Where peers can reach this node.
@@ -168,11 +178,37 @@ impl Swarm {
         let opts = AddTorrentOptions {
             overwrite: true,
             output_folder: Some(dest.to_string_lossy().into_owned()),
-            initial_peers: Some(peers),
-            storage_factory: file_keys.map(|k| crypt::CryptFactory::new(k).boxed()),
+            initial_peers: Some(peers.clone()),
+            storage_factory: file_keys.clone().map(|k| crypt::CryptFactory::new(k).boxed()),
             ..AddTorrentOptions::default()
         };
-        self.add(torrent::torrent_bytes(info), opts).await
+        let handle = self.add(torrent::torrent_bytes(info), opts).await?;
+        let spec = FetchSpec { info: info.to_vec(), dest: dest.to_path_buf(), peers, file_keys };
+        self.fetches.lock().unwrap_or_else(|p| p.into_inner()).insert(handle.info_hash().0, spec);
+        Ok(handle)
+    }
+
+    /// Hands newly learned peers to a running fetch. librqbit takes peers only when a
+    /// torrent is added, so the fetch is re-added with the larger peer list; it keeps
+    /// every verified piece (they are re-checked on disk, not fetched again). Use the
+    /// returned handle from then on.
+    ///
+    /// # Errors
+    /// [`SwarmError::Engine`] if `handle` is not a fetch of this node.
+    pub async fn add_peers(
+        &self,
+        handle: &ManagedTorrent,
+        peers: &[SocketAddr],
+    ) -> Result<Arc<ManagedTorrent>, SwarmError> {
+        let spec = self.fetches.lock().unwrap_or_else(|p| p.into_inner()).get(&handle.info_hash().0).cloned();
+        let mut spec = spec.ok_or(SwarmError::Engine)?;
+        for p in peers {
+            if !spec.peers.contains(p) {
+                spec.peers.push(*p);
+            }
+        }
+        self.forget(handle).await;
+        self.fetch(&spec.info, &spec.dest, spec.peers, spec.file_keys).await
     }
 
     async fn add(&self, torrent: Vec<u8>, opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {

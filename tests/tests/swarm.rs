@@ -330,7 +330,16 @@ async fn a_killed_download_resumes_without_fetching_again_what_it_had() {
     .await
     .unwrap();
     first.kill().await.unwrap();
-    let sent_before = Swarm::progress(&seeding).uploaded_bytes;
+    // Let the seeder's counter settle: data already queued on the socket is counted late.
+    let mut sent_before = Swarm::progress(&seeding).uploaded_bytes;
+    loop {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let now = Swarm::progress(&seeding).uploaded_bytes;
+        if now == sent_before {
+            break;
+        }
+        sent_before = now;
+    }
     assert!(sent_before < total, "killed midway");
 
     // Second run: checks what it has on disk, fetches only the rest.
@@ -349,8 +358,10 @@ async fn a_killed_download_resumes_without_fetching_again_what_it_had() {
     );
     assert!(had > 0, "the restarted fetcher found verified pieces on disk");
     // Bytes sent after the restart cover what was missing, not the whole post again
-    // (allowing for pieces that were in flight at the kill).
-    let slack = 4 * u64::from(torrent::piece_length(total));
+    // (allowing for the pieces that were in flight at the kill: librqbit keeps several
+    // requested at once). The slack stays far below what the first run delivered.
+    let slack = 16 * u64::from(torrent::piece_length(total));
+    assert!(slack < had / 4, "the test still tells resuming from starting over");
     assert!(
         sent_total - sent_before <= total - had + slack,
         "resent {} of {} missing",
@@ -391,6 +402,27 @@ async fn seeding_many_files_keeps_few_originals_open() {
     for f in &files {
         assert_eq!(std::fs::read(dest.join(&f.name)).unwrap(), std::fs::read(&f.path).unwrap());
     }
+    bob.stop().await;
+    seeder.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn peers_learned_later_are_handed_to_a_running_fetch() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = import(dir.path(), &[photos().join("phones/jolla.jpg")]);
+    let built = torrent::build("post", &files, false).unwrap();
+    let seeder = Swarm::start(dir.path(), loopback()).await.unwrap();
+    seeder.seed(&built, files.clone()).await.unwrap();
+    let bob_dir = tempfile::tempdir().unwrap();
+    let bob = Swarm::start(bob_dir.path(), loopback()).await.unwrap();
+    let dest = bob_dir.path().join("media");
+    // Started before any member is known: nothing can arrive.
+    let h = bob.fetch(&built.info, &dest, vec![], None).await.unwrap();
+    assert!(tokio::time::timeout(Duration::from_millis(500), h.wait_until_completed()).await.is_err());
+    // The control plane learns where the seeder is.
+    let h = bob.add_peers(&h, &[seeder.listen_addr().unwrap()]).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), h.wait_until_completed()).await.unwrap().unwrap();
+    assert_eq!(std::fs::read(dest.join(&files[0].name)).unwrap(), std::fs::read(&files[0].path).unwrap());
     bob.stop().await;
     seeder.stop().await;
 }
