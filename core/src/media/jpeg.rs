@@ -63,19 +63,18 @@ pub fn segments(bytes: &[u8]) -> Result<(Vec<Segment>, usize), MediaError> {
     }
 }
 
+/// The frame header's payload (precision, height, width, components, …), if present.
+fn frame_header<'a>(bytes: &'a [u8], segs: &[Segment]) -> Option<&'a [u8]> {
+    let sof = segs.iter().find(|s| matches!(s.marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF))?;
+    bytes.get(sof.start..sof.start + sof.len).filter(|p| p.len() >= 6)
+}
+
 /// Width and height from the frame header (as stored, before EXIF orientation).
 ///
 /// # Errors
 /// As [`segments`]; [`MediaError::Corrupt`] without a frame header.
 pub fn dimensions(bytes: &[u8], segs: &[Segment]) -> Result<(u32, u32), MediaError> {
-    let sof = segs
-        .iter()
-        .find(|s| matches!(s.marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF))
-        .ok_or(MediaError::Corrupt)?;
-    let p = bytes.get(sof.start..sof.start + sof.len).ok_or(MediaError::Corrupt)?;
-    if p.len() < 5 {
-        return Err(MediaError::Corrupt);
-    }
+    let p = frame_header(bytes, segs).ok_or(MediaError::Corrupt)?;
     let height = u32::from(p[1]) << 8 | u32::from(p[2]);
     let width = u32::from(p[3]) << 8 | u32::from(p[4]);
     Ok((width, height))
@@ -83,8 +82,7 @@ pub fn dimensions(bytes: &[u8], segs: &[Segment]) -> Result<(u32, u32), MediaErr
 
 /// Number of colour components in the frame header (1 grey, 3 YCbCr, 4 CMYK/YCCK).
 pub fn components(bytes: &[u8], segs: &[Segment]) -> Option<u8> {
-    let sof = segs.iter().find(|s| matches!(s.marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF))?;
-    bytes.get(sof.start + 5).copied()
+    frame_header(bytes, segs).map(|p| p[5])
 }
 
 /// Whether the image data after the first scan ends with an end-of-image marker: files
