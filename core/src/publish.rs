@@ -12,12 +12,10 @@ use crate::channel::Secret;
 use crate::import::Imported;
 use crate::log::body::{Body, MAX_ITEMS};
 use crate::replica::{self, Replica};
-use crate::swarm::{crypt, torrent, Swarm, SwarmError};
+use crate::swarm::{crypt, torrent, FetchOptions, Swarm, SwarmError, Transfer};
 use crate::types::{ChannelId, EventId};
-use librqbit::ManagedTorrent;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
 
 /// The folder name inside every post's torrent.
 pub const TORRENT_NAME: &str = "swarmroll-post";
@@ -78,7 +76,8 @@ pub async fn publish(
     Ok(replica.author(channel, body)?)
 }
 
-/// Starts fetching the originals of `post` into `dest` from `peers`.
+/// Starts fetching the originals of `post` into `dest` from `seeds` (members holding
+/// it), trading with `peers` (members fetching it too).
 ///
 /// # Errors
 /// [`Error::UnknownPost`] if the post is not (or no longer) visible here.
@@ -87,13 +86,14 @@ pub async fn fetch(
     swarm: &Swarm,
     post: &EventId,
     dest: &Path,
+    seeds: Vec<SocketAddr>,
     peers: Vec<SocketAddr>,
-) -> Result<Arc<ManagedTorrent>, Error> {
+) -> Result<Transfer, Error> {
     let transfer = replica
         .store()
         .read(|c| catalog::db::post_transfer(c, post))
         .map_err(|e| Error::Replica(e.into()))?
         .ok_or(Error::UnknownPost)?;
     let keys = transfer.media_key.map(|k| (0..transfer.files).map(|i| crypt::file_key(&k.0, i)).collect());
-    Ok(swarm.fetch(&transfer.info, dest, peers, keys).await?)
+    Ok(swarm.fetch(&transfer.info, dest, FetchOptions { seeds, peers, file_keys: keys, stripe: None }).await?)
 }

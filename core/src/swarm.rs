@@ -10,14 +10,18 @@
 //! `overwrite` must be set to seed or resume existing files.
 
 pub mod crypt;
+pub mod fetch;
 pub mod read;
+pub mod select;
 pub mod storage;
 pub mod torrent;
 
+pub use fetch::{FetchOptions, Transfer};
 use librqbit::limits::LimitsConfig;
 use librqbit::storage::StorageFactoryExt;
 use librqbit::{
-    AddTorrent, AddTorrentOptions, DhtSessionConfig, ListenerOptions, ManagedTorrent, Session, SessionOptions,
+    AddTorrent, AddTorrentOptions, ConnectionOptions, DhtSessionConfig, ListenerOptions, ManagedTorrent,
+    PeerConnectionOptions, Session, SessionOptions,
 };
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -41,6 +45,9 @@ pub enum SwarmError {
     /// The BitTorrent session reported an error.
     #[error("transfer engine error")]
     Engine,
+    /// The transfer was stopped (forgotten, or the node stopped).
+    #[error("the transfer was stopped")]
+    Stopped,
 }
 
 /// A transfer's progress.
@@ -77,6 +84,10 @@ pub struct Config {
     pub upload_bps: Option<NonZeroU32>,
     /// Download cap in bytes per second.
     pub download_bps: Option<NonZeroU32>,
+    /// Most 16 KiB block requests outstanding per peer. Enough to fill a phone's link at
+    /// Wi-Fi round-trip times; librqbit's 128 commits 2 MB per peer in advance, which
+    /// pins pieces to slow peers (a busy seeder) and delays an on-demand file.
+    pub request_window: usize,
 }
 
 impl Default for Config {
@@ -88,6 +99,7 @@ impl Default for Config {
             peer_limit: Some(64),
             upload_bps: None,
             download_bps: None,
+            request_window: 32,
         }
     }
 }
@@ -97,16 +109,7 @@ pub struct Swarm {
     session: Arc<Session>,
     work_dir: PathBuf,
     originals: Arc<storage::FileCache>,
-    fetches: std::sync::Mutex<std::collections::HashMap<[u8; 20], FetchSpec>>,
-}
-
-/// What a fetch was started with, to start it again with more peers.
-#[derive(Clone)]
-struct FetchSpec {
-    info: Vec<u8>,
-    dest: PathBuf,
-    peers: Vec<SocketAddr>,
-    file_keys: Option<Vec<[u8; 32]>>,
+    fetches: Arc<fetch::Fetches>,
 }
 
 fn engine<E>(_: E) -> SwarmError {
@@ -129,12 +132,20 @@ impl Swarm {
             listen: Some(ListenerOptions { listen_addr: config.listen, ..ListenerOptions::default() }),
             peer_limit: config.peer_limit,
             ratelimits: LimitsConfig { upload_bps: config.upload_bps, download_bps: config.download_bps },
+            connect: Some(ConnectionOptions {
+                peer_opts: Some(PeerConnectionOptions {
+                    max_request_window: Some(config.request_window.max(1)),
+                    ..PeerConnectionOptions::default()
+                }),
+                ..ConnectionOptions::default()
+            }),
             fastresume: false,
             persistence: None,
             ..SessionOptions::default()
         };
         let session = Session::new_with_opts(work_dir.clone(), opts).await.map_err(engine)?;
-        Ok(Swarm { session, work_dir, originals: Arc::default(), fetches: Default::default() })
+        let fetches = fetch::Fetches::new(Arc::clone(&session), config.request_window as u64 * 16 * 1024);
+        Ok(Swarm { session, work_dir, originals: Arc::default(), fetches })
     }
 
     /// Where peers can reach this node.
@@ -162,53 +173,38 @@ impl Swarm {
         Ok(handle)
     }
 
-    /// Starts fetching a post into `dest` (the files land directly in it), connecting to
-    /// `peers`. With `file_keys` (a private channel's post) the swarm carries ciphertext
-    /// and the files are decrypted on their way to disk.
+    /// Starts fetching a post into `dest` (the files land directly in it). With file keys
+    /// (a private channel's post) the swarm carries ciphertext and the files are decrypted
+    /// on their way to disk. Pieces are asked for along the fetch's stripe ([`select`]);
+    /// the other fetching members are handed over once the seeds gave a first piece
+    /// ([`fetch`] says why).
     ///
     /// # Errors
     /// [`SwarmError::Engine`] if librqbit refuses the torrent.
-    pub async fn fetch(
-        &self,
-        info: &[u8],
-        dest: &Path,
-        peers: Vec<SocketAddr>,
-        file_keys: Option<Vec<[u8; 32]>>,
-    ) -> Result<Arc<ManagedTorrent>, SwarmError> {
-        let opts = AddTorrentOptions {
-            overwrite: true,
-            output_folder: Some(dest.to_string_lossy().into_owned()),
-            initial_peers: Some(peers.clone()),
-            storage_factory: file_keys.clone().map(|k| crypt::CryptFactory::new(k).boxed()),
-            ..AddTorrentOptions::default()
-        };
-        let handle = self.add(torrent::torrent_bytes(info), opts).await?;
-        let spec = FetchSpec { info: info.to_vec(), dest: dest.to_path_buf(), peers, file_keys };
-        self.fetches.lock().unwrap_or_else(|p| p.into_inner()).insert(handle.info_hash().0, spec);
-        Ok(handle)
+    pub async fn fetch(&self, info: &[u8], dest: &Path, options: FetchOptions) -> Result<Transfer, SwarmError> {
+        self.fetches.start(info, dest, options).await
+    }
+
+    /// Puts one file of a running fetch ahead of everything else (the user opened it).
+    /// Returns false if `transfer` is not running on this node.
+    pub fn prioritize(&self, transfer: &Transfer, file: usize) -> bool {
+        self.fetches.prioritize(transfer.info_hash(), file)
     }
 
     /// Hands newly learned peers to a running fetch. librqbit takes peers only when a
-    /// torrent is added, so the fetch is re-added with the larger peer list; it keeps
-    /// every verified piece (they are re-checked on disk, not fetched again). Use the
-    /// returned handle from then on.
+    /// torrent is added, so the fetch is added again with the larger peer list; it keeps
+    /// every verified piece (they are re-checked on disk, not fetched again), and
+    /// `transfer` follows it.
     ///
     /// # Errors
-    /// [`SwarmError::Engine`] if `handle` is not a fetch of this node.
-    pub async fn add_peers(
-        &self,
-        handle: &ManagedTorrent,
-        peers: &[SocketAddr],
-    ) -> Result<Arc<ManagedTorrent>, SwarmError> {
-        let spec = self.fetches.lock().unwrap_or_else(|p| p.into_inner()).get(&handle.info_hash().0).cloned();
-        let mut spec = spec.ok_or(SwarmError::Engine)?;
-        for p in peers {
-            if !spec.peers.contains(p) {
-                spec.peers.push(*p);
-            }
-        }
-        self.forget(handle).await;
-        self.fetch(&spec.info, &spec.dest, spec.peers, spec.file_keys).await
+    /// [`SwarmError::Stopped`] if `transfer` is not running on this node.
+    pub async fn add_peers(&self, transfer: &Transfer, peers: &[SocketAddr]) -> Result<(), SwarmError> {
+        self.fetches.readd(transfer.info_hash(), peers).await
+    }
+
+    /// Stops a fetch, keeping its files.
+    pub async fn forget(&self, transfer: &Transfer) {
+        self.fetches.forget(transfer.info_hash()).await;
     }
 
     async fn add(&self, torrent: Vec<u8>, opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {
@@ -232,28 +228,33 @@ impl Swarm {
         (self.session.ratelimits.get_upload_bps(), self.session.ratelimits.get_download_bps())
     }
 
-    /// A transfer's progress, for the UI.
+    /// A seeded post's progress (uploads), for the UI.
     pub fn progress(handle: &ManagedTorrent) -> Progress {
-        let s = handle.stats();
-        let (down, up) = s.live.as_ref().map_or((0, 0), |l| (l.download_speed.as_bytes(), l.upload_speed.as_bytes()));
-        Progress {
-            have_bytes: s.progress_bytes,
-            total_bytes: s.total_bytes,
-            per_file: s.file_progress.clone(),
-            uploaded_bytes: s.uploaded_bytes,
-            download_bytes_per_s: down,
-            upload_bytes_per_s: up,
-            finished: s.finished,
-        }
+        progress(handle)
     }
 
-    /// Removes a transfer from the session, keeping its files.
-    pub async fn forget(&self, handle: &ManagedTorrent) {
+    /// Stops seeding a post.
+    pub async fn unseed(&self, handle: &ManagedTorrent) {
         let _ = self.session.delete(librqbit::api::TorrentIdOrHash::Hash(handle.info_hash()), false).await;
     }
 
     /// Stops the session and every transfer.
     pub async fn stop(&self) {
+        self.fetches.clear();
         self.session.stop().await;
+    }
+}
+
+fn progress(handle: &ManagedTorrent) -> Progress {
+    let s = handle.stats();
+    let (down, up) = s.live.as_ref().map_or((0, 0), |l| (l.download_speed.as_bytes(), l.upload_speed.as_bytes()));
+    Progress {
+        have_bytes: s.progress_bytes,
+        total_bytes: s.total_bytes,
+        per_file: s.file_progress.clone(),
+        uploaded_bytes: s.uploaded_bytes,
+        download_bytes_per_s: down,
+        upload_bytes_per_s: up,
+        finished: s.finished,
     }
 }

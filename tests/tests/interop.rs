@@ -12,7 +12,7 @@ use swarmroll_core::import::{Importer, Options, Request};
 use swarmroll_core::media;
 use swarmroll_core::store::Store;
 use swarmroll_core::swarm::torrent::{self, SourceFile};
-use swarmroll_core::swarm::{Config, Swarm};
+use swarmroll_core::swarm::{Config, FetchOptions, Swarm};
 use swarmroll_tests::photos;
 use swarmroll_tests::tracker::Tracker;
 use tokio::process::Command;
@@ -127,8 +127,8 @@ async fn swarmroll_downloads_a_post_aria2c_seeds() {
     // answers (librqbit takes peers only when a torrent is added).
     let mut done = false;
     for _ in 0..30 {
-        let h = bob.fetch(&built.info, &dest, vec![peer], None).await.unwrap();
-        if tokio::time::timeout(Duration::from_secs(4), h.wait_until_completed()).await.is_ok() {
+        let h = bob.fetch(&built.info, &dest, FetchOptions { seeds: vec![peer], ..Default::default() }).await.unwrap();
+        if tokio::time::timeout(Duration::from_secs(4), h.finished()).await.is_ok() {
             done = true;
             break;
         }

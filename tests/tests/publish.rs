@@ -49,10 +49,11 @@ async fn a_post_reaches_a_member_gallery_first_then_originals() {
         // Then the originals, from Alice's node.
         let bob_swarm = Swarm::start(bob.dir.path(), loopback()).await.unwrap();
         let dest = bob.dir.path().join("media").join(post.to_hex());
-        let h = publish::fetch(&bob.replica, &bob_swarm, &post, &dest, vec![alice_swarm.listen_addr().unwrap()])
-            .await
-            .unwrap();
-        tokio::time::timeout(Duration::from_secs(60), h.wait_until_completed()).await.unwrap().unwrap();
+        let h =
+            publish::fetch(&bob.replica, &bob_swarm, &post, &dest, vec![alice_swarm.listen_addr().unwrap()], vec![])
+                .await
+                .unwrap();
+        tokio::time::timeout(Duration::from_secs(60), h.finished()).await.unwrap().unwrap();
         for it in &imported {
             let got = std::fs::read(dest.join(it.file_name())).unwrap();
             assert_eq!(*blake3::hash(&got).as_bytes(), it.shared_hash.0, "the bytes the post's content hash names");

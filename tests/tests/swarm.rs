@@ -12,11 +12,15 @@ use swarmroll_core::media::{self, Kind};
 use swarmroll_core::store::Store;
 use swarmroll_core::swarm::crypt;
 use swarmroll_core::swarm::torrent::{self, SourceFile};
-use swarmroll_core::swarm::{Config, Swarm, SwarmError};
+use swarmroll_core::swarm::{Config, FetchOptions, Swarm, SwarmError};
 use swarmroll_tests::photos;
 
 fn loopback() -> Config {
     Config { listen: "127.0.0.1:0".parse().unwrap(), ..Config::default() }
+}
+
+fn seeds(seeds: Vec<std::net::SocketAddr>) -> FetchOptions {
+    FetchOptions { seeds, ..FetchOptions::default() }
 }
 
 fn import(dir: &std::path::Path, paths: &[PathBuf]) -> Vec<SourceFile> {
@@ -65,10 +69,10 @@ async fn a_post_seeded_in_place_arrives_byte_identical_without_location() {
     alice.seed(&built, files.clone()).await.unwrap();
     let bob = Swarm::start(bob_dir.path(), loopback()).await.unwrap();
     let dest = bob_dir.path().join("media");
-    let handle = bob.fetch(&built.info, &dest, vec![alice.listen_addr().unwrap()], None).await.unwrap();
-    tokio::time::timeout(Duration::from_secs(60), handle.wait_until_completed()).await.unwrap().unwrap();
+    let handle = bob.fetch(&built.info, &dest, seeds(vec![alice.listen_addr().unwrap()])).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), handle.finished()).await.unwrap().unwrap();
 
-    let p = Swarm::progress(&handle);
+    let p = handle.progress();
     assert!(p.finished);
     assert_eq!(p.per_file, files.iter().map(|f| f.len).collect::<Vec<_>>());
     assert_eq!(p.have_bytes, p.total_bytes);
@@ -127,15 +131,22 @@ async fn private_posts_travel_encrypted_and_only_members_can_read_them() {
     let bob_dir = tempfile::tempdir().unwrap();
     let bob = Swarm::start(bob_dir.path(), loopback()).await.unwrap();
     let bob_dest = bob_dir.path().join("media");
-    let h = bob.fetch(&built.info, &bob_dest, seeder.clone(), Some(keys)).await.unwrap();
-    tokio::time::timeout(Duration::from_secs(60), h.wait_until_completed()).await.unwrap().unwrap();
+    let h = bob
+        .fetch(
+            &built.info,
+            &bob_dest,
+            FetchOptions { seeds: seeder.clone(), file_keys: Some(keys), ..FetchOptions::default() },
+        )
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(60), h.finished()).await.unwrap().unwrap();
     // A stranger who learned the info hash (or a relay): downloads and verifies every
     // piece, but holds only ciphertext.
     let eve_dir = tempfile::tempdir().unwrap();
     let eve = Swarm::start(eve_dir.path(), loopback()).await.unwrap();
     let eve_dest = eve_dir.path().join("media");
-    let h = eve.fetch(&built.info, &eve_dest, seeder, None).await.unwrap();
-    tokio::time::timeout(Duration::from_secs(60), h.wait_until_completed()).await.unwrap().unwrap();
+    let h = eve.fetch(&built.info, &eve_dest, seeds(seeder)).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), h.finished()).await.unwrap().unwrap();
 
     for (f, original) in files.iter().zip(&plain) {
         let shared = media::strip::apply(original, &f.patches);
@@ -265,8 +276,8 @@ async fn corrupt_pieces_from_a_hostile_peer_are_caught_and_the_post_completes_fr
     let bob = Swarm::start(bob_dir.path(), loopback()).await.unwrap();
     let dest = bob_dir.path().join("media");
     // Mallory first, so she is asked for pieces.
-    let handle = bob.fetch(&built.info, &dest, vec![evil_addr, honest.listen_addr().unwrap()], None).await.unwrap();
-    tokio::time::timeout(Duration::from_secs(90), handle.wait_until_completed()).await.unwrap().unwrap();
+    let handle = bob.fetch(&built.info, &dest, seeds(vec![evil_addr, honest.listen_addr().unwrap()])).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(90), handle.finished()).await.unwrap().unwrap();
     for f in &files {
         assert_eq!(
             std::fs::read(dest.join(&f.name)).unwrap(),
@@ -276,7 +287,7 @@ async fn corrupt_pieces_from_a_hostile_peer_are_caught_and_the_post_completes_fr
     // Mallory did send data, none of it was accepted, and she was disconnected.
     // The filter type is not exported; it deserialises from the HTTP API's JSON form.
     let all_peers = serde_json::from_value(serde_json::json!({ "state": "all" })).unwrap();
-    let stats = handle.live().unwrap().per_peer_stats_snapshot(all_peers);
+    let stats = handle.torrent().live().unwrap().per_peer_stats_snapshot(all_peers);
     let m = stats.peers.get(&evil_addr.to_string()).expect("Mallory was contacted");
     assert_eq!(m.counters.downloaded_and_checked_pieces, 0, "no corrupt piece was accepted");
     assert!(
@@ -396,8 +407,8 @@ async fn seeding_many_files_keeps_few_originals_open() {
     let bob_dir = tempfile::tempdir().unwrap();
     let bob = Swarm::start(bob_dir.path(), loopback()).await.unwrap();
     let dest = bob_dir.path().join("media");
-    let h = bob.fetch(&built.info, &dest, vec![seeder.listen_addr().unwrap()], None).await.unwrap();
-    tokio::time::timeout(Duration::from_secs(60), h.wait_until_completed()).await.unwrap().unwrap();
+    let h = bob.fetch(&built.info, &dest, seeds(vec![seeder.listen_addr().unwrap()])).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), h.finished()).await.unwrap().unwrap();
     assert!(seeder.open_originals() <= OPEN_ORIGINALS, "files were reopened and closed on demand");
     for f in &files {
         assert_eq!(std::fs::read(dest.join(&f.name)).unwrap(), std::fs::read(&f.path).unwrap());
@@ -417,11 +428,11 @@ async fn peers_learned_later_are_handed_to_a_running_fetch() {
     let bob = Swarm::start(bob_dir.path(), loopback()).await.unwrap();
     let dest = bob_dir.path().join("media");
     // Started before any member is known: nothing can arrive.
-    let h = bob.fetch(&built.info, &dest, vec![], None).await.unwrap();
-    assert!(tokio::time::timeout(Duration::from_millis(500), h.wait_until_completed()).await.is_err());
+    let h = bob.fetch(&built.info, &dest, seeds(vec![])).await.unwrap();
+    assert!(tokio::time::timeout(Duration::from_millis(500), h.finished()).await.is_err());
     // The control plane learns where the seeder is.
-    let h = bob.add_peers(&h, &[seeder.listen_addr().unwrap()]).await.unwrap();
-    tokio::time::timeout(Duration::from_secs(60), h.wait_until_completed()).await.unwrap().unwrap();
+    bob.add_peers(&h, &[seeder.listen_addr().unwrap()]).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), h.finished()).await.unwrap().unwrap();
     assert_eq!(std::fs::read(dest.join(&files[0].name)).unwrap(), std::fs::read(&files[0].path).unwrap());
     bob.stop().await;
     seeder.stop().await;

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 use swarmroll_core::swarm::torrent::{self, SourceFile};
-use swarmroll_core::swarm::{Config, Swarm};
+use swarmroll_core::swarm::{Config, FetchOptions, Swarm};
 
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
@@ -75,10 +75,14 @@ fn main() {
                 .await
                 .unwrap();
         let h = peer
-            .fetch(&posts[0].info, &peer_dir.path().join("media"), vec![swarm.listen_addr().unwrap()], None)
+            .fetch(
+                &posts[0].info,
+                &peer_dir.path().join("media"),
+                FetchOptions { seeds: vec![swarm.listen_addr().unwrap()], ..Default::default() },
+            )
             .await
             .unwrap();
-        tokio::time::timeout(Duration::from_secs(120), h.wait_until_completed()).await.unwrap().unwrap();
+        tokio::time::timeout(Duration::from_secs(120), h.finished()).await.unwrap().unwrap();
         peer.stop().await;
         tokio::time::sleep(Duration::from_secs(1)).await;
         println!(

@@ -4,13 +4,17 @@
 //! same run, for aria2c (1 seeder + N downloaders, the same caps, a loopback tracker).
 //!
 //! `cargo run --release -p swarmroll-tests --bin bench_swarm [-- --peers 8 --size-mb 64 --rate-mb 4]`
+//!
+//! Environment: `BENCH_DEBUG` prints per-peer traffic, `BENCH_NO_STRIPES` lets each
+//! downloader pick a random stripe instead of its rank, `BENCH_SKIP_ARIA2` skips aria2c.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: failing loudly is right
 
 use std::num::NonZeroU32;
 use std::path::Path;
 use std::time::{Duration, Instant};
+use swarmroll_core::swarm::select::Stripe;
 use swarmroll_core::swarm::torrent::{self, SourceFile};
-use swarmroll_core::swarm::{Config, Swarm};
+use swarmroll_core::swarm::{Config, FetchOptions, Swarm};
 use swarmroll_tests::tracker::Tracker;
 
 fn arg(name: &str, default: usize) -> usize {
@@ -46,7 +50,7 @@ async fn swarmroll(n: usize, file: &SourceFile, cap: NonZeroU32) -> f64 {
     };
     let root = tempfile::tempdir().unwrap();
     let seeder = Swarm::start(&root.path().join("seeder"), config()).await.unwrap();
-    seeder.seed(&built, vec![file.clone()]).await.unwrap();
+    let seeder_handle = seeder.seed(&built, vec![file.clone()]).await.unwrap();
     let mut nodes = Vec::new();
     for i in 0..n {
         nodes.push(Swarm::start(&root.path().join(format!("d{i}")), config()).await.unwrap());
@@ -55,30 +59,73 @@ async fn swarmroll(n: usize, file: &SourceFile, cap: NonZeroU32) -> f64 {
     let start = Instant::now();
     let mut handles = Vec::new();
     for (i, node) in nodes.iter().enumerate() {
-        // Each pair of downloaders has exactly one dialler (librqbit drops a connection
-        // from a peer it is dialling at that moment).
-        let mut peers = vec![seeder.listen_addr().unwrap()];
-        peers.extend(&addrs[..i]);
-        handles.push(node.fetch(&built.info, &root.path().join(format!("d{i}/media")), peers, None).await.unwrap());
+        // The control plane tells each member who holds the post (the seeder) and who
+        // fetches it too. Each pair of downloaders has exactly one dialler (librqbit drops
+        // a connection from a peer it is dialling at that moment).
+        let seeds = vec![seeder.listen_addr().unwrap()];
+        let peers = addrs[..i].to_vec();
+        // Each member ranks itself among those fetching, the same way on every device
+        // (`BENCH_NO_STRIPES` leaves selection to chance).
+        let stripe = std::env::var_os("BENCH_NO_STRIPES").is_none().then(|| Stripe::rank(&addrs[i], &addrs));
+        let options = FetchOptions { seeds, peers, file_keys: None, stripe };
+        handles.push(node.fetch(&built.info, &root.path().join(format!("d{i}/media")), options).await.unwrap());
+    }
+    if std::env::var_os("BENCH_DEBUG").is_some() {
+        let sh = seeder_handle.clone();
+        let hs = handles.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                let views: Vec<String> = hs
+                    .iter()
+                    .map(|h| {
+                        let all = serde_json::from_value(serde_json::json!({ "state": "all" })).unwrap();
+                        let Some(snap) = h.torrent().live().map(|l| l.per_peer_stats_snapshot(all)) else {
+                            return "done".to_owned();
+                        };
+                        let live = snap.peers.values().filter(|p| p.state == "live").count();
+                        format!("{}MB/{}live", h.progress().have_bytes / 1_000_000, live)
+                    })
+                    .collect();
+                eprintln!(
+                    "{:.0}s seeder up {} MB; {views:?}",
+                    start.elapsed().as_secs_f64(),
+                    sh.stats().uploaded_bytes / 1_000_000
+                );
+            }
+        });
     }
     for h in &handles {
-        tokio::time::timeout(Duration::from_secs(600), h.wait_until_completed()).await.unwrap().unwrap();
+        tokio::time::timeout(Duration::from_secs(600), h.finished()).await.unwrap().unwrap();
     }
     let t = start.elapsed().as_secs_f64();
     if std::env::var_os("BENCH_DEBUG").is_some() {
         for (i, h) in handles.iter().enumerate() {
             let all = serde_json::from_value(serde_json::json!({ "state": "all" })).unwrap();
-            let snap = h.live().map(|l| l.per_peer_stats_snapshot(all));
+            let snap = h.torrent().live().map(|l| l.per_peer_stats_snapshot(all));
+            let seeder_addr = seeder.listen_addr().unwrap();
             let peers: Vec<String> = snap
                 .map(|s| {
                     s.peers
                         .iter()
-                        .map(|(a, p)| format!("{a}:{}/{}", p.counters.fetched_bytes / 1_000_000, p.state))
+                        .filter(|(_, p)| p.counters.fetched_bytes > 0)
+                        .map(|(a, p)| {
+                            let who = if *a == seeder_addr.to_string() { "SEED" } else { "peer" };
+                            format!(
+                                "{who}:{}MB/stolen-from {}/stole {}",
+                                p.counters.fetched_bytes / 1_000_000,
+                                p.counters.times_stolen_from_me,
+                                p.counters.times_i_stole
+                            )
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
-            println!("d{i} up {} MB; fetched from {:?}", h.stats().uploaded_bytes / 1_000_000, peers);
+            println!("d{i} up {} MB; fetched from {:?}", h.progress().uploaded_bytes / 1_000_000, peers);
         }
+    }
+    if std::env::var_os("BENCH_DEBUG").is_some() {
+        println!("seeder up {} MB", seeder_handle.stats().uploaded_bytes / 1_000_000);
     }
     for node in nodes.iter().chain([&seeder]) {
         node.stop().await;
@@ -166,6 +213,9 @@ fn main() {
         cpu / gb,
         n + 1
     );
+    if std::env::var_os("BENCH_SKIP_ARIA2").is_some() {
+        return;
+    }
     if let Some(ta) = aria2c(n, &file, rate as u32) {
         println!("aria2c:    T = {ta:.2} s, T/T* = {:.2}", ta / t_star);
     }

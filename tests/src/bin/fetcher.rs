@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::num::NonZeroU32;
-use swarmroll_core::swarm::{Config, Swarm};
+use swarmroll_core::swarm::{Config, FetchOptions, Swarm};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -17,10 +17,13 @@ fn main() {
     rt.block_on(async {
         let config = Config { listen: "127.0.0.1:0".parse().unwrap(), download_bps: rate, ..Config::default() };
         let swarm = Swarm::start(&dest.join(".swarm"), config).await.unwrap();
-        let handle = swarm.fetch(&info, &dest.join("media"), vec![peer], None).await.unwrap();
-        handle.wait_until_initialized().await.unwrap();
-        println!("had {}", Swarm::progress(&handle).have_bytes);
-        handle.wait_until_completed().await.unwrap();
+        let handle = swarm
+            .fetch(&info, &dest.join("media"), FetchOptions { seeds: vec![peer], ..Default::default() })
+            .await
+            .unwrap();
+        handle.torrent().wait_until_initialized().await.unwrap();
+        println!("had {}", handle.progress().have_bytes);
+        handle.finished().await.unwrap();
         println!("done");
         swarm.stop().await;
     });

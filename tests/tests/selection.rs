@@ -1,0 +1,169 @@
+//! Piece selection over real librqbit sessions on loopback: a fetch asks first for its
+//! stripe, and a file the user opens jumps ahead of everything else.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+use swarmroll_core::swarm::select::Stripe;
+use swarmroll_core::swarm::torrent::{self, SourceFile};
+use swarmroll_core::swarm::{Config, FetchOptions, Swarm, Transfer};
+
+const MB: u64 = 1_000_000;
+
+/// Files of pseudo-random bytes (incompressible, distinct).
+fn files(dir: &std::path::Path, n: usize, len: u64) -> Vec<SourceFile> {
+    (0..n)
+        .map(|i| {
+            let mut s = 0x9e37_79b9_7f4a_7c15u64 ^ (i as u64 + 1);
+            let data: Vec<u8> = (0..len)
+                .map(|_| {
+                    s ^= s << 13;
+                    s ^= s >> 7;
+                    s ^= s << 17;
+                    s as u8
+                })
+                .collect();
+            let name = format!("VID_{i}.mp4");
+            let path = dir.join(&name);
+            std::fs::write(&path, data).unwrap();
+            SourceFile { name, path, len, patches: vec![], key: None }
+        })
+        .collect()
+}
+
+/// A seeder that uploads at 1 MB/s, so the order pieces arrive in is visible.
+async fn slow_seeder(dir: &std::path::Path, files: &[SourceFile]) -> (Swarm, Vec<u8>) {
+    let built = torrent::build("post", files, false).unwrap();
+    let config =
+        Config { listen: "127.0.0.1:0".parse().unwrap(), upload_bps: NonZeroU32::new(MB as u32), ..Config::default() };
+    let seeder = Swarm::start(dir, config).await.unwrap();
+    seeder.seed(&built, files.to_vec()).await.unwrap();
+    (seeder, built.info)
+}
+
+/// Waits until file `i` is complete and returns every file's bytes held at that moment.
+async fn when_complete(t: &Transfer, i: usize, len: u64) -> Vec<u64> {
+    tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            let p = t.progress();
+            if p.per_file.get(i).copied() == Some(len) {
+                return p.per_file;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fetch_asks_first_for_its_own_stripe() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files(dir.path(), 2, 2 * MB);
+    let (seeder, info) = slow_seeder(dir.path(), &files).await;
+    let bob_dir = tempfile::tempdir().unwrap();
+    let bob = Swarm::start(bob_dir.path(), Config { listen: "127.0.0.1:0".parse().unwrap(), ..Config::default() })
+        .await
+        .unwrap();
+    // Second of two members: its stripe is the second half of the post, the second file.
+    let options = FetchOptions {
+        seeds: vec![seeder.listen_addr().unwrap()],
+        stripe: Some(Stripe { index: 1, count: 2 }),
+        ..FetchOptions::default()
+    };
+    let t = bob.fetch(&info, &bob_dir.path().join("media"), options).await.unwrap();
+    let held = when_complete(&t, 1, 2 * MB).await;
+    assert!(held[0] < MB, "the first file waited for the stripe: {held:?}");
+    tokio::time::timeout(Duration::from_secs(60), t.finished()).await.unwrap().unwrap();
+    for f in &files {
+        assert_eq!(std::fs::read(bob_dir.path().join("media").join(&f.name)).unwrap(), std::fs::read(&f.path).unwrap());
+    }
+    bob.stop().await;
+    seeder.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_the_user_opens_jumps_ahead_of_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files(dir.path(), 3, 3 * MB / 2);
+    let (seeder, info) = slow_seeder(dir.path(), &files).await;
+    let bob_dir = tempfile::tempdir().unwrap();
+    let bob = Swarm::start(bob_dir.path(), Config { listen: "127.0.0.1:0".parse().unwrap(), ..Config::default() })
+        .await
+        .unwrap();
+    // The background order starts at the first file...
+    let options = FetchOptions {
+        seeds: vec![seeder.listen_addr().unwrap()],
+        stripe: Some(Stripe { index: 0, count: 1 }),
+        ..FetchOptions::default()
+    };
+    let t = bob.fetch(&info, &bob_dir.path().join("media"), options).await.unwrap();
+    // ...and the user taps the last video.
+    assert!(bob.prioritize(&t, 2));
+    let held = when_complete(&t, 2, 3 * MB / 2).await;
+    assert!(held[0] + held[1] < 3 * MB / 4, "the tapped video came first: {held:?}");
+    tokio::time::timeout(Duration::from_secs(60), t.finished()).await.unwrap().unwrap();
+    // Not a running fetch any more once forgotten.
+    bob.forget(&t).await;
+    assert!(!bob.prioritize(&t, 0));
+    bob.stop().await;
+    seeder.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_fetching_together_trade_instead_of_each_asking_the_seeder() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files(dir.path(), 1, 4 * MB);
+    let (seeder, info) = slow_seeder(dir.path(), &files).await;
+    let seeding = seeder.seed(&torrent::build("post", &files, false).unwrap(), files.clone()).await.unwrap();
+    // Phones: every member's uplink capped like the seeder's.
+    let config =
+        Config { listen: "127.0.0.1:0".parse().unwrap(), upload_bps: NonZeroU32::new(MB as u32), ..Config::default() };
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Swarm::start(a_dir.path(), config.clone()).await.unwrap();
+    let b = Swarm::start(b_dir.path(), config).await.unwrap();
+    let (a_addr, b_addr) = (a.listen_addr().unwrap(), b.listen_addr().unwrap());
+    let fetching = [a_addr, b_addr];
+    let seeds = vec![seeder.listen_addr().unwrap()];
+    // Both start empty and at once: the case where librqbit alone never trades.
+    let ta = a
+        .fetch(
+            &info,
+            &a_dir.path().join("media"),
+            FetchOptions { seeds: seeds.clone(), stripe: Some(Stripe::rank(&a_addr, &fetching)), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    let tb = b
+        .fetch(
+            &info,
+            &b_dir.path().join("media"),
+            FetchOptions {
+                seeds,
+                peers: vec![a_addr],
+                stripe: Some(Stripe::rank(&b_addr, &fetching)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    for t in [&ta, &tb] {
+        tokio::time::timeout(Duration::from_secs(60), t.finished()).await.unwrap().unwrap();
+    }
+    let sent = Swarm::progress(&seeding).uploaded_bytes;
+    let traded = [ta.progress().uploaded_bytes, tb.progress().uploaded_bytes];
+    // Each member served the other part of its stripe. (Not all of it: librqbit does not
+    // wake a peer's request loop on HAVE, so trading runs in bursts up to 5 s apart.)
+    assert!(traded.iter().all(|t| *t > MB / 4), "both members served the other: {traded:?}");
+    // Alone, each would take all 4 MB from the seeder.
+    assert!(sent < 15 * MB / 2, "the seeder sent {sent} bytes for two copies of 4 MB");
+    for dir in [a_dir.path(), b_dir.path()] {
+        assert_eq!(
+            std::fs::read(dir.join("media").join(&files[0].name)).unwrap(),
+            std::fs::read(&files[0].path).unwrap()
+        );
+    }
+    for s in [&a, &b, &seeder] {
+        s.stop().await;
+    }
+}
