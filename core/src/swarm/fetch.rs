@@ -98,6 +98,8 @@ struct Running {
     dest: PathBuf,
     options: FetchOptions,
     stripe: Stripe,
+    /// The stripe is a rank from the control plane, not a random pick.
+    ranked: bool,
     torrent: watch::Sender<Arc<ManagedTorrent>>,
     steer: Steer,
     driver: Option<tokio::task::JoinHandle<()>>,
@@ -174,6 +176,7 @@ impl Fetches {
         let handle = self.add(info, add_options(dest, first, options.file_keys.clone())).await?;
         let info_hash = handle.info_hash().0;
         let stripe = options.stripe.unwrap_or_else(|| Stripe::random(RANDOM_STRIPES));
+        let ranked = options.stripe.is_some();
         let (tx, rx) = watch::channel(Arc::clone(&handle));
         let driver = late.then(|| tokio::spawn(hand_over_peers(Arc::downgrade(self), info_hash, rx.clone())));
         let running = Running {
@@ -181,8 +184,9 @@ impl Fetches {
             dest: dest.to_path_buf(),
             options,
             stripe,
+            ranked,
             torrent: tx,
-            steer: Steer::start(handle, stripe, self.lead),
+            steer: Steer::start(handle, stripe, self.lead, ranked),
             driver,
         };
         self.running().insert(info_hash, running);
@@ -204,7 +208,7 @@ impl Fetches {
         let handle = self.add(&info, add_options(&dest, peers, keys)).await?;
         let mut running = self.running();
         let r = running.get_mut(&info_hash).ok_or(SwarmError::Stopped)?;
-        r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead);
+        r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.ranked);
         r.torrent.send_replace(handle);
         Ok(())
     }

@@ -77,9 +77,11 @@ pub(crate) struct Steer {
 impl Steer {
     /// Starts steering `handle` along `stripe`.
     /// `lead`: how far ahead of its first missing piece a member may have asked already.
-    pub(crate) fn start(handle: Arc<ManagedTorrent>, stripe: Stripe, lead: u64) -> Steer {
+    /// `ranked`: the stripe is this member's rank (the other stripes have owners working
+    /// from their fronts), not a random pick.
+    pub(crate) fn start(handle: Arc<ManagedTorrent>, stripe: Stripe, lead: u64, ranked: bool) -> Steer {
         let (focus, rx) = watch::channel(None);
-        let task = tokio::spawn(steer(handle, stripe, lead, rx));
+        let task = tokio::spawn(steer(handle, stripe, Plan { lead, ranked }, rx));
         Steer { focus, task }
     }
 
@@ -226,7 +228,14 @@ enum Target {
     Help { from: u64, to: u64 },
 }
 
-async fn steer(handle: Arc<ManagedTorrent>, stripe: Stripe, lead: u64, mut focus: watch::Receiver<Option<usize>>) {
+/// How a steering task walks the post.
+#[derive(Clone, Copy)]
+struct Plan {
+    lead: u64,
+    ranked: bool,
+}
+
+async fn steer(handle: Arc<ManagedTorrent>, stripe: Stripe, how: Plan, mut focus: watch::Receiver<Option<usize>>) {
     if handle.wait_until_initialized().await.is_err() {
         return;
     }
@@ -248,7 +257,8 @@ async fn steer(handle: Arc<ManagedTorrent>, stripe: Stripe, lead: u64, mut focus
     let mut plan: std::collections::VecDeque<Target> = (0..count)
         .map(|k| {
             let (from, to) = bounds(stripe.index + k);
-            if k == 0 {
+            // With a random stripe nobody owns the others: walk on from it, wrapping.
+            if k == 0 || !how.ranked {
                 Target::Own { from, to }
             } else {
                 Target::Help { from, to }
@@ -290,7 +300,7 @@ async fn steer(handle: Arc<ManagedTorrent>, stripe: Stripe, lead: u64, mut focus
             Target::Own { from, to } => (from, to),
             Target::Help { from, to } => {
                 let Some(missing) = reader.first_missing(from, to).await else { return };
-                match help_from(missing, to, lead, piece_length) {
+                match help_from(missing, to, how.lead, piece_length) {
                     Some(from) => (from, to),
                     None => {
                         // Too little left to split: the owner has most of it requested.
