@@ -16,7 +16,7 @@ pub mod select;
 pub mod storage;
 pub mod torrent;
 
-pub use fetch::{FetchOptions, Transfer};
+pub use fetch::{FetchOptions, Transfer, TransferEvent};
 use librqbit::limits::LimitsConfig;
 use librqbit::storage::StorageFactoryExt;
 use librqbit::{
@@ -183,6 +183,12 @@ impl Swarm {
     /// [`SwarmError::Engine`] if librqbit refuses the torrent.
     pub async fn fetch(&self, info: &[u8], dest: &Path, options: FetchOptions) -> Result<Transfer, SwarmError> {
         self.fetches.start(info, dest, options).await
+    }
+
+    /// Progress (per post, per file, speeds) and completion of every fetch, as events
+    /// for the UI, from now on.
+    pub fn events(&self) -> tokio::sync::broadcast::Receiver<TransferEvent> {
+        self.fetches.events()
     }
 
     /// Puts one file of a running fetch ahead of everything else (the user opened it).

@@ -1,12 +1,13 @@
 //! Piece selection over real librqbit sessions on loopback: a fetch asks first for its
-//! stripe, and a file the user opens jumps ahead of everything else.
+//! stripe (and reports its progress as events), a file the user opens jumps ahead of
+//! everything else, and members fetching together trade.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::num::NonZeroU32;
 use std::time::Duration;
 use swarmroll_core::swarm::select::Stripe;
 use swarmroll_core::swarm::torrent::{self, SourceFile};
-use swarmroll_core::swarm::{Config, FetchOptions, Swarm, Transfer};
+use swarmroll_core::swarm::{Config, FetchOptions, Swarm, Transfer, TransferEvent};
 
 const MB: u64 = 1_000_000;
 
@@ -71,10 +72,31 @@ async fn a_fetch_asks_first_for_its_own_stripe() {
         stripe: Some(Stripe { index: 1, count: 2 }),
         ..FetchOptions::default()
     };
+    let mut events = bob.events();
     let t = bob.fetch(&info, &bob_dir.path().join("media"), options).await.unwrap();
     let held = when_complete(&t, 1, 2 * MB).await;
     assert!(held[0] < MB, "the first file waited for the stripe: {held:?}");
     tokio::time::timeout(Duration::from_secs(60), t.finished()).await.unwrap().unwrap();
+    // The UI heard it all: progress per file, growing, with speeds, then the end.
+    let mut seen = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), events.recv()).await.unwrap().unwrap() {
+            TransferEvent::Progress { info_hash, progress } => {
+                assert_eq!(info_hash, t.info_hash());
+                seen.push(progress);
+            }
+            TransferEvent::Finished { info_hash } => {
+                assert_eq!(info_hash, t.info_hash());
+                break;
+            }
+        }
+    }
+    assert!(seen.len() >= 4, "progress while 4 MB came at 1 MB/s: {} events", seen.len());
+    assert!(seen.windows(2).all(|w| w[1].have_bytes >= w[0].have_bytes));
+    assert!(seen.iter().any(|p| p.download_bytes_per_s > 0 && !p.finished));
+    assert!(seen.iter().any(|p| p.per_file[1] > p.per_file[0]), "per-file figures follow the stripe");
+    let last = seen.last().unwrap();
+    assert!(last.finished && last.have_bytes == 4 * MB && last.per_file == vec![2 * MB, 2 * MB]);
     for f in &files {
         assert_eq!(std::fs::read(bob_dir.path().join("media").join(&f.name)).unwrap(), std::fs::read(&f.path).unwrap());
     }

@@ -44,6 +44,26 @@ pub struct FetchOptions {
     pub stripe: Option<Stripe>,
 }
 
+/// What a UI hears about fetches ([`super::Swarm::events`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransferEvent {
+    /// Bytes arrived (or speeds changed): per post, per file, and speeds.
+    Progress {
+        /// The post's info hash.
+        info_hash: [u8; 20],
+        /// Where the fetch stands.
+        progress: Progress,
+    },
+    /// Every piece is held and verified.
+    Finished {
+        /// The post's info hash.
+        info_hash: [u8; 20],
+    },
+}
+
+/// How often a fetch's progress is looked at for events. UIs redraw no faster.
+pub const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
 /// A fetch in progress, followed across re-adds. Cheap to clone.
 #[derive(Clone)]
 pub struct Transfer {
@@ -103,6 +123,7 @@ struct Running {
     torrent: watch::Sender<Arc<ManagedTorrent>>,
     steer: Steer,
     driver: Option<tokio::task::JoinHandle<()>>,
+    reporter: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Running {
@@ -110,6 +131,7 @@ impl Drop for Running {
         if let Some(d) = self.driver.take() {
             d.abort();
         }
+        self.reporter.abort();
     }
 }
 
@@ -121,6 +143,7 @@ pub(crate) struct Fetches {
     running: Mutex<HashMap<[u8; 20], Running>>,
     /// Re-adds one at a time (a driver and `add_peers` may race).
     readding: tokio::sync::Mutex<()>,
+    events: tokio::sync::broadcast::Sender<TransferEvent>,
 }
 
 fn add_options(dest: &Path, peers: Vec<SocketAddr>, keys: Option<Vec<[u8; 32]>>) -> AddTorrentOptions {
@@ -145,7 +168,14 @@ fn merged(a: &[SocketAddr], b: &[SocketAddr]) -> Vec<SocketAddr> {
 
 impl Fetches {
     pub(crate) fn new(session: Arc<Session>, lead: u64) -> Arc<Fetches> {
-        Arc::new(Fetches { session, lead, running: Mutex::default(), readding: tokio::sync::Mutex::new(()) })
+        let (events, _) = tokio::sync::broadcast::channel(256);
+        Arc::new(Fetches { session, lead, running: Mutex::default(), readding: tokio::sync::Mutex::new(()), events })
+    }
+
+    /// Progress and completion of every fetch from now on. A receiver that falls more
+    /// than 256 events behind skips to the newest (progress events supersede each other).
+    pub(crate) fn events(&self) -> tokio::sync::broadcast::Receiver<TransferEvent> {
+        self.events.subscribe()
     }
 
     fn running(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 20], Running>> {
@@ -188,6 +218,7 @@ impl Fetches {
             torrent: tx,
             steer: Steer::start(handle, stripe, self.lead, ranked),
             driver,
+            reporter: tokio::spawn(report(info_hash, rx.clone(), self.events.clone())),
         };
         self.running().insert(info_hash, running);
         Ok(Transfer { info_hash, torrent: rx })
@@ -252,5 +283,32 @@ async fn hand_over_peers(fetches: Weak<Fetches>, info_hash: [u8; 20], torrent: w
     if let Some(f) = fetches.upgrade() {
         // The driver ends here; a failed re-add leaves the fetch with its seeds.
         let _ = Box::pin(f.readd(info_hash, &[])).await;
+    }
+}
+
+/// Sends a fetch's progress whenever it changes, then its completion.
+async fn report(
+    info_hash: [u8; 20],
+    torrent: watch::Receiver<Arc<ManagedTorrent>>,
+    events: tokio::sync::broadcast::Sender<TransferEvent>,
+) {
+    let mut last: Option<Progress> = None;
+    let mut tick = tokio::time::interval(PROGRESS_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let progress = progress(&torrent.borrow());
+        // A re-added fetch re-checks its pieces: hold the last figure until it is back.
+        let behind = last.as_ref().is_some_and(|l| progress.have_bytes < l.have_bytes);
+        if !behind && last.as_ref() != Some(&progress) {
+            let finished = progress.finished;
+            last = Some(progress.clone());
+            // No receiver is fine: nobody is looking.
+            let _ = events.send(TransferEvent::Progress { info_hash, progress });
+            if finished {
+                let _ = events.send(TransferEvent::Finished { info_hash });
+                return;
+            }
+        }
     }
 }
