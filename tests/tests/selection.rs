@@ -42,6 +42,16 @@ async fn slow_seeder(dir: &std::path::Path, files: &[SourceFile]) -> (Swarm, Vec
     (seeder, built.info)
 }
 
+/// A member's node, and how it fetches from `seeder` along `stripe`.
+async fn member(seeder: &Swarm, stripe: Stripe) -> (tempfile::TempDir, Swarm, FetchOptions) {
+    let dir = tempfile::tempdir().unwrap();
+    let node =
+        Swarm::start(dir.path(), Config { listen: "127.0.0.1:0".parse().unwrap(), ..Config::default() }).await.unwrap();
+    let options =
+        FetchOptions { seeds: vec![seeder.listen_addr().unwrap()], stripe: Some(stripe), ..FetchOptions::default() };
+    (dir, node, options)
+}
+
 /// Waits until file `i` is complete and returns every file's bytes held at that moment.
 async fn when_complete(t: &Transfer, i: usize, len: u64) -> Vec<u64> {
     tokio::time::timeout(Duration::from_secs(60), async {
@@ -62,16 +72,8 @@ async fn a_fetch_asks_first_for_its_own_stripe() {
     let dir = tempfile::tempdir().unwrap();
     let files = files(dir.path(), 2, 2 * MB);
     let (seeder, info) = slow_seeder(dir.path(), &files).await;
-    let bob_dir = tempfile::tempdir().unwrap();
-    let bob = Swarm::start(bob_dir.path(), Config { listen: "127.0.0.1:0".parse().unwrap(), ..Config::default() })
-        .await
-        .unwrap();
     // Second of two members: its stripe is the second half of the post, the second file.
-    let options = FetchOptions {
-        seeds: vec![seeder.listen_addr().unwrap()],
-        stripe: Some(Stripe { index: 1, count: 2 }),
-        ..FetchOptions::default()
-    };
+    let (bob_dir, bob, options) = member(&seeder, Stripe { index: 1, count: 2 }).await;
     let mut events = bob.events();
     let t = bob.fetch(&info, &bob_dir.path().join("media"), options).await.unwrap();
     let held = when_complete(&t, 1, 2 * MB).await;
@@ -109,16 +111,8 @@ async fn a_file_the_user_opens_jumps_ahead_of_everything() {
     let dir = tempfile::tempdir().unwrap();
     let files = files(dir.path(), 3, 3 * MB / 2);
     let (seeder, info) = slow_seeder(dir.path(), &files).await;
-    let bob_dir = tempfile::tempdir().unwrap();
-    let bob = Swarm::start(bob_dir.path(), Config { listen: "127.0.0.1:0".parse().unwrap(), ..Config::default() })
-        .await
-        .unwrap();
     // The background order starts at the first file...
-    let options = FetchOptions {
-        seeds: vec![seeder.listen_addr().unwrap()],
-        stripe: Some(Stripe { index: 0, count: 1 }),
-        ..FetchOptions::default()
-    };
+    let (bob_dir, bob, options) = member(&seeder, Stripe { index: 0, count: 1 }).await;
     let t = bob.fetch(&info, &bob_dir.path().join("media"), options).await.unwrap();
     // ...and the user taps the last video.
     assert!(bob.prioritize(&t, 2));
