@@ -89,11 +89,103 @@ pub async fn fetch(
     seeds: Vec<SocketAddr>,
     peers: Vec<SocketAddr>,
 ) -> Result<Transfer, Error> {
-    let transfer = replica
+    let transfer = post_transfer(replica, post)?;
+    Ok(swarm.fetch(&transfer.info, dest, options(&transfer, seeds, peers, None)).await?)
+}
+
+fn post_transfer(replica: &Replica, post: &EventId) -> Result<catalog::db::Transfer, Error> {
+    replica
         .store()
         .read(|c| catalog::db::post_transfer(c, post))
         .map_err(|e| Error::Replica(e.into()))?
-        .ok_or(Error::UnknownPost)?;
-    let keys = transfer.media_key.map(|k| (0..transfer.files).map(|i| crypt::file_key(&k.0, i)).collect());
-    Ok(swarm.fetch(&transfer.info, dest, FetchOptions { seeds, peers, file_keys: keys, stripe: None }).await?)
+        .ok_or(Error::UnknownPost)
+}
+
+fn options(
+    t: &catalog::db::Transfer,
+    seeds: Vec<SocketAddr>,
+    peers: Vec<SocketAddr>,
+    only_files: Option<Vec<usize>>,
+) -> FetchOptions {
+    let file_keys = t.media_key.as_ref().map(|k| (0..t.files).map(|i| crypt::file_key(&k.0, i)).collect());
+    FetchOptions { seeds, peers, file_keys, stripe: None, only_files }
+}
+
+/// A whole channel being fetched in the background.
+pub struct ChannelFetch {
+    /// Every visible post and its transfer, newest first. Posts holding only videos
+    /// join once every photo has arrived.
+    pub transfers: std::sync::Arc<std::sync::Mutex<Vec<(EventId, Transfer)>>>,
+    task: tokio::task::JoinHandle<Result<(), Error>>,
+}
+
+impl ChannelFetch {
+    /// Waits until every original of the channel has arrived.
+    ///
+    /// # Errors
+    /// The first error a post's fetch met.
+    pub async fn finished(self) -> Result<(), Error> {
+        self.task.await.map_err(|_| Error::Swarm(SwarmError::Stopped))?
+    }
+}
+
+/// Fetches every original of a channel into `media/<post id>/`: thumbnails are already
+/// here with the log, then every photo of every post (newest post first), then the
+/// videos, which are the bulk of the bytes and the least urgent to see in full.
+///
+/// # Errors
+/// [`Error::Replica`] if the channel's posts cannot be read.
+pub async fn fetch_channel(
+    replica: &Replica,
+    swarm: std::sync::Arc<Swarm>,
+    channel: &ChannelId,
+    media: &Path,
+    seeds: Vec<SocketAddr>,
+) -> Result<ChannelFetch, Error> {
+    let posts =
+        replica.store().read(|c| catalog::db::visible_posts(c, channel)).map_err(|e| Error::Replica(e.into()))?;
+    let mut plans = Vec::new();
+    for post in posts {
+        let t = post_transfer(replica, &post)?;
+        plans.push((post, t));
+    }
+    let transfers = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut later = Vec::new();
+    // Photos first: each post without its videos.
+    for (post, t) in plans {
+        let photos: Vec<usize> = (0..t.files).filter(|i| !t.videos.contains(i)).collect();
+        if photos.is_empty() {
+            later.push((post, t));
+            continue;
+        }
+        let only = (!t.videos.is_empty()).then_some(photos);
+        let dest = media.join(post.to_hex());
+        let tr = swarm.fetch(&t.info, &dest, options(&t, seeds.clone(), vec![], only)).await?;
+        transfers.lock().unwrap_or_else(|p| p.into_inner()).push((post, tr));
+    }
+    let list = std::sync::Arc::clone(&transfers);
+    let media = media.to_path_buf();
+    let task = tokio::spawn(async move {
+        let photo_phase: Vec<Transfer> =
+            list.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(_, t)| t.clone()).collect();
+        for t in &photo_phase {
+            t.finished().await?;
+        }
+        // Then the videos: widen every post to all its files, and start the rest.
+        for t in &photo_phase {
+            swarm.select_files(t, None).await?;
+        }
+        for (post, t) in later {
+            let dest = media.join(post.to_hex());
+            let tr = swarm.fetch(&t.info, &dest, options(&t, seeds.clone(), vec![], None)).await?;
+            list.lock().unwrap_or_else(|p| p.into_inner()).push((post, tr));
+        }
+        let all: Vec<Transfer> =
+            list.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(_, t)| t.clone()).collect();
+        for t in &all {
+            t.finished().await?;
+        }
+        Ok(())
+    });
+    Ok(ChannelFetch { transfers, task })
 }

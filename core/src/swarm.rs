@@ -191,6 +191,14 @@ impl Swarm {
         self.fetches.events()
     }
 
+    /// Fetches only `files` (by index) of a running fetch from now on; `None`: all.
+    ///
+    /// # Errors
+    /// [`SwarmError::Stopped`] if `transfer` is not running on this node.
+    pub async fn select_files(&self, transfer: &Transfer, files: Option<Vec<usize>>) -> Result<(), SwarmError> {
+        self.fetches.select_files(transfer.info_hash(), files).await
+    }
+
     /// Puts one file of a running fetch ahead of everything else (the user opened it).
     /// Returns false if `transfer` is not running on this node.
     pub fn prioritize(&self, transfer: &Transfer, file: usize) -> bool {

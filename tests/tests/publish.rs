@@ -63,3 +63,80 @@ async fn a_post_reaches_a_member_gallery_first_then_originals() {
         alice_swarm.stop().await;
     }
 }
+
+/// A valid MP4 of about `len` bytes: the fixture clip with a `free` box appended.
+fn big_video(path: &std::path::Path, len: usize, fill: u8) {
+    let mut data = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clip.mp4")).unwrap();
+    let pad = len.saturating_sub(data.len()).max(8);
+    data.extend_from_slice(&(pad as u32).to_be_bytes());
+    data.extend_from_slice(b"free");
+    data.extend(std::iter::repeat_n(fill, pad - 8));
+    std::fs::write(path, data).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channel_arrives_photos_first_then_videos() {
+    let alice = alice();
+    let bob = bob();
+    let ch = alice.create("Reunion");
+    bob.join_from(&alice, &ch, Role::Viewer);
+    let clips = tempfile::tempdir().unwrap();
+    let (v1, v2) = (clips.path().join("MOV_1.mp4"), clips.path().join("MOV_2.mp4"));
+    big_video(&v1, 1_500_000, 1);
+    big_video(&v2, 1_000_000, 2);
+    let importer = Importer::new(std::sync::Arc::clone(alice.replica.store()), 2).unwrap();
+    let import = |paths: &[std::path::PathBuf]| {
+        let reqs: Vec<Request> = paths.iter().map(Request::path).collect();
+        let s = importer.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false));
+        assert!(s.failed.is_empty(), "{:?}", s.failed);
+        s.imported
+    };
+    // A slow uplink, so the order things arrive in shows.
+    let config = Config { upload_bps: std::num::NonZeroU32::new(512_000), ..loopback() };
+    let alice_swarm = Swarm::start(alice.dir.path(), config).await.unwrap();
+    let mixed = import(&[v1, photos().join("gps/DSCN0010.jpg")]);
+    let photo = import(&[photos().join("phones/jolla.jpg")]);
+    let video = import(std::slice::from_ref(&v2));
+    let mut posts = Vec::new();
+    for (items, caption) in [(&mixed, "both"), (&photo, "photo"), (&video, "video")] {
+        posts.push(publish::publish(&alice.replica, &alice_swarm, &ch, caption, items, false).await.unwrap());
+    }
+    bob.pull(&alice, &ch);
+
+    let bob_swarm = std::sync::Arc::new(Swarm::start(bob.dir.path(), loopback()).await.unwrap());
+    let media = bob.dir.path().join("media");
+    let seeds = vec![alice_swarm.listen_addr().unwrap()];
+    let fetch =
+        publish::fetch_channel(&bob.replica, std::sync::Arc::clone(&bob_swarm), &ch, &media, seeds).await.unwrap();
+    // Until every photo is complete, the videos wait (the video-only post is not even
+    // started): at most the piece a video shares with a photo arrives early.
+    let held = |post: &swarmroll_core::types::EventId| {
+        let list = fetch.transfers.lock().unwrap();
+        // Per file; zeros while the fetch is still starting.
+        list.iter().find(|(p, _)| p == post).map(|(_, t)| {
+            let f = t.progress().per_file;
+            [f.first().copied().unwrap_or(0), f.get(1).copied().unwrap_or(0)]
+        })
+    };
+    let started = std::time::Instant::now();
+    loop {
+        let (m, p) = (held(&posts[0]).unwrap(), held(&posts[1]).unwrap());
+        let video_bytes = m[0] + held(&posts[2]).map_or(0, |v| v[0]);
+        if m[1] == mixed[1].size && p[0] == photo[0].size {
+            assert!(video_bytes < 100_000, "videos waited for the photos: {video_bytes} bytes early");
+            break;
+        }
+        assert!(video_bytes < 100_000, "a video arrived before the photos: {video_bytes} bytes");
+        assert!(started.elapsed() < Duration::from_secs(60));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::timeout(Duration::from_secs(60), fetch.finished()).await.unwrap().unwrap();
+    for (post, items) in posts.iter().zip([&mixed, &photo, &video]) {
+        for it in items.iter() {
+            let got = std::fs::read(media.join(post.to_hex()).join(it.file_name())).unwrap();
+            assert_eq!(*blake3::hash(&got).as_bytes(), it.shared_hash.0);
+        }
+    }
+    bob_swarm.stop().await;
+    alice_swarm.stop().await;
+}

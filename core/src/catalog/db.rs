@@ -423,6 +423,8 @@ pub struct Transfer {
     pub media_key: Option<crate::channel::Secret>,
     /// How many files the post holds.
     pub files: usize,
+    /// Which of them (by index) are videos: fetched after every photo of the channel.
+    pub videos: Vec<usize>,
 }
 
 /// The transfer details of a visible post.
@@ -438,12 +440,25 @@ pub fn post_transfer(conn: &Connection, post: &EventId) -> Result<Option<Transfe
         |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?, r.get::<_, i64>(2)?)),
     )
     .optional()?;
-    row.map(|(info, key, files)| {
-        Ok(Transfer {
-            info,
-            media_key: key.map(|k| blob32(k).map(crate::channel::Secret)).transpose()?,
-            files: files as usize,
-        })
-    })
-    .transpose()
+    let Some((info, key, files)) = row else { return Ok(None) };
+    let mut stmt = conn.prepare_cached("SELECT idx FROM items WHERE post = ?1 AND mime LIKE 'video/%' ORDER BY idx")?;
+    let videos = stmt.query_map([post.0], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(Transfer {
+        info,
+        media_key: key.map(|k| blob32(k).map(crate::channel::Secret)).transpose()?,
+        files: files as usize,
+        videos: videos.into_iter().filter_map(|i| usize::try_from(i).ok()).collect(),
+    }))
+}
+
+/// A channel's visible posts, newest first: the order a background fetch takes them in.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn visible_posts(conn: &Connection, ch: &ChannelId) -> Result<Vec<EventId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT event FROM posts WHERE channel = ?1 AND visible = 1 ORDER BY time_ms DESC, event DESC",
+    )?;
+    let ids = stmt.query_map([ch.0], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
+    ids.into_iter().map(|id| blob32(id).map(EventId)).collect()
 }

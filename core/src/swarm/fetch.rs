@@ -42,6 +42,8 @@ pub struct FetchOptions {
     /// This member's share when several fetch the post at once ([`Stripe::rank`]);
     /// `None` picks a random one.
     pub stripe: Option<Stripe>,
+    /// Fetch only these files (by index) for now; `None`: all of them.
+    pub only_files: Option<Vec<usize>>,
 }
 
 /// What a UI hears about fetches ([`super::Swarm::events`]).
@@ -146,9 +148,11 @@ pub(crate) struct Fetches {
     events: tokio::sync::broadcast::Sender<TransferEvent>,
 }
 
-fn add_options(dest: &Path, peers: Vec<SocketAddr>, keys: Option<Vec<[u8; 32]>>) -> AddTorrentOptions {
+fn add_options(dest: &Path, peers: Vec<SocketAddr>, options: &FetchOptions) -> AddTorrentOptions {
+    let keys = options.file_keys.clone();
     AddTorrentOptions {
         overwrite: true,
+        only_files: options.only_files.clone(),
         output_folder: Some(dest.to_string_lossy().into_owned()),
         initial_peers: Some(peers),
         storage_factory: keys.map(|k| crypt::CryptFactory::new(k).boxed()),
@@ -203,10 +207,11 @@ impl Fetches {
         } else {
             options.seeds.clone()
         };
-        let handle = self.add(info, add_options(dest, first, options.file_keys.clone())).await?;
+        let handle = self.add(info, add_options(dest, first, &options)).await?;
         let info_hash = handle.info_hash().0;
         let stripe = options.stripe.unwrap_or_else(|| Stripe::random(RANDOM_STRIPES));
         let ranked = options.stripe.is_some();
+        let only_files = options.only_files.clone();
         let (tx, rx) = watch::channel(Arc::clone(&handle));
         let driver = late.then(|| tokio::spawn(hand_over_peers(Arc::downgrade(self), info_hash, rx.clone())));
         let running = Running {
@@ -216,7 +221,7 @@ impl Fetches {
             stripe,
             ranked,
             torrent: tx,
-            steer: Steer::start(handle, stripe, self.lead, ranked),
+            steer: Steer::start(handle, stripe, self.lead, ranked, only_files),
             driver,
             reporter: tokio::spawn(report(info_hash, rx.clone(), self.events.clone())),
         };
@@ -227,21 +232,38 @@ impl Fetches {
     /// Adds the fetch again with `more` peers besides every seed and peer it has.
     pub(crate) async fn readd(&self, info_hash: [u8; 20], more: &[SocketAddr]) -> Result<(), SwarmError> {
         let _one = self.readding.lock().await;
-        let (info, dest, peers, keys, old) = {
+        let (info, dest, peers, options, old) = {
             let mut running = self.running();
             let r = running.get_mut(&info_hash).ok_or(SwarmError::Stopped)?;
             r.options.peers = merged(&r.options.peers, more);
             let all = merged(&r.options.seeds, &r.options.peers);
             let old = Arc::clone(&r.torrent.borrow());
-            (r.info.clone(), r.dest.clone(), all, r.options.file_keys.clone(), old)
+            (r.info.clone(), r.dest.clone(), all, r.options.clone(), old)
         };
         self.remove_torrent(&old).await;
-        let handle = self.add(&info, add_options(&dest, peers, keys)).await?;
+        let handle = self.add(&info, add_options(&dest, peers, &options)).await?;
         let mut running = self.running();
         let r = running.get_mut(&info_hash).ok_or(SwarmError::Stopped)?;
-        r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.ranked);
+        r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.ranked, r.options.only_files.clone());
         r.torrent.send_replace(handle);
         Ok(())
+    }
+
+    /// Fetches only `files` of a running fetch from now on (`None`: all of them).
+    pub(crate) async fn select_files(&self, info_hash: [u8; 20], files: Option<Vec<usize>>) -> Result<(), SwarmError> {
+        let _one = self.readding.lock().await;
+        let handle = {
+            let mut running = self.running();
+            let r = running.get_mut(&info_hash).ok_or(SwarmError::Stopped)?;
+            r.options.only_files.clone_from(&files);
+            let handle = Arc::clone(&r.torrent.borrow());
+            // The walk follows the new selection.
+            r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.ranked, files.clone());
+            handle
+        };
+        let all = handle.metadata.load().as_ref().map_or(0, |m| m.file_infos.len());
+        let set: std::collections::HashSet<usize> = files.unwrap_or_else(|| (0..all).collect()).into_iter().collect();
+        self.session.update_only_files(&handle, &set).await.map_err(|_| SwarmError::Engine)
     }
 
     pub(crate) fn prioritize(&self, info_hash: [u8; 20], file: usize) -> bool {

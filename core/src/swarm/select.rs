@@ -79,9 +79,16 @@ impl Steer {
     /// `lead`: how far ahead of its first missing piece a member may have asked already.
     /// `ranked`: the stripe is this member's rank (the other stripes have owners working
     /// from their fronts), not a random pick.
-    pub(crate) fn start(handle: Arc<ManagedTorrent>, stripe: Stripe, lead: u64, ranked: bool) -> Steer {
+    /// `selected`: the files being fetched (`None`: all); the walk skips the others.
+    pub(crate) fn start(
+        handle: Arc<ManagedTorrent>,
+        stripe: Stripe,
+        lead: u64,
+        ranked: bool,
+        selected: Option<Vec<usize>>,
+    ) -> Steer {
         let (focus, rx) = watch::channel(None);
-        let task = tokio::spawn(steer(handle, stripe, Plan { lead, ranked }, rx));
+        let task = tokio::spawn(steer(handle, stripe, Plan { lead, ranked, selected }, rx));
         Steer { focus, task }
     }
 
@@ -107,6 +114,16 @@ fn next_piece(abs: u64, piece_length: u64) -> u64 {
     (abs / piece_length + 1) * piece_length
 }
 
+/// The first offset from `abs` on that lies in a file being fetched.
+fn skip(files: &[Span], selected: &[bool], abs: u64) -> Option<u64> {
+    files
+        .iter()
+        .zip(selected)
+        .filter(|(f, sel)| **sel && f.len > 0 && f.offset + f.len > abs)
+        .map(|(f, _)| f.offset.max(abs))
+        .min()
+}
+
 /// The start of the piece in the middle of `from..to`.
 fn middle(from: u64, to: u64, piece_length: u64) -> u64 {
     (from + (to - from) / 2) / piece_length * piece_length
@@ -129,6 +146,8 @@ fn help_from(missing: u64, to: u64, lead: u64, piece_length: u64) -> Option<u64>
 struct Reader {
     handle: Arc<ManagedTorrent>,
     files: Vec<Span>,
+    /// Per file: being fetched.
+    selected: Vec<bool>,
     piece_length: u64,
     open: Option<(usize, Box<dyn FileStream>)>,
     /// When the stream was last opened.
@@ -141,6 +160,10 @@ struct Reader {
 const REDIAL: Duration = Duration::from_secs(1);
 
 impl Reader {
+    fn skip(&self, abs: u64) -> Option<u64> {
+        skip(&self.files, &self.selected, abs)
+    }
+
     /// Positions the stream at `abs` (which makes the pieces from there the first
     /// choice). `None` if `abs` is past the end or the torrent went away.
     async fn seek(&mut self, abs: u64) -> Option<&mut Box<dyn FileStream>> {
@@ -159,6 +182,10 @@ impl Reader {
 
     /// Whether the piece holding `abs` is verified, without waiting for it.
     async fn has(&mut self, abs: u64) -> Option<bool> {
+        if self.skip(abs) != Some(abs) {
+            // Not in a file being fetched: nothing to wait for.
+            return Some(true);
+        }
         let stream = self.seek(abs).await?;
         let mut byte = [0u8; 1];
         match tokio::time::timeout(Duration::ZERO, stream.read(&mut byte)).await {
@@ -186,11 +213,13 @@ impl Reader {
         let mut at = from;
         let mut byte = [0u8; 1];
         while at < to {
+            // Over files not being fetched (and empty ones).
+            match self.skip(at) {
+                Some(next) if next < to => at = next,
+                _ => return Walk::Done,
+            }
             let redial = tokio::time::sleep_until(self.opened.max(tokio::time::Instant::now() - REDIAL) + REDIAL);
-            let Some(stream) = self.seek(at).await else {
-                // Past the last file (only empty files left): nothing more to hold.
-                return if at >= self.files.last().map_or(0, |f| f.offset + f.len) { Walk::Done } else { Walk::Failed };
-            };
+            let Some(stream) = self.seek(at).await else { return Walk::Failed };
             tokio::select! {
                 read = stream.read(&mut byte) => {
                     if read.is_err() {
@@ -229,10 +258,10 @@ enum Target {
 }
 
 /// How a steering task walks the post.
-#[derive(Clone, Copy)]
 struct Plan {
     lead: u64,
     ranked: bool,
+    selected: Option<Vec<usize>>,
 }
 
 async fn steer(handle: Arc<ManagedTorrent>, stripe: Stripe, how: Plan, mut focus: watch::Receiver<Option<usize>>) {
@@ -265,9 +294,11 @@ async fn steer(handle: Arc<ManagedTorrent>, stripe: Stripe, how: Plan, mut focus
             }
         })
         .collect();
+    let selected = (0..files.len()).map(|i| how.selected.as_ref().is_none_or(|s| s.contains(&i))).collect();
     let mut reader = Reader {
         handle: Arc::clone(&handle),
         files: files.clone(),
+        selected,
         piece_length,
         open: None,
         opened: tokio::time::Instant::now(),
@@ -363,6 +394,11 @@ mod tests {
         assert_eq!(locate(&files, 0), Some((0, 0)));
         assert_eq!(locate(&files, 12), Some((2, 2)));
         assert_eq!(locate(&files, 40), None);
+        // Files not being fetched (and empty ones) are walked over.
+        assert_eq!(skip(&files, &[true, true, true], 5), Some(5));
+        assert_eq!(skip(&files, &[false, true, true], 5), Some(10));
+        assert_eq!(skip(&files, &[true, true, false], 12), None);
+        assert_eq!(skip(&files, &[true, true, true], 40), None);
         assert_eq!(next_piece(0, 16), 16);
         assert_eq!(next_piece(15, 16), 16);
         assert_eq!(next_piece(16, 16), 32);

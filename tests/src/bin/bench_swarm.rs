@@ -67,7 +67,7 @@ async fn swarmroll(n: usize, file: &SourceFile, cap: NonZeroU32) -> f64 {
         // Each member ranks itself among those fetching, the same way on every device
         // (`BENCH_NO_STRIPES` leaves selection to chance).
         let stripe = std::env::var_os("BENCH_NO_STRIPES").is_none().then(|| Stripe::rank(&addrs[i], &addrs));
-        let options = FetchOptions { seeds, peers, file_keys: None, stripe };
+        let options = FetchOptions { seeds, peers, stripe, ..FetchOptions::default() };
         handles.push(node.fetch(&built.info, &root.path().join(format!("d{i}/media")), options).await.unwrap());
     }
     if std::env::var_os("BENCH_DEBUG").is_some() {
