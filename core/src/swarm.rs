@@ -12,6 +12,7 @@
 pub mod crypt;
 pub mod fetch;
 pub mod read;
+pub mod resume;
 pub mod select;
 pub mod storage;
 pub mod torrent;
@@ -21,7 +22,7 @@ use librqbit::limits::LimitsConfig;
 use librqbit::storage::StorageFactoryExt;
 use librqbit::{
     AddTorrent, AddTorrentOptions, ConnectionOptions, DhtSessionConfig, ListenerOptions, ManagedTorrent,
-    PeerConnectionOptions, Session, SessionOptions,
+    PeerConnectionOptions, Session, SessionOptions, SessionPersistenceConfig,
 };
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -112,6 +113,27 @@ pub struct Swarm {
     fetches: Arc<fetch::Fetches>,
 }
 
+/// Where librqbit keeps resume state, under the node's `swarm/` folder.
+const RESUME_DIR: &str = "resume";
+
+/// Drops librqbit's list of torrents to restore. librqbit would restore them with its
+/// filesystem storage, which must never touch a seeded original or write a private
+/// post's ciphertext to disk; the node adds its transfers itself, with the right
+/// storage. Only the per-torrent `.bitv` files (pieces held) are kept.
+fn forget_restorable_torrents(resume: &Path) -> Result<(), SwarmError> {
+    let entries = std::fs::read_dir(resume).map_err(|e| SwarmError::Io(e.kind()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "bitv") {
+            continue;
+        }
+        if let Err(e) = std::fs::remove_file(&path) {
+            return Err(SwarmError::Io(e.kind()));
+        }
+    }
+    Ok(())
+}
+
 fn engine<E>(_: E) -> SwarmError {
     SwarmError::Engine
 }
@@ -123,7 +145,9 @@ impl Swarm {
     /// [`SwarmError::Engine`] if the session cannot start (e.g. the port is taken).
     pub async fn start(data_dir: &Path, config: Config) -> Result<Self, SwarmError> {
         let work_dir = data_dir.join("swarm");
-        std::fs::create_dir_all(&work_dir).map_err(|e| SwarmError::Io(e.kind()))?;
+        let resume = work_dir.join(RESUME_DIR);
+        std::fs::create_dir_all(&resume).map_err(|e| SwarmError::Io(e.kind()))?;
+        forget_restorable_torrents(&resume)?;
         let opts = SessionOptions {
             // `None` turns the DHT off; its default bootstrap nodes are on the internet.
             dht: config.dht.then(DhtSessionConfig::default),
@@ -139,12 +163,15 @@ impl Swarm {
                 }),
                 ..ConnectionOptions::default()
             }),
-            fastresume: false,
-            persistence: None,
+            // Fast resume: which pieces each fetch holds, in `swarm/resume/<hash>.bitv`,
+            // so a restarted fetch spot-checks a few pieces instead of hashing its files.
+            fastresume: true,
+            persistence: Some(SessionPersistenceConfig::Json { folder: Some(resume) }),
             ..SessionOptions::default()
         };
         let session = Session::new_with_opts(work_dir.clone(), opts).await.map_err(engine)?;
-        let fetches = fetch::Fetches::new(Arc::clone(&session), config.request_window as u64 * 16 * 1024);
+        let lead = config.request_window as u64 * 16 * 1024;
+        let fetches = fetch::Fetches::new(Arc::clone(&session), lead, work_dir.join(RESUME_DIR));
         Ok(Swarm { session, work_dir, originals: Arc::default(), fetches })
     }
 
@@ -159,6 +186,13 @@ impl Swarm {
     /// # Errors
     /// [`SwarmError::Changed`] if an original no longer matches the post.
     pub async fn seed(&self, built: &Built, files: Vec<SourceFile>) -> Result<Arc<ManagedTorrent>, SwarmError> {
+        // A seed is always checked in full against the originals (they may have been
+        // edited while the node was stopped): no resume bitfield for it.
+        let bitv = self.work_dir.join(RESUME_DIR).join(format!("{}.bitv", torrent::hex(&built.info_hash)));
+        match std::fs::remove_file(bitv) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(SwarmError::Io(e.kind())),
+            _ => {}
+        }
         let opts = AddTorrentOptions {
             overwrite: true,
             output_folder: Some(self.work_dir.join("seeding").to_string_lossy().into_owned()),

@@ -11,6 +11,7 @@
 //! idles until it times out and is dialled again 10 s later. With 8 members starting
 //! together that kept all trading back for 20 s (T/T* 2.0 instead of 1.3).
 
+use super::resume::ResumeFactory;
 use super::select::{Steer, Stripe};
 use super::{crypt, progress, torrent, Progress, SwarmError};
 use librqbit::storage::StorageFactoryExt;
@@ -142,20 +143,25 @@ pub(crate) struct Fetches {
     session: Arc<Session>,
     /// Bytes a member may have requested and not yet received from one peer.
     lead: u64,
+    /// librqbit's resume folder (`<info hash>.bitv` per torrent).
+    resume: PathBuf,
     running: Mutex<HashMap<[u8; 20], Running>>,
     /// Re-adds one at a time (a driver and `add_peers` may race).
     readding: tokio::sync::Mutex<()>,
     events: tokio::sync::broadcast::Sender<TransferEvent>,
 }
 
-fn add_options(dest: &Path, peers: Vec<SocketAddr>, options: &FetchOptions) -> AddTorrentOptions {
-    let keys = options.file_keys.clone();
+fn add_options(dest: &Path, peers: Vec<SocketAddr>, options: &FetchOptions, bitv: PathBuf) -> AddTorrentOptions {
+    let inner = match options.file_keys.clone() {
+        Some(keys) => crypt::CryptFactory::new(keys).boxed(),
+        None => librqbit::storage::filesystem::FilesystemStorageFactory::default().boxed(),
+    };
     AddTorrentOptions {
         overwrite: true,
         only_files: options.only_files.clone(),
         output_folder: Some(dest.to_string_lossy().into_owned()),
         initial_peers: Some(peers),
-        storage_factory: keys.map(|k| crypt::CryptFactory::new(k).boxed()),
+        storage_factory: Some(ResumeFactory::new(inner, bitv).boxed()),
         ..AddTorrentOptions::default()
     }
 }
@@ -171,9 +177,16 @@ fn merged(a: &[SocketAddr], b: &[SocketAddr]) -> Vec<SocketAddr> {
 }
 
 impl Fetches {
-    pub(crate) fn new(session: Arc<Session>, lead: u64) -> Arc<Fetches> {
+    pub(crate) fn new(session: Arc<Session>, lead: u64, resume: PathBuf) -> Arc<Fetches> {
         let (events, _) = tokio::sync::broadcast::channel(256);
-        Arc::new(Fetches { session, lead, running: Mutex::default(), readding: tokio::sync::Mutex::new(()), events })
+        Arc::new(Fetches {
+            session,
+            lead,
+            resume,
+            running: Mutex::default(),
+            readding: tokio::sync::Mutex::new(()),
+            events,
+        })
     }
 
     /// Progress and completion of every fetch from now on. A receiver that falls more
@@ -184,6 +197,11 @@ impl Fetches {
 
     fn running(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 20], Running>> {
         self.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// librqbit's resume file for the torrent of `info`.
+    fn bitv(&self, info: &[u8]) -> PathBuf {
+        self.resume.join(format!("{}.bitv", torrent::hex(&torrent::info_hash(info))))
     }
 
     async fn add(&self, info: &[u8], opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {
@@ -207,7 +225,7 @@ impl Fetches {
         } else {
             options.seeds.clone()
         };
-        let handle = self.add(info, add_options(dest, first, &options)).await?;
+        let handle = self.add(info, add_options(dest, first, &options, self.bitv(info))).await?;
         let info_hash = handle.info_hash().0;
         let stripe = options.stripe.unwrap_or_else(|| Stripe::random(RANDOM_STRIPES));
         let ranked = options.stripe.is_some();
@@ -241,7 +259,7 @@ impl Fetches {
             (r.info.clone(), r.dest.clone(), all, r.options.clone(), old)
         };
         self.remove_torrent(&old).await;
-        let handle = self.add(&info, add_options(&dest, peers, &options)).await?;
+        let handle = self.add(&info, add_options(&dest, peers, &options, self.bitv(&info))).await?;
         let mut running = self.running();
         let r = running.get_mut(&info_hash).ok_or(SwarmError::Stopped)?;
         r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.ranked, r.options.only_files.clone());
@@ -319,7 +337,12 @@ async fn report(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let progress = progress(&torrent.borrow());
+        let handle = Arc::clone(&torrent.borrow());
+        if matches!(handle.stats().state, librqbit::TorrentStatsState::Initializing { .. }) {
+            // Checking what is on disk: its figures are the check's, not the fetch's.
+            continue;
+        }
+        let progress = progress(&handle);
         // A re-added fetch re-checks its pieces: hold the last figure until it is back.
         let behind = last.as_ref().is_some_and(|l| progress.have_bytes < l.have_bytes);
         if !behind && last.as_ref() != Some(&progress) {

@@ -84,6 +84,15 @@ impl StorageFactory for SeedFactory {
         Ok(SeedStorage { files: Arc::clone(&self.files), cache: Arc::clone(&self.cache) })
     }
 
+    fn is_type_id(&self, type_id: std::any::TypeId) -> bool {
+        // librqbit's resume store accepts only filesystem-backed torrents. The entry it
+        // writes is never used to restore a seed ([`super::Swarm::start`] discards it),
+        // and a seed's resume bitfield is dropped before every add, so each start
+        // re-checks the originals in full.
+        librqbit::storage::filesystem::FilesystemStorageFactory::default().is_type_id(type_id)
+            || std::any::TypeId::of::<Self>() == type_id
+    }
+
     fn clone_box(&self) -> librqbit::storage::BoxStorageFactory {
         self.clone().boxed()
     }

@@ -150,8 +150,18 @@ pub fn build(name: &str, files: &[SourceFile], private: bool) -> Result<Built, S
     };
     let mut bytes = Vec::new();
     librqbit_bencode::bencode_serialize_to_writer(&info, &mut bytes).map_err(|_| SwarmError::Encode)?;
-    let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &bytes);
-    let mut info_hash = [0u8; 20];
-    info_hash.copy_from_slice(digest.as_ref());
-    Ok(Built { info_hash, info: bytes })
+    Ok(Built { info_hash: info_hash(&bytes), info: bytes })
+}
+
+/// The info hash of a bencoded info dictionary (SHA-1, as BitTorrent v1 defines it).
+pub fn info_hash(info: &[u8]) -> [u8; 20] {
+    let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, info);
+    let mut hash = [0u8; 20];
+    hash.copy_from_slice(digest.as_ref());
+    hash
+}
+
+/// An info hash as librqbit names its files: lowercase hex.
+pub fn hex(hash: &[u8; 20]) -> String {
+    hash.iter().map(|b| format!("{b:02x}")).collect()
 }
