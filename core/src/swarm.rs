@@ -89,6 +89,10 @@ pub struct Config {
     /// Wi-Fi round-trip times; librqbit's 128 commits 2 MB per peer in advance, which
     /// pins pieces to slow peers (a busy seeder) and delays an on-demand file.
     pub request_window: usize,
+    /// Keep which pieces each transfer holds in `swarm/resume/`, so a restarted fetch
+    /// spot-checks a few pieces instead of hashing all it has. Costs one open file per
+    /// live transfer (librqbit keeps each resume file open).
+    pub fast_resume: bool,
 }
 
 impl Default for Config {
@@ -101,6 +105,7 @@ impl Default for Config {
             upload_bps: None,
             download_bps: None,
             request_window: 32,
+            fast_resume: true,
         }
     }
 }
@@ -165,13 +170,13 @@ impl Swarm {
             }),
             // Fast resume: which pieces each fetch holds, in `swarm/resume/<hash>.bitv`,
             // so a restarted fetch spot-checks a few pieces instead of hashing its files.
-            fastresume: true,
-            persistence: Some(SessionPersistenceConfig::Json { folder: Some(resume) }),
+            fastresume: config.fast_resume,
+            persistence: config.fast_resume.then(|| SessionPersistenceConfig::Json { folder: Some(resume.clone()) }),
             ..SessionOptions::default()
         };
         let session = Session::new_with_opts(work_dir.clone(), opts).await.map_err(engine)?;
         let lead = config.request_window as u64 * 16 * 1024;
-        let fetches = fetch::Fetches::new(Arc::clone(&session), lead, work_dir.join(RESUME_DIR));
+        let fetches = fetch::Fetches::new(Arc::clone(&session), lead, config.fast_resume.then_some(resume));
         Ok(Swarm { session, work_dir, originals: Arc::default(), fetches })
     }
 

@@ -143,15 +143,20 @@ pub(crate) struct Fetches {
     session: Arc<Session>,
     /// Bytes a member may have requested and not yet received from one peer.
     lead: u64,
-    /// librqbit's resume folder (`<info hash>.bitv` per torrent).
-    resume: PathBuf,
+    /// librqbit's resume folder (`<info hash>.bitv` per torrent), if fast resume is on.
+    resume: Option<PathBuf>,
     running: Mutex<HashMap<[u8; 20], Running>>,
     /// Re-adds one at a time (a driver and `add_peers` may race).
     readding: tokio::sync::Mutex<()>,
     events: tokio::sync::broadcast::Sender<TransferEvent>,
 }
 
-fn add_options(dest: &Path, peers: Vec<SocketAddr>, options: &FetchOptions, bitv: PathBuf) -> AddTorrentOptions {
+fn add_options(
+    dest: &Path,
+    peers: Vec<SocketAddr>,
+    options: &FetchOptions,
+    bitv: Option<PathBuf>,
+) -> AddTorrentOptions {
     let inner = match options.file_keys.clone() {
         Some(keys) => crypt::CryptFactory::new(keys).boxed(),
         None => librqbit::storage::filesystem::FilesystemStorageFactory::default().boxed(),
@@ -161,7 +166,10 @@ fn add_options(dest: &Path, peers: Vec<SocketAddr>, options: &FetchOptions, bitv
         only_files: options.only_files.clone(),
         output_folder: Some(dest.to_string_lossy().into_owned()),
         initial_peers: Some(peers),
-        storage_factory: Some(ResumeFactory::new(inner, bitv).boxed()),
+        storage_factory: Some(match bitv {
+            Some(bitv) => ResumeFactory::new(inner, bitv).boxed(),
+            None => inner,
+        }),
         ..AddTorrentOptions::default()
     }
 }
@@ -177,7 +185,7 @@ fn merged(a: &[SocketAddr], b: &[SocketAddr]) -> Vec<SocketAddr> {
 }
 
 impl Fetches {
-    pub(crate) fn new(session: Arc<Session>, lead: u64, resume: PathBuf) -> Arc<Fetches> {
+    pub(crate) fn new(session: Arc<Session>, lead: u64, resume: Option<PathBuf>) -> Arc<Fetches> {
         let (events, _) = tokio::sync::broadcast::channel(256);
         Arc::new(Fetches {
             session,
@@ -200,8 +208,8 @@ impl Fetches {
     }
 
     /// librqbit's resume file for the torrent of `info`.
-    fn bitv(&self, info: &[u8]) -> PathBuf {
-        self.resume.join(format!("{}.bitv", torrent::hex(&torrent::info_hash(info))))
+    fn bitv(&self, info: &[u8]) -> Option<PathBuf> {
+        Some(self.resume.as_ref()?.join(format!("{}.bitv", torrent::hex(&torrent::info_hash(info)))))
     }
 
     async fn add(&self, info: &[u8], opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {

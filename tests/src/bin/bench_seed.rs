@@ -1,6 +1,6 @@
 //! Benchmark: resident memory and open file descriptors of a node seeding many photos.
 //!
-//! `cargo run --release -p swarmroll-tests --bin bench_seed [-- --files 2000 --size-mb 2000 --posts 100]`
+//! `cargo run --release -p swarmroll-tests --bin bench_seed [-- --files 2000 --size-mb 2000 --posts 100 --no-fast-resume]`
 //!
 //! Generates the files (about 1 MB each), posts them as `--posts` torrents, seeds them all
 //! in place, lets one peer fetch a post, then prints RSS and descriptors.
@@ -9,6 +9,11 @@
 use std::time::{Duration, Instant};
 use swarmroll_core::swarm::torrent::{self, SourceFile};
 use swarmroll_core::swarm::{Config, FetchOptions, Swarm};
+
+/// `--no-fast-resume`: without resume files (one open file per transfer fewer).
+fn flag(name: &str) -> bool {
+    std::env::args().any(|a| a == name)
+}
 
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
@@ -47,12 +52,15 @@ fn main() {
         files.push(SourceFile { name: format!("IMG_{i:05}.jpg"), path, len: each as u64, patches: vec![], key: None });
     }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let fast_resume = !flag("--no-fast-resume");
     rt.block_on(async {
         let node_dir = tempfile::tempdir().unwrap();
-        let swarm =
-            Swarm::start(node_dir.path(), Config { listen: "127.0.0.1:0".parse().unwrap(), ..Config::default() })
-                .await
-                .unwrap();
+        let swarm = Swarm::start(
+            node_dir.path(),
+            Config { listen: "127.0.0.1:0".parse().unwrap(), fast_resume, ..Config::default() },
+        )
+        .await
+        .unwrap();
         let fds_before = fds();
         let t = Instant::now();
         let mut posts = Vec::new();
