@@ -12,7 +12,7 @@ use crate::channel::Secret;
 use crate::import::Imported;
 use crate::log::body::{Body, MAX_ITEMS};
 use crate::replica::{self, Replica};
-use crate::swarm::{crypt, torrent, FetchOptions, Swarm, SwarmError, Transfer};
+use crate::swarm::{crypt, torrent, FetchOptions, Progress, Swarm, SwarmError, Transfer};
 use crate::types::{ChannelId, EventId};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -111,15 +111,25 @@ fn options(
     FetchOptions { seeds, peers, file_keys, stripe: None, only_files }
 }
 
+/// Posts a channel fetch transfers at once. A live fetch keeps every file of its post
+/// open (up to 12) plus its resume file, so this bounds a channel fetch to ~52 open files
+/// however many posts the channel has.
+pub const CHANNEL_FETCH_WINDOW: usize = 4;
+
 /// A whole channel being fetched in the background.
 pub struct ChannelFetch {
-    /// Every visible post and its transfer, newest first. Posts holding only videos
-    /// join once every photo has arrived.
-    pub transfers: std::sync::Arc<std::sync::Mutex<Vec<(EventId, Transfer)>>>,
+    progress: std::sync::Arc<std::sync::Mutex<Vec<(EventId, Progress)>>>,
     task: tokio::task::JoinHandle<Result<(), Error>>,
 }
 
 impl ChannelFetch {
+    /// The latest progress of a post's fetch (`None` before it starts). Between the
+    /// photo pass and the video pass a post shows its photos complete.
+    pub fn progress(&self, post: &EventId) -> Option<Progress> {
+        let all = self.progress.lock().unwrap_or_else(|p| p.into_inner());
+        all.iter().find(|(p, _)| p == post).map(|(_, pr)| pr.clone())
+    }
+
     /// Waits until every original of the channel has arrived.
     ///
     /// # Errors
@@ -129,9 +139,17 @@ impl ChannelFetch {
     }
 }
 
+/// One post's part in a channel fetch.
+struct Job {
+    post: EventId,
+    transfer: catalog::db::Transfer,
+    only: Option<Vec<usize>>,
+}
+
 /// Fetches every original of a channel into `media/<post id>/`: thumbnails are already
 /// here with the log, then every photo of every post (newest post first), then the
 /// videos, which are the bulk of the bytes and the least urgent to see in full.
+/// [`CHANNEL_FETCH_WINDOW`] posts at a time.
 ///
 /// # Errors
 /// [`Error::Replica`] if the channel's posts cannot be read.
@@ -144,48 +162,72 @@ pub async fn fetch_channel(
 ) -> Result<ChannelFetch, Error> {
     let posts =
         replica.store().read(|c| catalog::db::visible_posts(c, channel)).map_err(|e| Error::Replica(e.into()))?;
-    let mut plans = Vec::new();
+    let (mut photos, mut videos) = (Vec::new(), Vec::new());
     for post in posts {
         let t = post_transfer(replica, &post)?;
-        plans.push((post, t));
-    }
-    let transfers = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let mut later = Vec::new();
-    // Photos first: each post without its videos.
-    for (post, t) in plans {
-        let photos: Vec<usize> = (0..t.files).filter(|i| !t.videos.contains(i)).collect();
-        if photos.is_empty() {
-            later.push((post, t));
-            continue;
+        let stills: Vec<usize> = (0..t.files).filter(|i| !t.videos.contains(i)).collect();
+        if t.videos.is_empty() {
+            photos.push(Job { post, transfer: t, only: None });
+        } else {
+            if !stills.is_empty() {
+                photos.push(Job { post, transfer: t.clone(), only: Some(stills) });
+            }
+            videos.push(Job { post, transfer: t, only: None });
         }
-        let only = (!t.videos.is_empty()).then_some(photos);
-        let dest = media.join(post.to_hex());
-        let tr = swarm.fetch(&t.info, &dest, options(&t, seeds.clone(), vec![], only)).await?;
-        transfers.lock().unwrap_or_else(|p| p.into_inner()).push((post, tr));
     }
-    let list = std::sync::Arc::clone(&transfers);
+    let progress = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let shared = std::sync::Arc::clone(&progress);
     let media = media.to_path_buf();
     let task = tokio::spawn(async move {
-        let photo_phase: Vec<Transfer> =
-            list.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(_, t)| t.clone()).collect();
-        for t in &photo_phase {
-            t.finished().await?;
-        }
-        // Then the videos: widen every post to all its files, and start the rest.
-        for t in &photo_phase {
-            swarm.select_files(t, None).await?;
-        }
-        for (post, t) in later {
-            let dest = media.join(post.to_hex());
-            let tr = swarm.fetch(&t.info, &dest, options(&t, seeds.clone(), vec![], None)).await?;
-            list.lock().unwrap_or_else(|p| p.into_inner()).push((post, tr));
-        }
-        let all: Vec<Transfer> =
-            list.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(_, t)| t.clone()).collect();
-        for t in &all {
-            t.finished().await?;
+        for pass in [photos, videos] {
+            let mut queue = pass.into_iter();
+            let mut live = tokio::task::JoinSet::new();
+            loop {
+                while live.len() < CHANNEL_FETCH_WINDOW {
+                    let Some(job) = queue.next() else { break };
+                    let (swarm, seeds, media, shared) =
+                        (std::sync::Arc::clone(&swarm), seeds.clone(), media.clone(), std::sync::Arc::clone(&shared));
+                    live.spawn(async move { fetch_one(&swarm, job, seeds, &media, &shared).await });
+                }
+                match live.join_next().await {
+                    Some(done) => done.map_err(|_| Error::Swarm(SwarmError::Stopped))??,
+                    None => break,
+                }
+            }
         }
         Ok(())
     });
-    Ok(ChannelFetch { transfers, task })
+    Ok(ChannelFetch { progress, task })
+}
+
+/// Fetches one post (or its photos), reporting progress into `shared`, then lets go of
+/// it: its files stay, its open descriptors are released.
+async fn fetch_one(
+    swarm: &Swarm,
+    job: Job,
+    seeds: Vec<SocketAddr>,
+    media: &Path,
+    shared: &std::sync::Mutex<Vec<(EventId, Progress)>>,
+) -> Result<(), Error> {
+    let dest = media.join(job.post.to_hex());
+    let t = swarm.fetch(&job.transfer.info, &dest, options(&job.transfer, seeds, vec![], job.only)).await?;
+    let set = |p: Progress| {
+        let mut all = shared.lock().unwrap_or_else(|e| e.into_inner());
+        match all.iter_mut().find(|(id, _)| *id == job.post) {
+            Some((_, old)) => *old = p,
+            None => all.push((job.post, p)),
+        }
+    };
+    loop {
+        tokio::select! {
+            done = t.finished() => {
+                done?;
+                break;
+            }
+            () = tokio::time::sleep(crate::swarm::fetch::PROGRESS_EVERY) => set(t.progress()),
+        }
+    }
+    set(t.progress());
+    swarm.forget(&t).await;
+    Ok(())
 }

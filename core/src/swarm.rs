@@ -261,6 +261,7 @@ impl Swarm {
     }
 
     async fn add(&self, torrent: Vec<u8>, opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {
+        let _one = self.fetches.engine_lock().await;
         let resp = self.session.add_torrent(AddTorrent::from_bytes(torrent), Some(opts)).await.map_err(engine)?;
         resp.into_handle().ok_or(SwarmError::Engine)
     }
@@ -288,6 +289,7 @@ impl Swarm {
 
     /// Stops seeding a post.
     pub async fn unseed(&self, handle: &ManagedTorrent) {
+        let _one = self.fetches.engine_lock().await;
         let _ = self.session.delete(librqbit::api::TorrentIdOrHash::Hash(handle.info_hash()), false).await;
     }
 

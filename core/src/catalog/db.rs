@@ -416,6 +416,7 @@ pub fn settings(conn: &Connection, ch: &ChannelId) -> Result<Option<Settings>, S
 }
 
 /// What fetching a post's originals needs.
+#[derive(Clone)]
 pub struct Transfer {
     /// The bencoded info dictionary.
     pub info: Vec<u8>,

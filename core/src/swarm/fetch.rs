@@ -148,6 +148,10 @@ pub(crate) struct Fetches {
     running: Mutex<HashMap<[u8; 20], Running>>,
     /// Re-adds one at a time (a driver and `add_peers` may race).
     readding: tokio::sync::Mutex<()>,
+    /// Adds and removes of torrents one at a time: librqbit's resume store picks a new
+    /// torrent's id as "largest + 1" and rewrites one temporary file, so two adds at once
+    /// get the same id and clobber each other.
+    engine: tokio::sync::Mutex<()>,
     events: tokio::sync::broadcast::Sender<TransferEvent>,
 }
 
@@ -193,6 +197,7 @@ impl Fetches {
             resume,
             running: Mutex::default(),
             readding: tokio::sync::Mutex::new(()),
+            engine: tokio::sync::Mutex::new(()),
             events,
         })
     }
@@ -212,7 +217,13 @@ impl Fetches {
         Some(self.resume.as_ref()?.join(format!("{}.bitv", torrent::hex(&torrent::info_hash(info)))))
     }
 
+    /// Holds off other adds and removes of torrents in this session.
+    pub(crate) async fn engine_lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.engine.lock().await
+    }
+
     async fn add(&self, info: &[u8], opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {
+        let _one = self.engine_lock().await;
         let resp = self
             .session
             .add_torrent(AddTorrent::from_bytes(torrent::torrent_bytes(info)), Some(opts))
@@ -238,6 +249,7 @@ impl Fetches {
         let stripe = options.stripe.unwrap_or_else(|| Stripe::random(RANDOM_STRIPES));
         let ranked = options.stripe.is_some();
         let only_files = options.only_files.clone();
+
         let (tx, rx) = watch::channel(Arc::clone(&handle));
         let driver = late.then(|| tokio::spawn(hand_over_peers(Arc::downgrade(self), info_hash, rx.clone())));
         let running = Running {
@@ -289,6 +301,7 @@ impl Fetches {
         };
         let all = handle.metadata.load().as_ref().map_or(0, |m| m.file_infos.len());
         let set: std::collections::HashSet<usize> = files.unwrap_or_else(|| (0..all).collect()).into_iter().collect();
+        let _engine = self.engine_lock().await;
         self.session.update_only_files(&handle, &set).await.map_err(|_| SwarmError::Engine)
     }
 
@@ -297,6 +310,7 @@ impl Fetches {
     }
 
     async fn remove_torrent(&self, handle: &ManagedTorrent) {
+        let _one = self.engine_lock().await;
         let id = librqbit::api::TorrentIdOrHash::Hash(handle.info_hash());
         let _ = self.session.delete(id, false).await;
     }
