@@ -48,6 +48,10 @@ enum Command {
         /// What the printed invite lets a guest do.
         #[arg(long, value_enum, default_value_t = InviteRole::Contributor)]
         role: InviteRole,
+        /// Photos and videos travel encrypted, readable by members only (for good).
+        /// Without it they are ordinary BitTorrent any client can fetch.
+        #[arg(long)]
+        private: bool,
     },
     /// List your channels.
     Channels,
@@ -126,8 +130,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     let replica = Replica::open(Arc::new(store))?;
     let parse_channel = |s: &str| ChannelId::from_hex(s).ok_or_else(|| Failure(2, "not a channel id".into()));
     match &cli.command {
-        Command::Create { name, as_name, role: r } => {
-            let ch = replica.create_channel(name, None, as_name).map_err(|e| Failure(2, e.to_string()))?;
+        Command::Create { name, as_name, role: r, private } => {
+            let ch =
+                replica.create_channel_with(name, None, as_name, *private).map_err(|e| Failure(2, e.to_string()))?;
             let (invite, link) = replica.invite(&ch, role(*r), vec![], None)?;
             print_invite(
                 cli.json,

@@ -38,8 +38,9 @@ pub enum Error {
     UnknownPost,
 }
 
-/// Seeds `items` and posts them to `channel`. In a `private` channel the files travel
-/// encrypted with a fresh media key that only members can read.
+/// Seeds `items` and posts them to `channel`. In a private channel (a setting of the
+/// channel, [`Replica::is_private`]) the files travel encrypted with a fresh media key
+/// that only members can read.
 ///
 /// # Errors
 /// [`Error`]; nothing is posted unless seeding started.
@@ -49,11 +50,11 @@ pub async fn publish(
     channel: &ChannelId,
     caption: &str,
     items: &[Imported],
-    private: bool,
 ) -> Result<EventId, Error> {
     if items.is_empty() || items.len() > MAX_ITEMS {
         return Err(Error::ItemCount);
     }
+    let private = replica.is_private(channel)?;
     let media_key = private.then(Secret::random);
     let files: Vec<torrent::SourceFile> = items
         .iter()

@@ -108,6 +108,21 @@ impl Replica {
     /// # Errors
     /// [`Error::Invalid`] for a bad name or window, [`Error::Store`].
     pub fn create_channel(&self, name: &str, window: Option<Window>, my_name: &str) -> Result<ChannelId, Error> {
+        self.create_channel_with(name, window, my_name, false)
+    }
+
+    /// Creates a channel whose media travel encrypted on the wire if `private` (for good:
+    /// every post must then carry a media key). See [`Replica::create_channel`].
+    ///
+    /// # Errors
+    /// As [`Replica::create_channel`].
+    pub fn create_channel_with(
+        &self,
+        name: &str,
+        window: Option<Window>,
+        my_name: &str,
+        private: bool,
+    ) -> Result<ChannelId, Error> {
         if !crate::channel::valid_name(name) {
             return Err(Error::Invalid("channel name"));
         }
@@ -129,7 +144,7 @@ impl Replica {
             channel::db::insert_owned(tx, &owner, &seed, name, window)?;
             log::db::save_keys(tx, &ch, &keys)?;
             self.author_in(tx, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
-            self.author_in(tx, &ch, Body::Channel { name: name.to_owned(), window, contributor_key })?;
+            self.author_in(tx, &ch, Body::Channel { name: name.to_owned(), window, contributor_key, private })?;
             Ok::<_, Error>(())
         })?;
         Ok(ch)
@@ -292,6 +307,14 @@ impl Replica {
     /// See [`Replica::author`].
     pub fn moderate(&self, channel: &ChannelId, target: &EventId, action: ModAction) -> Result<EventId, Error> {
         self.author(channel, Body::Moderate { target: *target, action })
+    }
+
+    /// Whether `channel`'s media travel encrypted on the wire.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn is_private(&self, channel: &ChannelId) -> Result<bool, Error> {
+        Ok(self.store.read(|c| log::db::channel_private(c, channel))?)
     }
 
     /// Changes this device's display name in a channel.

@@ -54,6 +54,11 @@ impl Peer {
         self.replica.create_channel(name, None, self.name).expect("create channel")
     }
 
+    /// A new channel owned by this peer whose media travel encrypted.
+    pub fn create_private(&self, name: &str) -> ChannelId {
+        self.replica.create_channel_with(name, None, self.name, true).expect("create channel")
+    }
+
     /// An invite link from this peer.
     pub fn invite(&self, ch: &ChannelId, role: Role) -> String {
         self.replica.invite(ch, role, vec!["127.0.0.1:41000".parse().expect("addr")], None).expect("invite").1

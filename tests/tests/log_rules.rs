@@ -313,3 +313,45 @@ fn out_of_order_events_wait_then_apply() {
     assert_eq!(carol.replica.store().read(|c| swarmroll_core::log::db::pending_count(c, &w.ch)).unwrap(), 0);
     assert_eq!(carol.replica.gallery(&w.ch, None, 10).unwrap().items.len(), 1);
 }
+
+#[test]
+fn a_post_in_the_clear_is_refused_in_a_private_channel() {
+    let alice = alice();
+    let bob = bob();
+    let ch = alice.create_private("Family");
+    bob.join_from(&alice, &ch, Role::Contributor);
+    assert!(bob.replica.is_private(&ch).unwrap(), "the setting travels with the log");
+    // Bob's own replica refuses to author a post without a media key…
+    match bob.replica.post(&ch, "beach", vec![photo(1, 1_000)]) {
+        Err(Error::Rejected(Rejection::UnencryptedPost)) => {}
+        other => panic!("expected UnencryptedPost, got {other:?}"),
+    }
+    // …and Alice refuses one crafted by hand; with a media key it is accepted.
+    let keys = bob.replica.keys(&ch).unwrap().unwrap();
+    let last = last_own_event(&bob, &ch);
+    let post = |media_key| Body::Post {
+        caption: String::new(),
+        items: vec![photo(2, 2_000)],
+        info_hash: [0; 20],
+        info: vec![],
+        on_behalf_of: None,
+        media_key,
+    };
+    alice.pull(&bob, &ch);
+    let clear = craft(&bob.device_key(), ch, last.header.seq + 1, Some(last.id()), 0, &post(None), &keys.read_key);
+    assert_refused(&alice, &ch, clear.encode(), Rejection::UnencryptedPost);
+    let sealed = craft(
+        &bob.device_key(),
+        ch,
+        last.header.seq + 1,
+        Some(last.id()),
+        0,
+        &post(Some(Secret([7; 32]))),
+        &keys.read_key,
+    );
+    assert_eq!(alice.replica.ingest(&ch, &[sealed.encode()]).unwrap().accepted.len(), 1);
+    // A public channel takes posts in the clear.
+    let open = alice.create("Party");
+    assert!(!alice.replica.is_private(&open).unwrap());
+    alice.replica.post(&open, "", vec![photo(3, 3_000)]).unwrap();
+}

@@ -22,7 +22,7 @@ async fn a_post_reaches_a_member_gallery_first_then_originals() {
     for private in [false, true] {
         let alice = alice();
         let bob = bob();
-        let ch = alice.create("Wedding");
+        let ch = if private { alice.create_private("Wedding") } else { alice.create("Wedding") };
         bob.join_from(&alice, &ch, Role::Viewer);
 
         let importer = Importer::new(std::sync::Arc::clone(alice.replica.store()), 2).unwrap();
@@ -30,8 +30,7 @@ async fn a_post_reaches_a_member_gallery_first_then_originals() {
         let reqs: Vec<Request> = paths.iter().map(Request::path).collect();
         let imported = importer.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false)).imported;
         let alice_swarm = Swarm::start(alice.dir.path(), loopback()).await.unwrap();
-        let post =
-            publish::publish(&alice.replica, &alice_swarm, &ch, "first dance", &imported, private).await.unwrap();
+        let post = publish::publish(&alice.replica, &alice_swarm, &ch, "first dance", &imported).await.unwrap();
 
         // Bob gets the log: the gallery shows both photos, upright sizes and thumbnails,
         // before any original has moved.
@@ -99,7 +98,7 @@ async fn a_channel_arrives_photos_first_then_videos() {
     let video = import(std::slice::from_ref(&v2));
     let mut posts = Vec::new();
     for (items, caption) in [(&mixed, "both"), (&photo, "photo"), (&video, "video")] {
-        posts.push(publish::publish(&alice.replica, &alice_swarm, &ch, caption, items, false).await.unwrap());
+        posts.push(publish::publish(&alice.replica, &alice_swarm, &ch, caption, items).await.unwrap());
     }
     bob.pull(&alice, &ch);
 

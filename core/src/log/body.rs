@@ -87,6 +87,9 @@ pub enum Body {
         window: Option<Window>,
         /// Epoch 0's contributor public key.
         contributor_key: [u8; 32],
+        /// Media travel encrypted on the wire (every post carries a media key). Once a
+        /// channel is private it stays private: a later `Channel` event cannot undo it.
+        private: bool,
     },
     /// A batch of photos and videos, transferred as one torrent.
     Post {

@@ -91,6 +91,11 @@ pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &
     if let Body::Rotate { .. } = &body {
         check_rotation(tx, &ev, &body)?;
     }
+    if let Body::Post { media_key: None, .. } = &body {
+        if channel_private(tx, &h.channel)? {
+            return Err(Rejection::UnencryptedPost.into());
+        }
+    }
     exec(
         tx,
         "INSERT INTO events (id, channel, author, seq, epoch, kind, time_ms, raw)
@@ -397,7 +402,7 @@ fn apply_membership(
                 params![h.channel.0, h.author.0, name, h.seq as i64],
             )?;
         }
-        Body::Channel { name, window, contributor_key } => {
+        Body::Channel { name, window, contributor_key, private } => {
             save_epoch(tx, &h.channel, 0, contributor_key, id)?;
             exec(
                 tx,
@@ -408,6 +413,10 @@ fn apply_membership(
                  WHERE (excluded.time_ms, excluded.event) > (time_ms, event)",
                 params![h.channel.0, name, window.map(|w| w.start.0), window.map(|w| w.end.0), h.time.0, id.0],
             )?;
+            // Private is one-way, whatever the order Channel events arrive in.
+            if *private {
+                exec(tx, "UPDATE settings SET private = 1 WHERE channel = ?1", [h.channel.0])?;
+            }
             exec(
                 tx,
                 "UPDATE channels SET name = s.name, window_start = s.window_start, window_end = s.window_end
@@ -421,6 +430,16 @@ fn apply_membership(
         _ => {}
     }
     Ok(Vec::new())
+}
+
+/// Whether a channel's media must travel encrypted (set by its `Channel` event).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn channel_private(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<bool, StoreError> {
+    let private: Option<i64> =
+        row(conn, "SELECT private FROM settings WHERE channel = ?1", [ch.0], |r| r.get(0)).optional()?;
+    Ok(private == Some(1))
 }
 
 #[allow(clippy::too_many_arguments)]

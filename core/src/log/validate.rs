@@ -13,6 +13,8 @@
 //!    matches the header's kind and respects every field limit.
 //! 8. The author holds a certificate for the epoch — carried in the event itself (a
 //!    `Profile`) or issued earlier — whose role allows the kind.
+//! 9. In a private channel, a `Post` carries a media key (its files are encrypted on the
+//!    wire): a client that would publish a member's photos in the clear is refused.
 
 use super::event::{CodecError, Kind};
 use crate::channel::Role;
@@ -75,6 +77,9 @@ pub enum Rejection {
     /// This replica is not a member of the event's channel.
     #[error("unknown channel")]
     UnknownChannel,
+    /// A post without a media key in a private channel.
+    #[error("a post in a private channel must be encrypted")]
+    UnencryptedPost,
     /// Too many events are waiting for their dependencies.
     #[error("too many pending events")]
     TooManyPending,

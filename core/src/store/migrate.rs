@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_read_markers.sql"),
     include_str!("../../migrations/0003_media.sql"),
     include_str!("../../migrations/0004_post_media_key.sql"),
+    include_str!("../../migrations/0005_channel_privacy.sql"),
 ];
 
 /// Upgrades `conn` to schema `target` (at most `MIGRATIONS.len()`).
