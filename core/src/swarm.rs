@@ -9,6 +9,32 @@
 //! listener is off unless configured; peers can only be given when a torrent is added;
 //! `overwrite` must be set to seed or resume existing files.
 
+/// The `TorrentStorage` methods a wrapping storage passes straight to its `inner` one
+/// (used by [`crypt`] and [`resume`], which only change reads, writes and completions).
+macro_rules! pass_through_storage {
+    () => {
+        fn init(
+            &mut self,
+            shared: &librqbit::ManagedTorrentShared,
+            metadata: &librqbit::TorrentMetadata,
+        ) -> anyhow::Result<()> {
+            self.inner.init(shared, metadata)
+        }
+
+        fn remove_file(&self, file_id: usize, filename: &std::path::Path) -> anyhow::Result<()> {
+            self.inner.remove_file(file_id, filename)
+        }
+
+        fn remove_directory_if_empty(&self, path: &std::path::Path) -> anyhow::Result<()> {
+            self.inner.remove_directory_if_empty(path)
+        }
+
+        fn ensure_file_length(&self, file_id: usize, length: u64) -> anyhow::Result<()> {
+            self.inner.ensure_file_length(file_id, length)
+        }
+    };
+}
+
 pub mod crypt;
 pub mod fetch;
 pub mod read;
@@ -236,6 +262,13 @@ impl Swarm {
     /// [`SwarmError::Stopped`] if `transfer` is not running on this node.
     pub async fn select_files(&self, transfer: &Transfer, files: Option<Vec<usize>>) -> Result<(), SwarmError> {
         self.fetches.select_files(transfer.info_hash(), files).await
+    }
+
+    /// Peers this node caught serving pieces that fail their hash. They are never handed
+    /// to a fetch again (their own incoming connections are still accepted: librqbit has
+    /// no per-peer accept filter; the control plane will refuse them by device).
+    pub fn penalized(&self) -> Vec<SocketAddr> {
+        self.fetches.penalized()
     }
 
     /// Puts one file of a running fetch ahead of everything else (the user opened it).

@@ -15,7 +15,7 @@ use librqbit::storage::filesystem::FilesystemStorageFactory;
 use librqbit::storage::{StorageFactory, StorageFactoryExt, TorrentStorage};
 use librqbit::{ManagedTorrentShared, TorrentMetadata};
 use std::io::IoSlice;
-use std::path::Path;
+
 use std::sync::Arc;
 
 /// The key of file `index` of a post whose media key is `media_key`.
@@ -81,9 +81,7 @@ impl CryptStorage {
 }
 
 impl TorrentStorage for CryptStorage {
-    fn init(&mut self, shared: &ManagedTorrentShared, metadata: &TorrentMetadata) -> anyhow::Result<()> {
-        self.inner.init(shared, metadata)
-    }
+    pass_through_storage!();
 
     fn pread_exact(&self, file_id: usize, offset: u64, buf: &mut [u8]) -> anyhow::Result<()> {
         self.inner.pread_exact(file_id, offset, buf)?;
@@ -104,18 +102,6 @@ impl TorrentStorage for CryptStorage {
         apply(self.key(file_id)?, offset, &mut plain);
         self.inner.pwrite_all(file_id, offset, &plain)?;
         Ok(plain.len())
-    }
-
-    fn remove_file(&self, file_id: usize, filename: &Path) -> anyhow::Result<()> {
-        self.inner.remove_file(file_id, filename)
-    }
-
-    fn remove_directory_if_empty(&self, path: &Path) -> anyhow::Result<()> {
-        self.inner.remove_directory_if_empty(path)
-    }
-
-    fn ensure_file_length(&self, file_id: usize, length: u64) -> anyhow::Result<()> {
-        self.inner.ensure_file_length(file_id, length)
     }
 
     fn take(&self) -> anyhow::Result<Box<dyn TorrentStorage>> {

@@ -153,6 +153,8 @@ pub(crate) struct Fetches {
     /// get the same id and clobber each other.
     engine: tokio::sync::Mutex<()>,
     events: tokio::sync::broadcast::Sender<TransferEvent>,
+    /// Peers caught serving pieces that fail their hash ([`bad_peers`]).
+    penalized: Mutex<std::collections::HashSet<SocketAddr>>,
 }
 
 fn add_options(
@@ -199,6 +201,7 @@ impl Fetches {
             readding: tokio::sync::Mutex::new(()),
             engine: tokio::sync::Mutex::new(()),
             events,
+            penalized: Mutex::default(),
         })
     }
 
@@ -206,6 +209,22 @@ impl Fetches {
     /// than 256 events behind skips to the newest (progress events supersede each other).
     pub(crate) fn events(&self) -> tokio::sync::broadcast::Receiver<TransferEvent> {
         self.events.subscribe()
+    }
+
+    /// Peers this node caught serving bad pieces.
+    pub(crate) fn penalized(&self) -> Vec<SocketAddr> {
+        self.penalized.lock().unwrap_or_else(|p| p.into_inner()).iter().copied().collect()
+    }
+
+    /// Records a bad peer; true if it is new.
+    fn penalize(&self, peer: SocketAddr) -> bool {
+        self.penalized.lock().unwrap_or_else(|p| p.into_inner()).insert(peer)
+    }
+
+    /// `peers` without the penalised ones.
+    fn trusted(&self, peers: Vec<SocketAddr>) -> Vec<SocketAddr> {
+        let bad = self.penalized.lock().unwrap_or_else(|p| p.into_inner());
+        peers.into_iter().filter(|p| !bad.contains(p)).collect()
     }
 
     fn running(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 20], Running>> {
@@ -244,7 +263,7 @@ impl Fetches {
         } else {
             options.seeds.clone()
         };
-        let handle = self.add(info, add_options(dest, first, &options, self.bitv(info))).await?;
+        let handle = self.add(info, add_options(dest, self.trusted(first), &options, self.bitv(info))).await?;
         let info_hash = handle.info_hash().0;
         let stripe = options.stripe.unwrap_or_else(|| Stripe::random(RANDOM_STRIPES));
         let ranked = options.stripe.is_some();
@@ -261,7 +280,7 @@ impl Fetches {
             torrent: tx,
             steer: Steer::start(handle, stripe, self.lead, ranked, only_files),
             driver,
-            reporter: tokio::spawn(report(info_hash, rx.clone(), self.events.clone())),
+            reporter: tokio::spawn(report(info_hash, rx.clone(), self.events.clone(), Arc::downgrade(self))),
         };
         self.running().insert(info_hash, running);
         Ok(Transfer { info_hash, torrent: rx })
@@ -279,7 +298,7 @@ impl Fetches {
             (r.info.clone(), r.dest.clone(), all, r.options.clone(), old)
         };
         self.remove_torrent(&old).await;
-        let handle = self.add(&info, add_options(&dest, peers, &options, self.bitv(&info))).await?;
+        let handle = self.add(&info, add_options(&dest, self.trusted(peers), &options, self.bitv(&info))).await?;
         let mut running = self.running();
         let r = running.get_mut(&info_hash).ok_or(SwarmError::Stopped)?;
         r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.ranked, r.options.only_files.clone());
@@ -353,6 +372,7 @@ async fn report(
     info_hash: [u8; 20],
     torrent: watch::Receiver<Arc<ManagedTorrent>>,
     events: tokio::sync::broadcast::Sender<TransferEvent>,
+    fetches: Weak<Fetches>,
 ) {
     let mut last: Option<Progress> = None;
     let mut tick = tokio::time::interval(PROGRESS_EVERY);
@@ -363,6 +383,15 @@ async fn report(
         if matches!(handle.stats().state, librqbit::TorrentStatsState::Initializing { .. }) {
             // Checking what is on disk: its figures are the check's, not the fetch's.
             continue;
+        }
+        if let Some(f) = fetches.upgrade() {
+            let caught: Vec<SocketAddr> = bad_peers(&handle).into_iter().filter(|p| f.penalize(*p)).collect();
+            if !caught.is_empty() {
+                // Add the fetch again without them: librqbit would dial them again
+                // after 10 s, 1 min, 6 min…
+                tracing::info!(peers = caught.len(), "dropping peers that served corrupt pieces");
+                tokio::spawn(async move { f.readd(info_hash, &[]).await });
+            }
         }
         let progress = progress(&handle);
         // A re-added fetch re-checks its pieces: hold the last figure until it is back.
@@ -378,4 +407,23 @@ async fn report(
             }
         }
     }
+}
+
+/// Peers of `handle` that sent at least a piece's worth of data, none of which verified,
+/// and were dropped with an error: what librqbit does to a peer whose piece fails its
+/// hash check. (An honest peer's pieces verify; one that merely disconnects mid-piece has
+/// sent less than a piece.)
+fn bad_peers(handle: &ManagedTorrent) -> Vec<SocketAddr> {
+    let Some(live) = handle.live() else { return Vec::new() };
+    let piece = handle.metadata.load().as_ref().map_or(u64::MAX, |m| u64::from(m.lengths().default_piece_length()));
+    // The filter type is not exported; it deserialises from the HTTP API's form.
+    let Ok(all) = serde_json::from_value(serde_json::json!({ "state": "all" })) else { return Vec::new() };
+    live.per_peer_stats_snapshot(all)
+        .peers
+        .iter()
+        .filter(|(_, p)| {
+            p.counters.errors > 0 && p.counters.downloaded_and_checked_pieces == 0 && p.counters.fetched_bytes >= piece
+        })
+        .filter_map(|(addr, _)| addr.parse().ok())
+        .collect()
 }

@@ -12,7 +12,7 @@ use librqbit_core::lengths::ValidPieceIndex;
 use std::fs::File;
 use std::io::IoSlice;
 use std::os::unix::fs::FileExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 /// The byte and the bit mask (most significant bit first, librqbit's order) of `piece`.
@@ -84,9 +84,7 @@ impl ResumeStorage {
 }
 
 impl TorrentStorage for ResumeStorage {
-    fn init(&mut self, shared: &ManagedTorrentShared, metadata: &TorrentMetadata) -> anyhow::Result<()> {
-        self.inner.init(shared, metadata)
-    }
+    pass_through_storage!();
 
     fn pread_exact(&self, file_id: usize, offset: u64, buf: &mut [u8]) -> anyhow::Result<()> {
         self.inner.pread_exact(file_id, offset, buf)
@@ -98,18 +96,6 @@ impl TorrentStorage for ResumeStorage {
 
     fn pwrite_all_vectored(&self, file_id: usize, offset: u64, bufs: [IoSlice<'_>; 2]) -> anyhow::Result<usize> {
         self.inner.pwrite_all_vectored(file_id, offset, bufs)
-    }
-
-    fn remove_file(&self, file_id: usize, filename: &Path) -> anyhow::Result<()> {
-        self.inner.remove_file(file_id, filename)
-    }
-
-    fn remove_directory_if_empty(&self, path: &Path) -> anyhow::Result<()> {
-        self.inner.remove_directory_if_empty(path)
-    }
-
-    fn ensure_file_length(&self, file_id: usize, length: u64) -> anyhow::Result<()> {
-        self.inner.ensure_file_length(file_id, length)
     }
 
     fn take(&self) -> anyhow::Result<Box<dyn TorrentStorage>> {
