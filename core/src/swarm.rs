@@ -219,7 +219,7 @@ impl Swarm {
     pub async fn seed(&self, built: &Built, files: Vec<SourceFile>) -> Result<Arc<ManagedTorrent>, SwarmError> {
         // A seed is always checked in full against the originals (they may have been
         // edited while the node was stopped): no resume bitfield for it.
-        let bitv = self.work_dir.join(RESUME_DIR).join(format!("{}.bitv", torrent::hex(&built.info_hash)));
+        let bitv = resume::bitv_path(&self.work_dir.join(RESUME_DIR), &built.info_hash);
         match std::fs::remove_file(bitv) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(SwarmError::Io(e.kind())),
             _ => {}

@@ -121,8 +121,6 @@ struct Running {
     dest: PathBuf,
     options: FetchOptions,
     stripe: Stripe,
-    /// The stripe is a rank from the control plane, not a random pick.
-    ranked: bool,
     torrent: watch::Sender<Arc<ManagedTorrent>>,
     steer: Steer,
     driver: Option<tokio::task::JoinHandle<()>>,
@@ -233,7 +231,7 @@ impl Fetches {
 
     /// librqbit's resume file for the torrent of `info`.
     fn bitv(&self, info: &[u8]) -> Option<PathBuf> {
-        Some(self.resume.as_ref()?.join(format!("{}.bitv", torrent::hex(&torrent::info_hash(info)))))
+        Some(super::resume::bitv_path(self.resume.as_ref()?, &torrent::info_hash(info)))
     }
 
     /// Holds off other adds and removes of torrents in this session.
@@ -276,7 +274,6 @@ impl Fetches {
             dest: dest.to_path_buf(),
             options,
             stripe,
-            ranked,
             torrent: tx,
             steer: Steer::start(handle, stripe, self.lead, ranked, only_files),
             driver,
@@ -301,7 +298,13 @@ impl Fetches {
         let handle = self.add(&info, add_options(&dest, self.trusted(peers), &options, self.bitv(&info))).await?;
         let mut running = self.running();
         let r = running.get_mut(&info_hash).ok_or(SwarmError::Stopped)?;
-        r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.ranked, r.options.only_files.clone());
+        r.steer = Steer::start(
+            Arc::clone(&handle),
+            r.stripe,
+            self.lead,
+            r.options.stripe.is_some(),
+            r.options.only_files.clone(),
+        );
         r.torrent.send_replace(handle);
         Ok(())
     }
@@ -315,7 +318,7 @@ impl Fetches {
             r.options.only_files.clone_from(&files);
             let handle = Arc::clone(&r.torrent.borrow());
             // The walk follows the new selection.
-            r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.ranked, files.clone());
+            r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.options.stripe.is_some(), files.clone());
             handle
         };
         let all = handle.metadata.load().as_ref().map_or(0, |m| m.file_infos.len());

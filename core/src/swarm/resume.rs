@@ -15,6 +15,11 @@ use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+/// librqbit's resume file for the torrent `info_hash` in the resume folder `dir`.
+pub fn bitv_path(dir: &std::path::Path, info_hash: &[u8; 20]) -> PathBuf {
+    dir.join(format!("{}.bitv", super::torrent::hex(info_hash)))
+}
+
 /// The byte and the bit mask (most significant bit first, librqbit's order) of `piece`.
 fn bit(piece: u32) -> (u64, u8) {
     (u64::from(piece / 8), 0x80 >> (piece % 8))
