@@ -5,8 +5,8 @@
 //! root for the layer diagram. Dependencies point downward only:
 //!
 //! * domain: [`identity`], [`channel`], [`log`], [`catalog`], [`comment`]
-//! * workflow: [`replica`]
-//! * infrastructure: [`store`]
+//! * workflow: [`replica`], [`sync`], [`import`], [`publish`]
+//! * infrastructure: [`store`], [`net`], [`swarm`], [`media`]
 //! * leaf: [`types`]
 //!
 //! The core never creates a tokio runtime; callers own one.
@@ -18,10 +18,12 @@ pub mod identity;
 pub mod import;
 pub mod log;
 pub mod media;
+pub mod net;
 pub mod publish;
 pub mod replica;
 pub mod store;
 pub mod swarm;
+pub mod sync;
 pub mod types;
 
 pub use types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};

@@ -77,10 +77,36 @@ pub struct IngestReport {
     pub rejected: Vec<(usize, Rejection)>,
 }
 
+/// An event newly accepted into a channel's log, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEvent {
+    /// Its author.
+    pub author: DeviceId,
+    /// Its position in the author's feed.
+    pub seq: u64,
+    /// Its encoding.
+    pub raw: Vec<u8>,
+}
+
+/// Events that entered a channel's log in one committed transaction (authored here or
+/// received), in acceptance order. Sync pushes them to connected members at once.
+#[derive(Debug, Clone)]
+pub struct LogChange {
+    /// The channel.
+    pub channel: ChannelId,
+    /// The accepted events.
+    pub events: Arc<Vec<FeedEvent>>,
+}
+
+/// How many unread changes a slow subscriber may lag behind before it misses some (it
+/// then reconciles again).
+const CHANGE_BACKLOG: usize = 1024;
+
 /// All channels of one device.
 pub struct Replica {
     store: Arc<Store>,
     device: Arc<DeviceKey>,
+    changes: tokio::sync::broadcast::Sender<LogChange>,
 }
 
 impl Replica {
@@ -90,7 +116,33 @@ impl Replica {
     /// [`Error::Store`].
     pub fn open(store: Arc<Store>) -> Result<Self, Error> {
         let device = store.write(identity::db::load_or_create)?;
-        Ok(Replica { store, device: Arc::new(device) })
+        let (changes, _) = tokio::sync::broadcast::channel(CHANGE_BACKLOG);
+        Ok(Replica { store, device: Arc::new(device), changes })
+    }
+
+    /// Changes to every channel's log from now on, after they are committed.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<LogChange> {
+        self.changes.subscribe()
+    }
+
+    /// This device's key (for the sync transport's handshake).
+    pub fn device_key(&self) -> &Arc<DeviceKey> {
+        &self.device
+    }
+
+    /// Runs `f` in one write transaction, then announces the events it accepted.
+    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>, &mut Vec<FeedEvent>) -> Result<T, Error>) -> Result<T, Error> {
+        let mut fresh = Vec::new();
+        let (out, ch) = self.store.write(|tx| {
+            let out = f(tx, &mut fresh)?;
+            let ch = fresh.first().and_then(|e| Event::decode(&e.raw).ok()).map(|e| e.header.channel);
+            Ok::<_, Error>((out, ch))
+        })?;
+        if let Some(channel) = ch {
+            // Nobody listening is fine: there is nothing to push to.
+            let _ = self.changes.send(LogChange { channel, events: Arc::new(fresh) });
+        }
+        Ok(out)
     }
 
     /// The store.
@@ -140,11 +192,11 @@ impl Replica {
         let cert = Certificate::issue(owner.signing(), Issuer::Owner, ch, 0, me, Role::Owner)
             .map_err(|_| Error::Invalid("certificate"))?;
         let contributor_key = keys.contributor_public().ok_or(Error::MissingKeys)?;
-        self.store.write(|tx| {
+        self.write(|tx, fresh| {
             channel::db::insert_owned(tx, &owner, &seed, name, window)?;
             log::db::save_keys(tx, &ch, &keys)?;
-            self.author_in(tx, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
-            self.author_in(tx, &ch, Body::Channel { name: name.to_owned(), window, contributor_key, private })?;
+            self.author_in(tx, fresh, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
+            self.author_in(tx, fresh, &ch, Body::Channel { name: name.to_owned(), window, contributor_key, private })?;
             Ok::<_, Error>(())
         })?;
         Ok(ch)
@@ -206,7 +258,7 @@ impl Replica {
             None => Certificate::issue(&keys.viewer_signing(), Issuer::Viewer, ch, keys.epoch, me, role),
         }
         .map_err(|_| Error::Invalid("certificate"))?;
-        self.store.write(|tx| {
+        self.write(|tx, fresh| {
             if !channel::db::upsert_joined(tx, &ch, &invite.name, role)? {
                 return Ok::<_, Error>(());
             }
@@ -214,14 +266,20 @@ impl Replica {
             if let Some(pk) = keys.contributor_public() {
                 log::db::save_provisional_epoch(tx, &ch, keys.epoch, &pk)?;
             }
-            self.author_in(tx, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
+            self.author_in(tx, fresh, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
             Ok(())
         })?;
         Ok(ch)
     }
 
     /// Seals, signs and stores a new event by this device.
-    fn author_in(&self, tx: &Transaction<'_>, ch: &ChannelId, body: Body) -> Result<EventId, Error> {
+    fn author_in(
+        &self,
+        tx: &Transaction<'_>,
+        fresh: &mut Vec<FeedEvent>,
+        ch: &ChannelId,
+        body: Body,
+    ) -> Result<EventId, Error> {
         let me = self.device.id();
         let keys = log::db::current_keys(tx, ch)?.ok_or(Error::UnknownChannel)?;
         let (seq, prev, time) = log::db::next_position(tx, ch, &me)?;
@@ -237,7 +295,7 @@ impl Replica {
         };
         let ev = Event::seal(header, &body, &keys.read_key, &self.device).map_err(Rejection::from)?;
         let mut report = IngestReport::default();
-        ingest_one(tx, &self.device, ch, &ev.encode(), 0, &mut report)?;
+        ingest_one(tx, &self.device, ch, &ev.encode(), 0, &mut report, fresh)?;
         // Our own events depend only on what we hold, so they never wait.
         if !report.accepted.contains(&ev.id()) {
             return Err(Error::MissingKeys);
@@ -250,7 +308,7 @@ impl Replica {
     /// # Errors
     /// [`Error::Rejected`] if the log's rules refuse it (e.g. a viewer posting).
     pub fn author(&self, channel: &ChannelId, body: Body) -> Result<EventId, Error> {
-        self.store.write(|tx| self.author_in(tx, channel, body))
+        self.write(|tx, fresh| self.author_in(tx, fresh, channel, body))
     }
 
     /// Posts media.
@@ -331,7 +389,7 @@ impl Replica {
     /// # Errors
     /// [`Error::NotOwner`], [`Error::Store`].
     pub fn remove_members(&self, channel: &ChannelId, members: &[DeviceId]) -> Result<EventId, Error> {
-        self.store.write(|tx| {
+        self.write(|tx, fresh| {
             let (owner, seed) = channel::db::owner_secrets(tx, channel)?.ok_or(Error::NotOwner)?;
             let current = log::db::current_keys(tx, channel)?.ok_or(Error::UnknownChannel)?;
             let new_epoch = current.epoch + 1;
@@ -357,7 +415,12 @@ impl Replica {
                 sealed.push(SealedKeys { member, sealed: boxed });
             }
             let contributor_key = keys.contributor_public().ok_or(Error::MissingKeys)?;
-            self.author_in(tx, channel, Body::Rotate { new_epoch, contributor_key, removed, closed, certs, sealed })
+            self.author_in(
+                tx,
+                fresh,
+                channel,
+                Body::Rotate { new_epoch, contributor_key, removed, closed, certs, sealed },
+            )
         })
     }
 
@@ -366,10 +429,10 @@ impl Replica {
     /// # Errors
     /// [`Error::Store`] only: refused events are reported in the [`IngestReport`].
     pub fn ingest(&self, channel: &ChannelId, events: &[Vec<u8>]) -> Result<IngestReport, Error> {
-        self.store.write(|tx| {
+        self.write(|tx, fresh| {
             let mut report = IngestReport::default();
             for (i, raw) in events.iter().enumerate() {
-                match ingest_one(tx, &self.device, channel, raw, i, &mut report) {
+                match ingest_one(tx, &self.device, channel, raw, i, &mut report, fresh) {
                     Ok(()) => {}
                     Err(IngestError::Rejected(r)) => report.rejected.push((i, r)),
                     Err(IngestError::Store(e)) => return Err(Error::Store(e)),
@@ -454,6 +517,7 @@ fn ingest_one(
     raw: &[u8],
     index: usize,
     report: &mut IngestReport,
+    fresh: &mut Vec<FeedEvent>,
 ) -> Result<(), IngestError> {
     let first = match log::db::ingest(tx, me, ch, raw)? {
         Outcome::Accepted(a) => a,
@@ -462,13 +526,14 @@ fn ingest_one(
             return Ok(());
         }
     };
-    let mut queue = vec![first];
-    while let Some(a) = queue.pop() {
+    let mut queue = vec![(first, raw.to_vec())];
+    while let Some((a, raw)) = queue.pop() {
         apply_views(tx, &a)?;
         report.accepted.push(a.id);
+        fresh.push(FeedEvent { author: a.event.header.author, seq: a.event.header.seq, raw });
         for raw in log::db::take_unblocked(tx, &a)? {
             match log::db::ingest(tx, me, ch, &raw) {
-                Ok(Outcome::Accepted(next)) => queue.push(next),
+                Ok(Outcome::Accepted(next)) => queue.push((next, raw)),
                 Ok(Outcome::Pending) => {}
                 // An event that waited and now fails a rule is dropped, as if refused on arrival.
                 Err(IngestError::Rejected(r)) => tracing::debug!(index, reason = %r, "dropped a pending event"),

@@ -1,0 +1,386 @@
+//! Channel-log sync between members: who to connect to, the connections, and live push.
+//!
+//! `Sync` listens for members, dials the addresses that discovery yields (invites, the
+//! local network, the DHT, addresses members exchange), and runs one connection per
+//! member and channel. Each connection reconciles the two replicas with the sans-I/O
+//! [`state::Engine`] and then pushes every event accepted locally — authored here or
+//! received from another member — at once. Misbehaving peers are dropped and penalised
+//! by address and device for [`Config::penalty`].
+
+pub mod db;
+pub mod state;
+
+mod conn;
+mod discover;
+
+use crate::channel::Invite;
+use crate::net::lan::LanStatus;
+use crate::net::{self, Limits, NetError};
+use crate::replica::{self, Replica};
+use crate::types::{ChannelId, DeviceId};
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+/// The default sync port.
+pub const SYNC_PORT: u16 = 51_417;
+
+/// Local-network discovery settings.
+#[derive(Debug, Clone)]
+pub struct LanConfig {
+    /// The beacon group and port.
+    pub group: SocketAddrV4,
+    /// Interfaces to announce on; `None`: every up, non-loopback IPv4 interface.
+    pub interfaces: Option<Vec<Ipv4Addr>>,
+    /// Time between announcements once settled (the first few go out faster).
+    pub announce: Duration,
+    /// Scan the subnet when no member answered for this long (`None`: never scan).
+    pub scan_after: Option<Duration>,
+    /// Subnets to scan as `(address, prefix)`; `None`: this device's own.
+    pub scan_subnets: Option<Vec<(Ipv4Addr, u8)>>,
+    /// The port scanned for members.
+    pub scan_port: u16,
+}
+
+impl Default for LanConfig {
+    fn default() -> Self {
+        LanConfig {
+            group: SocketAddrV4::new(net::lan::GROUP, net::lan::BEACON_PORT),
+            interfaces: None,
+            announce: Duration::from_secs(5),
+            scan_after: Some(Duration::from_secs(15)),
+            scan_subnets: None,
+            scan_port: SYNC_PORT,
+        }
+    }
+}
+
+/// Sync settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to accept members' connections.
+    pub listen: SocketAddr,
+    /// Local-network discovery (`None`: off).
+    pub lan: Option<LanConfig>,
+    /// Per-connection limits.
+    pub limits: Limits,
+    /// Most connections in all.
+    pub max_connections: usize,
+    /// Most connections from one address.
+    pub max_per_ip: usize,
+    /// Keep-alive interval.
+    pub ping: Duration,
+    /// How often known addresses are retried.
+    pub redial: Duration,
+    /// How long a misbehaving peer is refused.
+    pub penalty: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), SYNC_PORT),
+            lan: Some(LanConfig::default()),
+            limits: Limits::default(),
+            max_connections: 64,
+            max_per_ip: 8,
+            ping: Duration::from_secs(20),
+            redial: Duration::from_secs(2),
+            penalty: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Where an address came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// An invite, or given by the user.
+    Invite = 1,
+    /// A beacon or a scan on the local network.
+    Lan = 2,
+    /// The DHT.
+    Dht = 3,
+    /// Another member.
+    Exchange = 4,
+    /// Remembered from an earlier run.
+    Remembered = 5,
+}
+
+/// What sync reports to the UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SyncEvent {
+    /// A member connected.
+    Connected {
+        /// The channel.
+        channel: ChannelId,
+        /// The member's device.
+        peer: DeviceId,
+    },
+    /// A member's connection ended.
+    Disconnected {
+        /// The channel.
+        channel: ChannelId,
+        /// The member's device.
+        peer: DeviceId,
+    },
+    /// This device holds everything `peer` held when they reconciled.
+    CaughtUp {
+        /// The channel.
+        channel: ChannelId,
+        /// The member's device.
+        peer: DeviceId,
+    },
+    /// A peer misbehaved and was dropped; its address is refused for a while.
+    Penalised {
+        /// The peer's address.
+        ip: IpAddr,
+        /// Why (no content).
+        reason: String,
+    },
+    /// What local discovery found.
+    Lan(LanStatus),
+}
+
+/// Why a sync operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SyncError {
+    /// The listener could not be opened.
+    #[error("cannot listen: {0:?}")]
+    Listen(std::io::ErrorKind),
+    /// The replica failed.
+    #[error(transparent)]
+    Replica(#[from] replica::Error),
+    /// A connection failed.
+    #[error(transparent)]
+    Net(#[from] NetError),
+    /// No member could be reached in time (the channel is joined; sync goes on).
+    #[error("no member of the channel could be reached yet")]
+    NoPeerReachable,
+    /// This device holds no such channel.
+    #[error("unknown channel")]
+    UnknownChannel,
+    /// The address is refused for a while: the peer there misbehaved.
+    #[error("that peer is refused for misbehaving")]
+    Penalised,
+    /// The connection limits are reached.
+    #[error("too many connections")]
+    TooManyConnections,
+}
+
+struct ConnEntry {
+    id: u64,
+    initiator: DeviceId,
+    addr: Option<SocketAddr>,
+    task: tokio::task::AbortHandle,
+}
+
+struct Candidate {
+    next_try: Instant,
+    failures: u32,
+}
+
+pub(crate) struct Inner {
+    replica: Arc<Replica>,
+    cfg: Config,
+    local: SocketAddr,
+    me: DeviceId,
+    conns: Mutex<HashMap<(ChannelId, DeviceId), ConnEntry>>,
+    candidates: Mutex<HashMap<ChannelId, HashMap<SocketAddr, Candidate>>>,
+    penalties: Mutex<HashMap<IpAddr, Instant>>,
+    per_ip: Mutex<HashMap<IpAddr, usize>>,
+    events: broadcast::Sender<SyncEvent>,
+    dial_wake: tokio::sync::Notify,
+    lan_status: Mutex<Option<LanStatus>>,
+    next_id: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these maps leaves it consistent (single inserts and
+    // removes), so a poisoned lock is still usable.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The sync service of one node.
+pub struct Sync {
+    inner: Arc<Inner>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Sync {
+    /// Starts listening and discovering. Must be called inside a tokio runtime.
+    ///
+    /// # Errors
+    /// [`SyncError::Listen`], [`SyncError::Replica`].
+    pub async fn start(replica: Arc<Replica>, cfg: Config) -> Result<Self, SyncError> {
+        let listener = TcpListener::bind(cfg.listen).await.map_err(|e| SyncError::Listen(e.kind()))?;
+        let local = listener.local_addr().map_err(|e| SyncError::Listen(e.kind()))?;
+        let (events, _) = broadcast::channel(1024);
+        let inner = Arc::new(Inner {
+            me: replica.device_id(),
+            replica,
+            cfg,
+            local,
+            conns: Mutex::new(HashMap::new()),
+            candidates: Mutex::new(HashMap::new()),
+            penalties: Mutex::new(HashMap::new()),
+            per_ip: Mutex::new(HashMap::new()),
+            events,
+            dial_wake: tokio::sync::Notify::new(),
+            lan_status: Mutex::new(None),
+            next_id: AtomicU64::new(1),
+        });
+        let remembered = inner.replica.store().read(|c| db::remembered(c, 16)).map_err(replica::Error::from)?;
+        for (ch, addr) in remembered {
+            inner.add_candidate(ch, addr, Source::Remembered);
+        }
+        let mut tasks = vec![
+            tokio::spawn(conn::accept_loop(inner.clone(), listener)),
+            tokio::spawn(discover::dial_loop(inner.clone())),
+        ];
+        if let Some(lan) = inner.cfg.lan.clone() {
+            tasks.push(tokio::spawn(discover::lan_loop(inner.clone(), lan)));
+        }
+        Ok(Sync { inner, tasks })
+    }
+
+    /// The address connections are accepted on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.inner.local
+    }
+
+    /// Where this node can be reached, for invites: its LAN addresses first.
+    pub fn invite_addresses(&self) -> Vec<SocketAddr> {
+        let port = self.inner.local.port();
+        if !self.inner.local.ip().is_unspecified() {
+            return vec![self.inner.local];
+        }
+        net::lan::local_ipv4().into_iter().map(|(ip, _)| SocketAddr::new(IpAddr::V4(ip), port)).take(8).collect()
+    }
+
+    /// Updates from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<SyncEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Adds an address where a member of `channel` may be reached; it is dialled soon.
+    pub fn add_peer(&self, channel: ChannelId, addr: SocketAddr) {
+        self.inner.add_candidate(channel, addr, Source::Invite);
+        self.inner.dial_wake.notify_one();
+    }
+
+    /// Dials `addr` for `channel` now and returns the member's device once connected.
+    ///
+    /// # Errors
+    /// [`SyncError::UnknownChannel`], [`SyncError::Net`].
+    pub async fn connect(&self, channel: ChannelId, addr: SocketAddr) -> Result<DeviceId, SyncError> {
+        conn::dial(&self.inner, channel, addr).await
+    }
+
+    /// Joins the channel of `invite` as `my_name`, dials the addresses it carries (and
+    /// whatever discovery finds), and returns once the log of one member has arrived —
+    /// the gallery, thumbnails included, is then complete before any original moves.
+    ///
+    /// # Errors
+    /// [`SyncError::NoPeerReachable`] after `wait` (the channel stays joined and sync
+    /// keeps trying), [`SyncError::Replica`].
+    pub async fn join(&self, invite: &Invite, my_name: &str, wait: Duration) -> Result<ChannelId, SyncError> {
+        let mut events = self.subscribe();
+        let ch = self.inner.replica.join(invite, my_name)?;
+        for addr in &invite.addresses {
+            self.inner.add_candidate(ch, *addr, Source::Invite);
+        }
+        self.inner.dial_wake.notify_one();
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, events.recv()).await {
+                Ok(Ok(SyncEvent::CaughtUp { channel, .. })) if channel == ch => return Ok(ch),
+                Ok(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {}
+                Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => return Err(SyncError::NoPeerReachable),
+            }
+        }
+    }
+
+    /// Members connected for `channel`.
+    pub fn peers(&self, channel: &ChannelId) -> Vec<DeviceId> {
+        let mut v: Vec<DeviceId> =
+            lock(&self.inner.conns).keys().filter(|(c, _)| c == channel).map(|(_, d)| *d).collect();
+        v.sort();
+        v
+    }
+
+    /// What local discovery last found (`None` when it is off or has not reported yet).
+    pub fn lan_status(&self) -> Option<LanStatus> {
+        *lock(&self.inner.lan_status)
+    }
+
+    /// Addresses refused for misbehaving.
+    pub fn penalised(&self) -> Vec<IpAddr> {
+        let now = Instant::now();
+        lock(&self.inner.penalties).iter().filter(|(_, until)| **until > now).map(|(ip, _)| *ip).collect()
+    }
+
+    /// Stops listening, discovery and every connection.
+    pub fn stop(&mut self) {
+        for t in self.tasks.drain(..) {
+            t.abort();
+        }
+        for (_, c) in lock(&self.inner.conns).drain() {
+            c.task.abort();
+        }
+    }
+}
+
+impl Drop for Sync {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl Inner {
+    fn emit(&self, e: SyncEvent) {
+        let _ = self.events.send(e);
+    }
+
+    fn add_candidate(&self, ch: ChannelId, addr: SocketAddr, source: Source) {
+        if addr == self.local || addr.port() == 0 || self.is_penalised(addr.ip()) {
+            return;
+        }
+        let mut c = lock(&self.candidates);
+        let entry = c.entry(ch).or_default();
+        if entry.len() >= 256 && !entry.contains_key(&addr) {
+            return;
+        }
+        entry.entry(addr).or_insert_with(|| {
+            tracing::debug!(?source, "new candidate address");
+            Candidate::default()
+        });
+    }
+
+    fn is_penalised(&self, ip: IpAddr) -> bool {
+        lock(&self.penalties).get(&ip).is_some_and(|until| *until > Instant::now())
+    }
+
+    fn penalise(&self, ip: IpAddr, reason: &dyn std::fmt::Display) {
+        tracing::info!(%reason, "peer penalised");
+        lock(&self.penalties).insert(ip, Instant::now() + self.cfg.penalty);
+        for map in lock(&self.candidates).values_mut() {
+            map.retain(|a, _| a.ip() != ip);
+        }
+        self.emit(SyncEvent::Penalised { ip, reason: reason.to_string() });
+    }
+
+    fn connected_to(&self, ch: &ChannelId, addr: &SocketAddr) -> bool {
+        lock(&self.conns).iter().any(|((c, _), e)| c == ch && e.addr.as_ref() == Some(addr))
+    }
+
+    fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,417 @@
+//! One connection per member and channel: accept or dial, register (one connection per
+//! pair survives), reconcile, push, keep alive; drop and penalise peers that misbehave.
+
+use super::state::{self, Action, Engine, Msg, ProtocolError, Vector};
+use super::{db, lock, ConnEntry, Inner, SyncError, SyncEvent};
+use crate::log::event::Event;
+use crate::log::validate::Rejection;
+use crate::net::{self, Established, FrameReader, FrameWriter, NetError};
+use crate::replica::{self, LogChange};
+use crate::types::{ChannelId, DeviceId};
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{broadcast, mpsc};
+
+/// Bytes of events per `Events` frame while reconciling (a larger single event goes alone).
+const BATCH_BYTES: usize = 256 * 1024;
+/// Events read from the store at a time while reconciling.
+const PAGE: u32 = 1024;
+
+/// Why a connection ended.
+#[derive(Debug)]
+pub(super) enum Ended {
+    /// The transport failed or the peer broke a limit.
+    Net(NetError),
+    /// The peer sent a message that breaks the protocol.
+    Protocol(ProtocolError),
+    /// The peer sent an event no honest member would relay.
+    Forged(Rejection),
+    /// The store failed.
+    Store,
+    /// The peer closed the connection, or we did.
+    Closed,
+}
+
+impl fmt::Display for Ended {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ended::Net(e) => write!(f, "{e}"),
+            Ended::Protocol(e) => write!(f, "{e}"),
+            Ended::Forged(r) => write!(f, "forged or foreign event: {r}"),
+            Ended::Store => write!(f, "store failure"),
+            Ended::Closed => write!(f, "closed"),
+        }
+    }
+}
+
+impl Ended {
+    fn is_misbehaviour(&self) -> bool {
+        match self {
+            Ended::Net(e) => e.is_misbehaviour(),
+            Ended::Protocol(_) | Ended::Forged(_) => true,
+            Ended::Store | Ended::Closed => false,
+        }
+    }
+}
+
+impl From<NetError> for Ended {
+    fn from(e: NetError) -> Self {
+        Ended::Net(e)
+    }
+}
+
+impl From<replica::Error> for Ended {
+    fn from(e: replica::Error) -> Self {
+        tracing::warn!(error = %e, "store failure during sync");
+        Ended::Store
+    }
+}
+
+/// Refusals that an honest member can never cause: it relays only events it accepted,
+/// which decode, verify, decrypt and belong to the channel.
+fn is_forgery(r: &Rejection) -> bool {
+    matches!(
+        r,
+        Rejection::Malformed
+            | Rejection::TooLarge
+            | Rejection::WrongChannel
+            | Rejection::BadSignature
+            | Rejection::Undecryptable
+            | Rejection::KindMismatch
+            | Rejection::Limits(_)
+    )
+}
+
+/// Counts a connection against the total and per-address limits while it lives.
+pub(super) struct Slot {
+    inner: Arc<Inner>,
+    ip: IpAddr,
+}
+
+impl Slot {
+    fn take(inner: &Arc<Inner>, ip: IpAddr) -> Option<Slot> {
+        let mut m = lock(&inner.per_ip);
+        let total: usize = m.values().sum();
+        let here = m.get(&ip).copied().unwrap_or(0);
+        if total >= inner.cfg.max_connections || here >= inner.cfg.max_per_ip {
+            return None;
+        }
+        m.insert(ip, here + 1);
+        Some(Slot { inner: inner.clone(), ip })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut m = lock(&self.inner.per_ip);
+        if let Some(n) = m.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                m.remove(&self.ip);
+            }
+        }
+    }
+}
+
+async fn accesses(inner: &Inner) -> Result<Vec<net::ChannelAccess>, Ended> {
+    Ok(inner.replica.store().read_async(|c| db::accesses(c).map_err(replica::Error::from)).await?)
+}
+
+/// Accepts members' connections until aborted.
+pub(super) async fn accept_loop(inner: Arc<Inner>, listener: TcpListener) {
+    loop {
+        let (stream, from) = match listener.accept().await {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::debug!(error = %e, "accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        if inner.is_penalised(from.ip()) {
+            continue;
+        }
+        let Some(slot) = Slot::take(&inner, from.ip()) else {
+            tracing::debug!("connection refused: limit reached");
+            continue;
+        };
+        let inner = inner.clone();
+        tokio::spawn(async move {
+            let Ok(channels) = accesses(&inner).await else { return };
+            let key = inner.replica.device_key().clone();
+            match net::secure::answer(stream, &key, &channels, inner.local.port(), &inner.cfg.limits).await {
+                Ok(est) => run(inner, est, from.ip(), None, false, slot).await,
+                Err(e) if e.is_misbehaviour() => inner.penalise(from.ip(), &e),
+                Err(e) => tracing::debug!(error = %e, "incoming handshake failed"),
+            }
+        });
+    }
+}
+
+/// Dials `addr` for `channel`; the connection then runs in its own task.
+pub(super) async fn dial(inner: &Arc<Inner>, channel: ChannelId, addr: SocketAddr) -> Result<DeviceId, SyncError> {
+    let access = accesses(inner)
+        .await
+        .map_err(|_| SyncError::UnknownChannel)?
+        .into_iter()
+        .find(|a| a.channel == channel)
+        .ok_or(SyncError::UnknownChannel)?;
+    if inner.is_penalised(addr.ip()) {
+        return Err(SyncError::Penalised);
+    }
+    let slot = Slot::take(inner, addr.ip()).ok_or(SyncError::TooManyConnections)?;
+    let limits = &inner.cfg.limits;
+    let stream = tokio::time::timeout(limits.handshake, TcpStream::connect(addr))
+        .await
+        .map_err(|_| NetError::Timeout)?
+        .map_err(NetError::from)?;
+    let key = inner.replica.device_key().clone();
+    let est = match net::secure::dial(stream, &key, &access, inner.local.port(), limits).await {
+        Ok(est) => est,
+        Err(e) => {
+            if e.is_misbehaviour() {
+                inner.penalise(addr.ip(), &e);
+            }
+            return Err(e.into());
+        }
+    };
+    let peer = est.peer.device;
+    tokio::spawn(run(inner.clone(), est, addr.ip(), Some(addr), true, slot));
+    Ok(peer)
+}
+
+/// Registers and drives one established connection until it ends.
+async fn run(
+    inner: Arc<Inner>,
+    est: Established,
+    ip: IpAddr,
+    dialled: Option<SocketAddr>,
+    initiator: bool,
+    slot: Slot,
+) {
+    let (ch, peer) = (est.channel, est.peer.device);
+    if peer == inner.me {
+        return;
+    }
+    let removed = inner.replica.store().read_async(move |c| db::is_removed(c, &ch, &peer)).await;
+    if !matches!(removed, Ok(false)) {
+        return;
+    }
+    let listen = (est.peer.listen_port != 0).then(|| SocketAddr::new(ip, est.peer.listen_port)).or(dialled);
+    let initiator_dev = if initiator { inner.me } else { peer };
+    let id = inner.next_id();
+    let task = tokio::spawn(drive(inner.clone(), est.reader, est.writer, ch, peer));
+    if !register(&inner, ch, peer, ConnEntry { id, initiator: initiator_dev, addr: listen, task: task.abort_handle() })
+    {
+        task.abort();
+        return;
+    }
+    if let Some(addr) = listen {
+        let _ = inner.replica.store().write_async(move |tx| db::remember(tx, &ch, addr, 0)).await;
+    }
+    inner.emit(SyncEvent::Connected { channel: ch, peer });
+    let ended = match task.await {
+        Ok(Err(e)) => e,
+        Ok(Ok(())) | Err(_) => Ended::Closed,
+    };
+    drop(slot);
+    {
+        let mut conns = lock(&inner.conns);
+        if conns.get(&(ch, peer)).is_some_and(|e| e.id == id) {
+            conns.remove(&(ch, peer));
+        }
+    }
+    tracing::debug!(reason = %ended, "connection ended");
+    if ended.is_misbehaviour() {
+        inner.penalise(ip, &ended);
+    }
+    inner.emit(SyncEvent::Disconnected { channel: ch, peer });
+    inner.dial_wake.notify_one();
+}
+
+/// Keeps one connection per member and channel. When both dialled each other at once,
+/// both sides keep the one dialled by the smaller device id.
+fn register(inner: &Inner, ch: ChannelId, peer: DeviceId, entry: ConnEntry) -> bool {
+    let preferred = inner.me.min(peer);
+    let mut conns = lock(&inner.conns);
+    if let Some(old) = conns.get(&(ch, peer)) {
+        if old.initiator != entry.initiator && old.initiator == preferred {
+            return false;
+        }
+        old.task.abort();
+    }
+    conns.insert((ch, peer), entry);
+    true
+}
+
+struct Driver {
+    inner: Arc<Inner>,
+    writer: FrameWriter,
+    engine: Engine,
+    ch: ChannelId,
+    peer: DeviceId,
+}
+
+async fn drive(
+    inner: Arc<Inner>,
+    mut reader: FrameReader,
+    writer: FrameWriter,
+    ch: ChannelId,
+    peer: DeviceId,
+) -> Result<(), Ended> {
+    let (tx, mut frames) = mpsc::channel::<Result<Vec<u8>, NetError>>(8);
+    let reading = tokio::spawn(async move {
+        loop {
+            let r = reader.next().await;
+            let stop = r.is_err();
+            if tx.send(r).await.is_err() || stop {
+                return;
+            }
+        }
+    });
+    let _reading = AbortOnDrop(reading);
+    let mut changes = inner.replica.subscribe();
+    let mut d = Driver { inner: inner.clone(), writer, engine: Engine::new(), ch, peer };
+    d.open_round().await?;
+    d.send_peers().await?;
+    let mut ping = tokio::time::interval(inner.cfg.ping);
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            frame = frames.recv() => {
+                let frame = frame.ok_or(Ended::Closed)??;
+                let msg = state::decode(&frame).map_err(Ended::Protocol)?;
+                d.on_msg(msg).await?;
+            }
+            change = changes.recv() => match change {
+                Ok(LogChange { channel, events }) if channel == ch => {
+                    if let Some(m) = d.engine.push(&events) {
+                        d.send(&m).await?;
+                    }
+                }
+                Ok(_) => {}
+                // Missed some changes: reconcile again.
+                Err(broadcast::error::RecvError::Lagged(_)) => d.open_round().await?,
+                Err(broadcast::error::RecvError::Closed) => return Ok(()),
+            },
+            _ = ping.tick() => d.send(&Msg::Ping).await?,
+        }
+    }
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Driver {
+    async fn send(&mut self, m: &Msg) -> Result<(), Ended> {
+        Ok(self.writer.send(&state::encode(m)).await?)
+    }
+
+    async fn vector(&self) -> Result<Vector, Ended> {
+        let ch = self.ch;
+        Ok(self
+            .inner
+            .replica
+            .store()
+            .read_async(move |c| crate::log::db::version_vector(c, &ch).map_err(replica::Error::from))
+            .await?)
+    }
+
+    async fn open_round(&mut self) -> Result<(), Ended> {
+        let v = self.vector().await?;
+        let Action::Send(m) = self.engine.start_round(v) else { return Ok(()) };
+        self.send(&m).await
+    }
+
+    /// Tells the peer where other members of the channel were reached.
+    async fn send_peers(&mut self) -> Result<(), Ended> {
+        let addrs: Vec<SocketAddr> = lock(&self.inner.conns)
+            .iter()
+            .filter(|((c, d), _)| *c == self.ch && *d != self.peer)
+            .filter_map(|(_, e)| e.addr)
+            .take(state::MAX_PEER_ADDRS)
+            .collect();
+        if addrs.is_empty() {
+            return Ok(());
+        }
+        self.send(&Msg::Peers { addrs }).await
+    }
+
+    async fn on_msg(&mut self, msg: Msg) -> Result<(), Ended> {
+        if let Msg::Peers { addrs } = &msg {
+            for a in addrs {
+                self.inner.add_candidate(self.ch, *a, super::Source::Exchange);
+            }
+            self.inner.dial_wake.notify_one();
+        }
+        for action in self.engine.on_msg(msg) {
+            match action {
+                Action::Send(m) => self.send(&m).await?,
+                Action::SendMissing(theirs) => self.send_missing(theirs).await?,
+                Action::Ingest(events) => self.ingest(events).await?,
+                Action::CaughtUp => self.inner.emit(SyncEvent::CaughtUp { channel: self.ch, peer: self.peer }),
+            }
+        }
+        Ok(())
+    }
+
+    async fn ingest(&mut self, events: Vec<Vec<u8>>) -> Result<(), Ended> {
+        let heads: Vec<(DeviceId, u64)> = events
+            .iter()
+            .filter_map(|raw| Event::decode(raw).ok())
+            .filter(|e| e.header.channel == self.ch)
+            .map(|e| (e.header.author, e.header.seq))
+            .collect();
+        let (replica, ch) = (self.inner.replica.clone(), self.ch);
+        let report =
+            tokio::task::spawn_blocking(move || replica.ingest(&ch, &events)).await.map_err(|_| Ended::Store)??;
+        if let Some((_, r)) = report.rejected.iter().find(|(_, r)| is_forgery(r)) {
+            return Err(Ended::Forged(r.clone()));
+        }
+        for (author, seq) in heads {
+            self.engine.peer_has(author, seq);
+        }
+        Ok(())
+    }
+
+    async fn send_missing(&mut self, theirs: Vector) -> Result<(), Ended> {
+        let local = self.vector().await?;
+        let mut batch: Vec<Vec<u8>> = Vec::new();
+        let mut bytes = 0;
+        for (author, &have) in &local {
+            let mut from = theirs.get(author).copied().unwrap_or(0);
+            while from < have {
+                let (ch, author) = (self.ch, *author);
+                let page = self
+                    .inner
+                    .replica
+                    .store()
+                    .read_async(move |c| db::feed_after(c, &ch, &author, from, PAGE).map_err(replica::Error::from))
+                    .await?;
+                let Some(&(last, _)) = page.last() else { break };
+                from = last;
+                for (_, raw) in page {
+                    if bytes + raw.len() > BATCH_BYTES && !batch.is_empty() {
+                        self.send(&Msg::Events { events: std::mem::take(&mut batch) }).await?;
+                        bytes = 0;
+                    }
+                    bytes += raw.len();
+                    batch.push(raw);
+                }
+            }
+        }
+        if !batch.is_empty() {
+            self.send(&Msg::Events { events: batch }).await?;
+        }
+        self.send(&Msg::Synced).await?;
+        self.engine.sent_up_to(&local);
+        Ok(())
+    }
+}

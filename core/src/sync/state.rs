@@ -1,0 +1,222 @@
+//! The reconciliation engine, without I/O: what to send and what to ingest, given what
+//! the peer said.
+//!
+//! Each channel's log is a set of per-author feeds, so a replica's state is its version
+//! vector (author → highest seq). A round opens with the vector's digest (32 bytes): two
+//! replicas that agree stop there. Otherwise both send their vectors and each streams the
+//! events the other lacks, then `Synced`. Cost: O(1) when equal, O(k + authors) for k
+//! missing events. After a round, events accepted locally are pushed at once, filtered by
+//! what the peer is known to hold. The driver (`sync::conn`) does the I/O.
+
+use crate::replica::FeedEvent;
+use crate::types::DeviceId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+/// A version vector: each author's highest seq held.
+pub type Vector = BTreeMap<DeviceId, u64>;
+
+/// Most addresses in one `Peers` message.
+pub const MAX_PEER_ADDRS: usize = 32;
+/// Most events in one `Events` message.
+pub const MAX_EVENTS_PER_MSG: usize = 4096;
+
+/// A sync message (inside one encrypted frame).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Msg {
+    /// The digest of the sender's version vector, opening a round.
+    Summary {
+        /// BLAKE3 of the encoded vector.
+        digest: [u8; 32],
+    },
+    /// The sender's version vector, authors in ascending order.
+    Vector {
+        /// `(author, highest seq)`.
+        entries: Vec<(DeviceId, u64)>,
+    },
+    /// Events the receiver lacks, each feed in ascending order.
+    Events {
+        /// Encoded events.
+        events: Vec<Vec<u8>>,
+    },
+    /// Every event the sender held when it received the receiver's vector has been sent.
+    Synced,
+    /// Where the sender reached other members of the channel.
+    Peers {
+        /// Listening addresses.
+        addrs: Vec<SocketAddr>,
+    },
+    /// Keep-alive.
+    Ping,
+    /// Answer to `Ping`.
+    Pong,
+}
+
+/// A peer broke the protocol. The connection is dropped and the peer penalised.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// A frame that does not decode as a message.
+    #[error("malformed message")]
+    Malformed,
+    /// A vector whose authors are not strictly ascending.
+    #[error("version vector out of order")]
+    UnsortedVector,
+    /// More items in one message than allowed.
+    #[error("too many items in one message")]
+    TooMany,
+}
+
+/// What the driver must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Send this message.
+    Send(Msg),
+    /// Send every held event beyond `peer` (in `Events` messages), then `Synced`, then
+    /// report the vector sent up to with [`Engine::sent_up_to`].
+    SendMissing(Vector),
+    /// Validate and store these events from the peer, then report each accepted or
+    /// already-held one with [`Engine::peer_has`].
+    Ingest(Vec<Vec<u8>>),
+    /// This replica now holds everything the peer held at the round's start.
+    CaughtUp,
+}
+
+/// The digest of a version vector.
+pub fn digest(v: &Vector) -> [u8; 32] {
+    let mut h = blake3::Hasher::new_derive_key("swarmroll/sync/vector/v1");
+    for (author, seq) in v {
+        h.update(&author.0);
+        h.update(&seq.to_le_bytes());
+    }
+    *h.finalize().as_bytes()
+}
+
+/// Decodes a message, refusing anything malformed or over the item limits.
+///
+/// # Errors
+/// [`ProtocolError`].
+pub fn decode(frame: &[u8]) -> Result<Msg, ProtocolError> {
+    let msg: Msg = postcard::from_bytes(frame).map_err(|_| ProtocolError::Malformed)?;
+    match &msg {
+        Msg::Vector { entries } if entries.windows(2).any(|w| w[0].0 >= w[1].0) => {
+            return Err(ProtocolError::UnsortedVector);
+        }
+        Msg::Events { events } if events.len() > MAX_EVENTS_PER_MSG => return Err(ProtocolError::TooMany),
+        Msg::Peers { addrs } if addrs.len() > MAX_PEER_ADDRS => return Err(ProtocolError::TooMany),
+        _ => {}
+    }
+    Ok(msg)
+}
+
+/// Encodes a message.
+pub fn encode(msg: &Msg) -> Vec<u8> {
+    // Serialising plain enums of bytes and integers into a Vec cannot fail.
+    postcard::to_allocvec(msg).unwrap_or_default()
+}
+
+/// One peer's reconciliation state for one channel.
+#[derive(Debug, Default)]
+pub struct Engine {
+    /// What the peer is known to hold (from its vector, events it sent, events we sent).
+    peer_known: Vector,
+    /// Our vector at the start of the current round.
+    round_start: Vector,
+    /// Whether we already sent our vector this round.
+    vector_sent: bool,
+    caught_up: bool,
+}
+
+impl Engine {
+    /// A fresh engine.
+    pub fn new() -> Self {
+        Engine::default()
+    }
+
+    /// Opens a round from our current vector.
+    pub fn start_round(&mut self, local: Vector) -> Action {
+        let digest = digest(&local);
+        self.round_start = local;
+        self.vector_sent = false;
+        self.caught_up = false;
+        Action::Send(Msg::Summary { digest })
+    }
+
+    /// Whether we hold everything the peer held at the round's start.
+    pub fn caught_up(&self) -> bool {
+        self.caught_up
+    }
+
+    /// Reacts to a message from the peer.
+    pub fn on_msg(&mut self, msg: Msg) -> Vec<Action> {
+        match msg {
+            Msg::Summary { digest: theirs } => {
+                if theirs == digest(&self.round_start) {
+                    merge(&mut self.peer_known, &self.round_start);
+                    self.caught_up = true;
+                    vec![Action::CaughtUp]
+                } else {
+                    self.vector_sent = true;
+                    let entries = self.round_start.iter().map(|(a, s)| (*a, *s)).collect();
+                    vec![Action::Send(Msg::Vector { entries })]
+                }
+            }
+            Msg::Vector { entries } => {
+                let theirs: Vector = entries.into_iter().collect();
+                merge(&mut self.peer_known, &theirs);
+                let mut out = Vec::new();
+                if !self.vector_sent {
+                    // The peer's digest and ours crossed with changes in between.
+                    self.vector_sent = true;
+                    let entries = self.round_start.iter().map(|(a, s)| (*a, *s)).collect();
+                    out.push(Action::Send(Msg::Vector { entries }));
+                }
+                out.push(Action::SendMissing(theirs));
+                out
+            }
+            Msg::Events { events } => vec![Action::Ingest(events)],
+            Msg::Synced => {
+                self.caught_up = true;
+                vec![Action::CaughtUp]
+            }
+            Msg::Peers { .. } | Msg::Pong => Vec::new(),
+            Msg::Ping => vec![Action::Send(Msg::Pong)],
+        }
+    }
+
+    /// Records that the peer holds `author`'s feed up to `seq`.
+    pub fn peer_has(&mut self, author: DeviceId, seq: u64) {
+        let e = self.peer_known.entry(author).or_insert(0);
+        *e = (*e).max(seq);
+    }
+
+    /// Records that everything up to `sent` was sent to the peer.
+    pub fn sent_up_to(&mut self, sent: &Vector) {
+        merge(&mut self.peer_known, sent);
+    }
+
+    /// The events of a local change that the peer does not hold yet, as one message (none
+    /// if it holds them all). They count as held from now on.
+    pub fn push(&mut self, events: &[FeedEvent]) -> Option<Msg> {
+        let mut out = Vec::new();
+        for e in events {
+            let known = self.peer_known.entry(e.author).or_insert(0);
+            if e.seq > *known {
+                *known = e.seq;
+                out.push(e.raw.clone());
+            }
+        }
+        (!out.is_empty()).then_some(Msg::Events { events: out })
+    }
+}
+
+fn merge(into: &mut Vector, from: &Vector) {
+    for (a, s) in from {
+        let e = into.entry(*a).or_insert(0);
+        *e = (*e).max(*s);
+    }
+}
+
+#[cfg(test)]
+mod tests;
