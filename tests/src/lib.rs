@@ -19,17 +19,18 @@ pub struct Peer {
     pub name: &'static str,
     /// The data folder (deleted on drop).
     pub dir: TempDir,
-    /// The replica.
-    pub replica: Replica,
+    /// The replica (shared with the peer's sync service, if started).
+    pub replica: Arc<Replica>,
 }
 
+pub mod net;
 pub mod tracker;
 
 /// A fresh device named `name`.
 pub fn peer(name: &'static str) -> Peer {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Arc::new(Store::open_dir(dir.path()).expect("open store"));
-    let replica = Replica::open(store).expect("open replica");
+    let replica = Arc::new(Replica::open(store).expect("open replica"));
     Peer { name, dir, replica }
 }
 
@@ -88,7 +89,7 @@ impl Peer {
         let Peer { name, dir, replica } = self;
         drop(replica);
         let store = Arc::new(Store::open_dir(dir.path()).expect("reopen store"));
-        Peer { name, replica: Replica::open(store).expect("reopen replica"), dir }
+        Peer { name, replica: Arc::new(Replica::open(store).expect("reopen replica")), dir }
     }
 
     /// Number of accepted events in a channel.

@@ -1,0 +1,159 @@
+//! Channel-log sync between real nodes on loopback: discovery, reconciliation, live push,
+//! joining by invite, peer exchange, catching up after being offline.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+use swarmroll_core::channel::{Invite, Role};
+use swarmroll_core::net::lan::LanStatus;
+use swarmroll_core::sync::{LanConfig, SyncError};
+use swarmroll_core::ChannelId;
+use swarmroll_tests::net::{free_udp_port, lan_config, listen_on, start, sync_config, until};
+use swarmroll_tests::{alice, bob, carol, peer, photo, Peer};
+
+/// An invite that carries no address: the guest must find the channel by discovery.
+fn join_without_address(guest: &Peer, host: &Peer, ch: &ChannelId, role: Role) {
+    let (invite, _) = host.replica.invite(ch, role, vec![], None).expect("invite");
+    guest.replica.join(&invite, guest.name).expect("join");
+}
+
+fn caption_count(p: &Peer, ch: &ChannelId) -> usize {
+    p.replica.gallery(ch, None, 100).expect("gallery").items.len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_find_each_other_on_the_lan_converge_and_one_catches_up_later() {
+    let (a, b, c) = (alice(), bob(), carol());
+    let ch = a.create("Wedding");
+    join_without_address(&b, &a, &ch, Role::Contributor);
+    join_without_address(&c, &a, &ch, Role::Viewer);
+    let port = free_udp_port();
+    let lan = |cfg: swarmroll_core::sync::Config| swarmroll_core::sync::Config { lan: Some(lan_config(port)), ..cfg };
+    let sa = start(&a, lan(sync_config())).await;
+    let sb = start(&b, lan(sync_config())).await;
+    let mut sc = start(&c, lan(sync_config())).await;
+    until(15, "a full mesh found by beacons", || {
+        sa.peers(&ch).len() == 2 && sb.peers(&ch).len() == 2 && sc.peers(&ch).len() == 2
+    })
+    .await;
+    assert_eq!(sa.lan_status(), Some(LanStatus::Found));
+
+    // A contributor posts, the others comment and react: everyone converges.
+    let post = b.replica.post(&ch, "first dance", vec![photo(1, 1_000), photo(2, 2_000)]).expect("post");
+    until(10, "the post everywhere", || caption_count(&a, &ch) == 2 && caption_count(&c, &ch) == 2).await;
+    c.replica.comment(&ch, &post, "so lovely", None).expect("comment");
+    a.replica.react(&ch, &post, "❤", true).expect("react");
+    let settled = |p: &Peer| p.replica.thread(&post).expect("thread").is_some_and(|t| t.comments.len() == 1 && t.reactions.len() == 1);
+    until(10, "comment and reaction everywhere", || settled(&a) && settled(&b) && settled(&c)).await;
+    let n = a.event_count(&ch);
+    assert_eq!((b.event_count(&ch), c.event_count(&ch)), (n, n));
+
+    // Carol goes offline; the others carry on.
+    sc.stop();
+    until(10, "carol gone", || sa.peers(&ch).len() == 1).await;
+    let post2 = a.replica.post(&ch, "cake", vec![photo(3, 3_000)]).expect("post");
+    b.replica.comment(&ch, &post2, "yum", None).expect("comment");
+    until(10, "a and b converge", || b.event_count(&ch) == n + 2 && a.event_count(&ch) == n + 2).await;
+    assert_eq!(c.event_count(&ch), n);
+
+    // Back online, she rediscovers them and catches up.
+    let _sc = start(&c, lan(sync_config())).await;
+    until(15, "carol catches up", || c.event_count(&ch) == n + 2).await;
+    assert_eq!(caption_count(&c, &ch), 3);
+    assert_eq!(c.replica.thread(&post2).expect("thread").expect("post").comments.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joining_by_invite_shows_the_gallery_before_any_original_moves() {
+    let a = alice();
+    let ch = a.create("Party");
+    for i in 0..5u8 {
+        a.replica.post(&ch, "", vec![photo(i, 1_000 * i64::from(i))]).expect("post");
+    }
+    let sa = start(&a, sync_config()).await;
+    let (_, link) = a.replica.invite(&ch, Role::Viewer, vec![sa.local_addr()], None).expect("invite");
+    let b = bob();
+    let sb = start(&b, sync_config()).await;
+    let invite = Invite::parse(&link, swarmroll_core::Timestamp::now()).expect("parse");
+    let joined = sb.join(&invite, "Bob", Duration::from_secs(10)).await.expect("join");
+    assert_eq!(joined, ch);
+    // The whole gallery, thumbnails included, is here as soon as join returns.
+    let page = b.replica.gallery(&ch, None, 100).expect("gallery");
+    assert_eq!(page.items.len(), 5);
+    assert!(page.items.iter().all(|i| i.thumbnail.len() == 5 && i.thumbnail[0] == 0xff));
+    // And the host learns the guest's profile.
+    until(5, "alice sees bob", || a.replica.members(&ch).expect("members").len() == 2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invite_whose_host_is_gone_says_so_and_keeps_the_channel() {
+    let a = alice();
+    let ch = a.create("Party");
+    let dead: SocketAddr = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr")
+    };
+    let (invite, _) = a.replica.invite(&ch, Role::Viewer, vec![dead], None).expect("invite");
+    let b = bob();
+    let sb = start(&b, sync_config()).await;
+    let err = sb.join(&invite, "Bob", Duration::from_millis(800)).await.expect_err("nobody answers");
+    assert!(matches!(err, SyncError::NoPeerReachable), "{err:?}");
+    assert!(b.replica.channels().expect("channels").iter().any(|c| c.id == ch));
+    assert_eq!(caption_count(&b, &ch), 0);
+    // When the host comes back at that address, sync finds it without being asked again.
+    a.replica.post(&ch, "", vec![photo(9, 9_000)]).expect("post");
+    let _sa = start(&a, swarmroll_core::sync::Config { listen: dead, ..sync_config() }).await;
+    until(20, "bob reaches alice once she is back", || caption_count(&b, &ch) == 1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_introduce_each_other() {
+    let (a, b, c) = (alice(), bob(), carol());
+    let ch = a.create("Trip");
+    join_without_address(&b, &a, &ch, Role::Contributor);
+    join_without_address(&c, &a, &ch, Role::Contributor);
+    let sa = start(&a, sync_config()).await;
+    let sb = start(&b, sync_config()).await;
+    let sc = start(&c, sync_config()).await;
+    sb.add_peer(ch, sa.local_addr());
+    until(5, "bob connected to alice", || sb.peers(&ch).len() == 1).await;
+    sc.add_peer(ch, sa.local_addr());
+    // Bob and Carol were never told of each other: Alice tells them.
+    until(10, "bob and carol introduced", || sb.peers(&ch).len() == 2 && sc.peers(&ch).len() == 2).await;
+    assert!(sb.peers(&ch).contains(&c.replica.device_id()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subnet_scan_finds_members_when_multicast_is_filtered() {
+    let (a, b, d) = (alice(), bob(), peer("Dave"));
+    let ch = a.create("Venue");
+    join_without_address(&b, &a, &ch, Role::Viewer);
+    d.create("Another party");
+    // A port free on both addresses; each node on its own loopback address, each with a
+    // beacon group nobody else uses, so no beacon ever arrives.
+    let port = loop {
+        let p = free_udp_port();
+        let ok = [21u8, 22, 23]
+            .iter()
+            .all(|i| std::net::TcpListener::bind((Ipv4Addr::new(127, 0, 0, *i), p)).is_ok());
+        if ok {
+            break p;
+        }
+    };
+    let scanning = |ip: u8| LanConfig {
+        scan_after: Some(Duration::from_millis(300)),
+        scan_subnets: Some(vec![(Ipv4Addr::new(127, 0, 0, ip), 24)]),
+        scan_port: port,
+        ..lan_config(free_udp_port())
+    };
+    let cfg = |ip: u8| swarmroll_core::sync::Config {
+        lan: Some(scanning(ip)),
+        ..listen_on(Ipv4Addr::new(127, 0, 0, ip), port)
+    };
+    let _sa = start(&a, cfg(21)).await;
+    let sb = start(&b, cfg(22)).await;
+    let sd = start(&d, cfg(23)).await;
+    until(20, "bob finds alice by scanning", || sb.peers(&ch).len() == 1).await;
+    until(10, "bob's status", || sb.lan_status() == Some(LanStatus::Found)).await;
+    // Dave shares no channel: hosts answered, none a member — not "isolated".
+    until(20, "dave's status", || sd.lan_status() == Some(LanStatus::NoMembersNearby)).await;
+}
