@@ -42,7 +42,9 @@ async fn three_nodes_find_each_other_on_the_lan_converge_and_one_catches_up_late
     until(10, "the post everywhere", || caption_count(&a, &ch) == 2 && caption_count(&c, &ch) == 2).await;
     c.replica.comment(&ch, &post, "so lovely", None).expect("comment");
     a.replica.react(&ch, &post, "❤", true).expect("react");
-    let settled = |p: &Peer| p.replica.thread(&post).expect("thread").is_some_and(|t| t.comments.len() == 1 && t.reactions.len() == 1);
+    let settled = |p: &Peer| {
+        p.replica.thread(&post).expect("thread").is_some_and(|t| t.comments.len() == 1 && t.reactions.len() == 1)
+    };
     until(10, "comment and reaction everywhere", || settled(&a) && settled(&b) && settled(&c)).await;
     let n = a.event_count(&ch);
     assert_eq!((b.event_count(&ch), c.event_count(&ch)), (n, n));
@@ -132,9 +134,7 @@ async fn a_subnet_scan_finds_members_when_multicast_is_filtered() {
     // beacon group nobody else uses, so no beacon ever arrives.
     let port = loop {
         let p = free_udp_port();
-        let ok = [21u8, 22, 23]
-            .iter()
-            .all(|i| std::net::TcpListener::bind((Ipv4Addr::new(127, 0, 0, *i), p)).is_ok());
+        let ok = [21u8, 22, 23].iter().all(|i| std::net::TcpListener::bind((Ipv4Addr::new(127, 0, 0, *i), p)).is_ok());
         if ok {
             break p;
         }

@@ -75,9 +75,12 @@ pub enum NetError {
     /// The socket failed or closed.
     #[error("connection error ({0:?})")]
     Io(std::io::ErrorKind),
-    /// A read or the handshake took too long.
+    /// Nothing arrived for too long.
     #[error("timed out")]
     Timeout,
+    /// A handshake or frame began and did not finish in time (a slow-loris peer).
+    #[error("stalled mid-message")]
+    Stalled,
     /// The peer does not speak this protocol.
     #[error("not a Swarmroll peer")]
     NotSwarmroll,
@@ -117,6 +120,7 @@ impl NetError {
         matches!(
             self,
             NetError::NotSwarmroll
+                | NetError::Stalled
                 | NetError::Handshake
                 | NetError::WrongKey
                 | NetError::Oversize(_)
@@ -252,9 +256,16 @@ pub async fn answer(
     listen_port: u16,
     limits: &Limits,
 ) -> Result<Established, NetError> {
-    timeout(limits.handshake, answer_inner(stream, me, channels, listen_port, limits))
+    // Silence is a timeout; a handshake begun and not finished in time is a stall.
+    let deadline = tokio::time::Instant::now() + limits.handshake;
+    let mut first = [0u8; 1];
+    let n = tokio::time::timeout_at(deadline, stream.peek(&mut first)).await.map_err(|_| NetError::Timeout)??;
+    if n == 0 {
+        return Err(NetError::Io(std::io::ErrorKind::UnexpectedEof));
+    }
+    tokio::time::timeout_at(deadline, answer_inner(stream, me, channels, listen_port, limits))
         .await
-        .map_err(|_| NetError::Timeout)?
+        .map_err(|_| NetError::Stalled)?
 }
 
 async fn answer_inner(
@@ -334,7 +345,8 @@ impl FrameReader {
     /// The next frame.
     ///
     /// # Errors
-    /// [`NetError::Timeout`] after `idle` of silence or a frame slower than `frame`,
+    /// [`NetError::Timeout`] after `idle` of silence, [`NetError::Stalled`] for a frame
+    /// slower than `frame`,
     /// [`NetError::Oversize`], [`NetError::Malformed`], [`NetError::Flood`], or I/O.
     pub async fn next(&mut self) -> Result<Vec<u8>, NetError> {
         let len = timeout(self.limits.idle, self.stream.read_u16()).await.map_err(|_| NetError::Timeout)??;
@@ -352,7 +364,7 @@ impl FrameReader {
         frame.extend_from_slice(&first[4..]);
         while frame.len() < declared {
             let len =
-                tokio::time::timeout_at(deadline, self.stream.read_u16()).await.map_err(|_| NetError::Timeout)??;
+                tokio::time::timeout_at(deadline, self.stream.read_u16()).await.map_err(|_| NetError::Stalled)??;
             let more = self.record_body(usize::from(len), deadline).await?;
             frame.extend_from_slice(&more);
         }
@@ -367,7 +379,7 @@ impl FrameReader {
             return Err(NetError::Malformed);
         }
         let mut ct = vec![0u8; len];
-        tokio::time::timeout_at(deadline, self.stream.read_exact(&mut ct)).await.map_err(|_| NetError::Timeout)??;
+        tokio::time::timeout_at(deadline, self.stream.read_exact(&mut ct)).await.map_err(|_| NetError::Stalled)??;
         let mut plain = vec![0u8; len];
         let n = self.transport.read_message(self.nonce, &ct, &mut plain).map_err(|_| NetError::Malformed)?;
         self.nonce += 1;
