@@ -23,6 +23,7 @@ pub struct Peer {
     pub replica: Arc<Replica>,
 }
 
+pub mod gen;
 pub mod net;
 pub mod tracker;
 
