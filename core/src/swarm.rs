@@ -36,6 +36,7 @@ macro_rules! pass_through_storage {
 }
 
 pub mod crypt;
+pub mod dht;
 pub mod fetch;
 pub mod read;
 pub mod resume;
@@ -181,7 +182,14 @@ impl Swarm {
         forget_restorable_torrents(&resume)?;
         let opts = SessionOptions {
             // `None` turns the DHT off; its default bootstrap nodes are on the internet.
-            dht: config.dht.then(DhtSessionConfig::default),
+            dht: config.dht.then(|| DhtSessionConfig {
+                // The routing table is kept in the node's own folder, not the OS cache.
+                persistence: Some(librqbit::dht::DhtPersistenceConfig {
+                    config_filename: Some(work_dir.join("dht.json")),
+                    ..Default::default()
+                }),
+                ..DhtSessionConfig::default()
+            }),
             disable_trackers: true,
             disable_local_service_discovery: !config.local_discovery,
             listen: Some(ListenerOptions { listen_addr: config.listen, ..ListenerOptions::default() }),
@@ -204,6 +212,11 @@ impl Swarm {
         let lead = config.request_window as u64 * 16 * 1024;
         let fetches = fetch::Fetches::new(Arc::clone(&session), lead, config.fast_resume.then_some(resume));
         Ok(Swarm { session, work_dir, originals: Arc::default(), fetches })
+    }
+
+    /// The session's DHT, for the control plane's rendezvous (`None` when the DHT is off).
+    pub fn rendezvous(&self) -> Option<dht::Rendezvous> {
+        self.session.get_dht().map(|d| dht::Rendezvous::new(d.clone()))
     }
 
     /// Where peers can reach this node.

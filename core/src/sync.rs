@@ -60,6 +60,34 @@ impl Default for LanConfig {
     }
 }
 
+/// Rendezvous on the mainline DHT.
+#[derive(Debug, Clone)]
+pub struct DhtConfig {
+    /// The DHT node to use (normally the swarm session's, [`crate::swarm::Swarm::rendezvous`]).
+    pub rendezvous: crate::swarm::dht::Rendezvous,
+    /// How long one rendezvous key is used before the next (keys change so that the DHT
+    /// cannot follow a channel over time).
+    pub period: Duration,
+}
+
+impl DhtConfig {
+    /// Rendezvous through `rendezvous` with hourly keys.
+    pub fn new(rendezvous: crate::swarm::dht::Rendezvous) -> Self {
+        DhtConfig { rendezvous, period: Duration::from_secs(3600) }
+    }
+}
+
+/// The DHT key under which members of a channel meet during period number `period`: only
+/// members can compute it, and it says nothing about the channel to DHT nodes.
+pub fn dht_key(access_secret: &[u8; 32], period: i64) -> [u8; 20] {
+    let key = blake3::derive_key("swarmroll/dht/v1", access_secret);
+    let mut h = blake3::Hasher::new_keyed(&key);
+    h.update(&period.to_le_bytes());
+    let mut out = [0u8; 20];
+    out.copy_from_slice(&h.finalize().as_bytes()[..20]);
+    out
+}
+
 /// Sync settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -67,6 +95,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Local-network discovery (`None`: off).
     pub lan: Option<LanConfig>,
+    /// Rendezvous on the mainline DHT (`None`: off).
+    pub dht: Option<DhtConfig>,
     /// Per-connection limits.
     pub limits: Limits,
     /// Most connections in all.
@@ -86,6 +116,7 @@ impl Default for Config {
         Config {
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), SYNC_PORT),
             lan: Some(LanConfig::default()),
+            dht: None,
             limits: Limits::default(),
             max_connections: 64,
             max_per_ip: 8,
@@ -246,6 +277,9 @@ impl Sync {
         ];
         if let Some(lan) = inner.cfg.lan.clone() {
             tasks.push(tokio::spawn(discover::lan_loop(inner.clone(), lan)));
+        }
+        if let Some(dht) = inner.cfg.dht.clone() {
+            tasks.push(tokio::spawn(discover::dht_loop(inner.clone(), dht)));
         }
         Ok(Sync { inner, tasks })
     }

@@ -110,7 +110,14 @@ impl ChannelGen {
         let body = if roll < 3 || self.posts.is_empty() {
             let n = 1 + self.rng.below(2) as usize;
             let items = (0..n).map(|_| self.item()).collect();
-            Body::Post { caption: String::new(), items, info_hash: [0; 20], info: vec![], on_behalf_of: None, media_key: None }
+            Body::Post {
+                caption: String::new(),
+                items,
+                info_hash: [0; 20],
+                info: vec![],
+                on_behalf_of: None,
+                media_key: None,
+            }
         } else if roll < 8 {
             let post = self.posts[self.rng.below(self.posts.len() as u64) as usize];
             Body::Comment { post, reply_to: None, text: "What a moment! ".repeat(1 + self.rng.below(4) as usize) }

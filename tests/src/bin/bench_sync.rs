@@ -133,7 +133,10 @@ async fn part_a() {
     let (bytes, took) = reconcile(&a, &b, ch).await;
     rows.push((10, size(ten), bytes, took));
     rows.sort();
-    println!("  {:>6} {:>14} {:>14} {:>10} {:>12} {:>10}", "diff", "missing B", "wire B", "wire/miss", "overhead B", "time");
+    println!(
+        "  {:>6} {:>14} {:>14} {:>10} {:>12} {:>10}",
+        "diff", "missing B", "wire B", "wire/miss", "overhead B", "time"
+    );
     for (k, missing, wire, took) in rows {
         let ratio = if missing > 0 { format!("{:.3}", wire as f64 / missing as f64) } else { "-".into() };
         println!(
