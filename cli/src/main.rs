@@ -133,7 +133,12 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Create { name, as_name, role: r, private } => {
             let ch =
                 replica.create_channel_with(name, None, as_name, *private).map_err(|e| Failure(2, e.to_string()))?;
-            let (invite, link) = replica.invite(&ch, role(*r), vec![], None)?;
+            let (invite, link) = replica.invite(
+                &ch,
+                role(*r),
+                swarmroll_core::sync::lan_addresses(swarmroll_core::sync::SYNC_PORT),
+                None,
+            )?;
             print_invite(
                 cli.json,
                 &ch,
@@ -171,7 +176,12 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Invite { channel, role: r, expires_in_hours } => {
             let ch = parse_channel(channel)?;
             let expires = expires_in_hours.map(|h| Timestamp(Timestamp::now().0 + i64::from(h) * 3_600_000));
-            let (invite, link) = replica.invite(&ch, role(*r), vec![], expires)?;
+            let (invite, link) = replica.invite(
+                &ch,
+                role(*r),
+                swarmroll_core::sync::lan_addresses(swarmroll_core::sync::SYNC_PORT),
+                expires,
+            )?;
             let https = link
                 .replace(swarmroll_core::channel::invite::SCHEME_PREFIX, swarmroll_core::channel::invite::HTTPS_PREFIX);
             print_invite(cli.json, &ch, &invite, &link, &https)?;

@@ -88,6 +88,13 @@ pub fn dht_key(access_secret: &[u8; 32], period: i64) -> [u8; 20] {
     out
 }
 
+/// This device's addresses on its local networks with `port`, for invites (at most the
+/// invite's limit).
+pub fn lan_addresses(port: u16) -> Vec<SocketAddr> {
+    let max = crate::channel::invite::MAX_ADDRESSES;
+    net::lan::local_ipv4().into_iter().map(|(ip, _)| SocketAddr::new(IpAddr::V4(ip), port)).take(max).collect()
+}
+
 /// Sync settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -289,13 +296,26 @@ impl Sync {
         self.inner.local
     }
 
-    /// Where this node can be reached, for invites: its LAN addresses first.
+    /// Where this node can be reached, for invites: its LAN addresses.
     pub fn invite_addresses(&self) -> Vec<SocketAddr> {
-        let port = self.inner.local.port();
         if !self.inner.local.ip().is_unspecified() {
             return vec![self.inner.local];
         }
-        net::lan::local_ipv4().into_iter().map(|(ip, _)| SocketAddr::new(IpAddr::V4(ip), port)).take(8).collect()
+        lan_addresses(self.inner.local.port())
+    }
+
+    /// An invite to `channel` carrying this node's current addresses, so a guest who
+    /// scans it in person connects directly even where the Wi-Fi drops multicast.
+    ///
+    /// # Errors
+    /// As [`Replica::invite`].
+    pub fn invite(
+        &self,
+        channel: &ChannelId,
+        role: crate::channel::Role,
+        expires: Option<crate::types::Timestamp>,
+    ) -> Result<(Invite, String), SyncError> {
+        Ok(self.inner.replica.invite(channel, role, self.invite_addresses(), expires)?)
     }
 
     /// Updates from now on.

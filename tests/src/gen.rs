@@ -13,7 +13,7 @@ pub struct Rng(pub u64);
 
 impl Rng {
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -23,7 +23,7 @@ impl Rng {
 
     /// A number below `n`.
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.next_u64() % n
     }
 }
 
@@ -135,10 +135,10 @@ impl ChannelGen {
 
     fn item(&mut self) -> MediaItem {
         let mut hash = [0u8; 32];
-        hash[..8].copy_from_slice(&self.rng.next().to_le_bytes());
+        hash[..8].copy_from_slice(&self.rng.next_u64().to_le_bytes());
         let mut thumbnail = vec![0u8; self.thumb_bytes];
         for chunk in thumbnail.chunks_mut(8) {
-            let r = self.rng.next().to_le_bytes();
+            let r = self.rng.next_u64().to_le_bytes();
             chunk.copy_from_slice(&r[..chunk.len()]);
         }
         MediaItem {

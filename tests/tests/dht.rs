@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests: failing loudly is right
 //! Rendezvous on a real (tiny) mainline DHT on loopback: three librqbit DHT nodes, two of
 //! them members of a channel. Neither member knows the other's address; both find each
 //! other under the channel's rendezvous key and sync.

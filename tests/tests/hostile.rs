@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests: failing loudly is right
 //! Hostile peers against a real node on loopback: each attack is rejected, the connection
 //! dropped, the attacker's address penalised, the store untouched, and the node goes on
 //! serving honest members. Attackers connect from their own loopback address so that
@@ -250,4 +251,16 @@ async fn connection_limits_hold() {
     let mut c5 = tcp_from(42, to).await;
     let n = tokio::time::timeout(Duration::from_secs(1), c5.read(&mut buf)).await.expect("closed at once");
     assert!(matches!(n, Ok(0) | Err(_)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_member_gets_nothing_more() {
+    let s = scene(sync_config()).await;
+    // Mallory was a member long enough to publish her profile.
+    s.a.pull(&s.mallory, &s.ch);
+    s.a.replica.remove_members(&s.ch, &[s.mallory.replica.device_id()]).expect("remove");
+    let mut c = member_conn(&s, 43, &s.ch).await;
+    // The handshake succeeds (she still holds the old keys), but not one frame follows.
+    let first = tokio::time::timeout(Duration::from_secs(5), c.reader.next()).await.expect("closed in time");
+    assert!(first.is_err(), "a removed member was sent a frame");
 }

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests: failing loudly is right
 //! Channel-log sync between real nodes on loopback: discovery, reconciliation, live push,
 //! joining by invite, peer exchange, catching up after being offline.
 
@@ -72,7 +73,9 @@ async fn joining_by_invite_shows_the_gallery_before_any_original_moves() {
         a.replica.post(&ch, "", vec![photo(i, 1_000 * i64::from(i))]).expect("post");
     }
     let sa = start(&a, sync_config()).await;
-    let (_, link) = a.replica.invite(&ch, Role::Viewer, vec![sa.local_addr()], None).expect("invite");
+    // The invite carries where Alice's node listens; no discovery is on.
+    let (carried, link) = sa.invite(&ch, Role::Viewer, None).expect("invite");
+    assert_eq!(carried.addresses, vec![sa.local_addr()]);
     let b = bob();
     let sb = start(&b, sync_config()).await;
     let invite = Invite::parse(&link, swarmroll_core::Timestamp::now()).expect("parse");
@@ -156,4 +159,21 @@ async fn a_subnet_scan_finds_members_when_multicast_is_filtered() {
     until(10, "bob's status", || sb.lan_status() == Some(LanStatus::Found)).await;
     // Dave shares no channel: hosts answered, none a member — not "isolated".
     until(20, "dave's status", || sd.lan_status() == Some(LanStatus::NoMembersNearby)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unicast_reply_suffices_when_multicast_works_one_way() {
+    let (a, b) = (alice(), bob());
+    let ch = a.create("Venue");
+    join_without_address(&b, &a, &ch, Role::Viewer);
+    let port = free_udp_port();
+    let sa = start(&a, swarmroll_core::sync::Config { lan: Some(lan_config(port)), ..sync_config() }).await;
+    // Bob's beacons go out on no interface (his multicast never reaches anyone); he still
+    // receives Alice's (on Linux a socket on the port gets the group's datagrams once any
+    // socket of the host joined it).
+    let mute = LanConfig { interfaces: Some(vec![]), ..lan_config(port) };
+    let sb = start(&b, swarmroll_core::sync::Config { lan: Some(mute), ..sync_config() }).await;
+    until(10, "connected", || sa.peers(&ch).len() == 1 && sb.peers(&ch).len() == 1).await;
+    // Alice heard no multicast from Bob, only his unicast answer: she knows he is here.
+    until(5, "alice hears bob's answer", || sa.lan_status() == Some(LanStatus::Found)).await;
 }
