@@ -124,6 +124,22 @@ fn print_invite(json: bool, ch: &ChannelId, invite: &Invite, link: &str, https: 
     Ok(())
 }
 
+/// Makes and prints an invite carrying this device's LAN addresses on the default sync
+/// port, where its node listens.
+fn invite_to(
+    replica: &Replica,
+    json: bool,
+    ch: &ChannelId,
+    role: Role,
+    expires: Option<Timestamp>,
+) -> Result<(), Failure> {
+    let addresses = swarmroll_core::sync::lan_addresses(swarmroll_core::sync::SYNC_PORT);
+    let (invite, link) = replica.invite(ch, role, addresses, expires)?;
+    let https =
+        link.replace(swarmroll_core::channel::invite::SCHEME_PREFIX, swarmroll_core::channel::invite::HTTPS_PREFIX);
+    print_invite(json, ch, &invite, &link, &https)
+}
+
 fn run(cli: &Cli) -> Result<(), Failure> {
     let dir = data_dir(cli)?;
     let store = Store::open_dir(&dir).map_err(|e| Failure(1, format!("cannot open the data folder: {e}")))?;
@@ -133,22 +149,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Create { name, as_name, role: r, private } => {
             let ch =
                 replica.create_channel_with(name, None, as_name, *private).map_err(|e| Failure(2, e.to_string()))?;
-            let (invite, link) = replica.invite(
-                &ch,
-                role(*r),
-                swarmroll_core::sync::lan_addresses(swarmroll_core::sync::SYNC_PORT),
-                None,
-            )?;
-            print_invite(
-                cli.json,
-                &ch,
-                &invite,
-                &link,
-                &link.replace(
-                    swarmroll_core::channel::invite::SCHEME_PREFIX,
-                    swarmroll_core::channel::invite::HTTPS_PREFIX,
-                ),
-            )?;
+            invite_to(&replica, cli.json, &ch, role(*r), None)?;
         }
         Command::Channels => {
             let list = replica.channels()?;
@@ -176,15 +177,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Invite { channel, role: r, expires_in_hours } => {
             let ch = parse_channel(channel)?;
             let expires = expires_in_hours.map(|h| Timestamp(Timestamp::now().0 + i64::from(h) * 3_600_000));
-            let (invite, link) = replica.invite(
-                &ch,
-                role(*r),
-                swarmroll_core::sync::lan_addresses(swarmroll_core::sync::SYNC_PORT),
-                expires,
-            )?;
-            let https = link
-                .replace(swarmroll_core::channel::invite::SCHEME_PREFIX, swarmroll_core::channel::invite::HTTPS_PREFIX);
-            print_invite(cli.json, &ch, &invite, &link, &https)?;
+            invite_to(&replica, cli.json, &ch, role(*r), expires)?;
         }
         Command::Inspect { link } => {
             let inv = Invite::parse(link, Timestamp::now()).map_err(|e| Failure(2, e.to_string()))?;

@@ -104,6 +104,8 @@ pub struct Config {
     pub lan: Option<LanConfig>,
     /// Rendezvous on the mainline DHT (`None`: off).
     pub dht: Option<DhtConfig>,
+    /// Tell members where other members were reached, and dial what they tell.
+    pub exchange: bool,
     /// Per-connection limits.
     pub limits: Limits,
     /// Most connections in all.
@@ -124,6 +126,7 @@ impl Default for Config {
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), SYNC_PORT),
             lan: Some(LanConfig::default()),
             dht: None,
+            exchange: true,
             limits: Limits::default(),
             max_connections: 64,
             max_per_ip: 8,

@@ -261,7 +261,8 @@ async fn drive(
     ch: ChannelId,
     peer: DeviceId,
 ) -> Result<(), Ended> {
-    let (tx, mut frames) = mpsc::channel::<Result<Vec<u8>, NetError>>(8);
+    // Two frames read ahead at most: a member cannot make us hold more than ~2 MiB.
+    let (tx, mut frames) = mpsc::channel::<Result<Vec<u8>, NetError>>(2);
     let reading = tokio::spawn(async move {
         loop {
             let r = reader.next().await;
@@ -332,6 +333,9 @@ impl Driver {
 
     /// Tells the peer where other members of the channel were reached.
     async fn send_peers(&mut self) -> Result<(), Ended> {
+        if !self.inner.cfg.exchange {
+            return Ok(());
+        }
         let addrs: Vec<SocketAddr> = lock(&self.inner.conns)
             .iter()
             .filter(|((c, d), _)| *c == self.ch && *d != self.peer)
@@ -345,7 +349,7 @@ impl Driver {
     }
 
     async fn on_msg(&mut self, msg: Msg) -> Result<(), Ended> {
-        if let Msg::Peers { addrs } = &msg {
+        if let (Msg::Peers { addrs }, true) = (&msg, self.inner.cfg.exchange) {
             for a in addrs {
                 self.inner.add_candidate(self.ch, *a, super::Source::Exchange);
             }
