@@ -260,7 +260,15 @@ impl Sync {
     /// # Errors
     /// [`SyncError::Listen`], [`SyncError::Replica`].
     pub async fn start(replica: Arc<Replica>, cfg: Config) -> Result<Self, SyncError> {
-        let listener = TcpListener::bind(cfg.listen).await.map_err(|e| SyncError::Listen(e.kind()))?;
+        let listener = match TcpListener::bind(cfg.listen).await {
+            Ok(l) => l,
+            // Another node on this machine holds the default port: any port will do, the
+            // beacons, the DHT and invites say which.
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && cfg.listen.port() == SYNC_PORT => {
+                TcpListener::bind(SocketAddr::new(cfg.listen.ip(), 0)).await.map_err(|e| SyncError::Listen(e.kind()))?
+            }
+            Err(e) => return Err(SyncError::Listen(e.kind())),
+        };
         let local = listener.local_addr().map_err(|e| SyncError::Listen(e.kind()))?;
         let (events, _) = broadcast::channel(1024);
         let inner = Arc::new(Inner {

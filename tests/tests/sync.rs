@@ -191,3 +191,18 @@ async fn a_unicast_reply_suffices_when_multicast_works_one_way() {
     // Alice heard no multicast from Bob, only his unicast answer: she knows he is here.
     until(5, "alice hears bob's answer", || sa.lan_status() == Some(LanStatus::Found)).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_node_on_the_machine_takes_another_port() {
+    let (a, b) = (alice(), bob());
+    let default = swarmroll_core::sync::Config { lan: None, ..swarmroll_core::sync::Config::default() };
+    let on_loopback = swarmroll_core::sync::Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], swarmroll_core::sync::SYNC_PORT)),
+        ..default
+    };
+    let first = start(&a, on_loopback.clone()).await;
+    let second = start(&b, on_loopback).await;
+    // Whoever held the default port (another process, or the first node), both run.
+    assert_ne!(first.local_addr(), second.local_addr());
+    assert_ne!(second.local_addr().port(), swarmroll_core::sync::SYNC_PORT);
+}
