@@ -5,6 +5,7 @@
 //! root for the layer diagram. Dependencies point downward only:
 //!
 //! * domain: [`identity`], [`channel`], [`log`], [`catalog`], [`comment`]
+//! * facade: [`node`]
 //! * workflow: [`replica`], [`sync`], [`import`], [`publish`]
 //! * infrastructure: [`store`], [`net`], [`swarm`], [`media`]
 //! * leaf: [`types`]
@@ -19,6 +20,7 @@ pub mod import;
 pub mod log;
 pub mod media;
 pub mod net;
+pub mod node;
 pub mod publish;
 pub mod replica;
 pub mod store;

@@ -6,4 +6,4 @@ pub mod beacon;
 pub mod lan;
 pub mod secure;
 
-pub use secure::{ChannelAccess, Established, FrameReader, FrameWriter, Hello, Limits, NetError};
+pub use secure::{ChannelAccess, Established, FrameReader, FrameWriter, Hello, Limits, NetError, Ports};

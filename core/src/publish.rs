@@ -120,7 +120,15 @@ pub const CHANNEL_FETCH_WINDOW: usize = 4;
 /// A whole channel being fetched in the background.
 pub struct ChannelFetch {
     progress: std::sync::Arc<std::sync::Mutex<Vec<(EventId, Progress)>>>,
+    /// Posts whose every original arrived (photos and videos).
+    done: std::sync::Arc<std::sync::Mutex<Vec<EventId>>>,
+    /// Fetches in flight, to let go of them when stopped.
+    live: std::sync::Arc<std::sync::Mutex<Vec<Transfer>>>,
     task: tokio::task::JoinHandle<Result<(), Error>>,
+}
+
+fn locked<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl ChannelFetch {
@@ -129,6 +137,30 @@ impl ChannelFetch {
     pub fn progress(&self, post: &EventId) -> Option<Progress> {
         let all = self.progress.lock().unwrap_or_else(|p| p.into_inner());
         all.iter().find(|(p, _)| p == post).map(|(_, pr)| pr.clone())
+    }
+
+    /// Every post's progress so far.
+    pub fn all_progress(&self) -> Vec<(EventId, Progress)> {
+        locked(&self.progress).clone()
+    }
+
+    /// Posts completed since the last call (every original there and verified).
+    pub fn take_done(&self) -> Vec<EventId> {
+        std::mem::take(&mut *locked(&self.done))
+    }
+
+    /// Whether the fetch has ended (completed or failed).
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+
+    /// Stops fetching, keeping whatever arrived (a later fetch resumes from it).
+    pub async fn stop(self, swarm: &Swarm) {
+        self.task.abort();
+        let live: Vec<Transfer> = std::mem::take(&mut *locked(&self.live));
+        for t in live {
+            swarm.forget(&t).await;
+        }
     }
 
     /// Waits until every original of the channel has arrived.
@@ -163,6 +195,20 @@ pub async fn fetch_channel(
 ) -> Result<ChannelFetch, Error> {
     let posts =
         replica.store().read(|c| catalog::db::visible_posts(c, channel)).map_err(|e| Error::Replica(e.into()))?;
+    fetch_posts(replica, swarm, posts, media, seeds)
+}
+
+/// [`fetch_channel`] for the given posts only (newest first), e.g. those not yet here.
+///
+/// # Errors
+/// [`Error::Replica`] if a post cannot be read.
+pub fn fetch_posts(
+    replica: &Replica,
+    swarm: std::sync::Arc<Swarm>,
+    posts: Vec<EventId>,
+    media: &Path,
+    seeds: Vec<SocketAddr>,
+) -> Result<ChannelFetch, Error> {
     let (mut photos, mut videos) = (Vec::new(), Vec::new());
     for post in posts {
         let t = post_transfer(replica, &post)?;
@@ -176,8 +222,8 @@ pub async fn fetch_channel(
             videos.push(Job { post, transfer: t, only: None });
         }
     }
-    let progress = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let shared = std::sync::Arc::clone(&progress);
+    let shared = Shared::default();
+    let (progress, done, live) = (shared.progress.clone(), shared.done.clone(), shared.live.clone());
     let media = media.to_path_buf();
     let task = tokio::spawn(async move {
         for pass in [photos, videos] {
@@ -187,7 +233,7 @@ pub async fn fetch_channel(
                 while live.len() < CHANNEL_FETCH_WINDOW {
                     let Some(job) = queue.next() else { break };
                     let (swarm, seeds, media, shared) =
-                        (std::sync::Arc::clone(&swarm), seeds.clone(), media.clone(), std::sync::Arc::clone(&shared));
+                        (std::sync::Arc::clone(&swarm), seeds.clone(), media.clone(), shared.clone());
                     live.spawn(async move { fetch_one(&swarm, job, seeds, &media, &shared).await });
                 }
                 match live.join_next().await {
@@ -198,7 +244,15 @@ pub async fn fetch_channel(
         }
         Ok(())
     });
-    Ok(ChannelFetch { progress, task })
+    Ok(ChannelFetch { progress, done, live, task })
+}
+
+/// What a channel fetch's tasks report into.
+#[derive(Clone, Default)]
+struct Shared {
+    progress: std::sync::Arc<std::sync::Mutex<Vec<(EventId, Progress)>>>,
+    done: std::sync::Arc<std::sync::Mutex<Vec<EventId>>>,
+    live: std::sync::Arc<std::sync::Mutex<Vec<Transfer>>>,
 }
 
 /// Fetches one post (or its photos), reporting progress into `shared`, then lets go of
@@ -208,12 +262,14 @@ async fn fetch_one(
     job: Job,
     seeds: Vec<SocketAddr>,
     media: &Path,
-    shared: &std::sync::Mutex<Vec<(EventId, Progress)>>,
+    shared: &Shared,
 ) -> Result<(), Error> {
     let dest = media.join(job.post.to_hex());
+    let whole = job.only.is_none();
     let t = swarm.fetch(&job.transfer.info, &dest, options(&job.transfer, seeds, vec![], job.only)).await?;
+    locked(&shared.live).push(t.clone());
     let set = |p: Progress| {
-        let mut all = shared.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all = locked(&shared.progress);
         match all.iter_mut().find(|(id, _)| *id == job.post) {
             Some((_, old)) => *old = p,
             None => all.push((job.post, p)),
@@ -230,5 +286,9 @@ async fn fetch_one(
     }
     set(t.progress());
     swarm.forget(&t).await;
+    locked(&shared.live).retain(|x| x.info_hash() != t.info_hash());
+    if whole {
+        locked(&shared.done).push(job.post);
+    }
     Ok(())
 }

@@ -248,6 +248,9 @@ impl Swarm {
         if !handle.stats().finished {
             return Err(SwarmError::Changed);
         }
+        if self.is_held() {
+            let _ = self.session.pause(&handle).await;
+        }
         Ok(handle)
     }
 
@@ -310,6 +313,25 @@ impl Swarm {
         let _one = self.fetches.engine_lock().await;
         let resp = self.session.add_torrent(AddTorrent::from_bytes(torrent), Some(opts)).await.map_err(engine)?;
         resp.into_handle().ok_or(SwarmError::Engine)
+    }
+
+    /// Holds every transfer — fetches and seeds, both directions — where it is, or lets
+    /// them go on. What they hold stays; nothing is fetched again. Transfers added while
+    /// held start held (a seed is checked against its originals first). The node holds
+    /// originals when its policy says so (a metered network, a low battery).
+    pub async fn hold(&self, on: bool) {
+        self.fetches.hold(on).await;
+    }
+
+    /// Bytes fetched from and sent to peers since the session started (all transfers).
+    pub fn traffic(&self) -> (u64, u64) {
+        let c = self.session.stats_snapshot().counters;
+        (c.fetched_bytes, c.uploaded_bytes)
+    }
+
+    /// Whether transfers are held.
+    pub fn is_held(&self) -> bool {
+        self.fetches.is_held()
     }
 
     /// How many camera-roll originals are open now (at most [`storage::OPEN_ORIGINALS`]).

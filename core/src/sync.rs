@@ -106,6 +106,8 @@ pub struct Config {
     pub dht: Option<DhtConfig>,
     /// Tell members where other members were reached, and dial what they tell.
     pub exchange: bool,
+    /// The port of this node's BitTorrent session, told to members (0: none).
+    pub swarm_port: u16,
     /// Per-connection limits.
     pub limits: Limits,
     /// Most connections in all.
@@ -127,6 +129,7 @@ impl Default for Config {
             lan: Some(LanConfig::default()),
             dht: None,
             exchange: true,
+            swarm_port: 0,
             limits: Limits::default(),
             max_connections: 64,
             max_per_ip: 8,
@@ -219,6 +222,7 @@ struct ConnEntry {
     id: u64,
     initiator: DeviceId,
     addr: Option<SocketAddr>,
+    swarm: Option<SocketAddr>,
     task: tokio::task::AbortHandle,
 }
 
@@ -380,6 +384,18 @@ impl Sync {
         v
     }
 
+    /// Where connected members of `channel` accept BitTorrent peers (for fetching
+    /// originals from them).
+    pub fn member_swarm_addrs(&self, channel: &ChannelId) -> Vec<(DeviceId, SocketAddr)> {
+        let mut v: Vec<(DeviceId, SocketAddr)> = lock(&self.inner.conns)
+            .iter()
+            .filter(|((c, _), _)| c == channel)
+            .filter_map(|((_, d), e)| e.swarm.map(|a| (*d, a)))
+            .collect();
+        v.sort();
+        v
+    }
+
     /// What local discovery last found (`None` when it is off or has not reported yet).
     pub fn lan_status(&self) -> Option<LanStatus> {
         *lock(&self.inner.lan_status)
@@ -443,6 +459,10 @@ impl Inner {
 
     fn connected_to(&self, ch: &ChannelId, addr: &SocketAddr) -> bool {
         lock(&self.conns).iter().any(|((c, _), e)| c == ch && e.addr.as_ref() == Some(addr))
+    }
+
+    fn ports(&self) -> net::Ports {
+        net::Ports { sync: self.local.port(), swarm: self.cfg.swarm_port }
     }
 
     fn next_id(&self) -> u64 {

@@ -7,7 +7,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 use swarmroll_core::channel::Role;
-use swarmroll_core::net::{secure, ChannelAccess, Established, Limits, NetError};
+use swarmroll_core::net::{secure, ChannelAccess, Established, Limits, NetError, Ports};
 use swarmroll_core::sync::state::{encode, Msg};
 use swarmroll_core::sync::{Config, Sync};
 use swarmroll_core::ChannelId;
@@ -53,7 +53,7 @@ fn access(p: &Peer, ch: &ChannelId) -> ChannelAccess {
 /// A member's authenticated connection, made from `127.0.0.<last>`.
 async fn member_conn(s: &Scene, last: u8, ch: &ChannelId) -> Established {
     let stream = tcp_from(last, s.sa.local_addr()).await;
-    secure::dial(stream, &s.mallory.device_key(), &access(&s.mallory, ch), 0, &Limits::default())
+    secure::dial(stream, &s.mallory.device_key(), &access(&s.mallory, ch), Ports::default(), &Limits::default())
         .await
         .expect("handshake")
 }
@@ -79,7 +79,9 @@ async fn aftermath(s: &Scene, last: u8, events_before: usize) {
     assert_eq!(pending(&s.a, &s.ch), 0, "something was queued");
     // Coming back from the same address: refused before any handshake.
     let again = tcp_from(last, s.sa.local_addr()).await;
-    let err = secure::dial(again, &s.mallory.device_key(), &access(&s.mallory, &s.ch), 0, &Limits::default()).await;
+    let err =
+        secure::dial(again, &s.mallory.device_key(), &access(&s.mallory, &s.ch), Ports::default(), &Limits::default())
+            .await;
     assert!(err.is_err(), "a penalised address was let in again");
     // An honest member syncs as usual.
     let b = bob();
@@ -196,7 +198,8 @@ async fn strangers_learn_nothing_not_even_the_channel() {
     // A stranger who knows the channel id but not its secret: the node sends no byte.
     let guess = ChannelAccess { channel: s.ch, secret: [7; 32] };
     let stream = tcp_from(38, s.sa.local_addr()).await;
-    let err = secure::dial(stream, &peer("Eve").device_key(), &guess, 0, &Limits::default()).await.map(|_| ());
+    let err =
+        secure::dial(stream, &peer("Eve").device_key(), &guess, Ports::default(), &Limits::default()).await.map(|_| ());
     assert_eq!(err, Err(NetError::NoSharedChannel));
     // Dialling a stranger's listener: the opening carries no channel id or secret, and two
     // openings for the same channel share nothing but the magic.
@@ -209,7 +212,7 @@ async fn strangers_learn_nothing_not_even_the_channel() {
         let dialer = tokio::spawn(async move {
             let stream = TcpStream::connect(addr).await.expect("connect");
             let limits = Limits { handshake: Duration::from_millis(500), ..Limits::default() };
-            secure::dial(stream, &m, &acc, 0, &limits).await.map(|_| ())
+            secure::dial(stream, &m, &acc, Ports::default(), &limits).await.map(|_| ())
         });
         let (mut conn, _) = l.accept().await.expect("accept");
         let mut buf = vec![0u8; 53];

@@ -146,6 +146,9 @@ pub struct Hello {
     pub device: DeviceId,
     /// The port it accepts sync connections on (0: none).
     pub listen_port: u16,
+    /// The port its BitTorrent session accepts peers on (0: none), so members can fetch
+    /// originals from each other.
+    pub swarm_port: u16,
 }
 
 /// An authenticated connection, split for concurrent reading and writing.
@@ -193,8 +196,18 @@ fn check_peer(hs: &HandshakeState, payload: &[u8]) -> Result<Hello, NetError> {
     Ok(hello)
 }
 
-fn hello_bytes(me: &DeviceKey, listen_port: u16) -> Vec<u8> {
-    postcard::to_allocvec(&Hello { device: me.id(), listen_port }).unwrap_or_default()
+fn hello_bytes(me: &DeviceKey, ports: Ports) -> Vec<u8> {
+    postcard::to_allocvec(&Hello { device: me.id(), listen_port: ports.sync, swarm_port: ports.swarm })
+        .unwrap_or_default()
+}
+
+/// The ports this node tells members about in the handshake.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ports {
+    /// Where it accepts sync connections (0: none).
+    pub sync: u16,
+    /// Where its BitTorrent session accepts peers (0: none).
+    pub swarm: u16,
 }
 
 /// Opens a connection for `access`'s channel over `stream`.
@@ -206,19 +219,17 @@ pub async fn dial(
     stream: TcpStream,
     me: &DeviceKey,
     access: &ChannelAccess,
-    listen_port: u16,
+    ports: Ports,
     limits: &Limits,
 ) -> Result<Established, NetError> {
-    timeout(limits.handshake, dial_inner(stream, me, access, listen_port, limits))
-        .await
-        .map_err(|_| NetError::Timeout)?
+    timeout(limits.handshake, dial_inner(stream, me, access, ports, limits)).await.map_err(|_| NetError::Timeout)?
 }
 
 async fn dial_inner(
     mut stream: TcpStream,
     me: &DeviceKey,
     access: &ChannelAccess,
-    listen_port: u16,
+    ports: Ports,
     limits: &Limits,
 ) -> Result<Established, NetError> {
     stream.set_nodelay(true)?;
@@ -240,7 +251,7 @@ async fn dial_inner(
     let mut payload = vec![0u8; MAX_RECORD];
     let n = hs.read_message(&msg2, &mut payload).map_err(|_| NetError::Handshake)?;
     let peer = check_peer(&hs, &payload[..n])?;
-    let n = hs.write_message(&hello_bytes(me, listen_port), &mut buf).map_err(|_| NetError::Handshake)?;
+    let n = hs.write_message(&hello_bytes(me, ports), &mut buf).map_err(|_| NetError::Handshake)?;
     stream.write_all(&record(&buf[..n])).await?;
     finish(stream, hs, access.channel, peer, limits)
 }
@@ -253,7 +264,7 @@ pub async fn answer(
     stream: TcpStream,
     me: &DeviceKey,
     channels: &[ChannelAccess],
-    listen_port: u16,
+    ports: Ports,
     limits: &Limits,
 ) -> Result<Established, NetError> {
     // Silence is a timeout; a handshake begun and not finished in time is a stall.
@@ -263,7 +274,7 @@ pub async fn answer(
     if n == 0 {
         return Err(NetError::Io(std::io::ErrorKind::UnexpectedEof));
     }
-    tokio::time::timeout_at(deadline, answer_inner(stream, me, channels, listen_port, limits))
+    tokio::time::timeout_at(deadline, answer_inner(stream, me, channels, ports, limits))
         .await
         .map_err(|_| NetError::Stalled)?
 }
@@ -272,7 +283,7 @@ async fn answer_inner(
     mut stream: TcpStream,
     me: &DeviceKey,
     channels: &[ChannelAccess],
-    listen_port: u16,
+    ports: Ports,
     limits: &Limits,
 ) -> Result<Established, NetError> {
     stream.set_nodelay(true)?;
@@ -301,7 +312,7 @@ async fn answer_inner(
         return Err(NetError::NoSharedChannel);
     };
     let mut buf = vec![0u8; MAX_RECORD];
-    let n = hs.write_message(&hello_bytes(me, listen_port), &mut buf).map_err(|_| NetError::Handshake)?;
+    let n = hs.write_message(&hello_bytes(me, ports), &mut buf).map_err(|_| NetError::Handshake)?;
     stream.write_all(&record(&buf[..n])).await?;
     let msg3 = read_record(&mut stream).await?;
     let n = hs.read_message(&msg3, &mut payload).map_err(|_| NetError::Handshake)?;

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_post_media_key.sql"),
     include_str!("../../migrations/0005_channel_privacy.sql"),
     include_str!("../../migrations/0006_peer_addresses.sql"),
+    include_str!("../../migrations/0007_originals.sql"),
 ];
 
 /// Upgrades `conn` to schema `target` (at most `MIGRATIONS.len()`).

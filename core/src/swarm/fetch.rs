@@ -153,6 +153,8 @@ pub(crate) struct Fetches {
     events: tokio::sync::broadcast::Sender<TransferEvent>,
     /// Peers caught serving pieces that fail their hash ([`bad_peers`]).
     penalized: Mutex<std::collections::HashSet<SocketAddr>>,
+    /// Every transfer is held where it is (policy: a metered network, a low battery…).
+    held: std::sync::atomic::AtomicBool,
 }
 
 fn add_options(
@@ -200,6 +202,7 @@ impl Fetches {
             engine: tokio::sync::Mutex::new(()),
             events,
             penalized: Mutex::default(),
+            held: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -246,7 +249,36 @@ impl Fetches {
             .add_torrent(AddTorrent::from_bytes(torrent::torrent_bytes(info)), Some(opts))
             .await
             .map_err(|_| SwarmError::Engine)?;
-        resp.into_handle().ok_or(SwarmError::Engine)
+        let handle = resp.into_handle().ok_or(SwarmError::Engine)?;
+        if self.is_held() {
+            // Held while it was being added (or re-added): hold it too.
+            let _ = self.session.pause(&handle).await;
+        }
+        Ok(handle)
+    }
+
+    pub(crate) fn is_held(&self) -> bool {
+        self.held.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Holds every torrent of the session where it is (`true`), or lets them go on.
+    /// Transfers added while held start held.
+    pub(crate) async fn hold(&self, on: bool) {
+        let _one = self.engine_lock().await;
+        self.held.store(on, std::sync::atomic::Ordering::SeqCst);
+        let all: Vec<Arc<ManagedTorrent>> = self.session.with_torrents(|it| it.map(|(_, t)| Arc::clone(t)).collect());
+        for t in all {
+            let result = if on && !t.is_paused() {
+                self.session.pause(&t).await
+            } else if !on && t.is_paused() {
+                self.session.unpause(&t).await
+            } else {
+                Ok(())
+            };
+            if let Err(e) = result {
+                tracing::debug!(error = %e, "could not hold or release a transfer");
+            }
+        }
     }
 
     pub(crate) async fn start(

@@ -141,7 +141,7 @@ pub(super) async fn accept_loop(inner: Arc<Inner>, listener: TcpListener) {
         tokio::spawn(async move {
             let Ok(channels) = accesses(&inner).await else { return };
             let key = inner.replica.device_key().clone();
-            match net::secure::answer(stream, &key, &channels, inner.local.port(), &inner.cfg.limits).await {
+            match net::secure::answer(stream, &key, &channels, inner.ports(), &inner.cfg.limits).await {
                 Ok(est) => run(inner, est, from.ip(), None, false, slot).await,
                 Err(e) if e.is_misbehaviour() => inner.penalise(from.ip(), &e),
                 Err(e) => tracing::debug!(error = %e, "incoming handshake failed"),
@@ -168,7 +168,7 @@ pub(super) async fn dial(inner: &Arc<Inner>, channel: ChannelId, addr: SocketAdd
         .map_err(|_| NetError::Timeout)?
         .map_err(NetError::from)?;
     let key = inner.replica.device_key().clone();
-    let est = match net::secure::dial(stream, &key, &access, inner.local.port(), limits).await {
+    let est = match net::secure::dial(stream, &key, &access, inner.ports(), limits).await {
         Ok(est) => est,
         Err(e) => {
             if e.is_misbehaviour() {
@@ -200,11 +200,16 @@ async fn run(
         return;
     }
     let listen = (est.peer.listen_port != 0).then(|| SocketAddr::new(ip, est.peer.listen_port)).or(dialled);
+    let swarm = (est.peer.swarm_port != 0).then(|| SocketAddr::new(ip, est.peer.swarm_port));
     let initiator_dev = if initiator { inner.me } else { peer };
     let id = inner.next_id();
     let task = tokio::spawn(drive(inner.clone(), est.reader, est.writer, ch, peer));
-    if !register(&inner, ch, peer, ConnEntry { id, initiator: initiator_dev, addr: listen, task: task.abort_handle() })
-    {
+    if !register(
+        &inner,
+        ch,
+        peer,
+        ConnEntry { id, initiator: initiator_dev, addr: listen, swarm, task: task.abort_handle() },
+    ) {
         task.abort();
         return;
     }

@@ -1,0 +1,634 @@
+//! The node: the one object the apps and the CLI drive.
+//!
+//! It owns the replica, the swarm and sync, and applies the platform's conditions
+//! (network, battery, foreground or background) through the sync [`policy`]: the log
+//! flows where the policy allows, originals move or are held where they are (nothing
+//! held is lost or fetched again). It fetches other members' originals in the background
+//! ([`originals`]), runs bounded passes for the platforms' background windows
+//! ([`Node::sync_for`]), and reports everything a UI shows as one stream of typed
+//! [`NodeEvent`]s with ids, plus queries and live lists as diffs.
+
+pub mod db;
+pub mod diff;
+pub mod events;
+pub mod policy;
+
+mod originals;
+mod pass;
+
+pub use events::NodeEvent;
+pub use pass::PassSummary;
+pub use policy::{Hold, NetworkKind, NetworkState, Originals, Policy, PowerState};
+
+use crate::catalog::{ChannelSummary, Cursor, Item, Page};
+use crate::channel::{Invite, Role};
+use crate::comment::Thread;
+use crate::import::{self, Importer};
+use crate::replica::{self, Replica};
+use crate::store::Store;
+use crate::swarm::{self, Swarm};
+use crate::sync::{self, Sync};
+use crate::types::{ChannelId, EventId, Timestamp};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+/// How a node is set up.
+#[derive(Debug, Clone)]
+pub struct NodeConfig {
+    /// The data folder (database, previews, fetched originals under `media/`).
+    pub data_dir: PathBuf,
+    /// Sync settings (listening address, discovery).
+    pub sync: sync::Config,
+    /// BitTorrent settings.
+    pub swarm: swarm::Config,
+    /// The policy for every channel without one of its own.
+    pub policy: Policy,
+    /// The network at start (the platform reports changes).
+    pub network: NetworkState,
+    /// The battery at start.
+    pub power: PowerState,
+    /// Fetch members' originals in the background (as the policy allows).
+    pub fetch_originals: bool,
+}
+
+impl NodeConfig {
+    /// Defaults for `data_dir`: discovery on, Wi-Fi-only originals, unmetered network.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        NodeConfig {
+            data_dir: data_dir.into(),
+            sync: sync::Config::default(),
+            swarm: swarm::Config::default(),
+            policy: Policy::default(),
+            network: NetworkState::WIFI,
+            power: PowerState::default(),
+            fetch_originals: true,
+        }
+    }
+}
+
+/// Why a node operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NodeError {
+    /// The data folder could not be opened.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The replica refused or failed.
+    #[error(transparent)]
+    Replica(#[from] replica::Error),
+    /// The swarm failed.
+    #[error(transparent)]
+    Swarm(#[from] swarm::SwarmError),
+    /// Sync failed.
+    #[error(transparent)]
+    Sync(#[from] sync::SyncError),
+    /// Publishing failed.
+    #[error(transparent)]
+    Publish(#[from] crate::publish::Error),
+    /// The node is not started.
+    #[error("the node is not started")]
+    NotStarted,
+}
+
+/// The platform's conditions and the user's policies.
+struct Conditions {
+    network: NetworkState,
+    power: PowerState,
+    paused: bool,
+    /// Bounded passes running (they sync even while the app is in the background).
+    passes: u32,
+    global: Policy,
+    channels: HashMap<ChannelId, Policy>,
+    /// `(day, bytes)` spent on metered networks.
+    metered: (i64, u64),
+    /// Last reported hold (to report changes only).
+    reported: Option<Option<Hold>>,
+}
+
+impl Conditions {
+    fn paused(&self) -> bool {
+        self.paused && self.passes == 0
+    }
+
+    fn metered_today(&self) -> u64 {
+        if self.metered.0 == today() {
+            self.metered.1
+        } else {
+            0
+        }
+    }
+
+    fn allowance(&self, ch: Option<&ChannelId>) -> policy::Allowance {
+        let p = ch.and_then(|c| self.channels.get(c)).unwrap_or(&self.global);
+        policy::decide(p, self.network, self.power, self.paused(), self.metered_today())
+    }
+}
+
+fn today() -> i64 {
+    Timestamp::now().0.div_euclid(86_400_000)
+}
+
+/// What runs while the node is started.
+struct Live {
+    swarm: Arc<Swarm>,
+    sync: Option<(Sync, Vec<JoinHandle<()>>)>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+pub(crate) struct Inner {
+    cfg: NodeConfig,
+    replica: Arc<Replica>,
+    importer: Arc<Importer>,
+    events: broadcast::Sender<NodeEvent>,
+    conditions: Mutex<Conditions>,
+    live: tokio::sync::Mutex<Option<Live>>,
+    /// Wakes the originals manager.
+    wake: tokio::sync::Notify,
+    /// Events received from members (not authored here) since the node opened.
+    received: AtomicU64,
+    /// The originals manager's view of running fetches.
+    fetching: originals::Shared,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A Swarmroll node. Cheap to clone; all clones drive the same node.
+#[derive(Clone)]
+pub struct Node {
+    inner: Arc<Inner>,
+}
+
+impl Node {
+    /// Opens the data folder (creating it). Nothing touches the network until
+    /// [`Node::start`].
+    ///
+    /// # Errors
+    /// [`NodeError::Store`], [`NodeError::Replica`].
+    pub fn open(cfg: NodeConfig) -> Result<Self, NodeError> {
+        std::fs::create_dir_all(&cfg.data_dir).map_err(crate::store::StoreError::from)?;
+        let store = Arc::new(Store::open_dir(&cfg.data_dir)?);
+        let replica = Arc::new(Replica::open(Arc::clone(&store))?);
+        let importer = Arc::new(Importer::new(store, 0)?);
+        let (events, _) = broadcast::channel(4096);
+        let conditions = Conditions {
+            network: cfg.network,
+            power: cfg.power,
+            paused: false,
+            passes: 0,
+            global: cfg.policy,
+            channels: HashMap::new(),
+            metered: (today(), 0),
+            reported: None,
+        };
+        Ok(Node {
+            inner: Arc::new(Inner {
+                cfg,
+                replica,
+                importer,
+                events,
+                conditions: Mutex::new(conditions),
+                live: tokio::sync::Mutex::new(None),
+                wake: tokio::sync::Notify::new(),
+                received: AtomicU64::new(0),
+                fetching: originals::Shared::default(),
+            }),
+        })
+    }
+
+    /// The replica (queries and authoring).
+    pub fn replica(&self) -> &Arc<Replica> {
+        &self.inner.replica
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.cfg.data_dir
+    }
+
+    /// Where a channel's fetched originals go: `media/<channel>/<post>/`.
+    pub fn media_dir(&self, channel: &ChannelId) -> PathBuf {
+        self.inner.media_dir(channel)
+    }
+
+    /// Every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Starts the swarm, sync (as the policy allows) and background fetching. Must be
+    /// called inside a tokio runtime. Starting a started node does nothing.
+    ///
+    /// # Errors
+    /// [`NodeError::Swarm`] (e.g. the port is taken).
+    pub async fn start(&self) -> Result<(), NodeError> {
+        let mut live = self.inner.live.lock().await;
+        if live.is_some() {
+            return Ok(());
+        }
+        let swarm = Arc::new(Swarm::start(&self.inner.cfg.data_dir, self.inner.cfg.swarm.clone()).await?);
+        let inner = &self.inner;
+        let mut tasks = vec![
+            tokio::spawn(events::forward(inner.replica.subscribe(), inner.events.clone(), {
+                let weak = Arc::downgrade(inner);
+                move |c| match weak.upgrade() {
+                    Some(i) => i.on_log_change(c),
+                    None => Vec::new(),
+                }
+            })),
+            tokio::spawn(events::forward(swarm.events(), inner.events.clone(), {
+                let replica = Arc::clone(&inner.replica);
+                move |e| events::from_transfer(&replica, e).into_iter().collect()
+            })),
+            tokio::spawn(metering(Arc::downgrade(inner), Arc::clone(&swarm))),
+        ];
+        if inner.cfg.fetch_originals {
+            tasks.push(tokio::spawn(originals::run(Arc::downgrade(inner), Arc::clone(&swarm))));
+        }
+        *live = Some(Live { swarm, sync: None, tasks });
+        drop(live);
+        self.inner.apply().await;
+        Ok(())
+    }
+
+    /// Stops everything network; the node can be started again.
+    pub async fn stop(&self) {
+        let live = self.inner.live.lock().await.take();
+        if let Some(mut live) = live {
+            for t in live.tasks.drain(..) {
+                t.abort();
+            }
+            if let Some((mut s, tasks)) = live.sync.take() {
+                s.stop();
+                tasks.iter().for_each(JoinHandle::abort);
+            }
+            self.inner.fetching.stop_all(&live.swarm).await;
+            live.swarm.stop().await;
+        }
+    }
+
+    /// The app went to the background: sync stops and transfers are held until
+    /// [`Node::resume`] or a [`Node::sync_for`] pass.
+    pub async fn pause(&self) {
+        lock(&self.inner.conditions).paused = true;
+        self.inner.apply().await;
+    }
+
+    /// The app came back to the foreground.
+    pub async fn resume(&self) {
+        lock(&self.inner.conditions).paused = false;
+        self.inner.apply().await;
+    }
+
+    /// The platform reports a new network.
+    pub async fn network_changed(&self, network: NetworkState) {
+        lock(&self.inner.conditions).network = network;
+        self.inner.apply().await;
+    }
+
+    /// The platform reports a new battery state.
+    pub async fn power_changed(&self, charging: bool, battery_low: bool) {
+        lock(&self.inner.conditions).power = PowerState { charging, battery_low };
+        self.inner.apply().await;
+    }
+
+    /// Sets the policy of one channel (`Some`) or the global one (`None`).
+    pub async fn set_policy(&self, channel: Option<ChannelId>, policy: Policy) {
+        {
+            let mut c = lock(&self.inner.conditions);
+            match channel {
+                Some(ch) => {
+                    c.channels.insert(ch, policy);
+                }
+                None => c.global = policy,
+            }
+        }
+        self.inner.apply().await;
+    }
+
+    /// What is held back now and why (`None`: nothing).
+    pub fn held(&self) -> Option<Hold> {
+        lock(&self.inner.conditions).allowance(None).originals.err()
+    }
+
+    /// Bytes spent on metered networks today.
+    pub fn metered_today(&self) -> u64 {
+        lock(&self.inner.conditions).metered_today()
+    }
+
+    /// A bounded pass for the platforms' background windows. See [`pass`].
+    ///
+    /// # Errors
+    /// [`NodeError::Swarm`] if the node could not start.
+    pub async fn sync_for(&self, budget: Duration) -> Result<PassSummary, NodeError> {
+        pass::run(self, budget).await
+    }
+
+    /// The swarm, while started.
+    pub async fn swarm(&self) -> Option<Arc<Swarm>> {
+        self.inner.live.lock().await.as_ref().map(|l| Arc::clone(&l.swarm))
+    }
+
+    /// Members connected for `channel`.
+    pub async fn peers(&self, channel: &ChannelId) -> Vec<crate::types::DeviceId> {
+        let live = self.inner.live.lock().await;
+        live.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.peers(channel)).unwrap_or_default()
+    }
+
+    /// Adds an address where a member of `channel` may be reached.
+    pub async fn add_peer(&self, channel: ChannelId, addr: std::net::SocketAddr) {
+        if let Some((s, _)) = self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()) {
+            s.add_peer(channel, addr);
+        }
+    }
+
+    /// Where this node's sync listens, while sync runs.
+    pub async fn sync_addr(&self) -> Option<std::net::SocketAddr> {
+        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.local_addr())
+    }
+
+    /// An invite carrying this node's addresses (none while sync is off).
+    ///
+    /// # Errors
+    /// [`NodeError::Replica`].
+    pub async fn invite(
+        &self,
+        channel: &ChannelId,
+        role: Role,
+        expires: Option<Timestamp>,
+    ) -> Result<(Invite, String), NodeError> {
+        let live = self.inner.live.lock().await;
+        let addrs = live.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.invite_addresses()).unwrap_or_default();
+        Ok(self.inner.replica.invite(channel, role, addrs, expires)?)
+    }
+
+    /// Joins by invite and waits up to `wait` for the first member's log (the gallery is
+    /// then whole, thumbnails included).
+    ///
+    /// # Errors
+    /// [`NodeError::NotStarted`] while sync is off; [`NodeError::Sync`].
+    pub async fn join(&self, invite: &Invite, my_name: &str, wait: Duration) -> Result<ChannelId, NodeError> {
+        let live = self.inner.live.lock().await;
+        let (s, _) = live.as_ref().and_then(|l| l.sync.as_ref()).ok_or(NodeError::NotStarted)?;
+        // Joining waits for the network: do not hold the node meanwhile.
+        let mut events = s.subscribe();
+        let ch = self.inner.replica.join(invite, my_name)?;
+        for a in &invite.addresses {
+            s.add_peer(ch, *a);
+        }
+        drop(live);
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, events.recv()).await {
+                Ok(Ok(sync::SyncEvent::CaughtUp { channel, .. })) if channel == ch => return Ok(ch),
+                Ok(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {}
+                _ => return Err(sync::SyncError::NoPeerReachable.into()),
+            }
+        }
+    }
+
+    /// Imports files and posts them to `channel` with `caption`, reporting
+    /// [`NodeEvent::ImportProgress`]. Files that fail to import are skipped.
+    ///
+    /// # Errors
+    /// [`NodeError::NotStarted`], [`NodeError::Publish`] (nothing could be imported, or
+    /// too many files).
+    pub async fn share(
+        &self,
+        channel: &ChannelId,
+        caption: &str,
+        files: Vec<import::Request>,
+    ) -> Result<(EventId, import::Summary), NodeError> {
+        let swarm = self.swarm().await.ok_or(NodeError::NotStarted)?;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<import::Progress>();
+        let events = self.inner.events.clone();
+        let forward = tokio::spawn(async move {
+            while let Some(p) = rx.recv().await {
+                let _ = events.send(NodeEvent::ImportProgress { done: p.done as u64, total: p.total as u64 });
+            }
+        });
+        let summary = self
+            .inner
+            .importer
+            .run_async(files, import::Options::default(), tx, Arc::new(AtomicBool::new(false)))
+            .await;
+        let _ = forward.await;
+        let post = crate::publish::publish(&self.inner.replica, &swarm, channel, caption, &summary.imported).await?;
+        Ok((post, summary))
+    }
+
+    /// The channel list with unread counts.
+    ///
+    /// # Errors
+    /// [`NodeError::Replica`].
+    pub fn channels(&self) -> Result<Vec<ChannelSummary>, NodeError> {
+        Ok(self.inner.replica.channels()?)
+    }
+
+    /// A gallery page.
+    ///
+    /// # Errors
+    /// [`NodeError::Replica`].
+    pub fn gallery(&self, channel: &ChannelId, cursor: Option<Cursor>, limit: u32) -> Result<Page, NodeError> {
+        Ok(self.inner.replica.gallery(channel, cursor, limit)?)
+    }
+
+    /// A post with its thread.
+    ///
+    /// # Errors
+    /// [`NodeError::Replica`].
+    pub fn thread(&self, post: &EventId) -> Result<Option<Thread>, NodeError> {
+        Ok(self.inner.replica.thread(post)?)
+    }
+
+    /// What is new in each channel since the user last opened it (notifications).
+    ///
+    /// # Errors
+    /// [`NodeError::Store`].
+    pub fn news(&self) -> Result<Vec<db::News>, NodeError> {
+        let me = self.inner.replica.device_id();
+        Ok(self.inner.replica.store().read(|c| db::news(c, &me))?)
+    }
+
+    /// Originals arriving now: `(channel, post, progress)`.
+    pub fn transfers(&self) -> Vec<(ChannelId, EventId, swarm::Progress)> {
+        self.inner.fetching.snapshot()
+    }
+
+    /// The newest `limit` gallery entries now, and their changes from now on as diffs.
+    /// Dropping the watch stops it.
+    ///
+    /// # Errors
+    /// [`NodeError::Replica`].
+    pub fn watch_gallery(&self, channel: ChannelId, limit: u32) -> Result<Watch<Item>, NodeError> {
+        let first = self.gallery(&channel, None, limit)?.items;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut events = self.subscribe();
+        let node = self.clone();
+        let mut current = first.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let relevant = match events.recv().await {
+                    Ok(NodeEvent::PostArrived { channel: c, .. } | NodeEvent::Changed { channel: c, .. }) => {
+                        c == channel
+                    }
+                    Ok(_) => false,
+                    Err(broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                if !relevant {
+                    continue;
+                }
+                let Ok(page) = node.gallery(&channel, None, limit) else { continue };
+                let changes = diff::diff(&current, &page.items, |i| i.content_hash);
+                current = page.items;
+                if !changes.is_empty() && tx.send(changes).is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Watch { initial: first, changes: rx, task })
+    }
+}
+
+/// A live list: its entries when watching began and their changes since.
+pub struct Watch<T> {
+    /// The entries when watching began.
+    pub initial: Vec<T>,
+    /// Each batch of changes, in order.
+    pub changes: tokio::sync::mpsc::UnboundedReceiver<Vec<diff::ListDiff<T>>>,
+    task: JoinHandle<()>,
+}
+
+impl<T> Drop for Watch<T> {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Inner {
+    fn media_dir(&self, channel: &ChannelId) -> PathBuf {
+        self.cfg.data_dir.join("media").join(channel.to_hex())
+    }
+
+    fn on_log_change(&self, change: &replica::LogChange) -> Vec<NodeEvent> {
+        let me = self.replica.device_id();
+        let theirs = change.events.iter().filter(|e| e.author != me).count() as u64;
+        self.received.fetch_add(theirs, Ordering::Relaxed);
+        if change.events.iter().any(|e| e.author != me) {
+            self.wake.notify_one();
+        }
+        events::from_log(&self.replica, change)
+    }
+
+    fn originals_allowed(&self, ch: &ChannelId) -> bool {
+        lock(&self.conditions).allowance(Some(ch)).originals.is_ok()
+    }
+
+    /// Brings sync and the swarm in line with the conditions and policies.
+    async fn apply(self: &Arc<Self>) {
+        let (global, any_channel) = {
+            let c = lock(&self.conditions);
+            let global = c.allowance(None);
+            let any = c.channels.keys().any(|ch| c.allowance(Some(ch)).originals.is_ok());
+            (global, any)
+        };
+        let originals_ok = global.originals.is_ok() || any_channel;
+        let mut guard = self.live.lock().await;
+        let Some(live) = guard.as_mut() else { return };
+        match (global.log.is_ok(), live.sync.is_some()) {
+            (true, false) => {
+                let mut cfg = self.cfg.sync.clone();
+                cfg.swarm_port = live.swarm.listen_addr().map_or(0, |a| a.port());
+                if cfg.dht.is_none() {
+                    cfg.dht = live.swarm.rendezvous().map(sync::DhtConfig::new);
+                }
+                match Sync::start(Arc::clone(&self.replica), cfg).await {
+                    Ok(s) => {
+                        let fwd = tokio::spawn(events::forward(s.subscribe(), self.events.clone(), {
+                            let weak = Arc::downgrade(self);
+                            move |e| {
+                                if let (Some(i), sync::SyncEvent::Connected { .. }) = (weak.upgrade(), e) {
+                                    i.wake.notify_one();
+                                }
+                                events::from_sync(e).into_iter().collect()
+                            }
+                        }));
+                        live.sync = Some((s, vec![fwd]));
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "sync could not start");
+                        let _ = self.events.send(NodeEvent::Error { what: "sync could not start".into() });
+                    }
+                }
+            }
+            (false, true) => {
+                if let Some((mut s, tasks)) = live.sync.take() {
+                    s.stop();
+                    tasks.iter().for_each(JoinHandle::abort);
+                }
+            }
+            _ => {}
+        }
+        if live.swarm.is_held() == originals_ok {
+            live.swarm.hold(!originals_ok).await;
+        }
+        drop(guard);
+        let now = global.originals.err();
+        let changed = {
+            let mut c = lock(&self.conditions);
+            let changed = c.reported != Some(now);
+            c.reported = Some(now);
+            changed
+        };
+        if changed {
+            let _ = self.events.send(match now {
+                Some(h) => NodeEvent::Held { originals: h, log_held: global.log.is_err() },
+                None => NodeEvent::Released,
+            });
+        }
+        self.wake.notify_one();
+    }
+
+    /// Member swarm addresses of `channel`, while sync runs.
+    async fn swarm_peers(&self, channel: &ChannelId) -> Vec<std::net::SocketAddr> {
+        let live = self.live.lock().await;
+        let sync = live.as_ref().and_then(|l| l.sync.as_ref());
+        sync.map(|(s, _)| s.member_swarm_addrs(channel).into_iter().map(|(_, a)| a).collect()).unwrap_or_default()
+    }
+}
+
+/// Counts bytes moved on metered networks against the daily budget, re-applying the
+/// policy when it runs out.
+async fn metering(node: std::sync::Weak<Inner>, swarm: Arc<Swarm>) {
+    let mut last = swarm.traffic();
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let Some(inner) = node.upgrade() else { return };
+        let now = swarm.traffic();
+        let moved = (now.0 + now.1).saturating_sub(last.0 + last.1);
+        last = now;
+        let spent_out = {
+            let mut c = lock(&inner.conditions);
+            if !c.network.is_metered() || moved == 0 {
+                continue;
+            }
+            let day = today();
+            if c.metered.0 != day {
+                c.metered = (day, 0);
+            }
+            let before = c.allowance(None).log.is_ok();
+            c.metered.1 += moved;
+            before && c.allowance(None).log.is_err()
+        };
+        if spent_out {
+            inner.apply().await;
+        }
+    }
+}

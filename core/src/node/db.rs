@@ -1,0 +1,140 @@
+//! What the node reads and writes in the store: which posts' originals are here, what
+//! remains, what is new for notifications, and ids behind events.
+
+use crate::store::{blob32, exec, StoreError};
+use crate::types::{ChannelId, DeviceId, EventId, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+/// Posts of others in `ch` with originals to fetch that are not all here yet, newest first.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn posts_to_fetch(conn: &Connection, ch: &ChannelId, me: &DeviceId) -> Result<Vec<EventId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.event FROM posts p
+         WHERE p.channel = ?1 AND p.visible = 1 AND p.author != ?2 AND length(p.info) > 0
+           AND NOT EXISTS (SELECT 1 FROM originals_done d WHERE d.post = p.event)
+         ORDER BY p.time_ms DESC, p.event DESC",
+    )?;
+    let ids = stmt.query_map(params![ch.0, me.0], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
+    ids.into_iter().map(|id| blob32(id).map(EventId)).collect()
+}
+
+/// Records that a post's originals are all here.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn mark_done(tx: &Transaction<'_>, ch: &ChannelId, post: &EventId) -> Result<(), StoreError> {
+    exec(
+        tx,
+        "INSERT OR IGNORE INTO originals_done (post, channel, done_ms) VALUES (?1, ?2, ?3)",
+        params![post.0, ch.0, Timestamp::now().0],
+    )?;
+    Ok(())
+}
+
+/// What remains to fetch in `channels`: `(posts, bytes)`.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn remaining(conn: &Connection, channels: &[ChannelId], me: &DeviceId) -> Result<(u64, u64), StoreError> {
+    let mut posts = 0;
+    let mut bytes = 0;
+    let mut stmt = conn.prepare_cached(
+        "SELECT count(DISTINCT p.event), coalesce(sum(i.size), 0) FROM posts p JOIN items i ON i.post = p.event
+         WHERE p.channel = ?1 AND p.visible = 1 AND p.author != ?2 AND length(p.info) > 0
+           AND NOT EXISTS (SELECT 1 FROM originals_done d WHERE d.post = p.event)",
+    )?;
+    for ch in channels {
+        let (n, b) = stmt.query_row(params![ch.0, me.0], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        posts += n as u64;
+        bytes += b as u64;
+    }
+    Ok((posts, bytes))
+}
+
+/// The channel and post of a comment.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn comment_post(conn: &Connection, comment: &EventId) -> Result<Option<EventId>, StoreError> {
+    conn.query_row("SELECT post FROM comments WHERE event = ?1", [comment.0], |r| r.get::<_, Vec<u8>>(0))
+        .optional()?
+        .map(|p| blob32(p).map(EventId))
+        .transpose()
+}
+
+/// The channel and post whose torrent has this info hash.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn post_by_info_hash(conn: &Connection, info_hash: &[u8; 20]) -> Result<Option<(ChannelId, EventId)>, StoreError> {
+    let row = conn
+        .query_row("SELECT channel, event FROM posts WHERE info_hash = ?1 LIMIT 1", [info_hash.as_slice()], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })
+        .optional()?;
+    row.map(|(c, e)| Ok((ChannelId(blob32(c)?), EventId(blob32(e)?)))).transpose()
+}
+
+/// What is new in one channel since the user last opened it (for notifications).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct News {
+    /// The channel.
+    pub channel: ChannelId,
+    /// Its name.
+    pub name: String,
+    /// Visible posts by others since it was last opened.
+    pub new_posts: u64,
+    /// Visible comments by others since then.
+    pub new_comments: u64,
+    /// Who wrote them (display names, most recent first, at most three).
+    pub from: Vec<String>,
+}
+
+/// What is new in every channel with anything new, most recent first.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn news(conn: &Connection, me: &DeviceId) -> Result<Vec<News>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "WITH marks AS (SELECT c.id AS channel, c.name AS name, coalesce(rm.last_seqno, 0) AS seen
+                        FROM channels c LEFT JOIN read_markers rm ON rm.channel = c.id),
+              fresh AS (SELECT p.channel, p.author, p.seqno, 1 AS is_post FROM posts p JOIN marks m ON m.channel = p.channel
+                        WHERE p.visible = 1 AND p.author != ?1 AND p.seqno > m.seen
+                        UNION ALL
+                        SELECT k.channel, k.author, k.seqno, 0 FROM comments k JOIN marks m ON m.channel = k.channel
+                        WHERE k.visible = 1 AND k.author != ?1 AND k.seqno > m.seen)
+         SELECT f.channel, m.name, sum(f.is_post), sum(1 - f.is_post), max(m.seen), max(f.seqno)
+         FROM fresh f JOIN marks m ON m.channel = f.channel GROUP BY f.channel ORDER BY 6 DESC",
+    )?;
+    let rows = stmt
+        .query_map([me.0], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut names = conn.prepare_cached(
+        "SELECT mb.name FROM (
+           SELECT author, max(seqno) AS s FROM (
+             SELECT author, seqno FROM posts WHERE channel = ?1 AND visible = 1 AND author != ?2 AND seqno > ?3
+             UNION ALL
+             SELECT author, seqno FROM comments WHERE channel = ?1 AND visible = 1 AND author != ?2 AND seqno > ?3)
+           GROUP BY author ORDER BY s DESC LIMIT 3) a
+         JOIN members mb ON mb.channel = ?1 AND mb.device = a.author ORDER BY a.s DESC",
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (c, name, posts, comments, seen) in rows {
+        let channel = ChannelId(blob32(c)?);
+        let from = names
+            .query_map(params![channel.0, me.0, seen], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(News { channel, name, new_posts: posts as u64, new_comments: comments as u64, from });
+    }
+    Ok(out)
+}

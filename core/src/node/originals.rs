@@ -1,0 +1,135 @@
+//! Background fetching of members' originals, as the policy allows: per channel, the
+//! posts not yet here (newest first, photos before videos), from the members connected
+//! for it. A fetch is restarted when more members connect (librqbit takes peers only
+//! when a transfer is added; what arrived stays), and posts are recorded as done once
+//! every original is verified, so later passes skip them.
+
+use super::{db, lock, Inner, NodeEvent};
+use crate::publish::{self, ChannelFetch};
+use crate::swarm::{Progress, Swarm};
+use crate::types::{ChannelId, EventId};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+struct Running {
+    fetch: ChannelFetch,
+    seeds: Vec<SocketAddr>,
+}
+
+/// The running channel fetches.
+#[derive(Default)]
+pub(super) struct Shared {
+    running: Mutex<HashMap<ChannelId, Running>>,
+}
+
+impl Shared {
+    /// `(channel, post, progress)` of every post being fetched.
+    pub(super) fn snapshot(&self) -> Vec<(ChannelId, EventId, Progress)> {
+        let running = lock(&self.running);
+        let mut out = Vec::new();
+        for (ch, r) in running.iter() {
+            for (post, p) in r.fetch.all_progress() {
+                if !p.finished {
+                    out.push((*ch, post, p));
+                }
+            }
+        }
+        out
+    }
+
+    /// Stops every fetch (the node is stopping).
+    pub(super) async fn stop_all(&self, swarm: &Swarm) {
+        let all: Vec<Running> = lock(&self.running).drain().map(|(_, r)| r).collect();
+        for r in all {
+            r.fetch.stop(swarm).await;
+        }
+    }
+}
+
+/// Runs until aborted: a round whenever something may have changed, and every 2 s.
+pub(super) async fn run(node: Weak<Inner>, swarm: Arc<Swarm>) {
+    loop {
+        let Some(inner) = node.upgrade() else { return };
+        round(&inner, &swarm).await;
+        let woken = inner.wake.notified();
+        let _ = tokio::time::timeout(Duration::from_secs(2), woken).await;
+    }
+}
+
+fn record_done(inner: &Inner, ch: &ChannelId, fetch: &ChannelFetch) {
+    let done = fetch.take_done();
+    if done.is_empty() {
+        return;
+    }
+    let r = inner.replica.store().write(|tx| {
+        for post in &done {
+            db::mark_done(tx, ch, post)?;
+        }
+        Ok::<_, crate::store::StoreError>(())
+    });
+    if let Err(e) = r {
+        tracing::warn!(error = %e, "could not record finished posts");
+    }
+}
+
+async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
+    // Harvest what finished.
+    let ended: Vec<(ChannelId, Running)> = {
+        let mut running = lock(&inner.fetching.running);
+        for (ch, r) in running.iter() {
+            record_done(inner, ch, &r.fetch);
+        }
+        let ids: Vec<ChannelId> = running.iter().filter(|(_, r)| r.fetch.is_finished()).map(|(c, _)| *c).collect();
+        ids.into_iter().filter_map(|c| running.remove(&c).map(|r| (c, r))).collect()
+    };
+    for (ch, r) in ended {
+        record_done(inner, &ch, &r.fetch);
+        if let Err(e) = r.fetch.finished().await {
+            tracing::debug!(error = %e, "a channel fetch ended early");
+        }
+    }
+    if swarm.is_held() {
+        return;
+    }
+    let Ok(channels) = inner.replica.channels() else { return };
+    let me = inner.replica.device_id();
+    for ch in channels.iter().map(|c| c.id) {
+        if !inner.originals_allowed(&ch) {
+            continue;
+        }
+        let seeds = inner.swarm_peers(&ch).await;
+        if seeds.is_empty() {
+            continue;
+        }
+        let restart = {
+            let running = lock(&inner.fetching.running);
+            match running.get(&ch) {
+                Some(r) if seeds.iter().all(|s| r.seeds.contains(s)) => continue,
+                Some(_) => true,
+                None => false,
+            }
+        };
+        if restart {
+            let old = lock(&inner.fetching.running).remove(&ch);
+            if let Some(old) = old {
+                record_done(inner, &ch, &old.fetch);
+                old.fetch.stop(swarm).await;
+            }
+        }
+        let posts = match inner.replica.store().read(|c| db::posts_to_fetch(c, &ch, &me)) {
+            Ok(p) if !p.is_empty() => p,
+            _ => continue,
+        };
+        match publish::fetch_posts(&inner.replica, Arc::clone(swarm), posts, &inner.media_dir(&ch), seeds.clone()) {
+            Ok(fetch) => {
+                lock(&inner.fetching.running).insert(ch, Running { fetch, seeds });
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not start fetching originals");
+                let _ = inner.events.send(NodeEvent::Error { what: "could not start fetching originals".into() });
+            }
+        }
+    }
+}

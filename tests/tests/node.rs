@@ -1,0 +1,169 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests: failing loudly is right
+//! The node under the platform's conditions, with real nodes on loopback: originals hold
+//! on a metered network and resume on Wi-Fi (nothing lost, nothing fetched twice), and a
+//! bounded background pass ends on time while a peer stalls, the next one continuing.
+
+use std::collections::BTreeSet;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use swarmroll_core::channel::Role;
+use swarmroll_core::import::Request;
+use swarmroll_core::node::{Hold, NetworkState, Node, NodeConfig, NodeEvent};
+use swarmroll_core::{ChannelId, EventId};
+use swarmroll_tests::net::{sync_config, until};
+use tempfile::TempDir;
+
+fn node(dir: &TempDir, upload_bps: Option<u32>) -> Node {
+    let mut cfg = NodeConfig::new(dir.path());
+    cfg.sync = sync_config();
+    cfg.swarm.listen = "127.0.0.1:0".parse().unwrap();
+    cfg.swarm.upload_bps = upload_bps.and_then(NonZeroU32::new);
+    Node::open(cfg).unwrap()
+}
+
+fn photos() -> Vec<Request> {
+    let dir = swarmroll_tests::photos();
+    ["phones/iphone_hdr_NO.jpg", "phones/jolla.jpg", "cameras/Reconyx_HC500_Hyperfire.jpg", "cameras/fujifilm-dx10.jpg"]
+        .iter()
+        .map(|p| Request { path: dir.join(p), poster: None, asset_id: None, platform_time: None })
+        .collect()
+}
+
+/// Alice's node with a channel and a post of real photos, uploading at `upload_bps`.
+async fn alice_with_post(dir: &TempDir, upload_bps: u32) -> (Node, ChannelId, EventId, u64) {
+    let a = node(dir, Some(upload_bps));
+    a.start().await.unwrap();
+    let ch = a.replica().create_channel("Party", None, "Alice").unwrap();
+    let (post, summary) = a.share(&ch, "first dance", photos()).await.unwrap();
+    assert_eq!(summary.imported.len(), 4);
+    let total = a.thread(&post).unwrap().unwrap().post.items.iter().map(|i| i.size).sum();
+    (a, ch, post, total)
+}
+
+async fn guest(dir: &TempDir, host: &Node, ch: &ChannelId, name: &str) -> Node {
+    let g = node(dir, None);
+    g.start().await.unwrap();
+    let (invite, _) = host.invite(ch, Role::Contributor, None).await.unwrap();
+    g.join(&invite, name, Duration::from_secs(10)).await.unwrap();
+    g
+}
+
+fn have(n: &Node, post: &EventId) -> u64 {
+    n.transfers().iter().find(|(_, p, _)| p == post).map_or(0, |(_, _, pr)| pr.have_bytes)
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The fetched files are exactly the post's shared copies.
+fn assert_originals_here(n: &Node, author: &Node, ch: &ChannelId, post: &EventId) {
+    let want: BTreeSet<[u8; 32]> =
+        author.thread(post).unwrap().unwrap().post.items.iter().map(|i| i.content_hash.0).collect();
+    let dir = n.media_dir(ch).join(post.to_hex());
+    let got: BTreeSet<[u8; 32]> =
+        files_under(&dir).iter().map(|f| *blake3::hash(&std::fs::read(f).unwrap()).as_bytes()).collect();
+    assert_eq!(got, want, "fetched files differ from the post");
+}
+
+async fn done(n: &Node, ch: &ChannelId, secs: u64) {
+    let me = n.replica().device_id();
+    let left = || n.replica().store().read(|c| swarmroll_core::node::db::remaining(c, &[*ch], &me)).unwrap().0;
+    until(secs, "every original here", || left() == 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn originals_hold_on_a_metered_network_and_resume_on_wifi() {
+    let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (a, ch, post, total) = alice_with_post(&dirs[0], 400_000).await;
+    let b = guest(&dirs[1], &a, &ch, "Bob").await;
+    let c = guest(&dirs[2], &a, &ch, "Carol").await;
+    let mut events = b.subscribe();
+    // Well into the transfer, Bob's phone leaves Wi-Fi.
+    until(30, "bob a quarter through", || have(&b, &post) > total / 4).await;
+    b.network_changed(NetworkState::CELLULAR).await;
+    assert_eq!(b.held(), Some(Hold::Metered));
+    let held = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let Ok(NodeEvent::Held { originals, log_held }) = events.recv().await {
+                return (originals, log_held);
+            }
+        }
+    })
+    .await
+    .expect("a Held event");
+    assert_eq!(held, (Hold::Metered, false));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let swarm = b.swarm().await.unwrap();
+    let (at_hold, fetched_at_hold) = (have(&b, &post), swarm.traffic().0);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(swarm.traffic().0, fetched_at_hold, "originals moved on a metered network");
+    assert!(have(&b, &post) < total, "finished before the network changed: slow the upload down");
+    // Comments still flow on cellular.
+    let comment = a.replica().comment(&ch, &post, "gorgeous", None).unwrap();
+    until(10, "the comment on cellular", || {
+        b.thread(&post).unwrap().is_some_and(|t| t.comments.iter().any(|k| k.id == comment))
+    })
+    .await;
+    // Back on Wi-Fi: it resumes from where it was and completes.
+    b.network_changed(NetworkState::WIFI).await;
+    assert_eq!(b.held(), None);
+    done(&b, &ch, 60).await;
+    assert_originals_here(&b, &a, &ch, &post);
+    let fetched = swarm.traffic().0;
+    assert!(at_hold > 0);
+    assert!(fetched <= total + total / 10, "fetched {fetched} bytes for {total}: data fetched twice");
+    done(&c, &ch, 60).await;
+    assert_originals_here(&c, &a, &ch, &post);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_background_pass_ends_on_time_while_a_peer_stalls_and_the_next_continues() {
+    let dirs: Vec<TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (a, ch, post, total) = alice_with_post(&dirs[0], 250_000).await;
+    let b = guest(&dirs[1], &a, &ch, "Bob").await;
+    // The app goes to the background at once.
+    b.pause().await;
+    // A peer that accepts connections and never says a word, remembered from before.
+    let stall = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let stall_addr = stall.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = stall.accept().await {
+            held.push(s);
+        }
+    });
+    b.replica().store().write(|tx| swarmroll_core::sync::db::remember(tx, &ch, stall_addr, 0)).unwrap();
+    let swarm = b.swarm().await.unwrap();
+    let before = swarm.traffic().0;
+
+    let t = Instant::now();
+    let first = b.sync_for(Duration::from_secs(5)).await.unwrap();
+    let took = t.elapsed();
+    assert!(took <= Duration::from_millis(5_500), "the pass took {took:?}");
+    assert!(!first.complete);
+    assert!(first.bytes_fetched > 0, "{first:?}");
+    assert_eq!(first.remaining_posts, 1);
+    // Between passes nothing moves.
+    let between = swarm.traffic().0;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(swarm.traffic().0, between, "originals moved while the app was in the background");
+
+    let second = b.sync_for(Duration::from_secs(60)).await.unwrap();
+    assert!(second.complete, "{second:?}");
+    assert_eq!(second.remaining_posts, 0);
+    assert_originals_here(&b, &a, &ch, &post);
+    let fetched = swarm.traffic().0 - before;
+    assert!(fetched <= total + total / 10, "fetched {fetched} bytes for {total}: the second pass started over");
+    assert!(second.bytes_fetched < total, "the second pass fetched everything again");
+}
