@@ -167,3 +167,137 @@ async fn a_background_pass_ends_on_time_while_a_peer_stalls_and_the_next_continu
     assert!(fetched <= total + total / 10, "fetched {fetched} bytes for {total}: the second pass started over");
     assert!(second.bytes_fetched < total, "the second pass fetched everything again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_stream_tells_the_ui_what_changed_with_ids() {
+    let dirs: Vec<TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let a = node(&dirs[0], None);
+    a.start().await.unwrap();
+    let ch = a.replica().create_channel("Party", None, "Alice").unwrap();
+    let b = node(&dirs[1], None);
+    b.start().await.unwrap();
+    let mut events = b.subscribe();
+    let (invite, _) = a.invite(&ch, Role::Contributor, None).await.unwrap();
+    b.join(&invite, "Bob", Duration::from_secs(10)).await.unwrap();
+    let gallery = b.watch_gallery(ch, 50).unwrap();
+    assert!(gallery.initial.is_empty());
+    let mut gallery = gallery;
+
+    // Alice shares photos (import progress on her side), Bob's UI hears of each step.
+    let mut a_events = a.subscribe();
+    let (post, _) = a.share(&ch, "cake", photos()).await.unwrap();
+    let mut import_steps = 0;
+    while let Ok(e) = a_events.try_recv() {
+        if let NodeEvent::ImportProgress { done, total } = e {
+            assert!(done <= total && total == 4);
+            import_steps += 1;
+        }
+    }
+    assert_eq!(import_steps, 4);
+    let comment = a.replica().comment(&ch, &post, "yum", None).unwrap();
+
+    let mut seen = (false, false, false, false, false);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !(seen.0 && seen.1 && seen.2 && seen.3 && seen.4) {
+        let e = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("events in time: {seen:?}"))
+            .unwrap();
+        match e {
+            NodeEvent::PeerConnected { channel, peer } if channel == ch => {
+                assert_eq!(peer, a.replica().device_id());
+                seen.0 = true;
+            }
+            NodeEvent::PostArrived { channel, post: p } if channel == ch && p == post => seen.1 = true,
+            NodeEvent::CommentAdded { channel, post: p, comment: k } if channel == ch => {
+                assert_eq!((p, k), (post, comment));
+                seen.2 = true;
+            }
+            NodeEvent::TransferProgress { post: p, have_bytes, total_bytes, .. } if p == post => {
+                assert!(have_bytes <= total_bytes);
+                seen.3 = true;
+            }
+            NodeEvent::TransferFinished { post: p, .. } if p == post => seen.4 = true,
+            _ => {}
+        }
+    }
+    // The live gallery got the four photos as inserts, and applying them gives the page.
+    let mut list = Vec::new();
+    while let Ok(changes) = gallery.changes.try_recv() {
+        swarmroll_core::node::diff::apply(&mut list, &changes);
+    }
+    assert_eq!(list, b.gallery(&ch, None, 50).unwrap().items);
+    assert_eq!(list.len(), 4);
+    // Notifications: one new post and one comment, from Alice; nothing once opened.
+    let news = b.news().unwrap();
+    assert_eq!(news.len(), 1);
+    assert_eq!((news[0].channel, news[0].new_posts, news[0].new_comments), (ch, 1, 1));
+    assert_eq!(news[0].from, vec!["Alice".to_string()]);
+    b.replica().mark_read(&ch).unwrap();
+    assert!(b.news().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn power_and_per_channel_policies_hold_and_release_the_swarm() {
+    use swarmroll_core::node::{Originals, Policy};
+    let dir = tempfile::tempdir().unwrap();
+    let n = node(&dir, None);
+    n.start().await.unwrap();
+    let ch = n.replica().create_channel("Trip", None, "Me").unwrap();
+    let swarm = n.swarm().await.unwrap();
+    assert!(!swarm.is_held());
+    n.power_changed(false, true).await;
+    assert_eq!(n.held(), Some(Hold::BatteryLow));
+    assert!(swarm.is_held());
+    n.power_changed(true, true).await;
+    assert_eq!(n.held(), None);
+    assert!(!swarm.is_held());
+    n.set_policy(None, Policy { charging_only: true, ..Policy::default() }).await;
+    n.power_changed(false, false).await;
+    assert_eq!(n.held(), Some(Hold::NotCharging));
+    assert!(swarm.is_held());
+    // On cellular, one channel the user allowed everywhere keeps the swarm going.
+    n.set_policy(None, Policy::default()).await;
+    n.network_changed(NetworkState::CELLULAR).await;
+    assert!(swarm.is_held());
+    n.set_policy(Some(ch), Policy { originals: Originals::AnyNetwork, ..Policy::default() }).await;
+    assert!(!swarm.is_held());
+    // Offline: sync stops as well.
+    n.network_changed(NetworkState::NONE).await;
+    assert!(swarm.is_held());
+    assert_eq!(n.sync_addr().await, None);
+    n.network_changed(NetworkState::WIFI).await;
+    assert!(n.sync_addr().await.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_metered_budget_stops_transfers_when_spent() {
+    use swarmroll_core::node::{Originals, Policy};
+    let dirs: Vec<TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (a, ch, post, total) = alice_with_post(&dirs[0], 400_000).await;
+    let b = node(&dirs[1], None);
+    let budget = 300_000;
+    b.set_policy(
+        None,
+        Policy { originals: Originals::AnyNetwork, metered_daily_bytes: Some(budget), ..Policy::default() },
+    )
+    .await;
+    b.network_changed(NetworkState::CELLULAR).await;
+    b.start().await.unwrap();
+    let (invite, _) = a.invite(&ch, Role::Contributor, None).await.unwrap();
+    b.join(&invite, "Bob", Duration::from_secs(10)).await.unwrap();
+    until(30, "the budget spent", || b.held() == Some(Hold::BudgetSpent)).await;
+    assert!(b.metered_today() >= budget);
+    let swarm = b.swarm().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopped_at = swarm.traffic().0;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(swarm.traffic().0, stopped_at, "transfers went on past the budget");
+    // At most about a second's worth past the cap (the meter reads once a second).
+    assert!(stopped_at < budget + 800_000, "{stopped_at} bytes against a budget of {budget}");
+    // Wi-Fi does not count against it.
+    b.network_changed(NetworkState::WIFI).await;
+    done(&b, &ch, 60).await;
+    assert_originals_here(&b, &a, &ch, &post);
+    assert!(swarm.traffic().0 <= total + total / 10);
+}

@@ -148,21 +148,18 @@ pub(super) fn from_sync(e: &SyncEvent) -> Option<NodeEvent> {
     }
 }
 
-/// The event for a transfer report (posts this node knows only).
+/// The event for a transfer report (posts this node knows only). Completion is reported
+/// by the node itself once a post's every original is here (a post with videos is
+/// fetched in two transfers).
 pub(super) fn from_transfer(replica: &Replica, e: &TransferEvent) -> Option<NodeEvent> {
-    let ih = match e {
-        TransferEvent::Progress { info_hash, .. } | TransferEvent::Finished { info_hash } => *info_hash,
-    };
-    let (channel, post) = replica.store().read(|c| db::post_by_info_hash(c, &ih)).ok()??;
-    Some(match e {
-        TransferEvent::Progress { progress, .. } => NodeEvent::TransferProgress {
-            channel,
-            post,
-            have_bytes: progress.have_bytes,
-            total_bytes: progress.total_bytes,
-            bytes_per_s: progress.download_bytes_per_s,
-        },
-        TransferEvent::Finished { .. } => NodeEvent::TransferFinished { channel, post },
+    let TransferEvent::Progress { info_hash, progress } = e else { return None };
+    let (channel, post) = replica.store().read(|c| db::post_by_info_hash(c, info_hash)).ok()??;
+    Some(NodeEvent::TransferProgress {
+        channel,
+        post,
+        have_bytes: progress.have_bytes,
+        total_bytes: progress.total_bytes,
+        bytes_per_s: progress.download_bytes_per_s,
     })
 }
 

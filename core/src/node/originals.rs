@@ -71,6 +71,10 @@ fn record_done(inner: &Inner, ch: &ChannelId, fetch: &ChannelFetch) {
     });
     if let Err(e) = r {
         tracing::warn!(error = %e, "could not record finished posts");
+        return;
+    }
+    for post in done {
+        let _ = inner.events.send(NodeEvent::TransferFinished { channel: *ch, post });
     }
 }
 
