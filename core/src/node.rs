@@ -177,14 +177,16 @@ impl Node {
         let replica = Arc::new(Replica::open(Arc::clone(&store))?);
         let importer = Arc::new(Importer::new(store, 0)?);
         let (events, _) = broadcast::channel(4096);
+        let (saved_global, saved_channels) = replica.store().read(db::policies)?;
+        let spent_today = replica.store().read(|c| db::metered_bytes(c, today()))?;
         let conditions = Conditions {
             network: cfg.network,
             power: cfg.power,
             paused: false,
             passes: 0,
-            global: cfg.policy,
-            channels: HashMap::new(),
-            metered: (today(), 0),
+            global: saved_global.unwrap_or(cfg.policy),
+            channels: saved_channels.into_iter().collect(),
+            metered: (today(), spent_today),
             reported: None,
         };
         Ok(Node {
@@ -298,8 +300,13 @@ impl Node {
         self.inner.apply().await;
     }
 
-    /// Sets the policy of one channel (`Some`) or the global one (`None`).
-    pub async fn set_policy(&self, channel: Option<ChannelId>, policy: Policy) {
+    /// Sets the policy of one channel (`Some`) or the global one (`None`); it is kept
+    /// in the data folder.
+    ///
+    /// # Errors
+    /// [`NodeError::Store`] if it cannot be saved (it is not applied then).
+    pub async fn set_policy(&self, channel: Option<ChannelId>, policy: Policy) -> Result<(), NodeError> {
+        self.inner.replica.store().write(|tx| db::save_policy(tx, channel.as_ref(), &policy))?;
         {
             let mut c = lock(&self.inner.conditions);
             match channel {
@@ -310,6 +317,13 @@ impl Node {
             }
         }
         self.inner.apply().await;
+        Ok(())
+    }
+
+    /// The policy in force for `channel` (`None`: the global one).
+    pub fn policy(&self, channel: Option<&ChannelId>) -> Policy {
+        let c = lock(&self.inner.conditions);
+        channel.and_then(|ch| c.channels.get(ch)).copied().unwrap_or(c.global)
     }
 
     /// What is held back now and why (`None`: nothing).
@@ -461,33 +475,78 @@ impl Node {
         self.inner.fetching.snapshot()
     }
 
+    /// Marks a channel as read (the user opened it).
+    ///
+    /// # Errors
+    /// [`NodeError::Replica`].
+    pub fn mark_read(&self, channel: &ChannelId) -> Result<(), NodeError> {
+        self.inner.replica.mark_read(channel)?;
+        let _ = self.inner.events.send(NodeEvent::Read { channel: *channel });
+        Ok(())
+    }
+
     /// The newest `limit` gallery entries now, and their changes from now on as diffs.
     /// Dropping the watch stops it.
     ///
     /// # Errors
     /// [`NodeError::Replica`].
     pub fn watch_gallery(&self, channel: ChannelId, limit: u32) -> Result<Watch<Item>, NodeError> {
-        let first = self.gallery(&channel, None, limit)?.items;
+        self.watch(
+            move |n| Ok(n.gallery(&channel, None, limit)?.items),
+            |i| i.content_hash,
+            move |e| matches!(e, NodeEvent::PostArrived { channel: c, .. } | NodeEvent::Changed { channel: c, .. } if *c == channel),
+        )
+    }
+
+    /// The channel list now (with unread counts), and its changes from now on as diffs.
+    ///
+    /// # Errors
+    /// [`NodeError::Replica`].
+    pub fn watch_channels(&self) -> Result<Watch<ChannelSummary>, NodeError> {
+        self.watch(
+            Node::channels,
+            |c| c.id,
+            |e| {
+                matches!(
+                    e,
+                    NodeEvent::PostArrived { .. }
+                        | NodeEvent::CommentAdded { .. }
+                        | NodeEvent::Changed { .. }
+                        | NodeEvent::MembersChanged { .. }
+                        | NodeEvent::Read { .. }
+                )
+            },
+        )
+    }
+
+    fn watch<T, K>(
+        &self,
+        load: impl Fn(&Node) -> Result<Vec<T>, NodeError> + Send + 'static,
+        key: impl Fn(&T) -> K + Send + 'static,
+        relevant: impl Fn(&NodeEvent) -> bool + Send + 'static,
+    ) -> Result<Watch<T>, NodeError>
+    where
+        T: Clone + PartialEq + Send + 'static,
+        K: PartialEq,
+    {
+        let first = load(self)?;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let mut events = self.subscribe();
         let node = self.clone();
         let mut current = first.clone();
         let task = tokio::spawn(async move {
             loop {
-                let relevant = match events.recv().await {
-                    Ok(NodeEvent::PostArrived { channel: c, .. } | NodeEvent::Changed { channel: c, .. }) => {
-                        c == channel
-                    }
-                    Ok(_) => false,
+                let again = match events.recv().await {
+                    Ok(e) => relevant(&e),
                     Err(broadcast::error::RecvError::Lagged(_)) => true,
                     Err(broadcast::error::RecvError::Closed) => return,
                 };
-                if !relevant {
+                if !again {
                     continue;
                 }
-                let Ok(page) = node.gallery(&channel, None, limit) else { continue };
-                let changes = diff::diff(&current, &page.items, |i| i.content_hash);
-                current = page.items;
+                let Ok(now) = load(&node) else { continue };
+                let changes = diff::diff(&current, &now, &key);
+                current = now;
                 if !changes.is_empty() && tx.send(changes).is_err() {
                     return;
                 }
@@ -625,7 +684,14 @@ async fn metering(node: std::sync::Weak<Inner>, swarm: Arc<Swarm>) {
             }
             let before = c.allowance(None).log.is_ok();
             c.metered.1 += moved;
-            before && c.allowance(None).log.is_err()
+            let spent = c.metered;
+            drop(c);
+            // Kept across restarts: phones stop apps in the background all the time.
+            let saved = inner.replica.store().write(|tx| db::set_metered_bytes(tx, spent.0, spent.1));
+            if let Err(e) = saved {
+                tracing::debug!(error = %e, "could not record metered usage");
+            }
+            before && lock(&inner.conditions).allowance(None).log.is_err()
         };
         if spent_out {
             inner.apply().await;

@@ -49,7 +49,13 @@ async fn guest(dir: &TempDir, host: &Node, ch: &ChannelId, name: &str) -> Node {
     g
 }
 
-fn have(n: &Node, post: &EventId) -> u64 {
+/// Verified bytes of `post` held by `n` (all of them once the post is done).
+fn have(n: &Node, ch: &ChannelId, post: &EventId, total: u64) -> u64 {
+    let me = n.replica().device_id();
+    let left = n.replica().store().read(|c| swarmroll_core::node::db::remaining(c, &[*ch], &me)).unwrap().0;
+    if left == 0 {
+        return total;
+    }
     n.transfers().iter().find(|(_, p, _)| p == post).map_or(0, |(_, _, pr)| pr.have_bytes)
 }
 
@@ -90,7 +96,7 @@ async fn originals_hold_on_a_metered_network_and_resume_on_wifi() {
     let c = guest(&dirs[2], &a, &ch, "Carol").await;
     let mut events = b.subscribe();
     // Well into the transfer, Bob's phone leaves Wi-Fi.
-    until(30, "bob a quarter through", || have(&b, &post) > total / 4).await;
+    until(30, "bob a quarter through", || have(&b, &ch, &post, total) > total / 4).await;
     b.network_changed(NetworkState::CELLULAR).await;
     assert_eq!(b.held(), Some(Hold::Metered));
     let held = tokio::time::timeout(Duration::from_secs(5), async {
@@ -105,10 +111,10 @@ async fn originals_hold_on_a_metered_network_and_resume_on_wifi() {
     assert_eq!(held, (Hold::Metered, false));
     tokio::time::sleep(Duration::from_millis(300)).await;
     let swarm = b.swarm().await.unwrap();
-    let (at_hold, fetched_at_hold) = (have(&b, &post), swarm.traffic().0);
+    let (at_hold, fetched_at_hold) = (have(&b, &ch, &post, total), swarm.traffic().0);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(swarm.traffic().0, fetched_at_hold, "originals moved on a metered network");
-    assert!(have(&b, &post) < total, "finished before the network changed: slow the upload down");
+    assert!(have(&b, &ch, &post, total) < total, "finished before the network changed: slow the upload down");
     // Comments still flow on cellular.
     let comment = a.replica().comment(&ch, &post, "gorgeous", None).unwrap();
     until(10, "the comment on cellular", || {
@@ -171,7 +177,8 @@ async fn a_background_pass_ends_on_time_while_a_peer_stalls_and_the_next_continu
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_event_stream_tells_the_ui_what_changed_with_ids() {
     let dirs: Vec<TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
-    let a = node(&dirs[0], None);
+    // Slow enough for the transfer to report progress before it completes.
+    let a = node(&dirs[0], Some(1_500_000));
     a.start().await.unwrap();
     let ch = a.replica().create_channel("Party", None, "Alice").unwrap();
     let b = node(&dirs[1], None);
@@ -182,6 +189,8 @@ async fn the_event_stream_tells_the_ui_what_changed_with_ids() {
     let gallery = b.watch_gallery(ch, 50).unwrap();
     assert!(gallery.initial.is_empty());
     let mut gallery = gallery;
+    let mut channels = b.watch_channels().unwrap();
+    let mut channel_list = channels.initial.clone();
 
     // Alice shares photos (import progress on her side), Bob's UI hears of each step.
     let mut a_events = a.subscribe();
@@ -233,8 +242,17 @@ async fn the_event_stream_tells_the_ui_what_changed_with_ids() {
     assert_eq!(news.len(), 1);
     assert_eq!((news[0].channel, news[0].new_posts, news[0].new_comments), (ch, 1, 1));
     assert_eq!(news[0].from, vec!["Alice".to_string()]);
-    b.replica().mark_read(&ch).unwrap();
+    // The live channel list followed: Bob's one channel with two unread, then none.
+    while let Ok(changes) = channels.changes.try_recv() {
+        swarmroll_core::node::diff::apply(&mut channel_list, &changes);
+    }
+    assert_eq!(channel_list, b.channels().unwrap());
+    assert_eq!(channel_list[0].unread, 2);
+    b.mark_read(&ch).unwrap();
     assert!(b.news().unwrap().is_empty());
+    let changes = tokio::time::timeout(Duration::from_secs(5), channels.changes.recv()).await.unwrap().unwrap();
+    swarmroll_core::node::diff::apply(&mut channel_list, &changes);
+    assert_eq!(channel_list[0].unread, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,15 +270,16 @@ async fn power_and_per_channel_policies_hold_and_release_the_swarm() {
     n.power_changed(true, true).await;
     assert_eq!(n.held(), None);
     assert!(!swarm.is_held());
-    n.set_policy(None, Policy { charging_only: true, ..Policy::default() }).await;
+    n.set_policy(None, Policy { charging_only: true, ..Policy::default() }).await.unwrap();
     n.power_changed(false, false).await;
     assert_eq!(n.held(), Some(Hold::NotCharging));
     assert!(swarm.is_held());
     // On cellular, one channel the user allowed everywhere keeps the swarm going.
-    n.set_policy(None, Policy::default()).await;
+    n.set_policy(None, Policy::default()).await.unwrap();
     n.network_changed(NetworkState::CELLULAR).await;
     assert!(swarm.is_held());
-    n.set_policy(Some(ch), Policy { originals: Originals::AnyNetwork, ..Policy::default() }).await;
+    let anywhere = Policy { originals: Originals::AnyNetwork, ..Policy::default() };
+    n.set_policy(Some(ch), anywhere).await.unwrap();
     assert!(!swarm.is_held());
     // Offline: sync stops as well.
     n.network_changed(NetworkState::NONE).await;
@@ -268,6 +287,13 @@ async fn power_and_per_channel_policies_hold_and_release_the_swarm() {
     assert_eq!(n.sync_addr().await, None);
     n.network_changed(NetworkState::WIFI).await;
     assert!(n.sync_addr().await.is_some());
+    // Policies are settings: they survive a restart.
+    n.stop().await;
+    drop(swarm);
+    drop(n);
+    let again = node(&dir, None);
+    assert_eq!(again.policy(Some(&ch)), anywhere);
+    assert_eq!(again.policy(None), Policy::default());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -281,7 +307,8 @@ async fn the_daily_metered_budget_stops_transfers_when_spent() {
         None,
         Policy { originals: Originals::AnyNetwork, metered_daily_bytes: Some(budget), ..Policy::default() },
     )
-    .await;
+    .await
+    .unwrap();
     b.network_changed(NetworkState::CELLULAR).await;
     b.start().await.unwrap();
     let (invite, _) = a.invite(&ch, Role::Contributor, None).await.unwrap();
@@ -297,7 +324,13 @@ async fn the_daily_metered_budget_stops_transfers_when_spent() {
     assert!(stopped_at < budget + 800_000, "{stopped_at} bytes against a budget of {budget}");
     // Wi-Fi does not count against it.
     b.network_changed(NetworkState::WIFI).await;
+    let spent = b.metered_today();
     done(&b, &ch, 60).await;
     assert_originals_here(&b, &a, &ch, &post);
     assert!(swarm.traffic().0 <= total + total / 10);
+    assert_eq!(b.metered_today(), spent, "Wi-Fi bytes were counted as metered");
+    // The day's spending survives a restart.
+    b.stop().await;
+    drop((swarm, b));
+    assert_eq!(node(&dirs[1], None).metered_today(), spent);
 }

@@ -138,3 +138,67 @@ pub fn news(conn: &Connection, me: &DeviceId) -> Result<Vec<News>, StoreError> {
     }
     Ok(out)
 }
+
+/// Saves a policy: a channel's, or the global one (`None`).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn save_policy(tx: &Transaction<'_>, ch: Option<&ChannelId>, policy: &super::Policy) -> Result<(), StoreError> {
+    let key: &[u8] = ch.map_or(&[], |c| c.0.as_slice());
+    let json = serde_json::to_string(policy).map_err(|_| StoreError::Corrupt("policy"))?;
+    exec(
+        tx,
+        "INSERT INTO sync_policies (channel, policy) VALUES (?1, ?2)
+         ON CONFLICT (channel) DO UPDATE SET policy = excluded.policy",
+        params![key, json],
+    )?;
+    Ok(())
+}
+
+/// The saved policies: the global one (if set) and each channel's.
+///
+/// # Errors
+/// [`StoreError`].
+#[allow(clippy::type_complexity)]
+pub fn policies(conn: &Connection) -> Result<(Option<super::Policy>, Vec<(ChannelId, super::Policy)>), StoreError> {
+    let mut stmt = conn.prepare("SELECT channel, policy FROM sync_policies")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut global = None;
+    let mut channels = Vec::new();
+    for (key, json) in rows {
+        // A policy this build cannot read falls back to the default.
+        let Ok(p) = serde_json::from_str::<super::Policy>(&json) else { continue };
+        if key.is_empty() {
+            global = Some(p);
+        } else {
+            channels.push((ChannelId(blob32(key)?), p));
+        }
+    }
+    Ok((global, channels))
+}
+
+/// Bytes moved on metered networks on `day`.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn metered_bytes(conn: &Connection, day: i64) -> Result<u64, StoreError> {
+    let b: Option<i64> =
+        conn.query_row("SELECT bytes FROM metered_usage WHERE day = ?1", [day], |r| r.get(0)).optional()?;
+    Ok(b.unwrap_or(0) as u64)
+}
+
+/// Records the bytes moved on metered networks on `day` (older days are dropped).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn set_metered_bytes(tx: &Transaction<'_>, day: i64, bytes: u64) -> Result<(), StoreError> {
+    exec(
+        tx,
+        "INSERT INTO metered_usage (day, bytes) VALUES (?1, ?2) ON CONFLICT (day) DO UPDATE SET bytes = excluded.bytes",
+        params![day, bytes as i64],
+    )?;
+    exec(tx, "DELETE FROM metered_usage WHERE day < ?1", [day - 1])?;
+    Ok(())
+}

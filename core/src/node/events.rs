@@ -39,6 +39,11 @@ pub enum NodeEvent {
         /// The event that changed it.
         event: EventId,
     },
+    /// The user opened the channel: its unread count is now zero.
+    Read {
+        /// The channel.
+        channel: ChannelId,
+    },
     /// A member joined, renamed, or the channel's settings or keys changed.
     MembersChanged {
         /// The channel.

@@ -101,6 +101,13 @@ async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
     let me = inner.replica.device_id();
     for ch in channels.iter().map(|c| c.id) {
         if !inner.originals_allowed(&ch) {
+            // Another channel keeps the swarm going, but not this one: let go of it
+            // (what arrived stays, and is resumed from when it is allowed again).
+            let stopped = lock(&inner.fetching.running).remove(&ch);
+            if let Some(r) = stopped {
+                record_done(inner, &ch, &r.fetch);
+                r.fetch.stop(swarm).await;
+            }
             continue;
         }
         let seeds = inner.swarm_peers(&ch).await;

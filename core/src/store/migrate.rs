@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_channel_privacy.sql"),
     include_str!("../../migrations/0006_peer_addresses.sql"),
     include_str!("../../migrations/0007_originals.sql"),
+    include_str!("../../migrations/0008_sync_policies.sql"),
 ];
 
 /// Upgrades `conn` to schema `target` (at most `MIGRATIONS.len()`).
