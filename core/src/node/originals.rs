@@ -12,11 +12,21 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
+use tokio::time::Instant;
 
 struct Running {
     fetch: ChannelFetch,
     seeds: Vec<SocketAddr>,
+    /// Verified bytes last seen, and since when nothing more arrived.
+    have: u64,
+    since: Instant,
 }
+
+/// A channel fetch that gets nothing for this long while peers are connected and the
+/// swarm is not held is started again (what arrived stays). Transfers stall in the
+/// field (a peer that stops answering mid-piece, a NAT dropping the connection); seen
+/// here too, rarely, right after a hold is lifted.
+const STALL: Duration = Duration::from_secs(10);
 
 /// The running channel fetches.
 #[derive(Default)]
@@ -95,7 +105,33 @@ async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
         }
     }
     if swarm.is_held() {
+        // Held time is not stalling.
+        for r in lock(&inner.fetching.running).values_mut() {
+            r.since = Instant::now();
+        }
         return;
+    }
+    let stalled: Vec<ChannelId> = {
+        let mut running = lock(&inner.fetching.running);
+        let mut out = Vec::new();
+        for (ch, r) in running.iter_mut() {
+            let have: u64 = r.fetch.all_progress().iter().map(|(_, p)| p.have_bytes).sum();
+            if have != r.have {
+                r.have = have;
+                r.since = Instant::now();
+            } else if r.since.elapsed() >= STALL {
+                out.push(*ch);
+            }
+        }
+        out
+    };
+    for ch in stalled {
+        tracing::info!("a channel fetch stalled: starting it again");
+        let old = lock(&inner.fetching.running).remove(&ch);
+        if let Some(old) = old {
+            record_done(inner, &ch, &old.fetch);
+            old.fetch.stop(swarm).await;
+        }
     }
     let Ok(channels) = inner.replica.channels() else { return };
     let me = inner.replica.device_id();
@@ -135,7 +171,7 @@ async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
         };
         match publish::fetch_posts(&inner.replica, Arc::clone(swarm), posts, &inner.media_dir(&ch), seeds.clone()) {
             Ok(fetch) => {
-                lock(&inner.fetching.running).insert(ch, Running { fetch, seeds });
+                lock(&inner.fetching.running).insert(ch, Running { fetch, seeds, have: 0, since: Instant::now() });
             }
             Err(e) => {
                 tracing::warn!(error = %e, "could not start fetching originals");

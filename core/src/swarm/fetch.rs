@@ -125,6 +125,8 @@ struct Running {
     steer: Steer,
     driver: Option<tokio::task::JoinHandle<()>>,
     reporter: tokio::task::JoinHandle<()>,
+    /// Whether the reporter announced completion (so a forget does not again).
+    announced: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Drop for Running {
@@ -300,6 +302,7 @@ impl Fetches {
         let only_files = options.only_files.clone();
 
         let (tx, rx) = watch::channel(Arc::clone(&handle));
+        let announced = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let driver = late.then(|| tokio::spawn(hand_over_peers(Arc::downgrade(self), info_hash, rx.clone())));
         let running = Running {
             info: info.to_vec(),
@@ -309,7 +312,14 @@ impl Fetches {
             torrent: tx,
             steer: Steer::start(handle, stripe, self.lead, ranked, only_files),
             driver,
-            reporter: tokio::spawn(report(info_hash, rx.clone(), self.events.clone(), Arc::downgrade(self))),
+            reporter: tokio::spawn(report(
+                info_hash,
+                rx.clone(),
+                self.events.clone(),
+                Arc::downgrade(self),
+                Arc::clone(&announced),
+            )),
+            announced,
         };
         self.running().insert(info_hash, running);
         Ok(Transfer { info_hash, torrent: rx })
@@ -380,6 +390,17 @@ impl Fetches {
         let running = self.running().remove(&info_hash);
         if let Some(r) = running {
             let handle = r.torrent.borrow().clone();
+            // A fetch that ends between two progress ticks would otherwise never be
+            // reported: say where it stands, and that it finished if it did.
+            r.reporter.abort();
+            if !r.announced.load(std::sync::atomic::Ordering::SeqCst) {
+                let progress = progress(&handle);
+                let finished = progress.finished;
+                let _ = self.events.send(TransferEvent::Progress { info_hash, progress });
+                if finished {
+                    let _ = self.events.send(TransferEvent::Finished { info_hash });
+                }
+            }
             drop(r);
             self.remove_torrent(&handle).await;
         }
@@ -408,6 +429,7 @@ async fn report(
     torrent: watch::Receiver<Arc<ManagedTorrent>>,
     events: tokio::sync::broadcast::Sender<TransferEvent>,
     fetches: Weak<Fetches>,
+    announced: Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut last: Option<Progress> = None;
     let mut tick = tokio::time::interval(PROGRESS_EVERY);
@@ -437,6 +459,7 @@ async fn report(
             // No receiver is fine: nobody is looking.
             let _ = events.send(TransferEvent::Progress { info_hash, progress });
             if finished {
+                announced.store(true, std::sync::atomic::Ordering::SeqCst);
                 let _ = events.send(TransferEvent::Finished { info_hash });
                 return;
             }
