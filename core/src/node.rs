@@ -362,6 +362,11 @@ impl Node {
         }
     }
 
+    /// What local discovery found last (client isolation shows here), while sync runs.
+    pub async fn lan_status(&self) -> Option<crate::net::lan::LanStatus> {
+        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).and_then(|(s, _)| s.lan_status())
+    }
+
     /// Where this node's sync listens, while sync runs.
     pub async fn sync_addr(&self) -> Option<std::net::SocketAddr> {
         self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.local_addr())

@@ -283,6 +283,8 @@ async fn power_and_per_channel_policies_hold_and_release_the_swarm() {
     let anywhere = Policy { originals: Originals::AnyNetwork, ..Policy::default() };
     n.set_policy(Some(ch), anywhere).await.unwrap();
     assert!(!swarm.is_held());
+    // Local discovery is off in these tests: no status to show.
+    assert_eq!(n.lan_status().await, None);
     // Offline: sync stops as well.
     n.network_changed(NetworkState::NONE).await;
     assert!(swarm.is_held());
