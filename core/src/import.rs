@@ -24,6 +24,7 @@ pub use window::{scan_folder, select_for_window, Candidate};
 
 use crate::log::MediaItem;
 use crate::media::{self, jpeg, strip::Patch, Kind, MediaError, Metadata};
+use crate::store::lock;
 use crate::store::{Store, StoreError};
 use crate::types::{ContentHash, Timestamp};
 use std::path::{Path, PathBuf};
@@ -237,7 +238,7 @@ impl Importer {
                     };
                     let done = done.fetch_add(1, Ordering::Relaxed) + 1;
                     progress(Progress { index, done, total, outcome });
-                    results.lock().unwrap_or_else(|p| p.into_inner()).push((index, result));
+                    lock(results).push((index, result));
                 });
             }
         });

@@ -25,6 +25,7 @@ use crate::channel::{Invite, Role};
 use crate::comment::Thread;
 use crate::import::{self, Importer};
 use crate::replica::{self, Replica};
+use crate::store::lock;
 use crate::store::Store;
 use crate::swarm::{self, Swarm};
 use crate::sync::{self, Sync};
@@ -32,7 +33,7 @@ use crate::types::{ChannelId, EventId, Timestamp};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
@@ -153,10 +154,6 @@ pub(crate) struct Inner {
     received: AtomicU64,
     /// The originals manager's view of running fetches.
     fetching: originals::Shared,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A Swarmroll node. Cheap to clone; all clones drive the same node.
@@ -393,23 +390,13 @@ impl Node {
     /// # Errors
     /// [`NodeError::NotStarted`] while sync is off; [`NodeError::Sync`].
     pub async fn join(&self, invite: &Invite, my_name: &str, wait: Duration) -> Result<ChannelId, NodeError> {
-        let live = self.inner.live.lock().await;
-        let (s, _) = live.as_ref().and_then(|l| l.sync.as_ref()).ok_or(NodeError::NotStarted)?;
-        // Joining waits for the network: do not hold the node meanwhile.
-        let mut events = s.subscribe();
-        let ch = self.inner.replica.join(invite, my_name)?;
-        for a in &invite.addresses {
-            s.add_peer(ch, *a);
-        }
-        drop(live);
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            match tokio::time::timeout_at(deadline, events.recv()).await {
-                Ok(Ok(sync::SyncEvent::CaughtUp { channel, .. })) if channel == ch => return Ok(ch),
-                Ok(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {}
-                _ => return Err(sync::SyncError::NoPeerReachable.into()),
-            }
-        }
+        let joining = {
+            let live = self.inner.live.lock().await;
+            let (s, _) = live.as_ref().and_then(|l| l.sync.as_ref()).ok_or(NodeError::NotStarted)?;
+            s.start_join(invite, my_name)?
+        };
+        // Waiting for the network must not hold the node meanwhile.
+        Ok(joining.caught_up(wait).await?)
     }
 
     /// Imports files and posts them to `channel` with `caption`, reporting

@@ -12,6 +12,7 @@ use crate::channel::Secret;
 use crate::import::Imported;
 use crate::log::body::{Body, MAX_ITEMS};
 use crate::replica::{self, Replica};
+use crate::store::lock;
 use crate::swarm::{crypt, torrent, FetchOptions, Progress, Swarm, SwarmError, Transfer};
 use crate::types::{ChannelId, EventId};
 use std::net::SocketAddr;
@@ -127,26 +128,22 @@ pub struct ChannelFetch {
     task: tokio::task::JoinHandle<Result<(), Error>>,
 }
 
-fn locked<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 impl ChannelFetch {
     /// The latest progress of a post's fetch (`None` before it starts). Between the
     /// photo pass and the video pass a post shows its photos complete.
     pub fn progress(&self, post: &EventId) -> Option<Progress> {
-        let all = self.progress.lock().unwrap_or_else(|p| p.into_inner());
+        let all = lock(&self.progress);
         all.iter().find(|(p, _)| p == post).map(|(_, pr)| pr.clone())
     }
 
     /// Every post's progress so far.
     pub fn all_progress(&self) -> Vec<(EventId, Progress)> {
-        locked(&self.progress).clone()
+        lock(&self.progress).clone()
     }
 
     /// Posts completed since the last call (every original there and verified).
     pub fn take_done(&self) -> Vec<EventId> {
-        std::mem::take(&mut *locked(&self.done))
+        std::mem::take(&mut *lock(&self.done))
     }
 
     /// Whether the fetch has ended (completed or failed).
@@ -157,7 +154,7 @@ impl ChannelFetch {
     /// Stops fetching, keeping whatever arrived (a later fetch resumes from it).
     pub async fn stop(self, swarm: &Swarm) {
         self.task.abort();
-        let live: Vec<Transfer> = std::mem::take(&mut *locked(&self.live));
+        let live: Vec<Transfer> = std::mem::take(&mut *lock(&self.live));
         for t in live {
             swarm.forget(&t).await;
         }
@@ -267,9 +264,9 @@ async fn fetch_one(
     let dest = media.join(job.post.to_hex());
     let whole = job.only.is_none();
     let t = swarm.fetch(&job.transfer.info, &dest, options(&job.transfer, seeds, vec![], job.only)).await?;
-    locked(&shared.live).push(t.clone());
+    lock(&shared.live).push(t.clone());
     let set = |p: Progress| {
-        let mut all = locked(&shared.progress);
+        let mut all = lock(&shared.progress);
         match all.iter_mut().find(|(id, _)| *id == job.post) {
             Some((_, old)) => *old = p,
             None => all.push((job.post, p)),
@@ -286,9 +283,9 @@ async fn fetch_one(
     }
     set(t.progress());
     swarm.forget(&t).await;
-    locked(&shared.live).retain(|x| x.info_hash() != t.info_hash());
+    lock(&shared.live).retain(|x| x.info_hash() != t.info_hash());
     if whole {
-        locked(&shared.done).push(job.post);
+        lock(&shared.done).push(job.post);
     }
     Ok(())
 }

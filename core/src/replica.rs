@@ -130,17 +130,18 @@ impl Replica {
         &self.device
     }
 
-    /// Runs `f` in one write transaction, then announces the events it accepted.
-    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>, &mut Vec<FeedEvent>) -> Result<T, Error>) -> Result<T, Error> {
+    /// Runs `f` in one write transaction on `channel`'s log, then announces the events it
+    /// accepted.
+    fn write<T>(
+        &self,
+        channel: &ChannelId,
+        f: impl FnOnce(&Transaction<'_>, &mut Vec<FeedEvent>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let mut fresh = Vec::new();
-        let (out, ch) = self.store.write(|tx| {
-            let out = f(tx, &mut fresh)?;
-            let ch = fresh.first().and_then(|e| Event::decode(&e.raw).ok()).map(|e| e.header.channel);
-            Ok::<_, Error>((out, ch))
-        })?;
-        if let Some(channel) = ch {
+        let out = self.store.write(|tx| f(tx, &mut fresh))?;
+        if !fresh.is_empty() {
             // Nobody listening is fine: there is nothing to push to.
-            let _ = self.changes.send(LogChange { channel, events: Arc::new(fresh) });
+            let _ = self.changes.send(LogChange { channel: *channel, events: Arc::new(fresh) });
         }
         Ok(out)
     }
@@ -192,7 +193,7 @@ impl Replica {
         let cert = Certificate::issue(owner.signing(), Issuer::Owner, ch, 0, me, Role::Owner)
             .map_err(|_| Error::Invalid("certificate"))?;
         let contributor_key = keys.contributor_public().ok_or(Error::MissingKeys)?;
-        self.write(|tx, fresh| {
+        self.write(&ch, |tx, fresh| {
             channel::db::insert_owned(tx, &owner, &seed, name, window)?;
             log::db::save_keys(tx, &ch, &keys)?;
             self.author_in(tx, fresh, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
@@ -258,7 +259,7 @@ impl Replica {
             None => Certificate::issue(&keys.viewer_signing(), Issuer::Viewer, ch, keys.epoch, me, role),
         }
         .map_err(|_| Error::Invalid("certificate"))?;
-        self.write(|tx, fresh| {
+        self.write(&ch, |tx, fresh| {
             if !channel::db::upsert_joined(tx, &ch, &invite.name, role)? {
                 return Ok::<_, Error>(());
             }
@@ -308,7 +309,7 @@ impl Replica {
     /// # Errors
     /// [`Error::Rejected`] if the log's rules refuse it (e.g. a viewer posting).
     pub fn author(&self, channel: &ChannelId, body: Body) -> Result<EventId, Error> {
-        self.write(|tx, fresh| self.author_in(tx, fresh, channel, body))
+        self.write(channel, |tx, fresh| self.author_in(tx, fresh, channel, body))
     }
 
     /// Posts media.
@@ -389,7 +390,7 @@ impl Replica {
     /// # Errors
     /// [`Error::NotOwner`], [`Error::Store`].
     pub fn remove_members(&self, channel: &ChannelId, members: &[DeviceId]) -> Result<EventId, Error> {
-        self.write(|tx, fresh| {
+        self.write(channel, |tx, fresh| {
             let (owner, seed) = channel::db::owner_secrets(tx, channel)?.ok_or(Error::NotOwner)?;
             let current = log::db::current_keys(tx, channel)?.ok_or(Error::UnknownChannel)?;
             let new_epoch = current.epoch + 1;
@@ -429,7 +430,7 @@ impl Replica {
     /// # Errors
     /// [`Error::Store`] only: refused events are reported in the [`IngestReport`].
     pub fn ingest(&self, channel: &ChannelId, events: &[Vec<u8>]) -> Result<IngestReport, Error> {
-        self.write(|tx, fresh| {
+        self.write(channel, |tx, fresh| {
             let mut report = IngestReport::default();
             for (i, raw) in events.iter().enumerate() {
                 match ingest_one(tx, &self.device, channel, raw, i, &mut report, fresh) {

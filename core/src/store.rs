@@ -98,18 +98,12 @@ impl Store {
         &self.path
     }
 
-    fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-        // A panic while holding the lock leaves SQLite consistent (the transaction rolls
-        // back on drop), so a poisoned lock is safe to reuse.
-        m.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// Runs `f` in one write transaction, committed if `f` returns `Ok`.
     ///
     /// # Errors
     /// `f`'s error, or a [`StoreError`] converted into `E`.
     pub fn write<T, E: From<StoreError>>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E> {
-        let mut conn = Self::lock(&self.writer);
+        let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let out = f(&tx)?;
         tx.commit().map_err(StoreError::from)?;
@@ -121,7 +115,7 @@ impl Store {
     /// # Errors
     /// `f`'s error, or a [`StoreError`] converted into `E`.
     pub fn read<T, E: From<StoreError>>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
-        let pooled = Self::lock(&self.readers).pop();
+        let pooled = lock(&self.readers).pop();
         let conn = match pooled {
             Some(c) => c,
             None => {
@@ -135,7 +129,7 @@ impl Store {
             }
         };
         let out = f(&conn);
-        let mut pool = Self::lock(&self.readers);
+        let mut pool = lock(&self.readers);
         if pool.len() < MAX_IDLE_READERS {
             pool.push(conn);
         }
@@ -170,6 +164,13 @@ impl Store {
         let me = Arc::clone(self);
         tokio::task::spawn_blocking(move || me.read(f)).await.map_err(|_| E::from(StoreError::TaskFailed))?
     }
+}
+
+/// Locks `m` even if a thread panicked while holding it. Every lock of the core guards
+/// state that stays consistent across a panic (single inserts and removes, or SQLite,
+/// which rolls back), so a poisoned lock is safe to reuse.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Runs one statement through the connection's prepared-statement cache: the ingest path

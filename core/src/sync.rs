@@ -17,11 +17,12 @@ use crate::channel::Invite;
 use crate::net::lan::LanStatus;
 use crate::net::{self, Limits, NetError};
 use crate::replica::{self, Replica};
+use crate::store::lock;
 use crate::types::{ChannelId, DeviceId};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::broadcast;
@@ -231,6 +232,12 @@ struct Candidate {
     failures: u32,
 }
 
+impl Default for Candidate {
+    fn default() -> Self {
+        Candidate { next_try: Instant::now(), failures: 0 }
+    }
+}
+
 pub(crate) struct Inner {
     replica: Arc<Replica>,
     cfg: Config,
@@ -244,12 +251,6 @@ pub(crate) struct Inner {
     dial_wake: tokio::sync::Notify,
     lan_status: Mutex<Option<LanStatus>>,
     next_id: AtomicU64,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding one of these maps leaves it consistent (single inserts and
-    // removes), so a poisoned lock is still usable.
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The sync service of one node.
@@ -360,22 +361,24 @@ impl Sync {
     /// [`SyncError::NoPeerReachable`] after `wait` (the channel stays joined and sync
     /// keeps trying), [`SyncError::Replica`].
     pub async fn join(&self, invite: &Invite, my_name: &str, wait: Duration) -> Result<ChannelId, SyncError> {
-        let mut events = self.subscribe();
-        let ch = self.inner.replica.join(invite, my_name)?;
-        for addr in &invite.addresses {
-            self.inner.add_candidate(ch, *addr, Source::Invite);
-        }
-        self.inner.dial_wake.notify_one();
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            match tokio::time::timeout_at(deadline, events.recv()).await {
-                Ok(Ok(SyncEvent::CaughtUp { channel, .. })) if channel == ch => return Ok(ch),
-                Ok(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {}
-                Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => return Err(SyncError::NoPeerReachable),
-            }
-        }
+        let joining = self.start_join(invite, my_name)?;
+        joining.caught_up(wait).await
     }
 
+    /// The first half of [`Sync::join`]: joins and dials, without waiting. Await the
+    /// result's [`Joining::caught_up`] (it needs no borrow of this service).
+    ///
+    /// # Errors
+    /// [`SyncError::Replica`].
+    pub fn start_join(&self, invite: &Invite, my_name: &str) -> Result<Joining, SyncError> {
+        let events = self.subscribe();
+        let channel = self.inner.replica.join(invite, my_name)?;
+        for addr in &invite.addresses {
+            self.inner.add_candidate(channel, *addr, Source::Invite);
+        }
+        self.inner.dial_wake.notify_one();
+        Ok(Joining { channel, events })
+    }
     /// Members connected for `channel`.
     pub fn peers(&self, channel: &ChannelId) -> Vec<DeviceId> {
         let mut v: Vec<DeviceId> =
@@ -415,6 +418,38 @@ impl Sync {
         for (_, c) in lock(&self.inner.conns).drain() {
             c.task.abort();
         }
+    }
+}
+
+/// A join under way ([`Sync::start_join`]).
+pub struct Joining {
+    channel: ChannelId,
+    events: broadcast::Receiver<SyncEvent>,
+}
+
+impl Joining {
+    /// Waits up to `wait` for the log of one member of the channel.
+    ///
+    /// # Errors
+    /// [`SyncError::NoPeerReachable`] when none arrived in time.
+    pub async fn caught_up(mut self, wait: Duration) -> Result<ChannelId, SyncError> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.events.recv()).await {
+                Ok(Ok(SyncEvent::CaughtUp { channel, .. })) if channel == self.channel => return Ok(self.channel),
+                Ok(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {}
+                Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => return Err(SyncError::NoPeerReachable),
+            }
+        }
+    }
+}
+
+/// Aborts a task when dropped, so ending a task also ends the tasks it started.
+pub(crate) struct AbortOnDrop(pub(crate) JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

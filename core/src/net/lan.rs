@@ -11,7 +11,7 @@
 
 use super::beacon::Beacon;
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpStream, UdpSocket};
@@ -202,17 +202,6 @@ pub fn dial_addr(from: SocketAddr, beacon: &Beacon) -> SocketAddr {
     SocketAddr::new(from.ip(), beacon.port)
 }
 
-/// Whether an address is on a local network (private, link-local or loopback): invites
-/// carry these first.
-pub fn is_local(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_private() || v4.is_link_local() || v4.is_loopback(),
-        IpAddr::V6(v6) => {
-            v6.is_loopback() || (v6.segments()[0] & 0xffc0) == 0xfe80 || (v6.segments()[0] & 0xfe00) == 0xfc00
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,7 +234,7 @@ mod tests {
         let port = l.local_addr().unwrap().port();
         let hosts: Vec<Ipv4Addr> = (5..10).map(|i| Ipv4Addr::new(127, 0, 0, i)).collect();
         let s = scan(&hosts, port, Duration::from_secs(2), 4).await;
-        assert_eq!(s.open, vec!["127.0.0.7".parse::<IpAddr>().map(|ip| SocketAddr::new(ip, port)).unwrap()]);
+        assert_eq!(s.open, vec!["127.0.0.7".parse::<std::net::IpAddr>().map(|ip| SocketAddr::new(ip, port)).unwrap()]);
         assert_eq!(s.refused, 4);
         assert_eq!(s.status(false), LanStatus::NoMembersNearby);
     }

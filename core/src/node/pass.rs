@@ -83,34 +83,27 @@ async fn within(
     let remaining = |channels: &[crate::types::ChannelId]| {
         inner.replica.store().read(|c| db::remaining(c, channels, &me)).unwrap_or((u64::MAX, u64::MAX))
     };
-    let allowed = || -> Vec<crate::types::ChannelId> {
-        inner
-            .replica
-            .channels()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| c.id)
-            .filter(|c| inner.originals_allowed(c))
-            .collect()
+    let channels = || -> Vec<crate::types::ChannelId> {
+        inner.replica.channels().unwrap_or_default().into_iter().map(|c| c.id).collect()
     };
-    let before = remaining(&allowed()).0;
+    let allowed = |all: &[crate::types::ChannelId]| -> Vec<crate::types::ChannelId> {
+        all.iter().copied().filter(|c| inner.originals_allowed(c)).collect()
+    };
+    let before = remaining(&allowed(&channels())).0;
     let mut synced: HashSet<(crate::types::ChannelId, crate::types::DeviceId)> = HashSet::new();
     loop {
         let now = Instant::now();
         if now >= deadline {
             break;
         }
-        let channels = allowed();
-        let (posts, _) = remaining(&channels);
-        let with_peers: Vec<_> = {
-            let mut v = Vec::new();
-            for c in inner.replica.channels().unwrap_or_default() {
-                if !node.peers(&c.id).await.is_empty() {
-                    v.push(c.id);
-                }
+        let all = channels();
+        let (posts, _) = remaining(&allowed(&all));
+        let mut with_peers = Vec::new();
+        for c in all {
+            if !node.peers(&c).await.is_empty() {
+                with_peers.push(c);
             }
-            v
-        };
+        }
         let all_synced = !with_peers.is_empty() && with_peers.iter().all(|c| synced.iter().any(|(s, _)| s == c));
         if posts == 0 && all_synced {
             summary.complete = true;
@@ -121,7 +114,7 @@ async fn within(
             synced.insert((channel, peer));
         }
     }
-    let (posts, bytes) = remaining(&allowed());
+    let (posts, bytes) = remaining(&allowed(&channels()));
     summary.events_received = inner.received.load(std::sync::atomic::Ordering::Relaxed) - received0;
     summary.bytes_fetched = swarm.traffic().0.saturating_sub(fetched0);
     summary.posts_completed = before.saturating_sub(posts);

@@ -14,6 +14,7 @@
 use super::resume::ResumeFactory;
 use super::select::{Steer, Stripe};
 use super::{crypt, progress, torrent, Progress, SwarmError};
+use crate::store::lock;
 use librqbit::storage::StorageFactoryExt;
 use librqbit::{AddTorrent, AddTorrentOptions, ManagedTorrent, Session};
 use std::collections::HashMap;
@@ -216,22 +217,22 @@ impl Fetches {
 
     /// Peers this node caught serving bad pieces.
     pub(crate) fn penalized(&self) -> Vec<SocketAddr> {
-        self.penalized.lock().unwrap_or_else(|p| p.into_inner()).iter().copied().collect()
+        lock(&self.penalized).iter().copied().collect()
     }
 
     /// Records a bad peer; true if it is new.
     fn penalize(&self, peer: SocketAddr) -> bool {
-        self.penalized.lock().unwrap_or_else(|p| p.into_inner()).insert(peer)
+        lock(&self.penalized).insert(peer)
     }
 
     /// `peers` without the penalised ones.
     fn trusted(&self, peers: Vec<SocketAddr>) -> Vec<SocketAddr> {
-        let bad = self.penalized.lock().unwrap_or_else(|p| p.into_inner());
+        let bad = lock(&self.penalized);
         peers.into_iter().filter(|p| !bad.contains(p)).collect()
     }
 
     fn running(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 20], Running>> {
-        self.running.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.running)
     }
 
     /// librqbit's resume file for the torrent of `info`.

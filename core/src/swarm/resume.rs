@@ -6,6 +6,7 @@
 //! again. This storage wrapper sets a piece's bit in the file as soon as librqbit reports
 //! the piece verified, so a restart loses at most the pieces in flight.
 
+use crate::store::lock;
 use librqbit::storage::{BoxStorageFactory, StorageFactory, StorageFactoryExt, TorrentStorage};
 use librqbit::{ManagedTorrentShared, TorrentMetadata};
 use librqbit_core::lengths::ValidPieceIndex;
@@ -72,7 +73,7 @@ pub struct ResumeStorage {
 
 impl ResumeStorage {
     fn record(&self, piece: u32) -> std::io::Result<()> {
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let mut file = lock(&self.file);
         if file.is_none() {
             *file = Some(std::fs::OpenOptions::new().read(true).write(true).open(self.bitv.as_path())?);
         }

@@ -13,6 +13,7 @@
 
 use super::read::read_patched;
 use super::torrent::SourceFile;
+use crate::store::lock;
 use librqbit::storage::{StorageFactory, StorageFactoryExt, TorrentStorage};
 use librqbit::{ManagedTorrentShared, TorrentMetadata};
 use std::fs::File;
@@ -32,7 +33,7 @@ impl FileCache {
     /// The open file for `src`, opening it (and closing the least recently used one) if
     /// needed.
     fn get(&self, src: &SourceFile) -> anyhow::Result<Arc<File>> {
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let mut open = lock(&self.open);
         if let Some(i) = open.iter().position(|(p, _)| *p == src.path) {
             let entry = open.remove(i);
             let f = Arc::clone(&entry.1);
@@ -51,7 +52,7 @@ impl FileCache {
 
     /// How many originals are open now.
     pub fn open_files(&self) -> usize {
-        self.open.lock().unwrap_or_else(|p| p.into_inner()).len()
+        lock(&self.open).len()
     }
 }
 

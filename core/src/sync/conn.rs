@@ -2,7 +2,7 @@
 //! pair survives), reconcile, push, keep alive; drop and penalise peers that misbehave.
 
 use super::state::{self, Action, Engine, Msg, ProtocolError, Vector};
-use super::{db, lock, ConnEntry, Inner, SyncError, SyncEvent};
+use super::{db, lock, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
 use crate::log::event::Event;
 use crate::log::validate::Rejection;
 use crate::net::{self, Established, FrameReader, FrameWriter, NetError};
@@ -304,14 +304,6 @@ async fn drive(
             },
             _ = ping.tick() => d.send(&Msg::Ping).await?,
         }
-    }
-}
-
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 

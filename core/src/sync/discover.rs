@@ -1,7 +1,7 @@
 //! Finding members: the dialler over every known address, and local-network discovery
 //! (beacons, unicast replies, the subnet scan, the isolation report).
 
-use super::{conn, db, dht_key, lock, Candidate, DhtConfig, Inner, LanConfig, Source, SyncEvent};
+use super::{conn, db, dht_key, lock, AbortOnDrop, DhtConfig, Inner, LanConfig, Source, SyncEvent};
 use crate::net::beacon::{beacon_key, Beacon};
 use crate::net::lan::{self, Lan, LanStatus};
 use crate::types::{ChannelId, Timestamp};
@@ -58,12 +58,6 @@ pub(super) async fn dial_loop(inner: Arc<Inner>) {
             () = inner.dial_wake.notified() => {}
             () = tokio::time::sleep(inner.cfg.redial) => {}
         }
-    }
-}
-
-impl Default for Candidate {
-    fn default() -> Self {
-        Candidate { next_try: Instant::now(), failures: 0 }
     }
 }
 
@@ -205,21 +199,12 @@ fn remember_nonce(sent: &Mutex<VecDeque<[u8; 16]>>, nonce: [u8; 16]) {
     }
 }
 
-/// Aborts a task when dropped (so aborting a loop also ends what it started).
-struct Owned(tokio::task::JoinHandle<()>);
-
-impl Drop for Owned {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
 /// DHT rendezvous until aborted: for each channel, one lookup (which also announces our
 /// sync port) under the current period's key, replaced when the period turns.
 pub(super) async fn dht_loop(inner: Arc<Inner>, cfg: DhtConfig) {
     let period_ms = i64::try_from(cfg.period.as_millis()).unwrap_or(i64::MAX).max(1);
     let port = inner.local.port();
-    let mut running: HashMap<ChannelId, (i64, Owned)> = HashMap::new();
+    let mut running: HashMap<ChannelId, (i64, AbortOnDrop)> = HashMap::new();
     loop {
         let now = Timestamp::now().0;
         let period = now.div_euclid(period_ms);
@@ -238,7 +223,7 @@ pub(super) async fn dht_loop(inner: Arc<Inner>, cfg: DhtConfig) {
                     inner.dial_wake.notify_one();
                 }
             });
-            running.insert(ch, (period, Owned(task)));
+            running.insert(ch, (period, AbortOnDrop(task)));
         }
         let to_next = u64::try_from(period_ms - now.rem_euclid(period_ms)).unwrap_or(0);
         tokio::time::sleep(Duration::from_millis(to_next.clamp(1, 10_000))).await;

@@ -157,9 +157,7 @@ impl Engine {
                     self.caught_up = true;
                     vec![Action::CaughtUp]
                 } else {
-                    self.vector_sent = true;
-                    let entries = self.round_start.iter().map(|(a, s)| (*a, *s)).collect();
-                    vec![Action::Send(Msg::Vector { entries })]
+                    vec![self.send_vector()]
                 }
             }
             Msg::Vector { entries } => {
@@ -168,9 +166,7 @@ impl Engine {
                 let mut out = Vec::new();
                 if !self.vector_sent {
                     // The peer's digest and ours crossed with changes in between.
-                    self.vector_sent = true;
-                    let entries = self.round_start.iter().map(|(a, s)| (*a, *s)).collect();
-                    out.push(Action::Send(Msg::Vector { entries }));
+                    out.push(self.send_vector());
                 }
                 out.push(Action::SendMissing(theirs));
                 out
@@ -183,6 +179,12 @@ impl Engine {
             Msg::Peers { .. } | Msg::Pong => Vec::new(),
             Msg::Ping => vec![Action::Send(Msg::Pong)],
         }
+    }
+
+    /// Our vector at the round's start, as a message (sent once per round).
+    fn send_vector(&mut self) -> Action {
+        self.vector_sent = true;
+        Action::Send(Msg::Vector { entries: self.round_start.iter().map(|(a, s)| (*a, *s)).collect() })
     }
 
     /// Records that the peer holds `author`'s feed up to `seq`.
