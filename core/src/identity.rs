@@ -1,7 +1,9 @@
 //! Device identity: the ed25519 key that signs everything this device authors.
 //!
-//! A device has exactly one identity key, created on first run and persisted in the store
-//! (the apps may later keep it in the platform's secure storage). No accounts exist: a
+//! A device has exactly one identity key, created on first run and persisted in the store,
+//! or — on phones — in the platform's secure storage through a [`KeyVault`] (iOS Keychain,
+//! Android Keystore), the store then keeping only its public half to check what the
+//! vault returns. No accounts exist: a
 //! person is their devices' keys plus the display name they publish in each channel's log
 //! as a signed `Profile` event.
 //!
@@ -9,6 +11,8 @@
 //! sealed key bundles when a channel rotates its keys, so a device has one secret only.
 
 pub mod db;
+
+pub use db::{KeyVault, VaultError};
 
 use crate::types::DeviceId;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};

@@ -15,12 +15,14 @@ pub mod policy;
 
 mod originals;
 mod pass;
+mod watch;
 
 pub use events::NodeEvent;
 pub use pass::PassSummary;
 pub use policy::{Hold, NetworkKind, NetworkState, Originals, Policy, PowerState};
+pub use watch::{ThreadEntry, Transfer, Watch};
 
-use crate::catalog::{ChannelSummary, Cursor, Item, Page};
+use crate::catalog::{ChannelSummary, Cursor, Page};
 use crate::channel::{Invite, Role};
 use crate::comment::Thread;
 use crate::import::{self, Importer};
@@ -134,6 +136,26 @@ fn today() -> i64 {
     Timestamp::now().0.div_euclid(86_400_000)
 }
 
+/// The settings screen: the user's policies and what the platform's conditions make of
+/// them now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsView {
+    /// This device's id (shown for support and pairing).
+    pub device: crate::types::DeviceId,
+    /// The policy for channels without their own.
+    pub policy: Policy,
+    /// Channels with their own policy.
+    pub channel_policies: Vec<(ChannelId, Policy)>,
+    /// Why originals are held now, if they are.
+    pub held: Option<Hold>,
+    /// Bytes spent on metered networks today.
+    pub metered_today: u64,
+    /// The network the platform last reported.
+    pub network: NetworkState,
+    /// The battery the platform last reported.
+    pub power: PowerState,
+}
+
 /// What runs while the node is started.
 struct Live {
     swarm: Arc<Swarm>,
@@ -169,9 +191,18 @@ impl Node {
     /// # Errors
     /// [`NodeError::Store`], [`NodeError::Replica`].
     pub fn open(cfg: NodeConfig) -> Result<Self, NodeError> {
+        Self::open_with(cfg, None)
+    }
+
+    /// [`Node::open`] with the identity key kept in the platform's secure storage.
+    ///
+    /// # Errors
+    /// As [`Node::open`]; [`NodeError::Replica`] with [`replica::Error::Identity`] when
+    /// the vault fails or has lost the key.
+    pub fn open_with(cfg: NodeConfig, vault: Option<&dyn crate::identity::KeyVault>) -> Result<Self, NodeError> {
         std::fs::create_dir_all(&cfg.data_dir).map_err(crate::store::StoreError::from)?;
         let store = Arc::new(Store::open_dir(&cfg.data_dir)?);
-        let replica = Arc::new(Replica::open(Arc::clone(&store))?);
+        let replica = Arc::new(Replica::open_with(Arc::clone(&store), vault)?);
         let importer = Arc::new(Importer::new(store, 0)?);
         let (events, _) = broadcast::channel(4096);
         let (saved_global, saved_channels) = replica.store().read(db::policies)?;
@@ -333,6 +364,22 @@ impl Node {
         lock(&self.inner.conditions).metered_today()
     }
 
+    /// What the settings screen shows.
+    pub fn settings(&self) -> SettingsView {
+        let c = lock(&self.inner.conditions);
+        let mut channel_policies: Vec<(ChannelId, Policy)> = c.channels.iter().map(|(k, v)| (*k, *v)).collect();
+        channel_policies.sort_by_key(|(k, _)| *k);
+        SettingsView {
+            device: self.inner.replica.device_id(),
+            policy: c.global,
+            channel_policies,
+            held: c.allowance(None).originals.err(),
+            metered_today: c.metered_today(),
+            network: c.network,
+            power: c.power,
+        }
+    }
+
     /// A bounded pass for the platforms' background windows. See [`pass`].
     ///
     /// # Errors
@@ -475,91 +522,6 @@ impl Node {
         self.inner.replica.mark_read(channel)?;
         let _ = self.inner.events.send(NodeEvent::Read { channel: *channel });
         Ok(())
-    }
-
-    /// The newest `limit` gallery entries now, and their changes from now on as diffs.
-    /// Dropping the watch stops it.
-    ///
-    /// # Errors
-    /// [`NodeError::Replica`].
-    pub fn watch_gallery(&self, channel: ChannelId, limit: u32) -> Result<Watch<Item>, NodeError> {
-        self.watch(
-            move |n| Ok(n.gallery(&channel, None, limit)?.items),
-            |i| i.content_hash,
-            move |e| matches!(e, NodeEvent::PostArrived { channel: c, .. } | NodeEvent::Changed { channel: c, .. } if *c == channel),
-        )
-    }
-
-    /// The channel list now (with unread counts), and its changes from now on as diffs.
-    ///
-    /// # Errors
-    /// [`NodeError::Replica`].
-    pub fn watch_channels(&self) -> Result<Watch<ChannelSummary>, NodeError> {
-        self.watch(
-            Node::channels,
-            |c| c.id,
-            |e| {
-                matches!(
-                    e,
-                    NodeEvent::PostArrived { .. }
-                        | NodeEvent::CommentAdded { .. }
-                        | NodeEvent::Changed { .. }
-                        | NodeEvent::MembersChanged { .. }
-                        | NodeEvent::Read { .. }
-                )
-            },
-        )
-    }
-
-    fn watch<T, K>(
-        &self,
-        load: impl Fn(&Node) -> Result<Vec<T>, NodeError> + Send + 'static,
-        key: impl Fn(&T) -> K + Send + 'static,
-        relevant: impl Fn(&NodeEvent) -> bool + Send + 'static,
-    ) -> Result<Watch<T>, NodeError>
-    where
-        T: Clone + PartialEq + Send + 'static,
-        K: PartialEq,
-    {
-        let first = load(self)?;
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut events = self.subscribe();
-        let node = self.clone();
-        let mut current = first.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let again = match events.recv().await {
-                    Ok(e) => relevant(&e),
-                    Err(broadcast::error::RecvError::Lagged(_)) => true,
-                    Err(broadcast::error::RecvError::Closed) => return,
-                };
-                if !again {
-                    continue;
-                }
-                let Ok(now) = load(&node) else { continue };
-                let changes = diff::diff(&current, &now, &key);
-                current = now;
-                if !changes.is_empty() && tx.send(changes).is_err() {
-                    return;
-                }
-            }
-        });
-        Ok(Watch { initial: first, changes: rx, task })
-    }
-}
-
-/// A live list: its entries when watching began and their changes since.
-pub struct Watch<T> {
-    /// The entries when watching began.
-    pub initial: Vec<T>,
-    /// Each batch of changes, in order.
-    pub changes: tokio::sync::mpsc::UnboundedReceiver<Vec<diff::ListDiff<T>>>,
-    task: JoinHandle<()>,
-}
-
-impl<T> Drop for Watch<T> {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 

@@ -49,6 +49,18 @@ pub enum Error {
     /// An argument is out of bounds (names the field).
     #[error("invalid {0}")]
     Invalid(&'static str),
+    /// This device's identity key could not be loaded.
+    #[error(transparent)]
+    Identity(identity::VaultError),
+}
+
+impl From<identity::VaultError> for Error {
+    fn from(e: identity::VaultError) -> Self {
+        match e {
+            identity::VaultError::Store(s) => Error::Store(s),
+            other => Error::Identity(other),
+        }
+    }
 }
 
 impl From<IngestError> for Error {
@@ -115,7 +127,20 @@ impl Replica {
     /// # Errors
     /// [`Error::Store`].
     pub fn open(store: Arc<Store>) -> Result<Self, Error> {
-        let device = store.write(identity::db::load_or_create)?;
+        Self::open_with(store, None)
+    }
+
+    /// [`Replica::open`] with the identity key kept in the platform's `vault` (moved
+    /// there from the store if it was still in it).
+    ///
+    /// # Errors
+    /// [`Error::Store`]; [`Error::Identity`] when the vault fails or lost the key, or the
+    /// key is in a vault and none was given.
+    pub fn open_with(store: Arc<Store>, vault: Option<&dyn identity::KeyVault>) -> Result<Self, Error> {
+        let device = match vault {
+            Some(v) => store.write(|tx| identity::db::load_or_create_in(tx, v))?,
+            None => store.write(identity::db::load_or_create)?,
+        };
         let (changes, _) = tokio::sync::broadcast::channel(CHANGE_BACKLOG);
         Ok(Replica { store, device: Arc::new(device), changes })
     }

@@ -82,7 +82,7 @@ impl Peer {
 
     /// This device's secret key, read back from its store (to craft hostile events).
     pub fn device_key(&self) -> DeviceKey {
-        self.replica.store().write(swarmroll_core::identity::db::load_or_create).expect("device key")
+        DeviceKey::from_secret(&self.replica.device_key().secret_bytes())
     }
 
     /// Closes and reopens the replica on the same folder.

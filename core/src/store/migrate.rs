@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_peer_addresses.sql"),
     include_str!("../../migrations/0007_originals.sql"),
     include_str!("../../migrations/0008_sync_policies.sql"),
+    include_str!("../../migrations/0009_key_vault.sql"),
 ];
 
 /// Upgrades `conn` to schema `target` (at most `MIGRATIONS.len()`).
