@@ -4,110 +4,42 @@
 //! This is the only crate that knows about UniFFI (proc-macros only, no UDL). It owns:
 //!
 //! * thin wrappers over `swarmroll-core` services — no domain logic lives here;
-//! * FFI-owned records with flat, unique names ([`ChannelInvite`], [`MemberRole`]), so core
-//!   types can change without breaking the generated bindings;
+//! * FFI-owned records with flat, unique names ([`ChannelInvite`], [`ChannelRow`]…), so
+//!   core types can change without breaking the generated bindings;
+//! * one tokio runtime it owns ([`runtime`]): async exports run there and are awaited
+//!   from any foreign executor; listeners return a cancellable [`TaskHandle`];
+//! * foreign traits for what the platform supplies ([`PosterMaker`], [`SecureStorage`]);
 //! * one flat error, [`SwarmrollError`], mapped from core errors in one place (the `From`
 //!   impls below), carrying user-facing text made in Rust.
 //!
 //! Bindings are generated from the built library with this crate's `uniffi-bindgen` binary
 //! (feature `bindgen`); `uniffi.toml` sets the Kotlin package and the Swift module name.
 
-use swarmroll_core::channel::{Invite, InviteError, Role};
+mod error;
+mod events;
+mod live;
+mod node;
+mod platform;
+mod records;
+mod runtime;
+mod settings;
+
+pub use error::{PlatformError, SwarmrollError};
+pub use events::{LanState, SwarmrollEvent};
+pub use live::{
+    ChannelListListener, ChannelListUpdate, EventListener, GalleryListener, GalleryUpdate, ThreadListener,
+    ThreadUpdate, TransferListListener, TransferListUpdate,
+};
+pub use node::{default_node_settings, JoinResult, NodeSettings, ShareFile, ShareResult, SkippedFile, SwarmrollNode};
+pub use platform::{PosterMaker, SecureStorage};
+pub use records::*;
+pub use runtime::TaskHandle;
+pub use settings::*;
+
+use swarmroll_core::channel::Invite;
 use swarmroll_core::Timestamp;
 
 uniffi::setup_scaffolding!();
-
-/// An error from the Swarmroll core.
-///
-/// Every case carries a `reason` that is written for people: show it as it is.
-#[derive(Debug, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-#[uniffi(flat_error)]
-pub enum SwarmrollError {
-    /// The text is not a usable invite link (not an invite, damaged, altered or expired).
-    /// `reason` says which, in words fit for the join screen.
-    #[error("{reason}")]
-    InvalidInvite {
-        /// What is wrong with the invite, for the user.
-        reason: String,
-    },
-    /// Something went wrong inside the core: a bug, not the user's doing.
-    #[error("{reason}")]
-    Internal {
-        /// A short description of the failure.
-        reason: String,
-    },
-}
-
-// The one place core errors become FFI errors. Core `Display` texts are user-facing and
-// never contain invite contents, so they pass through as they are.
-impl From<InviteError> for SwarmrollError {
-    fn from(e: InviteError) -> Self {
-        SwarmrollError::InvalidInvite { reason: e.to_string() }
-    }
-}
-
-/// What a member of a channel may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum MemberRole {
-    /// Sees the channel's photos and videos, comments and reacts.
-    Viewer,
-    /// Also posts photos and videos, and may invite others.
-    Contributor,
-}
-
-impl TryFrom<Role> for MemberRole {
-    type Error = SwarmrollError;
-
-    fn try_from(role: Role) -> Result<Self, Self::Error> {
-        match role {
-            Role::Viewer => Ok(MemberRole::Viewer),
-            Role::Contributor => Ok(MemberRole::Contributor),
-            // An invite's capability only ever grants viewer or contributor.
-            Role::Admin | Role::Owner => {
-                Err(SwarmrollError::Internal { reason: "unexpected role in an invite".into() })
-            }
-        }
-    }
-}
-
-/// A decoded, verified invite to a channel, for the join screen.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ChannelInvite {
-    /// The channel's id: 64 lowercase hex digits.
-    pub channel_id: String,
-    /// The channel's name, as its owner wrote it.
-    pub name: String,
-    /// The channel's key epoch this invite belongs to.
-    pub epoch: u32,
-    /// What joining with this invite lets the user do.
-    pub role: MemberRole,
-    /// The inviting device's id: 64 lowercase hex digits.
-    pub inviter_id: String,
-    /// The inviter's display name; may be empty.
-    pub inviter_name: String,
-    /// Where the inviter could be reached when inviting, as `ip:port` (LAN first).
-    pub addresses: Vec<String>,
-    /// When the invite stops working, in milliseconds since the Unix epoch; `null`/`nil`
-    /// when it never expires.
-    pub expires_ms: Option<i64>,
-}
-
-impl TryFrom<Invite> for ChannelInvite {
-    type Error = SwarmrollError;
-
-    fn try_from(invite: Invite) -> Result<Self, Self::Error> {
-        Ok(ChannelInvite {
-            channel_id: invite.channel.to_hex(),
-            name: invite.name,
-            epoch: invite.epoch,
-            role: invite.capability.role().try_into()?,
-            inviter_id: invite.inviter.to_hex(),
-            inviter_name: invite.inviter_name,
-            addresses: invite.addresses.iter().map(ToString::to_string).collect(),
-            expires_ms: invite.expires.map(|t| t.0),
-        })
-    }
-}
 
 /// The version of the Swarmroll core inside this library, e.g. `"0.1.0"`.
 #[uniffi::export]
@@ -126,13 +58,35 @@ pub fn core_version() -> String {
 /// damaged, altered, made by a newer app, or expired; `reason` says which, for the user.
 #[uniffi::export]
 pub fn parse_invite(link: String, now_ms: i64) -> Result<ChannelInvite, SwarmrollError> {
-    Invite::parse(&link, Timestamp(now_ms))?.try_into()
+    Ok(Invite::parse(&link, Timestamp(now_ms))?.into())
+}
+
+/// For the binding tests only (feature `testing`): panics inside the core, to show that
+/// a bug surfaces as [`SwarmrollError::Internal`] in Kotlin, Swift and Python.
+///
+/// # Errors
+/// Always [`SwarmrollError::Internal`].
+#[cfg(feature = "testing")]
+#[uniffi::export]
+pub fn debug_panic(message: String) -> Result<(), SwarmrollError> {
+    error::guard(|| panic!("{message}"))
+}
+
+/// For the binding tests only (feature `testing`): panics inside an async core call.
+///
+/// # Errors
+/// Always [`SwarmrollError::Internal`].
+#[cfg(feature = "testing")]
+#[uniffi::export]
+pub async fn debug_panic_async(message: String) -> Result<(), SwarmrollError> {
+    runtime::run(async move { panic!("{message}") }).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use swarmroll_core::channel::{Capability, EpochKeys, OwnerKey, Secret};
+    use swarmroll_core::channel::{InviteError, Role};
     use swarmroll_core::identity::DeviceKey;
 
     const NOW: i64 = 1_790_000_000_000;

@@ -1,0 +1,231 @@
+//! The settings screen and the platform's conditions: network, battery, sync policies,
+//! and what they hold back.
+
+use swarmroll_core::node::{self, Hold, NetworkKind, NetworkState, Originals, PassSummary, Policy};
+
+/// The kind of network the platform reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum NetworkType {
+    /// No network.
+    None,
+    /// Wi-Fi.
+    Wifi,
+    /// Wired.
+    Ethernet,
+    /// Mobile data.
+    Cellular,
+    /// Anything else (VPN, Bluetooth…).
+    Other,
+}
+
+/// The network as the platform reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct NetworkInfo {
+    /// What kind.
+    pub kind: NetworkType,
+    /// The platform says it costs money.
+    pub metered: bool,
+    /// Low Data Mode (iOS) or Data Saver (Android) is on.
+    pub constrained: bool,
+}
+
+impl From<NetworkInfo> for NetworkState {
+    fn from(n: NetworkInfo) -> Self {
+        let kind = match n.kind {
+            NetworkType::None => NetworkKind::None,
+            NetworkType::Wifi => NetworkKind::Wifi,
+            NetworkType::Ethernet => NetworkKind::Ethernet,
+            NetworkType::Cellular => NetworkKind::Cellular,
+            NetworkType::Other => NetworkKind::Other,
+        };
+        NetworkState { kind, metered: n.metered, constrained: n.constrained }
+    }
+}
+
+impl From<NetworkState> for NetworkInfo {
+    fn from(n: NetworkState) -> Self {
+        let kind = match n.kind {
+            NetworkKind::None => NetworkType::None,
+            NetworkKind::Wifi => NetworkType::Wifi,
+            NetworkKind::Ethernet => NetworkType::Ethernet,
+            NetworkKind::Cellular => NetworkType::Cellular,
+            NetworkKind::Other => NetworkType::Other,
+        };
+        NetworkInfo { kind, metered: n.metered, constrained: n.constrained }
+    }
+}
+
+/// When originals (full photos and videos) move in the background.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum OriginalsPolicy {
+    /// On unmetered networks only ("Wi-Fi only", the default).
+    UnmeteredOnly,
+    /// On any network, within the daily mobile-data budget.
+    AnyNetwork,
+    /// Never in the background: thumbnails only.
+    Never,
+}
+
+/// A sync policy, global or for one channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct SyncPolicy {
+    /// When originals move.
+    pub originals: OriginalsPolicy,
+    /// Let posts, comments and thumbnails flow on mobile data.
+    pub log_on_metered: bool,
+    /// Move originals only while charging.
+    pub charging_only: bool,
+    /// Most bytes per day on mobile data; `null`/`nil`: no cap.
+    pub metered_daily_bytes: Option<u64>,
+}
+
+impl From<SyncPolicy> for Policy {
+    fn from(p: SyncPolicy) -> Self {
+        Policy {
+            originals: match p.originals {
+                OriginalsPolicy::UnmeteredOnly => Originals::UnmeteredOnly,
+                OriginalsPolicy::AnyNetwork => Originals::AnyNetwork,
+                OriginalsPolicy::Never => Originals::Never,
+            },
+            log_on_metered: p.log_on_metered,
+            charging_only: p.charging_only,
+            metered_daily_bytes: p.metered_daily_bytes,
+        }
+    }
+}
+
+impl From<Policy> for SyncPolicy {
+    fn from(p: Policy) -> Self {
+        SyncPolicy {
+            originals: match p.originals {
+                Originals::UnmeteredOnly => OriginalsPolicy::UnmeteredOnly,
+                Originals::AnyNetwork => OriginalsPolicy::AnyNetwork,
+                Originals::Never => OriginalsPolicy::Never,
+            },
+            log_on_metered: p.log_on_metered,
+            charging_only: p.charging_only,
+            metered_daily_bytes: p.metered_daily_bytes,
+        }
+    }
+}
+
+/// Why originals are held back now (show it on the transfers and settings screens).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum HoldReason {
+    /// No network.
+    Offline,
+    /// The app is in the background and no sync pass is running.
+    Paused,
+    /// On mobile data, and the policy keeps originals for Wi-Fi.
+    Metered,
+    /// Low Data Mode / Data Saver is on.
+    DataSaver,
+    /// Waiting to be plugged in.
+    NotCharging,
+    /// The battery is low.
+    BatteryLow,
+    /// Today's mobile-data budget is spent.
+    BudgetSpent,
+    /// The policy never moves originals in the background.
+    Never,
+}
+
+impl From<Hold> for HoldReason {
+    fn from(h: Hold) -> Self {
+        match h {
+            Hold::Offline => HoldReason::Offline,
+            Hold::Paused => HoldReason::Paused,
+            Hold::Metered => HoldReason::Metered,
+            Hold::DataSaver => HoldReason::DataSaver,
+            Hold::NotCharging => HoldReason::NotCharging,
+            Hold::BatteryLow => HoldReason::BatteryLow,
+            Hold::BudgetSpent => HoldReason::BudgetSpent,
+            Hold::Never => HoldReason::Never,
+        }
+    }
+}
+
+/// A channel with a policy of its own.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ChannelPolicy {
+    /// The channel.
+    pub channel_id: String,
+    /// Its policy.
+    pub policy: SyncPolicy,
+}
+
+/// What the settings screen shows.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct SettingsState {
+    /// This device's id.
+    pub device_id: String,
+    /// The policy for channels without their own.
+    pub policy: SyncPolicy,
+    /// Channels with their own policy.
+    pub channel_policies: Vec<ChannelPolicy>,
+    /// Why originals are held back now; `null`/`nil` when they move.
+    pub held: Option<HoldReason>,
+    /// Mobile data spent today, in bytes.
+    pub metered_today_bytes: u64,
+    /// The network the platform last reported.
+    pub network: NetworkInfo,
+    /// Plugged in, as last reported.
+    pub charging: bool,
+    /// Battery low, as last reported.
+    pub battery_low: bool,
+}
+
+impl From<node::SettingsView> for SettingsState {
+    fn from(s: node::SettingsView) -> Self {
+        SettingsState {
+            device_id: s.device.to_hex(),
+            policy: s.policy.into(),
+            channel_policies: s
+                .channel_policies
+                .into_iter()
+                .map(|(c, p)| ChannelPolicy { channel_id: c.to_hex(), policy: p.into() })
+                .collect(),
+            held: s.held.map(Into::into),
+            metered_today_bytes: s.metered_today,
+            network: s.network.into(),
+            charging: s.power.charging,
+            battery_low: s.power.battery_low,
+        }
+    }
+}
+
+/// What a background sync window achieved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct SyncPassResult {
+    /// Events received from members.
+    pub events_received: u64,
+    /// Bytes of originals fetched.
+    pub bytes_fetched: u64,
+    /// Posts whose originals all arrived.
+    pub posts_completed: u64,
+    /// Posts still to fetch.
+    pub remaining_posts: u64,
+    /// Bytes still to fetch.
+    pub remaining_bytes: u64,
+    /// Members reconciled with.
+    pub peers_synced: u64,
+    /// Nothing is left to do (report "no more work" to the platform).
+    pub complete: bool,
+    /// How long it took.
+    pub took_ms: u64,
+}
+
+impl From<PassSummary> for SyncPassResult {
+    fn from(p: PassSummary) -> Self {
+        SyncPassResult {
+            events_received: p.events_received,
+            bytes_fetched: p.bytes_fetched,
+            posts_completed: p.posts_completed,
+            remaining_posts: p.remaining_posts,
+            remaining_bytes: p.remaining_bytes,
+            peers_synced: p.peers_synced as u64,
+            complete: p.complete,
+            took_ms: u64::try_from(p.took.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+}
