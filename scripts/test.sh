@@ -12,13 +12,18 @@ section() {
 section "cargo fmt --all --check"
 cargo fmt --all --check
 
-section "cargo clippy --workspace --all-targets --locked -- -D warnings"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+# --all-features: the FFI crate's `bindgen` and `testing` features are linted and built
+# once, and the binding tests below reuse this build.
+section "cargo clippy --workspace --all-targets --all-features --locked -- -D warnings"
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
-section "cargo test --workspace --locked"
+section "cargo test --workspace --all-features --locked"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-cargo test --workspace --locked 2>&1 | tee "$log"
+cargo test --workspace --all-features --locked 2>&1 | tee "$log"
+
+section "binding tests: Python and Kotlin (JVM) through the generated bindings"
+bash tests/ffi/run.sh 2>&1 | tee -a "$log"
 
 # One closing line over every test binary (cargo prints one per binary, and the last is
 # often an empty doc-test run).

@@ -338,3 +338,78 @@ async fn the_daily_metered_budget_stops_transfers_when_spent() {
     drop((swarm, b));
     assert_eq!(node(&dirs[1], None).metered_today(), spent);
 }
+
+/// Applies every batch waiting on `w` to `list`.
+fn drain<T: Clone>(w: &mut swarmroll_core::node::Watch<T>, list: &mut Vec<T>) -> usize {
+    let mut batches = 0;
+    while let Ok(changes) = w.changes.try_recv() {
+        swarmroll_core::node::diff::apply(list, &changes);
+        batches += 1;
+    }
+    batches
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_viewer_transfers_and_settings_screens_come_from_the_core() {
+    use swarmroll_core::log::body::ModAction;
+    use swarmroll_core::node::{Originals, Policy, ThreadEntry};
+    let dirs: Vec<TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let a = node(&dirs[0], Some(1_500_000));
+    a.start().await.unwrap();
+    let ch = a.replica().create_channel("Party", None, "Alice").unwrap();
+    let b = guest(&dirs[1], &a, &ch, "Bob").await;
+    let mut transfers = b.watch_transfers().unwrap();
+    let mut transfer_list = transfers.initial.clone();
+    assert!(transfer_list.is_empty());
+
+    let (post, _) = a.share(&ch, "cake", photos()).await.unwrap();
+    until(20, "the post at Bob", || b.thread(&post).unwrap().is_some()).await;
+
+    // The viewer: the post first, then comments; each change is one small diff.
+    let mut viewer = b.watch_thread(post).unwrap();
+    let mut thread = viewer.initial.clone();
+    assert!(matches!(&thread[..], [ThreadEntry::Post { post: p, .. }] if p.id == post && p.caption == "cake"));
+    let comment = a.replica().comment(&ch, &post, "yum", None).unwrap();
+    until(20, "the comment in Bob's viewer", || {
+        drain(&mut viewer, &mut thread);
+        thread.len() == 2
+    })
+    .await;
+    assert!(matches!(&thread[1], ThreadEntry::Comment(c) if c.id == comment && c.author.name == "Alice"));
+    a.replica().react(&ch, &comment, "🎂", true).unwrap();
+    until(20, "the reaction in Bob's viewer", || {
+        drain(&mut viewer, &mut thread);
+        matches!(&thread[1], ThreadEntry::Comment(c) if c.reactions.len() == 1)
+    })
+    .await;
+    a.replica().moderate(&ch, &comment, ModAction::Hide).unwrap();
+    until(20, "the hidden comment gone from Bob's viewer", || {
+        drain(&mut viewer, &mut thread);
+        thread.len() == 1
+    })
+    .await;
+    assert_eq!(thread, b.thread_entries(&post).unwrap());
+
+    // Transfers: the post appears while its originals arrive and goes when they are here.
+    done(&b, &ch, 60).await;
+    let mut seen_post = false;
+    until(10, "the finished transfer removed", || {
+        while let Ok(changes) = transfers.changes.try_recv() {
+            swarmroll_core::node::diff::apply(&mut transfer_list, &changes);
+            seen_post |=
+                transfer_list.iter().any(|t| t.post == post && t.channel == ch && t.have_bytes <= t.total_bytes);
+        }
+        seen_post && transfer_list.is_empty()
+    })
+    .await;
+    assert_eq!(transfer_list, b.transfer_list());
+
+    // Settings: what the platform reported and what the policy makes of it.
+    let s = b.settings();
+    assert_eq!((s.device, s.held, s.network), (b.replica().device_id(), None, NetworkState::WIFI));
+    b.network_changed(NetworkState::CELLULAR).await;
+    let own = Policy { originals: Originals::AnyNetwork, ..Policy::default() };
+    b.set_policy(Some(ch), own).await.unwrap();
+    let s = b.settings();
+    assert_eq!((s.held, s.network, s.channel_policies), (Some(Hold::Metered), NetworkState::CELLULAR, vec![(ch, own)]));
+}

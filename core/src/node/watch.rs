@@ -113,7 +113,7 @@ impl Node {
     /// [`NodeError::Replica`].
     pub fn watch_thread(&self, post: EventId) -> Result<Watch<ThreadEntry>, NodeError> {
         self.watch(
-            move |n| Ok(n.thread_entries(&post)?),
+            move |n| n.thread_entries(&post),
             ThreadEntry::id,
             move |e| match e {
                 NodeEvent::CommentAdded { post: p, .. } => *p == post,
