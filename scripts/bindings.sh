@@ -18,7 +18,10 @@ log() {
 }
 
 log "building libswarmroll_ffi and uniffi-bindgen"
-cargo build --locked -p swarmroll-ffi --features bindgen,testing --lib --bin uniffi-bindgen --bin uniffi-bindgen-swift
+# The same selection and features as scripts/test.sh's `cargo test`, so after the test
+# suite this builds only the library itself (other features would rebuild every
+# dependency).
+cargo build --locked --workspace --all-targets --all-features
 lib=target/debug/libswarmroll_ffi.so
 
 rm -rf "$out"
