@@ -26,7 +26,7 @@ trap 'rm -f "$py_log" "$kt_log"' EXIT
 py_status=0
 SWARMROLL_BINDINGS=$bindings/python "$PYTEST" -q -p no:cacheprovider tests/ffi/python 2>&1 | tee "$py_log" || py_status=$?
 py_passed=$(grep -oE '[0-9]+ passed' "$py_log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-py_failed=$(grep -oE '[0-9]+ (failed|error)' "$py_log" | awk '{ n += $1 } END { print n + 0 }')
+py_failed=$(awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^(failed|errors?),?$/) n += $(i-1) } END { print n + 0 }' "$py_log")
 if [ "$py_status" -ne 0 ] && [ "$py_failed" -eq 0 ]; then py_failed=1; fi
 printf 'test result: %s. %d passed; %d failed; 0 ignored (python bindings)\n' \
     "$([ "$py_failed" -eq 0 ] && echo ok || echo FAILED)" "$py_passed" "$py_failed"
