@@ -15,6 +15,7 @@
 //! Bindings are generated from the built library with this crate's `uniffi-bindgen` binary
 //! (feature `bindgen`); `uniffi.toml` sets the Kotlin package and the Swift module name.
 
+mod channel;
 mod error;
 mod events;
 mod live;
@@ -24,13 +25,14 @@ mod records;
 mod runtime;
 mod settings;
 
+pub use channel::{Channel, ShareFile, ShareResult, SkippedFile};
 pub use error::{PlatformError, SwarmrollError};
 pub use events::{LanState, SwarmrollEvent};
 pub use live::{
     ChannelListListener, ChannelListUpdate, EventListener, GalleryListener, GalleryUpdate, ThreadListener,
     ThreadUpdate, TransferListListener, TransferListUpdate,
 };
-pub use node::{default_node_settings, JoinResult, NodeSettings, ShareFile, ShareResult, SkippedFile, SwarmrollNode};
+pub use node::{default_node_settings, JoinResult, NodeSettings, SwarmrollNode};
 pub use platform::{PosterMaker, SecureStorage};
 pub use records::*;
 pub use runtime::TaskHandle;

@@ -1,24 +1,20 @@
 //! [`SwarmrollNode`]: the one object the apps drive, a thin wrapper over the core's
 //! [`Node`] (no domain logic here: ids are parsed, records converted, errors mapped).
 
+use crate::channel::Channel;
 use crate::error::{guard, SwarmrollError};
 use crate::events::LanState;
-use crate::live::{self, ChannelListListener, EventListener, GalleryListener, ThreadListener, TransferListListener};
-use crate::platform::{poster_for, PosterMaker, SecureStorage, Vault};
-use crate::records::{
-    event_id, ChannelNews, ChannelRow, GalleryCursor, GalleryItem, GalleryPage, InviteLink, MemberRole, ThreadItem,
-    TransferRow,
-};
+use crate::live::{self, ChannelListListener, EventListener, TransferListListener};
+use crate::platform::{PosterMaker, SecureStorage, Vault};
+use crate::records::{channel_id as channel_id_of, ChannelNews, ChannelRow, TransferRow};
 use crate::runtime::{run, TaskHandle};
 use crate::settings::{NetworkInfo, NetworkType, SettingsState, SyncPassResult, SyncPolicy};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use swarmroll_core::catalog::Cursor;
-use swarmroll_core::channel::{Invite, Role};
-use swarmroll_core::import::Request;
+use swarmroll_core::channel::Invite;
 use swarmroll_core::node::{Node, NodeConfig, NodeError, PowerState};
-use swarmroll_core::{sync, ContentHash, Timestamp};
+use swarmroll_core::{sync, Timestamp};
 
 /// How a node is set up. Start from [`default_node_settings`].
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -87,39 +83,6 @@ impl NodeSettings {
     }
 }
 
-/// A photo or video to share, as the platform exported it to a file.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ShareFile {
-    /// The file.
-    pub path: String,
-    /// The platform's id for the asset (so it is not offered again).
-    pub asset_id: Option<String>,
-    /// The platform's creation time, used when the file has none with a time zone.
-    pub created_ms: Option<i64>,
-}
-
-/// A file that was not shared, and why.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct SkippedFile {
-    /// Its position in the request.
-    pub index: u32,
-    /// Why, for the user.
-    pub reason: String,
-}
-
-/// What sharing did.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct ShareResult {
-    /// The new post.
-    pub post_id: String,
-    /// Files in the post.
-    pub shared: u32,
-    /// Files already shared before (not posted again).
-    pub duplicates: u32,
-    /// Files that could not be used.
-    pub skipped: Vec<SkippedFile>,
-}
-
 /// The result of joining.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct JoinResult {
@@ -135,20 +98,6 @@ pub struct JoinResult {
 pub struct SwarmrollNode {
     node: Node,
     posters: Option<Arc<dyn PosterMaker>>,
-}
-
-fn index(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
-}
-
-fn invite_role(role: MemberRole) -> Result<Role, SwarmrollError> {
-    match role {
-        MemberRole::Viewer => Ok(Role::Viewer),
-        MemberRole::Contributor => Ok(Role::Contributor),
-        MemberRole::Admin | MemberRole::Owner => {
-            Err(SwarmrollError::InvalidArgument { reason: "an invite makes viewers or contributors".into() })
-        }
-    }
 }
 
 #[uniffi::export]
@@ -251,8 +200,25 @@ impl SwarmrollNode {
     ///
     /// # Errors
     /// `InvalidArgument` (an empty or too long name), `Storage`.
-    pub fn create_channel(&self, name: String, my_name: String) -> Result<String, SwarmrollError> {
-        guard(|| Ok(self.node.replica().create_channel(&name, None, &my_name)?.to_hex()))
+    pub fn create_channel(&self, name: String, my_name: String) -> Result<Arc<Channel>, SwarmrollError> {
+        guard(|| {
+            let id = self.node.replica().create_channel(&name, None, &my_name)?;
+            Ok(Channel::new(self.node.clone(), id, self.posters.clone()))
+        })
+    }
+
+    /// One of this device's channels, by id.
+    ///
+    /// # Errors
+    /// `InvalidArgument` (not an id), `NotFound` (not a channel of this device).
+    pub fn channel(&self, channel_id: String) -> Result<Arc<Channel>, SwarmrollError> {
+        guard(|| {
+            let id = channel_id_of(&channel_id)?;
+            if !self.node.channels()?.iter().any(|c| c.id == id) {
+                return Err(SwarmrollError::NotFound { reason: "this device is not in that channel".into() });
+            }
+            Ok(Channel::new(self.node.clone(), id, self.posters.clone()))
+        })
     }
 
     /// The channel list (home screen).
@@ -271,81 +237,6 @@ impl SwarmrollNode {
         guard(|| Ok(self.node.news()?.into_iter().map(Into::into).collect()))
     }
 
-    /// The user opened the channel.
-    ///
-    /// # Errors
-    /// `InvalidArgument`, `NotFound`, `Storage`.
-    pub fn mark_read(&self, channel_id: String) -> Result<(), SwarmrollError> {
-        guard(|| Ok(self.node.mark_read(&crate::records::channel_id(&channel_id)?)?))
-    }
-
-    /// A page of the gallery, newest first; pass the previous page's `next` to go on.
-    ///
-    /// # Errors
-    /// `InvalidArgument`, `Storage`.
-    pub fn gallery(
-        &self,
-        channel_id: String,
-        after: Option<GalleryCursor>,
-        limit: u32,
-    ) -> Result<GalleryPage, SwarmrollError> {
-        guard(|| {
-            let cursor = after
-                .map(|c| {
-                    let hash = ContentHash::from_hex(&c.content_hash)
-                        .ok_or_else(|| SwarmrollError::InvalidArgument { reason: "not a gallery cursor".into() })?;
-                    Ok::<_, SwarmrollError>(Cursor { sort_ms: c.sort_time_ms, content_hash: hash })
-                })
-                .transpose()?;
-            let page = self.node.gallery(&crate::records::channel_id(&channel_id)?, cursor, limit)?;
-            Ok(GalleryPage {
-                items: page.items.into_iter().map(GalleryItem::from).collect(),
-                next: page
-                    .next
-                    .map(|c| GalleryCursor { sort_time_ms: c.sort_ms, content_hash: c.content_hash.to_hex() }),
-            })
-        })
-    }
-
-    /// The viewer's thread of a post: the post first, then its comments oldest first;
-    /// empty when the post is not (or no longer) visible.
-    ///
-    /// # Errors
-    /// `InvalidArgument`, `Storage`.
-    pub fn thread(&self, post_id: String) -> Result<Vec<ThreadItem>, SwarmrollError> {
-        guard(|| Ok(self.node.thread_entries(&event_id(&post_id)?)?.into_iter().map(Into::into).collect()))
-    }
-
-    /// Comments on a post (or answers `reply_to`, a comment on it); returns the comment's id.
-    ///
-    /// # Errors
-    /// `InvalidArgument` (empty or too long text, bad ids), `NotAllowed`, `NotFound`.
-    pub fn comment(
-        &self,
-        channel_id: String,
-        post_id: String,
-        text: String,
-        reply_to: Option<String>,
-    ) -> Result<String, SwarmrollError> {
-        guard(|| {
-            let reply = reply_to.as_deref().map(event_id).transpose()?;
-            let ch = crate::records::channel_id(&channel_id)?;
-            Ok(self.node.replica().comment(&ch, &event_id(&post_id)?, &text, reply)?.to_hex())
-        })
-    }
-
-    /// Adds (`on`) or takes back a reaction to a post or comment.
-    ///
-    /// # Errors
-    /// `InvalidArgument`, `NotAllowed`, `NotFound`.
-    pub fn react(&self, channel_id: String, target_id: String, emoji: String, on: bool) -> Result<(), SwarmrollError> {
-        guard(|| {
-            let ch = crate::records::channel_id(&channel_id)?;
-            self.node.replica().react(&ch, &event_id(&target_id)?, &emoji, on)?;
-            Ok(())
-        })
-    }
-
     /// Posts arriving now.
     pub fn transfers(&self) -> Vec<TransferRow> {
         self.node.transfer_list().into_iter().map(Into::into).collect()
@@ -356,14 +247,13 @@ impl SwarmrollNode {
         self.node.settings().into()
     }
 
-    /// Sets the policy of one channel, or the global one (`channel_id` null/nil).
+    /// Sets the policy of every channel without one of its own (`Channel.set_policy`).
     ///
     /// # Errors
-    /// `InvalidArgument`, `Storage` (then it is not applied).
-    pub async fn set_policy(&self, channel_id: Option<String>, policy: SyncPolicy) -> Result<(), SwarmrollError> {
-        let ch = channel_id.as_deref().map(crate::records::channel_id).transpose()?;
+    /// `Storage` (then it is not applied).
+    pub async fn set_default_policy(&self, policy: SyncPolicy) -> Result<(), SwarmrollError> {
         let node = self.node.clone();
-        run(async move { Ok(node.set_policy(ch, policy.into()).await?) }).await
+        run(async move { Ok(node.set_policy(None, policy.into()).await?) }).await
     }
 
     /// What local discovery found last (client isolation shows here); `null`/`nil`
@@ -371,30 +261,6 @@ impl SwarmrollNode {
     pub async fn lan_state(&self) -> Option<LanState> {
         let node = self.node.clone();
         run(async move { Ok(node.lan_status().await.map(Into::into)) }).await.ok().flatten()
-    }
-
-    /// An invite to a channel as a link and a QR code, carrying this node's addresses.
-    /// `expires_ms`: when it stops working (`null`/`nil`: never).
-    ///
-    /// # Errors
-    /// `InvalidArgument` (role), `NotFound`, `NotAllowed` (a viewer cannot invite
-    /// contributors).
-    pub async fn invite(
-        &self,
-        channel_id: String,
-        role: MemberRole,
-        expires_ms: Option<i64>,
-    ) -> Result<InviteLink, SwarmrollError> {
-        let ch = crate::records::channel_id(&channel_id)?;
-        let role = invite_role(role)?;
-        let node = self.node.clone();
-        run(async move {
-            let (invite, link) = node.invite(&ch, role, expires_ms.map(Timestamp)).await?;
-            let qr_png = swarmroll_core::channel::qr::png(&link, 8)
-                .map_err(|e| SwarmrollError::Internal { reason: e.to_string() })?;
-            Ok(InviteLink { link, qr_png, invite: invite.into() })
-        })
-        .await
     }
 
     /// Joins the channel of an invite link as `my_name`, waiting up to `wait_ms` for a
@@ -416,59 +282,6 @@ impl SwarmrollNode {
         .await
     }
 
-    /// Imports files and posts them with `caption`. Import progress arrives as
-    /// `ImportProgress` events; files that cannot be used are skipped with a reason.
-    ///
-    /// # Errors
-    /// `NotStarted`; `InvalidArgument` when no file could be used; `NotAllowed` for a
-    /// viewer.
-    pub async fn share(
-        &self,
-        channel_id: String,
-        caption: String,
-        files: Vec<ShareFile>,
-    ) -> Result<ShareResult, SwarmrollError> {
-        let ch = crate::records::channel_id(&channel_id)?;
-        let node = self.node.clone();
-        let posters = self.posters.clone();
-        run(async move {
-            let requests = tokio::task::spawn_blocking(move || {
-                files
-                    .into_iter()
-                    .map(|f| {
-                        let path = std::path::PathBuf::from(f.path);
-                        Request {
-                            poster: posters.as_deref().and_then(|p| poster_for(p, &path)),
-                            path,
-                            asset_id: f.asset_id,
-                            platform_time: f.created_ms.map(Timestamp),
-                        }
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .await
-            .map_err(|e| {
-                if e.is_panic() {
-                    crate::error::panicked(e.into_panic().as_ref())
-                } else {
-                    SwarmrollError::Internal { reason: "reading the files was stopped".into() }
-                }
-            })?;
-            let (post, summary) = node.share(&ch, &caption, requests).await?;
-            Ok(ShareResult {
-                post_id: post.to_hex(),
-                shared: index(summary.imported.len()),
-                duplicates: index(summary.duplicates.len()),
-                skipped: summary
-                    .failed
-                    .into_iter()
-                    .map(|(i, e)| SkippedFile { index: index(i), reason: e.to_string() })
-                    .collect(),
-            })
-        })
-        .await
-    }
-
     /// Every event from now on, until the handle is cancelled.
     ///
     /// # Errors
@@ -483,33 +296,6 @@ impl SwarmrollNode {
     /// `Storage`.
     pub fn watch_channels(&self, listener: Arc<dyn ChannelListListener>) -> Result<Arc<TaskHandle>, SwarmrollError> {
         live::forward(|| self.node.watch_channels(), listener)
-    }
-
-    /// The newest `limit` gallery items of a channel, live.
-    ///
-    /// # Errors
-    /// `InvalidArgument`, `Storage`.
-    pub fn watch_gallery(
-        &self,
-        channel_id: String,
-        limit: u32,
-        listener: Arc<dyn GalleryListener>,
-    ) -> Result<Arc<TaskHandle>, SwarmrollError> {
-        let ch = crate::records::channel_id(&channel_id)?;
-        live::forward(|| self.node.watch_gallery(ch, limit), listener)
-    }
-
-    /// The viewer's thread of a post, live.
-    ///
-    /// # Errors
-    /// `InvalidArgument`, `Storage`.
-    pub fn watch_thread(
-        &self,
-        post_id: String,
-        listener: Arc<dyn ThreadListener>,
-    ) -> Result<Arc<TaskHandle>, SwarmrollError> {
-        let post = event_id(&post_id)?;
-        live::forward(|| self.node.watch_thread(post), listener)
     }
 
     /// Posts arriving, live.

@@ -97,9 +97,10 @@ fun twoNodesShareAndTalk() = runBlocking {
     val bob = SwarmrollNode.open(settings(tempDir()), null, null)
     alice.start()
     bob.start()
-    val channel = alice.createChannel("Garden party", "Alice")
+    val party = alice.createChannel("Garden party", "Alice")
+    val channel = party.id()
 
-    val invite = alice.invite(channel, MemberRole.CONTRIBUTOR, null)
+    val invite = party.invite(MemberRole.CONTRIBUTOR, null)
     assertContentEquals(byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte()), invite.qrPng.copyOfRange(0, 4))
     val parsed = parseInvite(invite.link, System.currentTimeMillis())
     assertEquals("Garden party", parsed.name)
@@ -112,14 +113,15 @@ fun twoNodesShareAndTalk() = runBlocking {
     assertEquals(channel, joined.channelId)
     assertTrue(joined.synced, "Bob reached Alice")
     assertEquals(listOf("Garden party"), bob.channels().map { it.name })
+    val bobParty = bob.channel(channel)
 
     val gallery = GalleryModel()
-    val galleryTask = bob.watchGallery(channel, 50u, gallery)
+    val galleryTask = bobParty.watchGallery(50u, gallery)
     until("the first gallery reset") { gallery.calls > 0 }
 
     val broken = File(tempDir(), "broken.jpg").apply { writeBytes(byteArrayOf(0xFF.toByte(), 0xD8.toByte(), 1, 2, 3)) }
-    val shared = alice.share(
-        channel, "first dance",
+    val shared = party.share(
+        "first dance",
         listOf(file(File(photos, "phones/iphone_hdr_NO.jpg")), file(broken), file(File(photos, "heic/IMG_5195.HEIC"))),
     )
     assertEquals(2u, shared.shared)
@@ -134,25 +136,25 @@ fun twoNodesShareAndTalk() = runBlocking {
     }
 
     val thread = ThreadModel()
-    val threadTask = alice.watchThread(shared.postId, thread)
+    val threadTask = party.watchThread(shared.postId, thread)
     until("the first thread reset") { thread.calls > 0 }
     assertEquals("first dance", (thread.rows[0] as ThreadItem.Post).post.caption)
-    bob.comment(channel, shared.postId, "what a photo", null)
+    bobParty.comment(shared.postId, "what a photo", null)
     until("Bob's comment in Alice's viewer") { thread.rows.size == 2 }
     val bobsComment = (thread.rows[1] as ThreadItem.Comment).comment
     assertEquals("what a photo", bobsComment.text)
     assertEquals("Bob", bobsComment.author.name)
-    alice.comment(channel, shared.postId, "thanks!", bobsComment.id)
-    alice.react(channel, shared.postId, "❤️", true)
+    party.comment(shared.postId, "thanks!", bobsComment.id)
+    party.react(shared.postId, "❤️", true)
     until("Alice's reply and reaction") {
         thread.rows.size == 3 && (thread.rows[0] as ThreadItem.Post).post.reactions.isNotEmpty()
     }
-    until("Alice's reply at Bob") { bob.thread(shared.postId).size == 3 }
-    assertEquals(bobsComment.id, (bob.thread(shared.postId)[2] as ThreadItem.Comment).comment.replyTo)
+    until("Alice's reply at Bob") { bobParty.thread(shared.postId).size == 3 }
+    assertEquals(bobsComment.id, (bobParty.thread(shared.postId)[2] as ThreadItem.Comment).comment.replyTo)
 
     for (t in listOf(galleryTask, threadTask, bobSub)) t.cancel()
     val calls = thread.calls
-    bob.comment(channel, shared.postId, "after cancel", null)
+    bobParty.comment(shared.postId, "after cancel", null)
     delay(1000)
     assertEquals(calls, thread.calls, "a cancelled listener gets nothing")
     assertTrue(threadTask.isFinished())
@@ -171,10 +173,10 @@ fun typedErrors() = runBlocking {
         assertTrue(!e.message.isNullOrBlank(), "the reason is for the user")
     }
     val node = SwarmrollNode.open(settings(tempDir()), null, null)
-    assertFailsWith<SwarmrollException.InvalidArgument> { node.gallery("not-a-channel", null, 10u) }
-    assertFailsWith<SwarmrollException.NotFound> { node.comment("00".repeat(32), "11".repeat(32), "hello", null) }
+    assertFailsWith<SwarmrollException.InvalidArgument> { node.channel("not-a-channel") }
+    assertFailsWith<SwarmrollException.NotFound> { node.channel("00".repeat(32)) }
     val ch = node.createChannel("x", "me")
-    assertFailsWith<SwarmrollException.NotStarted> { node.share(ch, "", listOf(file(File(photos, "phones/jolla.jpg")))) }
+    assertFailsWith<SwarmrollException.NotStarted> { ch.share("", listOf(file(File(photos, "phones/jolla.jpg")))) }
     assertFailsWith<SwarmrollException.InvalidInvite> { node.join("nonsense", "me", 1000u) }
     // A bug in Rust arrives as a typed error, sync or suspend, and the library keeps working.
     val sync = assertFailsWith<SwarmrollException.Internal> { debugPanic("deliberate") }

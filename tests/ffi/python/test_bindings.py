@@ -134,9 +134,10 @@ def test_two_nodes_share_a_photo_and_talk(dirs):
         bob = sr.SwarmrollNode.open(settings(dirs[1]), None, None)
         await alice.start()
         await bob.start()
-        channel = alice.create_channel("Garden party", "Alice")
+        party = alice.create_channel("Garden party", "Alice")
+        channel = party.id()
 
-        invite = await alice.invite(channel, sr.MemberRole.CONTRIBUTOR, None)
+        invite = await party.invite(sr.MemberRole.CONTRIBUTOR, None)
         assert invite.qr_png[:8] == b"\x89PNG\r\n\x1a\n"
         parsed = sr.parse_invite(invite.link, int(time.time() * 1000))
         assert parsed.name == "Garden party" and parsed.inviter_name == "Alice"
@@ -148,9 +149,10 @@ def test_two_nodes_share_a_photo_and_talk(dirs):
         assert joined.channel_id == channel and joined.synced
         assert [c.name for c in bob.channels()] == ["Garden party"]
         assert bob.channels()[0].my_role == sr.MemberRole.CONTRIBUTOR
+        bob_party = bob.channel(channel)
 
         gallery = Gallery()
-        gallery_task = bob.watch_gallery(channel, 50, gallery)
+        gallery_task = bob_party.watch_gallery(50, gallery)
         gallery.calls.wait_for(lambda calls: calls, "the first gallery reset")
         assert gallery.rows == []
 
@@ -158,8 +160,7 @@ def test_two_nodes_share_a_photo_and_talk(dirs):
         heic = PHOTOS / "heic/IMG_5195.HEIC"
         broken = dirs[0] / "not-a-photo.jpg"
         broken.write_bytes(b"this is not a photo")
-        shared = await alice.share(
-            channel,
+        shared = await party.share(
             "first dance",
             [sr.ShareFile(path=str(photo), asset_id=None, created_ms=None),
              sr.ShareFile(path=str(broken), asset_id=None, created_ms=None),
@@ -181,28 +182,28 @@ def test_two_nodes_share_a_photo_and_talk(dirs):
 
         # A comment both ways, seen live in the viewer's thread.
         thread = Thread()
-        thread_task = alice.watch_thread(shared.post_id, thread)
+        thread_task = party.watch_thread(shared.post_id, thread)
         thread.calls.wait_for(lambda calls: calls, "the first thread reset")
         assert isinstance(thread.rows[0], sr.ThreadItem.POST) and thread.rows[0].post.caption == "first dance"
-        bob.comment(channel, shared.post_id, "what a photo", None)
+        bob_party.comment(shared.post_id, "what a photo", None)
         thread.calls.wait_for(lambda calls: len(calls[-1]) == 2, "Bob's comment in Alice's viewer")
         assert thread.rows[1].comment.text == "what a photo" and thread.rows[1].comment.author.name == "Bob"
-        alice.comment(channel, shared.post_id, "thanks!", thread.rows[1].comment.id)
-        alice.react(channel, shared.post_id, "❤️", True)
+        party.comment(shared.post_id, "thanks!", thread.rows[1].comment.id)
+        party.react(shared.post_id, "❤️", True)
         thread.calls.wait_for(lambda calls: len(calls[-1]) == 3 and calls[-1][0].post.reactions, "reply and reaction")
         assert [r.emoji for r in thread.rows[0].post.reactions] == ["❤️"]
         deadline = time.monotonic() + 20
-        while len(bob.thread(shared.post_id)) < 3:
+        while len(bob_party.thread(shared.post_id)) < 3:
             assert time.monotonic() < deadline, "Alice's reply never reached Bob"
             await asyncio.sleep(0.05)
-        assert bob.thread(shared.post_id)[2].comment.reply_to == thread.rows[1].comment.id
+        assert bob_party.thread(shared.post_id)[2].comment.reply_to == thread.rows[1].comment.id
 
         # Cancelled listeners stop.
         for task in (gallery_task, thread_task, bob_sub):
             task.cancel()
             assert task.is_finished()
         calls = len(thread.calls.items)
-        bob.comment(channel, shared.post_id, "after cancel", None)
+        bob_party.comment(shared.post_id, "after cancel", None)
         await asyncio.sleep(1.0)
         assert len(thread.calls.items) == calls
         assert gallery_task.is_finished() and thread_task.is_finished()
@@ -223,14 +224,14 @@ def test_bad_input_and_panics_are_typed_errors(dirs):
         assert str(e.value)
     node = sr.SwarmrollNode.open(settings(dirs[0]), None, None)
     with pytest.raises(sr.SwarmrollError.InvalidArgument):
-        node.gallery("not-a-channel", None, 10)
+        node.channel("not-a-channel")
     with pytest.raises(sr.SwarmrollError.NotFound):
-        node.comment("00" * 32, "11" * 32, "hello", None)
+        node.channel("00" * 32)
 
     async def needs_start():
         ch = node.create_channel("x", "me")
         with pytest.raises(sr.SwarmrollError.NotStarted):
-            await node.share(ch, "", [sr.ShareFile(path=str(PHOTOS / "phones/jolla.jpg"), asset_id=None, created_ms=None)])
+            await ch.share("", [sr.ShareFile(path=str(PHOTOS / "phones/jolla.jpg"), asset_id=None, created_ms=None)])
         with pytest.raises(sr.SwarmrollError.InvalidInvite):
             await node.join("nonsense", "me", 1000)
 
@@ -243,6 +244,8 @@ def test_bad_input_and_panics_are_typed_errors(dirs):
     with pytest.raises(sr.SwarmrollError.Internal):
         asyncio.run(sr.debug_panic_async("deliberate async"))
     assert node.channels()[0].name == "x"
+    with pytest.raises(sr.SwarmrollError.InvalidArgument):
+        node.channel(node.channels()[0].id).comment("not-an-id", "hello", None)
 
 
 def test_identity_key_lives_in_platform_storage(dirs):

@@ -1,0 +1,253 @@
+//! [`Channel`]: one channel's screens and actions (gallery, viewer, comments, invites,
+//! sharing, its sync policy), a thin wrapper over the core's [`Node`] for one id, as
+//! matrix-rust-sdk's `Room` is over its client.
+
+use crate::error::{guard, SwarmrollError};
+use crate::live::{self, GalleryListener, ThreadListener};
+use crate::platform::{poster_for, PosterMaker};
+use crate::records::{event_id, GalleryCursor, GalleryItem, GalleryPage, InviteLink, MemberRole, ThreadItem};
+use crate::runtime::{run, TaskHandle};
+use crate::settings::SyncPolicy;
+use std::sync::Arc;
+use swarmroll_core::catalog::Cursor;
+use swarmroll_core::channel::Role;
+use swarmroll_core::import::Request;
+use swarmroll_core::node::Node;
+use swarmroll_core::{ChannelId, ContentHash, Timestamp};
+
+/// A photo or video to share, as the platform exported it to a file.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ShareFile {
+    /// The file.
+    pub path: String,
+    /// The platform's id for the asset (so it is not offered again).
+    pub asset_id: Option<String>,
+    /// The platform's creation time, used when the file has none with a time zone.
+    pub created_ms: Option<i64>,
+}
+
+/// A file that was not shared, and why.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct SkippedFile {
+    /// Its position in the request.
+    pub index: u32,
+    /// Why, for the user.
+    pub reason: String,
+}
+
+/// What sharing did.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ShareResult {
+    /// The new post.
+    pub post_id: String,
+    /// Files in the post.
+    pub shared: u32,
+    /// Files already shared before (not posted again).
+    pub duplicates: u32,
+    /// Files that could not be used.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// One channel of this device. Get it from `SwarmrollNode.channel` or `create_channel`.
+#[derive(uniffi::Object)]
+pub struct Channel {
+    node: Node,
+    id: ChannelId,
+    posters: Option<Arc<dyn PosterMaker>>,
+}
+
+impl Channel {
+    pub(crate) fn new(node: Node, id: ChannelId, posters: Option<Arc<dyn PosterMaker>>) -> Arc<Self> {
+        Arc::new(Channel { node, id, posters })
+    }
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+fn invite_role(role: MemberRole) -> Result<Role, SwarmrollError> {
+    match role {
+        MemberRole::Viewer => Ok(Role::Viewer),
+        MemberRole::Contributor => Ok(Role::Contributor),
+        MemberRole::Admin | MemberRole::Owner => {
+            Err(SwarmrollError::InvalidArgument { reason: "an invite makes viewers or contributors".into() })
+        }
+    }
+}
+
+#[uniffi::export]
+impl Channel {
+    /// The channel's id.
+    pub fn id(&self) -> String {
+        self.id.to_hex()
+    }
+
+    /// Sets this channel's own sync policy (it overrides the default one).
+    ///
+    /// # Errors
+    /// `Storage` (then it is not applied).
+    pub async fn set_policy(&self, policy: SyncPolicy) -> Result<(), SwarmrollError> {
+        let (node, id) = (self.node.clone(), self.id);
+        run(async move { Ok(node.set_policy(Some(id), policy.into()).await?) }).await
+    }
+
+    /// The sync policy in force for this channel.
+    pub fn policy(&self) -> SyncPolicy {
+        self.node.policy(Some(&self.id)).into()
+    }
+
+    /// The user opened the channel: its unread count becomes zero.
+    ///
+    /// # Errors
+    /// `InvalidArgument`, `NotFound`, `Storage`.
+    pub fn mark_read(&self) -> Result<(), SwarmrollError> {
+        guard(|| Ok(self.node.mark_read(&self.id)?))
+    }
+
+    /// A page of this channel's gallery, newest first; pass the previous page's `next` to go on.
+    ///
+    /// # Errors
+    /// `InvalidArgument`, `Storage`.
+    pub fn gallery(&self, after: Option<GalleryCursor>, limit: u32) -> Result<GalleryPage, SwarmrollError> {
+        guard(|| {
+            let cursor = after
+                .map(|c| {
+                    let hash = ContentHash::from_hex(&c.content_hash)
+                        .ok_or_else(|| SwarmrollError::InvalidArgument { reason: "not a gallery cursor".into() })?;
+                    Ok::<_, SwarmrollError>(Cursor { sort_ms: c.sort_time_ms, content_hash: hash })
+                })
+                .transpose()?;
+            let page = self.node.gallery(&self.id, cursor, limit)?;
+            Ok(GalleryPage {
+                items: page.items.into_iter().map(GalleryItem::from).collect(),
+                next: page
+                    .next
+                    .map(|c| GalleryCursor { sort_time_ms: c.sort_ms, content_hash: c.content_hash.to_hex() }),
+            })
+        })
+    }
+
+    /// The viewer's thread of a post: the post first, then its comments oldest first;
+    /// empty when the post is not (or no longer) visible.
+    ///
+    /// # Errors
+    /// `InvalidArgument`, `Storage`.
+    pub fn thread(&self, post_id: String) -> Result<Vec<ThreadItem>, SwarmrollError> {
+        guard(|| Ok(self.node.thread_entries(&event_id(&post_id)?)?.into_iter().map(Into::into).collect()))
+    }
+
+    /// Comments on a post of this channel (or answers `reply_to`, a comment on it); returns the comment's id.
+    ///
+    /// # Errors
+    /// `InvalidArgument` (empty or too long text, bad ids), `NotAllowed`, `NotFound`.
+    pub fn comment(&self, post_id: String, text: String, reply_to: Option<String>) -> Result<String, SwarmrollError> {
+        guard(|| {
+            let reply = reply_to.as_deref().map(event_id).transpose()?;
+            Ok(self.node.replica().comment(&self.id, &event_id(&post_id)?, &text, reply)?.to_hex())
+        })
+    }
+
+    /// Adds (`on`) or takes back a reaction to a post or comment.
+    ///
+    /// # Errors
+    /// `InvalidArgument`, `NotAllowed`, `NotFound`.
+    pub fn react(&self, target_id: String, emoji: String, on: bool) -> Result<(), SwarmrollError> {
+        guard(|| {
+            self.node.replica().react(&self.id, &event_id(&target_id)?, &emoji, on)?;
+            Ok(())
+        })
+    }
+
+    /// An invite to this channel as a link and a QR code, carrying this node's addresses.
+    /// `expires_ms`: when it stops working (`null`/`nil`: never).
+    ///
+    /// # Errors
+    /// `InvalidArgument` (role), `NotFound`, `NotAllowed` (a viewer cannot invite
+    /// contributors).
+    pub async fn invite(&self, role: MemberRole, expires_ms: Option<i64>) -> Result<InviteLink, SwarmrollError> {
+        let ch = self.id;
+        let role = invite_role(role)?;
+        let node = self.node.clone();
+        run(async move {
+            let (invite, link) = node.invite(&ch, role, expires_ms.map(Timestamp)).await?;
+            let qr_png = swarmroll_core::channel::qr::png(&link, 8)
+                .map_err(|e| SwarmrollError::Internal { reason: e.to_string() })?;
+            Ok(InviteLink { link, qr_png, invite: invite.into() })
+        })
+        .await
+    }
+
+    /// Imports files and posts them with `caption`. Import progress arrives as
+    /// `ImportProgress` events; files that cannot be used are skipped with a reason.
+    ///
+    /// # Errors
+    /// `NotStarted`; `InvalidArgument` when no file could be used; `NotAllowed` for a
+    /// viewer.
+    pub async fn share(&self, caption: String, files: Vec<ShareFile>) -> Result<ShareResult, SwarmrollError> {
+        let ch = self.id;
+        let node = self.node.clone();
+        let posters = self.posters.clone();
+        run(async move {
+            let requests = tokio::task::spawn_blocking(move || {
+                files
+                    .into_iter()
+                    .map(|f| {
+                        let path = std::path::PathBuf::from(f.path);
+                        Request {
+                            poster: posters.as_deref().and_then(|p| poster_for(p, &path)),
+                            path,
+                            asset_id: f.asset_id,
+                            platform_time: f.created_ms.map(Timestamp),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .map_err(|e| {
+                if e.is_panic() {
+                    crate::error::panicked(e.into_panic().as_ref())
+                } else {
+                    SwarmrollError::Internal { reason: "reading the files was stopped".into() }
+                }
+            })?;
+            let (post, summary) = node.share(&ch, &caption, requests).await?;
+            Ok(ShareResult {
+                post_id: post.to_hex(),
+                shared: index(summary.imported.len()),
+                duplicates: index(summary.duplicates.len()),
+                skipped: summary
+                    .failed
+                    .into_iter()
+                    .map(|(i, e)| SkippedFile { index: index(i), reason: e.to_string() })
+                    .collect(),
+            })
+        })
+        .await
+    }
+
+    /// The newest `limit` gallery items, live.
+    ///
+    /// # Errors
+    /// `InvalidArgument`, `Storage`.
+    pub fn watch_gallery(
+        &self,
+        limit: u32,
+        listener: Arc<dyn GalleryListener>,
+    ) -> Result<Arc<TaskHandle>, SwarmrollError> {
+        live::forward(|| self.node.watch_gallery(self.id, limit), listener)
+    }
+
+    /// The viewer's thread of a post, live.
+    ///
+    /// # Errors
+    /// `InvalidArgument`, `Storage`.
+    pub fn watch_thread(
+        &self,
+        post_id: String,
+        listener: Arc<dyn ThreadListener>,
+    ) -> Result<Arc<TaskHandle>, SwarmrollError> {
+        let post = event_id(&post_id)?;
+        live::forward(|| self.node.watch_thread(post), listener)
+    }
+}
