@@ -159,3 +159,34 @@ pub(crate) fn panicked(payload: &(dyn std::any::Any + Send)) -> SwarmrollError {
     tracing::error!(panic = %what, "a core call panicked");
     SwarmrollError::Internal { reason: format!("internal error in the Swarmroll core: {what}") }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_sync_export_is_an_internal_error() {
+        let got: Result<(), _> = guard(|| panic!("boom {}", 7));
+        assert!(matches!(&got, Err(SwarmrollError::Internal { reason }) if reason.contains("boom 7")), "{got:?}");
+        assert_eq!(guard(|| Ok(3)), Ok(3));
+    }
+
+    #[test]
+    fn core_errors_map_to_what_the_user_can_act_on() {
+        assert_eq!(SwarmrollError::from(NodeError::NotStarted), SwarmrollError::NotStarted);
+        assert!(matches!(
+            SwarmrollError::from(NodeError::Sync(sync::SyncError::NoPeerReachable)),
+            SwarmrollError::Network { .. }
+        ));
+        assert!(matches!(SwarmrollError::from(replica::Error::NotOwner), SwarmrollError::NotAllowed { .. }));
+        assert!(matches!(SwarmrollError::from(replica::Error::UnknownChannel), SwarmrollError::NotFound { .. }));
+        assert!(matches!(
+            SwarmrollError::from(publish::Error::ItemCount),
+            SwarmrollError::InvalidArgument { reason } if reason.contains("between 1 and")
+        ));
+        assert!(matches!(
+            SwarmrollError::from(replica::Error::Invite(InviteError::Expired)),
+            SwarmrollError::InvalidInvite { .. }
+        ));
+    }
+}
