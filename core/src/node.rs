@@ -13,11 +13,13 @@ pub mod diff;
 pub mod events;
 pub mod policy;
 
+mod files;
 mod originals;
 mod pass;
 mod watch;
 
 pub use events::NodeEvent;
+pub use files::Original;
 pub use pass::PassSummary;
 pub use policy::{Hold, NetworkKind, NetworkState, Originals, Policy, PowerState};
 pub use watch::{ThreadEntry, Transfer, Watch};

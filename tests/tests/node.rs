@@ -403,6 +403,18 @@ async fn the_viewer_transfers_and_settings_screens_come_from_the_core() {
     })
     .await;
     assert_eq!(transfer_list, b.transfer_list());
+    // Where the originals are: fetched shared copies at Bob's, the imported files at Alice's.
+    let at_bob = b.originals(&ch, &post).unwrap().expect("all here");
+    assert_eq!(at_bob.len(), 4);
+    for o in &at_bob {
+        assert_eq!(blake3::hash(&std::fs::read(&o.path).unwrap()).as_bytes(), &o.item.content_hash.0, "{o:?}");
+    }
+    let at_alice = a.originals(&ch, &post).unwrap().expect("the author's own");
+    let mut sources: Vec<PathBuf> = photos().into_iter().map(|r| r.path).collect();
+    let mut got: Vec<PathBuf> = at_alice.into_iter().map(|o| o.path).collect();
+    sources.sort();
+    got.sort();
+    assert_eq!(got, sources);
 
     // Settings: what the platform reported and what the policy makes of it.
     let s = b.settings();

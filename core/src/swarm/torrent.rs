@@ -66,13 +66,13 @@ pub fn piece_length(total: u64) -> u32 {
 }
 
 /// Names safe on every file system, unique within the torrent ("a.jpg", "a (2).jpg").
-fn safe_names(files: &[SourceFile]) -> Vec<String> {
+pub fn safe_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
-    files
-        .iter()
-        .map(|f| {
+    names
+        .into_iter()
+        .map(|name| {
             let clean: String =
-                f.name.chars().map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c }).collect();
+                name.chars().map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c }).collect();
             let clean = clean.trim().trim_start_matches('.').to_owned();
             let base = if clean.is_empty() { "file".to_owned() } else { clean };
             let mut name = base.clone();
@@ -123,7 +123,7 @@ pub fn build(name: &str, files: &[SourceFile], private: bool) -> Result<Built, S
     if in_piece > 0 {
         pieces.extend_from_slice(ctx.finish().as_ref());
     }
-    let names = safe_names(files);
+    let names = safe_names(files.iter().map(|f| f.name.as_str()));
     let info = TorrentMetaV1Info::<ByteBufOwned> {
         name: Some(ByteBufOwned::from(name.as_bytes().to_vec())),
         pieces: ByteBufOwned::from(pieces),
