@@ -48,6 +48,19 @@ pub struct ShareResult {
     pub skipped: Vec<SkippedFile>,
 }
 
+/// An original photo or video on this device, for the viewer to open.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct OriginalFile {
+    /// Its position in the post.
+    pub index: u32,
+    /// Its name.
+    pub name: String,
+    /// MIME type.
+    pub mime: String,
+    /// The file.
+    pub path: String,
+}
+
 /// One channel of this device. Get it from `SwarmrollNode.channel` or `create_channel`.
 #[derive(uniffi::Object)]
 pub struct Channel {
@@ -90,6 +103,27 @@ impl Channel {
     pub async fn set_policy(&self, policy: SyncPolicy) -> Result<(), SwarmrollError> {
         let (node, id) = (self.node.clone(), self.id);
         run(async move { Ok(node.set_policy(Some(id), policy.into()).await?) }).await
+    }
+
+    /// The originals of a post, once every one is on this device (`null`/`nil` while
+    /// they are arriving: show the thumbnails meanwhile).
+    ///
+    /// # Errors
+    /// `InvalidArgument`, `Storage`.
+    pub fn originals(&self, post_id: String) -> Result<Option<Vec<OriginalFile>>, SwarmrollError> {
+        guard(|| {
+            let found = self.node.originals(&self.id, &event_id(&post_id)?)?;
+            Ok(found.map(|all| {
+                all.into_iter()
+                    .map(|o| OriginalFile {
+                        index: o.item.index,
+                        name: o.item.name,
+                        mime: o.item.mime,
+                        path: o.path.to_string_lossy().into_owned(),
+                    })
+                    .collect()
+            }))
+        })
     }
 
     /// The sync policy in force for this channel.

@@ -25,7 +25,7 @@ mod records;
 mod runtime;
 mod settings;
 
-pub use channel::{Channel, ShareFile, ShareResult, SkippedFile};
+pub use channel::{Channel, OriginalFile, ShareFile, ShareResult, SkippedFile};
 pub use error::{PlatformError, SwarmrollError};
 pub use events::{LanState, SwarmrollEvent};
 pub use live::{

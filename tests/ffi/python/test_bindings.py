@@ -180,6 +180,10 @@ def test_two_nodes_share_a_photo_and_talk(dirs):
             "Bob's PostArrived event",
         )
 
+        # The author's originals are here at once: the imported files themselves.
+        here = party.originals(shared.post_id)
+        assert sorted(o.path for o in here) == sorted([str(photo), str(heic)])
+
         # A comment both ways, seen live in the viewer's thread.
         thread = Thread()
         thread_task = party.watch_thread(shared.post_id, thread)
