@@ -494,6 +494,21 @@ impl Node {
         Ok(self.inner.replica.gallery(channel, cursor, limit)?)
     }
 
+    /// The channel's visible posts, newest first.
+    ///
+    /// # Errors
+    /// [`NodeError::Replica`].
+    pub fn posts(&self, channel: &ChannelId) -> Result<Vec<crate::catalog::Post>, NodeError> {
+        let ids = self.inner.replica.store().read(|c| crate::catalog::db::visible_posts(c, channel))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(t) = self.thread(&id)? {
+                out.push(t.post);
+            }
+        }
+        Ok(out)
+    }
+
     /// A post with its thread.
     ///
     /// # Errors

@@ -63,6 +63,24 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Whether a photo or video with these exact bytes (`hash`, BLAKE3) is already in
+    /// `channel` — so a watched folder does not post again what was mirrored into it.
+    ///
+    /// # Errors
+    /// [`NodeError::Store`].
+    pub fn has_content(&self, channel: &ChannelId, hash: &crate::types::ContentHash) -> Result<bool, NodeError> {
+        Ok(self.replica().store().read(|c| {
+            row(c, "SELECT 1 FROM items WHERE channel = ?1 AND content_hash = ?2", [&channel.0[..], &hash.0[..]], |_| {
+                Ok(())
+            })
+            .optional()
+            .map(|o| o.is_some())
+            .map_err(StoreError::from)
+        })?)
+    }
+}
+
 /// The file named `name` of `size` bytes under `dir` (librqbit may nest it in the
 /// torrent's folder).
 fn find(dir: &Path, name: &str, size: u64) -> Option<PathBuf> {
