@@ -1,27 +1,38 @@
-//! `swarmroll`: the Swarmroll core from a terminal.
+//! `swarmroll`: the Swarmroll core from a terminal — for a laptop, for an always-on home
+//! server that keeps channels available while phones sleep, and for developers.
 //!
 //! Runs on an embedded default — an SQLite database in the platform's data folder
 //! (`~/.local/share/swarmroll` on Linux), overridable with `--data-dir` or
-//! `SWARMROLL_DATA_DIR` — with nothing to install or start. This first version manages
-//! channels and invites; sharing, syncing and serving arrive with the swarm and sync
-//! layers.
+//! `SWARMROLL_DATA_DIR` — with nothing to install or start. Commands that change
+//! something go through the node already running on the folder if there is one
+//! (`control`), so they reach members at once; otherwise they run here.
+//!
+//! Exit codes: 0 done, 1 failed, 2 bad input, 3 nobody reachable, 4 a node already runs
+//! on the data folder.
+
+mod control;
+mod folders;
+mod node;
+mod ops;
+mod show;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use node::{Folder, NetArgs};
+use ops::Request;
+use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use swarmroll_core::channel::{qr, Invite, Role};
-use swarmroll_core::replica::Replica;
-use swarmroll_core::store::Store;
-use swarmroll_core::{ChannelId, Timestamp};
+use swarmroll_core::channel::Invite;
+use swarmroll_core::node::{Node, NodeError};
+use swarmroll_core::Timestamp;
 
 #[derive(Parser)]
-#[command(name = "swarmroll", version, about = "Share full-quality photos in channels, with no server")]
+#[command(name = "swarmroll", version, about = "Share full-quality photos and videos in channels, with no server")]
 struct Cli {
     /// Where the node keeps its database and media.
     #[arg(long, env = "SWARMROLL_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
-    /// Machine-readable output.
+    /// Machine-readable output: one JSON value per result, one JSON line per event.
     #[arg(long, global = true)]
     json: bool,
     #[command(subcommand)]
@@ -30,7 +41,7 @@ struct Cli {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum InviteRole {
-    /// May read, comment and react.
+    /// May see, comment and react.
     Viewer,
     /// May also post photos and videos.
     Contributor,
@@ -38,7 +49,7 @@ enum InviteRole {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create a channel and print an invite to it.
+    /// Create a channel and print an invite to it (link and QR code).
     Create {
         /// The channel's name.
         name: String,
@@ -49,9 +60,35 @@ enum Command {
         #[arg(long, value_enum, default_value_t = InviteRole::Contributor)]
         role: InviteRole,
         /// Photos and videos travel encrypted, readable by members only (for good).
-        /// Without it they are ordinary BitTorrent any client can fetch.
         #[arg(long)]
         private: bool,
+    },
+    /// Share files or folders into a channel (a new one with --new), print its invite,
+    /// and keep the node running so members can fetch them (unless --no-serve).
+    Share {
+        /// Files and folders (a folder's files, not its subfolders).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The channel to post in.
+        #[arg(long, conflicts_with = "new", required_unless_present = "new")]
+        channel: Option<String>,
+        /// Create a channel with this name and post in it.
+        #[arg(long, value_name = "NAME")]
+        new: Option<String>,
+        /// Your display name in a new channel.
+        #[arg(long, default_value = "Host")]
+        as_name: String,
+        /// A new channel is private (encrypted originals).
+        #[arg(long)]
+        private: bool,
+        /// The posts' caption.
+        #[arg(long, default_value = "")]
+        caption: String,
+        /// Exit once posted instead of staying to seed (members fetch from whoever runs).
+        #[arg(long)]
+        no_serve: bool,
+        #[command(flatten)]
+        net: NetArgs,
     },
     /// List your channels.
     Channels,
@@ -71,22 +108,130 @@ enum Command {
         /// The link.
         link: String,
     },
-    /// Join a channel from an invite link.
+    /// Join a channel from an invite link and fetch its posts and comments.
     Join {
         /// The link.
         link: String,
         /// Your display name in the channel.
         #[arg(long, default_value = "Guest")]
         as_name: String,
+        /// Seconds to wait for a member.
+        #[arg(long, default_value_t = 30)]
+        wait: u64,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// List a channel's posts, newest first.
+    Posts {
+        /// The channel id.
+        channel: String,
+    },
+    /// Show a post and its comments.
+    Thread {
+        /// The post id (from `swarmroll posts`).
+        post: String,
+    },
+    /// Comment on a post.
+    Comment {
+        /// The channel id.
+        channel: String,
+        /// The post id.
+        post: String,
+        /// What to say.
+        text: String,
+        /// The comment this answers.
+        #[arg(long)]
+        reply_to: Option<String>,
+    },
+    /// React to a post or comment.
+    React {
+        /// The channel id.
+        channel: String,
+        /// The post or comment id.
+        target: String,
+        /// The emoji.
+        emoji: String,
+        /// Take the reaction back.
+        #[arg(long)]
+        off: bool,
+    },
+    /// What the running node is doing: members, transfers, what is held.
+    Status,
+    /// Run the node: seed, sync and fetch originals until Ctrl-C; optionally keep
+    /// folders in step with channels.
+    Run {
+        /// Copy a channel's originals into a folder as they arrive: CHANNEL=FOLDER.
+        #[arg(long, value_name = "CHANNEL=FOLDER")]
+        mirror: Vec<String>,
+        /// Post files dropped into a folder: FOLDER=CHANNEL.
+        #[arg(long, value_name = "FOLDER=CHANNEL")]
+        watch: Vec<String>,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Run the node, copying a channel's originals into a folder as they arrive.
+    Mirror {
+        /// The channel id.
+        channel: String,
+        /// The folder.
+        folder: PathBuf,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Run the node, posting files dropped into a folder to a channel.
+    Watch {
+        /// The folder.
+        folder: PathBuf,
+        /// The channel id.
+        channel: String,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Download every original of a channel into a folder, then exit.
+    Export {
+        /// The channel id.
+        channel: String,
+        /// The folder.
+        folder: PathBuf,
+        #[command(flatten)]
+        net: NetArgs,
     },
 }
 
-/// A failure with its exit code: 2 for bad input, 1 for everything else.
-struct Failure(u8, String);
+/// A failure with its exit code.
+pub struct Failure(pub u8, pub String);
 
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(e: E) -> Self {
-        Failure(1, e.to_string())
+impl Failure {
+    pub fn other(msg: impl std::fmt::Display) -> Self {
+        Failure(1, msg.to_string())
+    }
+    pub fn input(msg: impl std::fmt::Display) -> Self {
+        Failure(2, msg.to_string())
+    }
+    pub fn unreachable(msg: impl std::fmt::Display) -> Self {
+        Failure(3, msg.to_string())
+    }
+    pub fn busy(msg: impl std::fmt::Display) -> Self {
+        Failure(4, msg.to_string())
+    }
+}
+
+impl From<NodeError> for Failure {
+    fn from(e: NodeError) -> Self {
+        use swarmroll_core::{publish, replica, sync};
+        match e {
+            NodeError::Sync(sync::SyncError::NoPeerReachable) => Failure::unreachable(e),
+            NodeError::Replica(
+                replica::Error::UnknownChannel
+                | replica::Error::Invalid(_)
+                | replica::Error::Invite(_)
+                | replica::Error::Rejected(_)
+                | replica::Error::NotOwner
+                | replica::Error::MissingKeys,
+            )
+            | NodeError::Publish(publish::Error::ItemCount | publish::Error::UnknownPost) => Failure::input(e),
+            other => Failure::other(other),
+        }
     }
 }
 
@@ -95,74 +240,148 @@ fn data_dir(cli: &Cli) -> Result<PathBuf, Failure> {
         return Ok(d.clone());
     }
     dirs::data_dir().map(|d| d.join("swarmroll")).ok_or_else(|| {
-        Failure(2, "no standard data folder on this system: pass --data-dir or set SWARMROLL_DATA_DIR".into())
+        Failure::input("no standard data folder on this system: pass --data-dir or set SWARMROLL_DATA_DIR")
     })
 }
 
-fn role(r: InviteRole) -> Role {
-    match r {
-        InviteRole::Viewer => Role::Viewer,
-        InviteRole::Contributor => Role::Contributor,
-    }
+fn split_pair(s: &str, what: &str) -> Result<(String, String), Failure> {
+    s.split_once('=')
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .ok_or_else(|| Failure::input(format!("{what} takes A=B")))
 }
 
-fn print_invite(json: bool, ch: &ChannelId, invite: &Invite, link: &str, https: &str) -> Result<(), Failure> {
-    if json {
-        let v = serde_json::json!({
-            "channel": ch.to_hex(), "name": invite.name, "role": format!("{:?}", invite.capability.role()).to_lowercase(),
-            "link": link, "https_link": https, "expires_ms": invite.expires.map(|t| t.0),
-        });
-        println!("{v}");
-        return Ok(());
-    }
-    println!("Channel  {}", invite.name);
-    println!("Id       {}", ch.to_hex());
-    println!("Invite   {link}");
-    println!("Web      {https}");
-    println!();
-    println!("{}", qr::terminal(link)?);
-    Ok(())
-}
-
-/// Makes and prints an invite carrying this device's LAN addresses on the default sync
-/// port, where its node listens.
-fn invite_to(
-    replica: &Replica,
-    json: bool,
-    ch: &ChannelId,
-    role: Role,
-    expires: Option<Timestamp>,
-) -> Result<(), Failure> {
-    let addresses = swarmroll_core::sync::lan_addresses(swarmroll_core::sync::SYNC_PORT);
-    let (invite, link) = replica.invite(ch, role, addresses, expires)?;
-    let https =
-        link.replace(swarmroll_core::channel::invite::SCHEME_PREFIX, swarmroll_core::channel::invite::HTTPS_PREFIX);
-    print_invite(json, ch, &invite, &link, &https)
-}
-
-fn run(cli: &Cli) -> Result<(), Failure> {
+/// Runs `req` through the node running on `dir`, or here: started if it needs the
+/// network. Returns the result, and the node if it was started here.
+async fn request(cli: &Cli, req: Request, net: &NetArgs) -> Result<(Value, Option<(Node, std::fs::File)>), Failure> {
     let dir = data_dir(cli)?;
-    let store = Store::open_dir(&dir).map_err(|e| Failure(1, format!("cannot open the data folder: {e}")))?;
-    let replica = Replica::open(Arc::new(store))?;
-    let parse_channel = |s: &str| ChannelId::from_hex(s).ok_or_else(|| Failure(2, "not a channel id".into()));
+    let bar = show::import_bar(cli.json);
+    let progress = {
+        let bar = bar.clone();
+        move |done: u64, total: u64| {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    };
+    if let Some(v) = control::ask(&dir, &req, progress.clone()).await? {
+        bar.finish_and_clear();
+        return Ok((v, None));
+    }
+    let node = node::open(&dir, net)?;
+    let started = if req.needs_network() {
+        let lock = node::lock(&dir)?;
+        node.start().await?;
+        Some(lock)
+    } else {
+        None
+    };
+    let out = ops::exec(&node, req, progress).await;
+    bar.finish_and_clear();
+    match (out, started) {
+        (Ok(v), Some(lock)) => Ok((v, Some((node, lock)))),
+        (Ok(v), None) => Ok((v, None)),
+        (Err(e), Some(_)) => {
+            node.stop().await;
+            Err(e)
+        }
+        (Err(e), None) => Err(e),
+    }
+}
+
+async fn stop(started: Option<(Node, std::fs::File)>) {
+    if let Some((node, _lock)) = started {
+        node.stop().await;
+    }
+}
+
+async fn run(cli: &Cli) -> Result<(), Failure> {
+    let dir = data_dir(cli)?;
+    let json = cli.json;
+    let none = NetArgs::default();
     match &cli.command {
-        Command::Create { name, as_name, role: r, private } => {
-            let ch =
-                replica.create_channel_with(name, None, as_name, *private).map_err(|e| Failure(2, e.to_string()))?;
-            invite_to(&replica, cli.json, &ch, role(*r), None)?;
+        Command::Create { name, as_name, role, private } => {
+            let req = Request::Create {
+                name: name.clone(),
+                as_name: as_name.clone(),
+                private: *private,
+                contributor: matches!(role, InviteRole::Contributor),
+            };
+            let (v, started) = request(cli, req, &none).await?;
+            stop(started).await;
+            show::result(json, &v, show::invite);
+        }
+        Command::Invite { channel, role, expires_in_hours } => {
+            let expires_ms = expires_in_hours.map(|h| Timestamp::now().0 + i64::from(h) * 3_600_000);
+            let req = Request::Invite {
+                channel: channel.clone(),
+                contributor: matches!(role, InviteRole::Contributor),
+                expires_ms,
+            };
+            let (v, started) = request(cli, req, &none).await?;
+            stop(started).await;
+            show::result(json, &v, show::invite);
+        }
+        Command::Share { paths, channel, new, as_name, private, caption, no_serve, net } => {
+            let paths: Vec<PathBuf> =
+                paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
+            let mut invite = None;
+            let channel = match (channel, new) {
+                (Some(c), _) => c.clone(),
+                (None, Some(name)) => {
+                    let req = Request::Create {
+                        name: name.clone(),
+                        as_name: as_name.clone(),
+                        private: *private,
+                        contributor: true,
+                    };
+                    let (v, started) = request(cli, req, net).await?;
+                    stop(started).await;
+                    let id = v["channel"].as_str().unwrap_or_default().to_owned();
+                    invite = Some(v);
+                    id
+                }
+                (None, None) => return Err(Failure::input("say --channel ID or --new NAME")),
+            };
+            let (v, started) =
+                request(cli, Request::Share { channel: channel.clone(), caption: caption.clone(), paths }, net).await?;
+            // The invite is made once the node listens, so it carries its real address.
+            let invite = match (&started, invite) {
+                (Some((node, _)), Some(_)) => {
+                    let (inv, link) = node
+                        .invite(&ops::channel_id(&channel)?, swarmroll_core::channel::Role::Contributor, None)
+                        .await?;
+                    Some(ops::invite_value(&ops::channel_id(&channel)?, &inv, &link))
+                }
+                (_, inv) => inv,
+            };
+            if json {
+                println!("{}", json!({"shared": v, "invite": invite}));
+            } else {
+                show::shared(&v);
+                if let Some(inv) = &invite {
+                    println!();
+                    show::invite(inv);
+                }
+            }
+            if let Some((node, _lock)) = started {
+                if !no_serve {
+                    node::serve(&node, &dir, json, Vec::new()).await?;
+                } else {
+                    node.stop().await;
+                }
+            }
         }
         Command::Channels => {
-            let list = replica.channels()?;
-            if cli.json {
-                let v: Vec<_> = list
-                    .iter()
-                    .map(|c| serde_json::json!({"id": c.id.to_hex(), "name": c.name, "role": format!("{:?}", c.my_role).to_lowercase(), "unread": c.unread, "items": c.items}))
-                    .collect();
-                println!("{}", serde_json::Value::Array(v));
-            } else if list.is_empty() {
-                println!("No channels yet. Create one with: swarmroll create \"Our party\"");
-            } else {
-                for c in list {
+            let node = node::open(&dir, &none)?;
+            let list = node.channels()?;
+            let v: Vec<Value> = list
+                .iter()
+                .map(|c| json!({"id": c.id.to_hex(), "name": c.name, "role": format!("{:?}", c.my_role).to_lowercase(), "unread": c.unread, "items": c.items}))
+                .collect();
+            show::result(json, &Value::Array(v), |_| {
+                if list.is_empty() {
+                    println!("No channels yet. Create one with: swarmroll create \"Our party\"");
+                }
+                for c in &list {
                     println!(
                         "{}  {:<24} {:?}, {} photos, {} unread",
                         c.id.to_hex(),
@@ -172,21 +391,14 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                         c.unread
                     );
                 }
-            }
-        }
-        Command::Invite { channel, role: r, expires_in_hours } => {
-            let ch = parse_channel(channel)?;
-            let expires = expires_in_hours.map(|h| Timestamp(Timestamp::now().0 + i64::from(h) * 3_600_000));
-            invite_to(&replica, cli.json, &ch, role(*r), expires)?;
+            });
         }
         Command::Inspect { link } => {
-            let inv = Invite::parse(link, Timestamp::now()).map_err(|e| Failure(2, e.to_string()))?;
-            if cli.json {
-                println!(
-                    "{}",
-                    serde_json::json!({"channel": inv.channel.to_hex(), "name": inv.name, "role": format!("{:?}", inv.capability.role()).to_lowercase(), "inviter_name": inv.inviter_name, "epoch": inv.epoch, "expires_ms": inv.expires.map(|t| t.0)})
-                );
-            } else {
+            let inv = Invite::parse(link, Timestamp::now()).map_err(Failure::input)?;
+            let v = json!({"channel": inv.channel.to_hex(), "name": inv.name, "role": format!("{:?}", inv.capability.role()).to_lowercase(),
+                           "inviter_name": inv.inviter_name, "epoch": inv.epoch, "addresses": inv.addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                           "expires_ms": inv.expires.map(|t| t.0)});
+            show::result(json, &v, |_| {
                 println!(
                     "Channel  {}\nId       {}\nRole     {:?}\nFrom     {}",
                     inv.name,
@@ -194,24 +406,185 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     inv.capability.role(),
                     inv.inviter_name
                 );
-            }
+            });
         }
-        Command::Join { link, as_name } => {
-            let inv = Invite::parse(link, Timestamp::now()).map_err(|e| Failure(2, e.to_string()))?;
-            let ch = replica.join(&inv, as_name).map_err(|e| Failure(2, e.to_string()))?;
-            if cli.json {
-                println!("{}", serde_json::json!({"channel": ch.to_hex(), "name": inv.name}));
-            } else {
-                println!("Joined {} ({}). Photos arrive once a member is reachable.", inv.name, ch.to_hex());
+        Command::Join { link, as_name, wait, net } => {
+            let req =
+                Request::Join { link: link.clone(), as_name: as_name.clone(), wait_ms: wait.saturating_mul(1000) };
+            let (v, started) = request(cli, req, net).await?;
+            stop(started).await;
+            show::result(json, &v, |v| {
+                if v["synced"].as_bool() == Some(true) {
+                    println!("Joined {}. Its posts and comments are here; run `swarmroll run` or `mirror` for the originals.", v["name"].as_str().unwrap_or_default());
+                } else {
+                    println!(
+                        "Joined {}, but no member answered yet: it fills in when one is reachable.",
+                        v["name"].as_str().unwrap_or_default()
+                    );
+                }
+            });
+        }
+        Command::Posts { channel } => {
+            let node = node::open(&dir, &none)?;
+            let ch = ops::channel_id(channel)?;
+            let posts = node.posts(&ch)?;
+            let mut out = Vec::new();
+            for p in &posts {
+                let here = node.originals(&ch, &p.id)?.is_some();
+                out.push(json!({"post": p.id.to_hex(), "author": p.author.name, "time_ms": p.time.0, "caption": p.caption,
+                                "files": p.items.iter().map(|i| json!({"name": i.name, "mime": i.mime, "size": i.size, "content_hash": i.content_hash.to_hex()})).collect::<Vec<_>>(),
+                                "originals_here": here}));
             }
+            show::result(json, &Value::Array(out.clone()), |_| {
+                if out.is_empty() {
+                    println!("No posts yet.");
+                }
+                for (p, v) in posts.iter().zip(&out) {
+                    let bytes: u64 = p.items.iter().map(|i| i.size).sum();
+                    let here = if v["originals_here"].as_bool() == Some(true) { "here" } else { "not yet here" };
+                    println!(
+                        "{}  {} · {} files, {} KB, {}  {}",
+                        p.id.to_hex(),
+                        p.author.name,
+                        p.items.len(),
+                        bytes / 1024,
+                        here,
+                        p.caption
+                    );
+                }
+            });
+        }
+        Command::Thread { post } => {
+            let node = node::open(&dir, &none)?;
+            let Some(t) = node.thread(&ops::event_id(post)?)? else { return Err(Failure::input("no such post here")) };
+            let reactions = |r: &[swarmroll_core::comment::ReactionCount]| {
+                r.iter().map(|x| json!({"emoji": x.emoji, "count": x.count})).collect::<Vec<_>>()
+            };
+            let v = json!({"post": t.post.id.to_hex(), "author": t.post.author.name, "caption": t.post.caption, "reactions": reactions(&t.reactions),
+                           "comments": t.comments.iter().map(|c| json!({"comment": c.id.to_hex(), "author": c.author.name, "text": c.text,
+                                "reply_to": c.reply_to.map(|r| r.to_hex()), "time_ms": c.time.0, "reactions": reactions(&c.reactions)})).collect::<Vec<_>>()});
+            show::result(json, &v, |_| {
+                println!("{} — {} ({} files)", t.post.author.name, t.post.caption, t.post.items.len());
+                for r in &t.reactions {
+                    print!("{} {}  ", r.emoji, r.count);
+                }
+                println!();
+                for c in &t.comments {
+                    println!("  {}: {}    [{}]", c.author.name, c.text, &c.id.to_hex()[..12]);
+                }
+            });
+        }
+        Command::Comment { channel, post, text, reply_to } => {
+            let req = Request::Comment {
+                channel: channel.clone(),
+                post: post.clone(),
+                text: text.clone(),
+                reply_to: reply_to.clone(),
+            };
+            let (v, started) = request(cli, req, &none).await?;
+            stop(started).await;
+            show::result(json, &v, |v| println!("Commented ({}).", v["comment"].as_str().unwrap_or_default()));
+        }
+        Command::React { channel, target, emoji, off } => {
+            let req =
+                Request::React { channel: channel.clone(), target: target.clone(), emoji: emoji.clone(), on: !off };
+            let (v, started) = request(cli, req, &none).await?;
+            stop(started).await;
+            show::result(json, &v, |_| println!("Done."));
+        }
+        Command::Status => match control::ask(&dir, &Request::Status, |_, _| {}).await? {
+            Some(v) => show::result(json, &v, |v| {
+                println!("Node running, sync on {}.", v["sync_address"].as_str().unwrap_or("-"));
+                if let Some(h) = v["held"].as_str() {
+                    println!("Originals held: {h}");
+                }
+                for c in v["channels"].as_array().into_iter().flatten() {
+                    println!(
+                        "{}  {:<24} {} members connected",
+                        c["channel"].as_str().unwrap_or_default(),
+                        c["name"].as_str().unwrap_or_default(),
+                        c["peers"]
+                    );
+                }
+                for t in v["transfers"].as_array().into_iter().flatten() {
+                    println!(
+                        "  post {}: {}/{} bytes",
+                        &t["post"].as_str().unwrap_or_default()[..12],
+                        t["have_bytes"],
+                        t["total_bytes"]
+                    );
+                }
+            }),
+            None => {
+                show::result(json, &json!({"running": false}), |_| println!("No node is running on this data folder."))
+            }
+        },
+        Command::Run { mirror, watch, net } => {
+            let mut folders = Vec::new();
+            for m in mirror {
+                let (ch, dir) = split_pair(m, "--mirror")?;
+                folders.push(Folder::Mirror(ops::channel_id(&ch)?, PathBuf::from(dir)));
+            }
+            for w in watch {
+                let (dir, ch) = split_pair(w, "--watch")?;
+                folders.push(Folder::Watch(PathBuf::from(dir), ops::channel_id(&ch)?));
+            }
+            long_running(cli, net, folders).await?;
+        }
+        Command::Mirror { channel, folder, net } => {
+            long_running(cli, net, vec![Folder::Mirror(ops::channel_id(channel)?, folder.clone())]).await?;
+        }
+        Command::Watch { folder, channel, net } => {
+            long_running(cli, net, vec![Folder::Watch(folder.clone(), ops::channel_id(channel)?)]).await?;
+        }
+        Command::Export { channel, folder, net } => {
+            let ch = ops::channel_id(channel)?;
+            let _lock = node::lock(&dir)?;
+            let node = node::open(&dir, net)?;
+            node.start().await?;
+            let events = show::Events::new(json);
+            let mut rx = node.subscribe();
+            let printer = async {
+                while let Ok(e) = rx.recv().await {
+                    events.event(&e);
+                }
+            };
+            let copied = std::sync::atomic::AtomicUsize::new(0);
+            let result = tokio::select! {
+                r = folders::mirror(node.clone(), ch, folder.clone(), true, |n| {
+                    if let folders::Note::Mirrored { files, .. } = n {
+                        copied.fetch_add(files, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }) => r,
+                () = printer => Ok(()),
+            };
+            node.stop().await;
+            result?;
+            let n = copied.load(std::sync::atomic::Ordering::Relaxed);
+            show::result(json, &json!({"channel": channel, "copied": n}), |_| println!("Exported: {n} files copied."));
         }
     }
     Ok(())
 }
 
+async fn long_running(cli: &Cli, net: &NetArgs, folders: Vec<Folder>) -> Result<(), Failure> {
+    let dir = data_dir(cli)?;
+    let _lock = node::lock(&dir)?;
+    let node = node::open(&dir, net)?;
+    node.start().await?;
+    node::serve(&node, &dir, cli.json, folders).await
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("swarmroll: cannot start ({})", e.kind());
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(&cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, msg)) => {
             eprintln!("swarmroll: {msg}");

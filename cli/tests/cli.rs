@@ -39,8 +39,13 @@ fn create_invite_join_and_restart() {
     assert_eq!(inspected["name"], "Our party");
     assert_eq!(inspected["inviter_name"], "Ana");
 
-    let joined = json(&swarmroll(guest.path(), &["--json", "join", &link, "--as-name", "Ben"]));
+    // Nobody runs a node for the channel: joining records it and says so (loopback only).
+    let net = ["--listen", "127.0.0.1:0", "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht", "--wait", "1"];
+    let mut args = vec!["--json", "join", &link, "--as-name", "Ben"];
+    args.extend(net);
+    let joined = json(&swarmroll(guest.path(), &args));
     assert_eq!(joined["channel"], created["channel"]);
+    assert_eq!(joined["synced"], false);
 
     // A second process on the same folder finds everything still there.
     for (dir, role) in [(host.path(), "owner"), (guest.path(), "contributor")] {
@@ -61,4 +66,12 @@ fn bad_input_gives_a_clear_error_and_exit_code() {
     let out = swarmroll(dir.path(), &["create", ""]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid channel name"));
+    let out = swarmroll(dir.path(), &["comment", &"ab".repeat(32), "not-a-post", "hi"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a post or comment id"));
+    let out =
+        swarmroll(dir.path(), &["share", "--new", "x", "/nonexistent/folder", "--no-serve", "--no-lan", "--no-dht"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = swarmroll(dir.path(), &["run", "--mirror", "nonsense"]);
+    assert_eq!(out.status.code(), Some(2));
 }

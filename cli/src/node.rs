@@ -1,0 +1,167 @@
+//! Starting the node from a terminal: network settings from flags, one node per data
+//! folder (a lock), and the long-running mode that seeds, syncs, serves the control
+//! socket, keeps folders in step and prints what happens until Ctrl-C.
+
+use crate::folders::{self, Note};
+use crate::show::Events;
+use crate::{control, Failure};
+use clap::Args;
+use serde_json::json;
+use std::fs::File;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use swarmroll_core::node::{NetworkKind, NetworkState, Node, NodeConfig, Originals, Policy};
+use swarmroll_core::ChannelId;
+
+/// How the node meets the network.
+#[derive(Args, Clone, Debug, Default)]
+pub struct NetArgs {
+    /// Where sync listens (default: every interface, port 51417 or any free one).
+    #[arg(long, value_name = "IP:PORT")]
+    pub listen: Option<SocketAddr>,
+    /// Where BitTorrent listens (default: every interface, any port).
+    #[arg(long, value_name = "IP:PORT")]
+    pub swarm_listen: Option<SocketAddr>,
+    /// Do not look for members on the local network.
+    #[arg(long)]
+    pub no_lan: bool,
+    /// Do not look for members over the internet (the BitTorrent DHT).
+    #[arg(long)]
+    pub no_dht: bool,
+    /// Move originals only on an unmetered network, as the phones do by default. A
+    /// desktop cannot tell: say `--metered` when on a tethered or capped connection.
+    #[arg(long)]
+    pub wifi_only: bool,
+    /// This connection costs money (tethering, a capped plan).
+    #[arg(long)]
+    pub metered: bool,
+}
+
+impl NetArgs {
+    pub fn config(&self, dir: &Path) -> NodeConfig {
+        let mut cfg = NodeConfig::new(dir);
+        if let Some(a) = self.listen {
+            cfg.sync.listen = a;
+        }
+        if let Some(a) = self.swarm_listen {
+            cfg.swarm.listen = a;
+        }
+        if self.no_lan {
+            cfg.sync.lan = None;
+        }
+        cfg.swarm.dht = !self.no_dht;
+        // A desktop or home server moves originals on any network unless asked not to.
+        cfg.policy = Policy {
+            originals: if self.wifi_only { Originals::UnmeteredOnly } else { Originals::AnyNetwork },
+            ..Policy::default()
+        };
+        cfg.network = NetworkState { kind: NetworkKind::Ethernet, metered: self.metered, constrained: false };
+        cfg
+    }
+}
+
+/// Opens the node on `dir` without starting it.
+pub fn open(dir: &Path, net: &NetArgs) -> Result<Node, Failure> {
+    Node::open(net.config(dir)).map_err(|e| Failure::other(format!("cannot open the data folder: {e}")))
+}
+
+/// Takes the data folder's lock: one running node per folder.
+pub fn lock(dir: &Path) -> Result<File, Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::other(format!("cannot create the data folder ({})", e.kind())))?;
+    let f = File::create(dir.join("node.lock"))
+        .map_err(|e| Failure::other(format!("cannot lock the data folder ({})", e.kind())))?;
+    f.try_lock().map_err(|_| Failure::busy("a node is already running on this data folder"))?;
+    Ok(f)
+}
+
+/// A folder kept in step with a channel.
+#[derive(Clone, Debug)]
+pub enum Folder {
+    /// Copy the channel's originals into the folder.
+    Mirror(ChannelId, PathBuf),
+    /// Post files dropped into the folder.
+    Watch(PathBuf, ChannelId),
+}
+
+/// Runs the started `node` until Ctrl-C or SIGTERM: control socket, folders, events.
+pub async fn serve(node: &Node, dir: &Path, json: bool, folders: Vec<Folder>) -> Result<(), Failure> {
+    let events = std::sync::Arc::new(Events::new(json));
+    let addr = node.sync_addr().await.map(|a| a.to_string());
+    events.line(
+        json!({"event": "running", "sync_address": addr, "device": node.replica().device_id().to_hex()}),
+        format!(
+            "Node running (sync on {}). Seeding and syncing your channels; Ctrl-C to stop.",
+            addr.as_deref().unwrap_or("nothing: the log is held")
+        ),
+    );
+    let mut tasks = vec![tokio::spawn(control::serve(dir.to_path_buf(), node.clone()))];
+    for f in folders {
+        let (n, ev) = (node.clone(), std::sync::Arc::clone(&events));
+        let report = move |note: Note| match note {
+            Note::Mirrored { post, files } => ev.line(
+                json!({"event": "mirrored", "post": post.to_hex(), "files": files}),
+                format!("> {files} files of post {} copied into the folder", &post.to_hex()[..12]),
+            ),
+            Note::Posted { post, files } => ev.line(
+                json!({"event": "posted", "post": post.to_hex(), "files": files}),
+                format!("< {files} new files from the folder posted as {}", &post.to_hex()[..12]),
+            ),
+            Note::Failed(what) => ev.line(json!({"event": "error", "what": what}), format!("! {what}")),
+        };
+        tasks.push(match f {
+            Folder::Mirror(ch, path) => tokio::spawn(folders::mirror(n, ch, path, false, report)),
+            Folder::Watch(path, ch) => tokio::spawn(folders::watch(n, path, ch, String::new(), report)),
+        });
+    }
+    let mut rx = node.subscribe();
+    let printer = {
+        let ev = std::sync::Arc::clone(&events);
+        tokio::spawn(async move {
+            loop {
+                match rx.recv().await {
+                    Ok(e) => ev.event(&e),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        })
+    };
+    let outcome = tokio::select! {
+        () = stopped() => Ok(()),
+        // A folder task or the control socket failing ends the node with its error.
+        (r, _, _) = futures_util::future::select_all(tasks.iter_mut()) => {
+            r.unwrap_or_else(|_| Err(Failure::other("a task of the node failed")))
+        }
+    };
+    for t in &tasks {
+        t.abort();
+    }
+    printer.abort();
+    node.stop().await;
+    let _ = std::fs::remove_file(control::socket_path(dir));
+    events.line(json!({"event": "stopped"}), "Stopped.".into());
+    outcome
+}
+
+/// Ctrl-C, or SIGTERM on Unix (service managers stop with it).
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,144 @@
+//! Output: JSON with `--json` (one value per result, one line per event), otherwise text
+//! for people, with progress bars for imports and transfers on a terminal.
+
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use swarmroll_core::channel::qr;
+use swarmroll_core::node::NodeEvent;
+
+/// Prints a result: as JSON, or through `human`.
+pub fn result(json: bool, v: &Value, human: impl FnOnce(&Value)) {
+    if json {
+        println!("{v}");
+    } else {
+        human(v);
+    }
+}
+
+fn s(v: &Value, k: &str) -> String {
+    match &v[k] {
+        Value::String(x) => x.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// An invite: name, both links and the QR code of the app link.
+pub fn invite(v: &Value) {
+    println!("Channel  {}", s(v, "name"));
+    println!("Id       {}", s(v, "channel"));
+    println!("Role     {}", s(v, "role"));
+    println!("Invite   {}", s(v, "link"));
+    println!("Web      {}", s(v, "https_link"));
+    println!();
+    match qr::terminal(&s(v, "link")) {
+        Ok(code) => println!("{code}"),
+        Err(_) => println!("(the link is too long for a QR code)"),
+    }
+}
+
+/// A share's outcome.
+pub fn shared(v: &Value) {
+    let posts = v["posts"].as_array().map_or(0, Vec::len);
+    println!("Shared {} photos and videos in {} post{}.", s(v, "shared"), posts, if posts == 1 { "" } else { "s" });
+    if v["duplicates"].as_u64().unwrap_or(0) > 0 {
+        println!("{} were shared before and were not posted again.", s(v, "duplicates"));
+    }
+    for k in v["skipped"].as_array().into_iter().flatten() {
+        println!("Skipped file #{}: {}", s(k, "file"), s(k, "reason"));
+    }
+}
+
+/// A progress bar for an import of `total` files (hidden with `--json` or off a terminal).
+pub fn import_bar(json: bool) -> ProgressBar {
+    let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(0) };
+    bar.set_style(
+        ProgressStyle::with_template("Importing {bar:30.cyan/blue} {pos}/{len} files")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// The running node's event stream: JSON lines, or a line per post and comment and one
+/// bar per transfer.
+pub struct Events {
+    json: bool,
+    bars: MultiProgress,
+    transfers: Mutex<HashMap<String, ProgressBar>>,
+}
+
+impl Events {
+    pub fn new(json: bool) -> Self {
+        Events { json, bars: MultiProgress::new(), transfers: Mutex::new(HashMap::new()) }
+    }
+
+    /// Prints a line above the bars.
+    pub fn line(&self, v: Value, text: String) {
+        if self.json {
+            println!("{v}");
+        } else {
+            let _ = self.bars.println(text);
+        }
+    }
+
+    pub fn event(&self, e: &NodeEvent) {
+        let short = |id: String| id[..12.min(id.len())].to_owned();
+        match e {
+            NodeEvent::PostArrived { channel, post } => self.line(
+                json!({"event": "post", "channel": channel.to_hex(), "post": post.to_hex()}),
+                format!("+ post {} in {}", short(post.to_hex()), short(channel.to_hex())),
+            ),
+            NodeEvent::CommentAdded { channel, post, comment } => self.line(
+                json!({"event": "comment", "channel": channel.to_hex(), "post": post.to_hex(), "comment": comment.to_hex()}),
+                format!("+ comment {} on {}", short(comment.to_hex()), short(post.to_hex())),
+            ),
+            NodeEvent::PeerConnected { channel, peer } => self.line(
+                json!({"event": "peer_connected", "channel": channel.to_hex(), "peer": peer.to_hex()}),
+                format!("~ member {} connected", short(peer.to_hex())),
+            ),
+            NodeEvent::PeerDisconnected { channel, peer } => self.line(
+                json!({"event": "peer_disconnected", "channel": channel.to_hex(), "peer": peer.to_hex()}),
+                format!("~ member {} left", short(peer.to_hex())),
+            ),
+            NodeEvent::TransferProgress { channel, post, have_bytes, total_bytes, .. } => {
+                if self.json {
+                    println!(
+                        "{}",
+                        json!({"event": "transfer", "channel": channel.to_hex(), "post": post.to_hex(), "have_bytes": have_bytes, "total_bytes": total_bytes})
+                    );
+                    return;
+                }
+                let mut bars = self.transfers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let bar = bars.entry(post.to_hex()).or_insert_with(|| {
+                    let b = self.bars.add(ProgressBar::new(*total_bytes));
+                    b.set_style(
+                        ProgressStyle::with_template("{prefix} {bar:30.green/white} {bytes}/{total_bytes} {bytes_per_sec}")
+                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    );
+                    b.set_prefix(format!("post {}", short(post.to_hex())));
+                    b
+                });
+                bar.set_length(*total_bytes);
+                bar.set_position(*have_bytes);
+            }
+            NodeEvent::TransferFinished { channel, post } => {
+                if let Some(b) = self.transfers.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&post.to_hex()) {
+                    b.finish_and_clear();
+                }
+                self.line(
+                    json!({"event": "originals_here", "channel": channel.to_hex(), "post": post.to_hex()}),
+                    format!("= originals of post {} are here", short(post.to_hex())),
+                );
+            }
+            NodeEvent::Held { originals, .. } => self.line(
+                json!({"event": "held", "reason": format!("{originals:?}")}),
+                format!("! originals held: {originals:?}"),
+            ),
+            NodeEvent::Released => self.line(json!({"event": "released"}), "! originals moving again".into()),
+            NodeEvent::Error { what } => self.line(json!({"event": "error", "what": what}), format!("! {what}")),
+            _ => {}
+        }
+    }
+}
