@@ -21,7 +21,10 @@ fn cmd(dir: &Path, args: &[&str]) -> Command {
 fn run(dir: &Path, args: &[&str]) -> Value {
     let out: Output = cmd(dir, args).output().unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{args:?}: {}", String::from_utf8_lossy(&out.stdout)))
+    // Long commands print JSON event lines first; the result is the last line.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    serde_json::from_str(last).unwrap_or_else(|_| panic!("{args:?}: {text}"))
 }
 
 /// A long-running `swarmroll`, its JSON lines collected.
@@ -167,10 +170,13 @@ fn share_join_mirror_comment_and_restart() {
     let status = run(a.path(), &["--json", "status"]);
     assert_eq!(status["running"], true);
 
-    // Alice stops cleanly, Bob's process is killed; both start again.
+    // Alice stops cleanly, Bob's process is killed; both start again, Alice now watching
+    // a folder for new photos.
     assert!(alice.terminate().success());
     bob.kill();
-    let alice = Node::spawn(a.path(), &with(&["--json", "run"], &a_net));
+    let drop = tempfile::tempdir().unwrap();
+    let watch = format!("{}={channel}", drop.path().to_str().unwrap());
+    let alice = Node::spawn(a.path(), &with(&["--json", "run", "--watch", &watch], &a_net));
     let bob = Node::spawn(b.path(), &with(&["--json", "mirror", &channel, mirror.path().to_str().unwrap()], &b_net));
     alice.wait_line("Alice running again", |v| v["event"] == "running");
     bob.wait_line("Bob running again", |v| v["event"] == "running");
@@ -185,6 +191,23 @@ fn share_join_mirror_comment_and_restart() {
     until(60, "the comment after the restart at Alice's", || {
         comments(a.path(), &post).contains(&"after the restart".into()).then_some(())
     });
-    assert!(alice.terminate().success());
+
+    // A photo dropped into Alice's watched folder is posted and lands in Bob's mirror.
+    let extra = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/photos/cameras/fujifilm-dx10.jpg");
+    std::fs::copy(&extra, drop.path().join("fujifilm-dx10.jpg")).unwrap();
+    alice.wait_line("the dropped photo posted", |v| v["event"] == "posted" && v["files"] == 1);
+    until(60, "the dropped photo in Bob's folder", || {
+        std::fs::metadata(mirror.path().join("fujifilm-dx10.jpg")).ok().filter(|m| m.len() > 0).map(|_| ())
+    });
+    assert_eq!(run(a.path(), &["--json", "posts", &channel]).as_array().unwrap().len(), 2);
+
+    // A third member exports the whole channel into a folder and exits.
     assert!(bob.terminate().success());
+    let (c, export) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let c_net = net(free_port());
+    run(c.path(), &with(&["--json", "join", &link, "--as-name", "Carol", "--wait", "30"], &c_net));
+    let exported = run(c.path(), &with(&["--json", "export", &channel, export.path().to_str().unwrap()], &c_net));
+    assert_eq!(exported["copied"], sources.len() + 1);
+    assert_eq!(files(export.path()).len(), sources.len() + 1);
+    assert!(alice.terminate().success());
 }

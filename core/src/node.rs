@@ -16,6 +16,7 @@ pub mod policy;
 mod files;
 mod originals;
 mod pass;
+mod seeding;
 mod watch;
 
 pub use events::NodeEvent;
@@ -279,6 +280,7 @@ impl Node {
                 move |e| events::from_transfer(&replica, e).into_iter().collect()
             })),
             tokio::spawn(metering(Arc::downgrade(inner), Arc::clone(&swarm))),
+            tokio::spawn(seeding::run(Arc::downgrade(inner), Arc::clone(&swarm))),
         ];
         if inner.cfg.fetch_originals {
             tasks.push(tokio::spawn(originals::run(Arc::downgrade(inner), Arc::clone(&swarm))));

@@ -79,3 +79,17 @@ pub fn imported_path_or_asset(conn: &Connection, path: &str, asset_id: Option<&s
 pub fn count(conn: &Connection) -> Result<i64, StoreError> {
     Ok(row(conn, "SELECT count(*) FROM media", [], |r| r.get(0))?)
 }
+
+/// The patches that turn the imported file whose shared copy is `shared` into that copy
+/// (`None`: not imported here).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn patches_of(
+    conn: &Connection,
+    shared: &ContentHash,
+) -> Result<Option<Vec<crate::media::strip::Patch>>, StoreError> {
+    let blob: Option<Vec<u8>> =
+        row(conn, "SELECT patches FROM media WHERE shared_hash = ?1", [shared.0], |r| r.get(0)).optional()?;
+    blob.map(|b| postcard::from_bytes(&b).map_err(|_| StoreError::Corrupt("patches"))).transpose()
+}

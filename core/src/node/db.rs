@@ -202,3 +202,21 @@ pub fn set_metered_bytes(tx: &Transaction<'_>, day: i64, bytes: u64) -> Result<(
     exec(tx, "DELETE FROM metered_usage WHERE day < ?1", [day - 1])?;
     Ok(())
 }
+
+/// Visible posts whose originals are all on this device — written here, or fetched in
+/// full — newest first: what the node seeds.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn held_posts(conn: &Connection, me: &DeviceId) -> Result<Vec<(ChannelId, EventId)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.channel, p.event FROM posts p
+         WHERE p.visible = 1 AND length(p.info) > 0
+           AND (p.author = ?1 OR EXISTS (SELECT 1 FROM originals_done d WHERE d.post = p.event))
+         ORDER BY p.time_ms DESC, p.event DESC",
+    )?;
+    let rows = stmt
+        .query_map([me.0], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(|(c, e)| Ok((ChannelId(blob32(c)?), EventId(blob32(e)?)))).collect()
+}

@@ -71,9 +71,12 @@ impl Node {
     /// [`NodeError::Store`].
     pub fn has_content(&self, channel: &ChannelId, hash: &crate::types::ContentHash) -> Result<bool, NodeError> {
         Ok(self.replica().store().read(|c| {
-            row(c, "SELECT 1 FROM items WHERE channel = ?1 AND content_hash = ?2", [&channel.0[..], &hash.0[..]], |_| {
-                Ok(())
-            })
+            row(
+                c,
+                "SELECT 1 FROM items WHERE channel = ?1 AND content_hash = ?2",
+                [&channel.0[..], &hash.0[..]],
+                |_| Ok(()),
+            )
             .optional()
             .map(|o| o.is_some())
             .map_err(StoreError::from)

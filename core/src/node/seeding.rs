@@ -1,0 +1,75 @@
+//! Seeding what this device holds: every visible post whose originals are all here —
+//! written on this device (seeded in place from the imported files) or fetched in full —
+//! so members fetch from whoever is awake, and a home server keeps a channel available
+//! while the phones sleep. At start the node seeds what it held before, newest first, one
+//! post at a time (a seed is checked against its files in full first); then it takes up
+//! each post as its originals complete.
+
+use super::{db, Inner, Node, NodeError};
+use crate::catalog;
+use crate::swarm::torrent::{Built, SourceFile};
+use crate::swarm::{crypt, Swarm};
+use crate::types::{ChannelId, EventId};
+use std::collections::HashSet;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+/// How often the node looks for newly completed posts to seed.
+const LOOK_EVERY: Duration = Duration::from_secs(3);
+
+/// Runs until aborted.
+pub(super) async fn run(node: Weak<Inner>, swarm: Arc<Swarm>) {
+    // Seeded, or refused (an original edited or deleted since): not tried again.
+    let mut done: HashSet<EventId> = HashSet::new();
+    loop {
+        let Some(inner) = node.upgrade() else { return };
+        let node = Node { inner };
+        let me = node.replica().device_id();
+        let held = node.replica().store().read(|c| db::held_posts(c, &me)).unwrap_or_default();
+        for (ch, post) in held {
+            if done.contains(&post) {
+                continue;
+            }
+            match seed(&node, &swarm, &ch, &post).await {
+                Ok(true) => {
+                    done.insert(post);
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::debug!(error = %e, "a post could not be seeded");
+                    done.insert(post);
+                }
+            }
+        }
+        drop(node);
+        tokio::time::sleep(LOOK_EVERY).await;
+    }
+}
+
+/// Seeds one post from its files here; `false` if they are not all here.
+async fn seed(node: &Node, swarm: &Swarm, ch: &ChannelId, post: &EventId) -> Result<bool, NodeError> {
+    let Some(originals) = node.originals(ch, post)? else { return Ok(false) };
+    let Some(thread) = node.thread(post)? else { return Ok(false) };
+    let store = node.replica().store();
+    let Some(transfer) = store.read(|c| catalog::db::post_transfer(c, post))? else { return Ok(false) };
+    let mine = thread.post.author.device == node.replica().device_id();
+    let mut files = Vec::with_capacity(originals.len());
+    for (i, o) in originals.into_iter().enumerate() {
+        // The author's files are originals: the shared copy is them with the patches.
+        let patches = if mine {
+            store.read(|c| crate::import::db::patches_of(c, &o.item.content_hash))?.unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        files.push(SourceFile {
+            name: o.item.name,
+            path: o.path,
+            len: o.item.size,
+            patches,
+            key: transfer.media_key.as_ref().map(|k| crypt::file_key(&k.0, i)),
+        });
+    }
+    let built = Built { info_hash: thread.post.info_hash, info: transfer.info };
+    swarm.seed(&built, files).await?;
+    Ok(true)
+}
