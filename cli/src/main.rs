@@ -254,13 +254,10 @@ fn split_pair(s: &str, what: &str) -> Result<(String, String), Failure> {
 /// network. Returns the result, and the node if it was started here.
 async fn request(cli: &Cli, req: Request, net: &NetArgs) -> Result<(Value, Option<(Node, std::fs::File)>), Failure> {
     let dir = data_dir(cli)?;
-    let bar = show::import_bar(cli.json);
+    let bar = show::import_bar();
     let progress = {
-        let bar = bar.clone();
-        move |done: u64, total: u64| {
-            bar.set_length(total);
-            bar.set_position(done);
-        }
+        let (bar, json) = (bar.clone(), cli.json);
+        move |done: u64, total: u64| show::import_progress(&bar, json, done, total)
     };
     if let Some(v) = control::ask(&dir, &req, progress.clone()).await? {
         bar.finish_and_clear();

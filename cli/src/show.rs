@@ -1,7 +1,7 @@
 //! Output: JSON with `--json` (one value per result, one line per event), otherwise text
 //! for people, with progress bars for imports and transfers on a terminal.
 
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -51,14 +51,27 @@ pub fn shared(v: &Value) {
     }
 }
 
-/// A progress bar for an import of `total` files (hidden with `--json` or off a terminal).
-pub fn import_bar(json: bool) -> ProgressBar {
-    let bar = if json { ProgressBar::hidden() } else { ProgressBar::new(0) };
+/// A progress bar for an import, drawn once the first file is reported (never with
+/// `--json`; indicatif draws nothing off a terminal).
+pub fn import_bar() -> ProgressBar {
+    let bar = ProgressBar::hidden();
     bar.set_style(
         ProgressStyle::with_template("Importing {bar:30.cyan/blue} {pos}/{len} files")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
+}
+
+/// Shows `bar` at `done` of `total` files.
+pub fn import_progress(bar: &ProgressBar, json: bool, done: u64, total: u64) {
+    if json {
+        return;
+    }
+    if bar.is_hidden() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+    }
+    bar.set_length(total);
+    bar.set_position(done);
 }
 
 /// The running node's event stream: JSON lines, or a line per post and comment and one
