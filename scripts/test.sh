@@ -25,6 +25,9 @@ cargo test --workspace --all-features --locked 2>&1 | tee "$log"
 section "binding tests: Python and Kotlin (JVM) through the generated bindings"
 bash tests/ffi/run.sh 2>&1 | tee -a "$log"
 
+section "type-check for Android and iOS (check only, never linked)"
+bash scripts/mobile-check.sh
+
 # One closing line over every test binary (cargo prints one per binary, and the last is
 # often an empty doc-test run).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1); if ($i ~ /^ignored/) s += $(i-1) } }
