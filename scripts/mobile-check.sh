@@ -62,6 +62,7 @@ log() {
 
 SUMMARY=()
 FAILED=0
+LOCK_COPY=
 
 # result TARGET TEXT — records a summary line, printed at the end.
 result() {
@@ -228,7 +229,7 @@ for p in json.load(sys.stdin)["packages"]:
         return 1
     fi
     log "patching a copy of $PATCHED_CRATE $PATCHED_VERSION (${PATCH_FILE#"$ROOT"/})"
-    rm -rf "$dest" "$stamp"
+    rm -rf "$dest" "$stamp" "$dest.tmp"
     mkdir -p "$(dirname "$dest")"
     cp -R "$src" "$dest.tmp"
     chmod -R u+w "$dest.tmp"
@@ -238,60 +239,61 @@ for p in json.load(sys.stdin)["packages"]:
     echo "$dest"
 }
 
-# check TARGET — runs cargo check for TARGET and records the result.
+# check TARGET... — type-checks every TARGET that can be installed in one cargo run, so the
+# host-side build scripts and proc-macros are compiled once for all of them.
 check() {
-    local target=$1 reason env_target zt patched cflags
-    local extra=()
+    local target reason env_target zt patched cflags
+    local extra=() ready=() vars=("CARGO_TARGET_DIR=$MOBILE_DIR" "PATH=$TOOLS/bin:$PATH")
 
-    if ! zt=$(zig_triple "$target"); then
-        result "$target" "FAILED (unknown target; known: ${ALL_TARGETS[*]})"
-        FAILED=1
-        return 0
-    fi
-    if ! reason=$(ensure_rust_target "$target"); then
-        result "$target" "skipped: $reason"
-        return 0
-    fi
-
-    if [ "$target" = aarch64-apple-ios ]; then
-        local version
-        version=$(locked_version "$PATCHED_CRATE")
-        if [ "$version" = "$PATCHED_VERSION" ]; then
-            if ! patched=$(prepare_patched_crate); then
-                result "$target" "FAILED (could not prepare the patched $PATCHED_CRATE)"
-                FAILED=1
-                return 0
-            fi
-            extra+=(--config "paths=[\"$patched\"]")
-        elif [ -n "$version" ]; then
-            log "Cargo.lock has $PATCHED_CRATE $version, the patch is for $PATCHED_VERSION: not applying it"
+    for target in "$@"; do
+        if ! zt=$(zig_triple "$target"); then
+            result "$target" "FAILED (unknown target; known: ${ALL_TARGETS[*]})"
+            FAILED=1
+            continue
         fi
+        if ! reason=$(ensure_rust_target "$target"); then
+            result "$target" "skipped: $reason"
+            continue
+        fi
+        if [ "$target" = aarch64-apple-ios ]; then
+            local version
+            version=$(locked_version "$PATCHED_CRATE")
+            if [ "$version" = "$PATCHED_VERSION" ]; then
+                if ! patched=$(prepare_patched_crate); then
+                    result "$target" "FAILED (could not prepare the patched $PATCHED_CRATE)"
+                    FAILED=1
+                    continue
+                fi
+                # The patch changes iOS cfgs only: the override is harmless for the others.
+                extra+=(--config "paths=[\"$patched\"]")
+            elif [ -n "$version" ]; then
+                log "Cargo.lock has $PATCHED_CRATE $version, the patch is for $PATCHED_VERSION: not applying it"
+            fi
+        fi
+        # Environment for this invocation only (cc-rs reads CC_<target> etc.).
+        env_target=${target//-/_}
+        vars+=("CC_$env_target=$TOOLS/cc-$target" "AR_$env_target=$TOOLS/ar")
+        cflags=$(target_cflags "$target")
+        if [ -n "$cflags" ]; then
+            vars+=("CFLAGS_$env_target=$cflags")
+        fi
+        ready+=(--target "$target")
+    done
+    if [ "${#ready[@]}" -eq 0 ]; then
+        return 0
     fi
 
-    # Environment for this invocation only (cc-rs reads CC_<target> etc.).
-    env_target=${target//-/_}
-    local vars=(
-        "CARGO_TARGET_DIR=$MOBILE_DIR"
-        "PATH=$TOOLS/bin:$PATH"
-        "CC_$env_target=$TOOLS/cc-$target"
-        "AR_$env_target=$TOOLS/ar"
-    )
-    cflags=$(target_cflags "$target")
-    if [ -n "$cflags" ]; then
-        vars+=("CFLAGS_$env_target=$cflags")
-    fi
-
-    log "cargo check --locked --target $target ${CRATES[*]}"
-    if env "${vars[@]}" cargo check --locked "${extra[@]}" --target "$target" "${CRATES[@]}"; then
-        result "$target" ok
+    log "cargo check --locked ${ready[*]} ${CRATES[*]}"
+    if env "${vars[@]}" cargo check --locked "${extra[@]}" "${ready[@]}" "${CRATES[@]}"; then
+        for ((i = 1; i < ${#ready[@]}; i += 2)); do result "${ready[$i]}" ok; done
     else
-        result "$target" "FAILED (cargo check, see above)"
+        for ((i = 1; i < ${#ready[@]}; i += 2)); do result "${ready[$i]}" "FAILED (cargo check, see above)"; done
         FAILED=1
     fi
 }
 
 main() {
-    local targets=("$@") target reason lock_copy
+    local targets=("$@") target reason
     if [ "${#targets[@]}" -eq 0 ]; then
         targets=("${ALL_TARGETS[@]}")
     fi
@@ -305,15 +307,14 @@ main() {
     write_tools
 
     mkdir -p "$MOBILE_DIR"
-    lock_copy=$MOBILE_DIR/Cargo.lock.before
-    cp Cargo.lock "$lock_copy"
+    LOCK_COPY=$(mktemp "$MOBILE_DIR/Cargo.lock.before.XXXXXX")
+    trap 'rm -f "$LOCK_COPY"' EXIT
+    cp Cargo.lock "$LOCK_COPY"
 
-    for target in "${targets[@]}"; do
-        check "$target"
-    done
+    check "${targets[@]}"
 
-    if ! cmp -s Cargo.lock "$lock_copy"; then
-        echo "mobile-check: Cargo.lock changed during the run (it must not; was it edited meanwhile?)" >&2
+    if ! cmp -s Cargo.lock "$LOCK_COPY"; then
+        SUMMARY+=("mobile-check: FAILED: Cargo.lock changed during the run (cargo must not change it; or was it edited meanwhile?)")
         FAILED=1
     fi
 

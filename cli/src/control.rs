@@ -59,10 +59,16 @@ pub async fn serve(dir: PathBuf, node: Node) -> Result<(), Failure> {
     let _ = std::fs::remove_file(&path);
     let listener = tokio::net::UnixListener::bind(&path)
         .map_err(|e| Failure::other(format!("cannot open the control socket ({})", e.kind())))?;
-    let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| Failure::other(format!("cannot restrict the control socket ({})", e.kind())))?;
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
-        tokio::spawn(answer(stream, node.clone()));
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                tokio::spawn(answer(stream, node.clone()));
+            }
+            // Out of file descriptors, say: wait instead of spinning.
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+        }
     }
 }
 

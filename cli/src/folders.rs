@@ -48,32 +48,57 @@ pub async fn mirror(
     let mut events = node.subscribe();
     let mut done: HashSet<EventId> = HashSet::new();
     loop {
-        let posts = node.posts(&channel)?;
+        // A failing look (a busy store) is reported and tried again, never the end.
+        let posts = match node.posts(&channel) {
+            Ok(p) => p,
+            Err(e) => {
+                note(Note::Failed(format!("reading the channel failed: {e}")));
+                Vec::new()
+            }
+        };
         let mut waiting = 0;
+        let mut failed = 0;
         for post in &posts {
             if done.contains(&post.id) {
                 continue;
             }
-            match node.originals(&channel, &post.id)? {
-                None => waiting += 1,
-                Some(files) => {
-                    let mut copied = 0;
+            match node.originals(&channel, &post.id) {
+                Ok(None) => waiting += 1,
+                Err(e) => {
+                    note(Note::Failed(format!("finding a post's originals failed: {e}")));
+                    waiting += 1;
+                }
+                Ok(Some(files)) => {
+                    let (mut copied, mut all) = (0, true);
                     for o in &files {
                         match place(&o.path, &dir, &o.item.name, &o.item.content_hash) {
                             Ok(true) => copied += 1,
                             Ok(false) => {}
-                            Err(e) => note(Note::Failed(format!("copying an original failed ({})", e.kind()))),
+                            Err(e) => {
+                                all = false;
+                                note(Note::Failed(format!("copying an original failed ({})", e.kind())));
+                            }
                         }
                     }
                     if copied > 0 {
                         note(Note::Mirrored { post: post.id, files: copied });
                     }
-                    done.insert(post.id);
+                    // A post is done once every file is in the folder; a failed copy is
+                    // tried again on the next look.
+                    if all {
+                        done.insert(post.id);
+                    } else {
+                        failed += 1;
+                    }
                 }
             }
         }
         if once && waiting == 0 {
-            return Ok(());
+            return if failed == 0 {
+                Ok(())
+            } else {
+                Err(Failure::other(format!("{failed} posts could not be copied into the folder")))
+            };
         }
         // Woken by a finished transfer or a new post, or every few seconds.
         let _ =
@@ -92,26 +117,61 @@ pub async fn mirror(
     }
 }
 
+/// Longest file name written (bytes, before " (n)" and the extension), well under the
+/// 255 bytes most file systems allow, leaving room for the temporary name.
+const MAX_NAME: usize = 200;
+
 /// Copies `from` into `dir` as `name` unless the folder already has those bytes under
-/// that name; a different file with the name gets "name (2).ext". `true` if copied.
+/// that name (the shared copy's, or — on the author's device — the original's); a
+/// different file with the name gets "name (2).ext". Never replaces a file: the copy is
+/// written under a fresh temporary name and linked into place only if the name is free.
+/// `true` if copied.
 fn place(from: &Path, dir: &Path, name: &str, hash: &ContentHash) -> std::io::Result<bool> {
     let safe = swarmroll_core::swarm::torrent::safe_names([name]).pop().unwrap_or_else(|| "file".into());
+    let (stem, ext) = match safe.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() && e.len() <= 16 => (s.to_owned(), format!(".{e}")),
+        _ => (safe.clone(), String::new()),
+    };
+    let mut cut = MAX_NAME.min(stem.len());
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let stem = &stem[..cut];
+    let source_hash = std::cell::OnceCell::new();
     let mut n = 1;
     loop {
-        let candidate = match (n, safe.rsplit_once('.')) {
-            (1, _) => safe.clone(),
-            (_, Some((stem, ext))) => format!("{stem} ({n}).{ext}"),
-            (_, None) => format!("{safe} ({n})"),
-        };
+        let candidate = if n == 1 { format!("{stem}{ext}") } else { format!("{stem} ({n}){ext}") };
         let target = dir.join(&candidate);
-        if !target.exists() {
-            let tmp = dir.join(format!(".{candidate}.swarmroll-part"));
-            std::fs::copy(from, &tmp)?;
-            std::fs::rename(&tmp, &target)?;
-            return Ok(true);
-        }
-        if file_hash(&target).is_ok_and(|h| h == *hash) || same_file(from, &target) {
-            return Ok(false);
+        match std::fs::symlink_metadata(&target) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let tmp = dir.join(format!(".swarmroll-{}.part", std::process::id()));
+                let _ = std::fs::remove_file(&tmp);
+                let mut out = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+                std::io::copy(&mut std::fs::File::open(from)?, &mut out)?;
+                out.sync_all()?;
+                drop(out);
+                // A hard link fails if the name was taken meanwhile: then look again.
+                let linked = std::fs::hard_link(&tmp, &target);
+                std::fs::remove_file(&tmp)?;
+                match linked {
+                    Ok(()) => return Ok(true),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+            Ok(meta) if meta.is_file() => {
+                if same_file(from, &target) {
+                    return Ok(false);
+                }
+                if let Ok(h) = file_hash(&target) {
+                    let original = source_hash.get_or_init(|| file_hash(from).ok());
+                    if h == *hash || original.as_ref() == Some(&h) {
+                        return Ok(false);
+                    }
+                }
+            }
+            Ok(_) => {}
         }
         n += 1;
     }
@@ -139,37 +199,52 @@ pub async fn watch(
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(&dir).map_err(|e| Failure::other(format!("cannot create the folder ({})", e.kind())))?;
     let mut last: BTreeMap<PathBuf, (u64, SystemTime)> = BTreeMap::new();
+    // Files posted or refused for good, as they were (a changed file is looked at again).
     let mut handled: HashSet<(PathBuf, u64, SystemTime)> = HashSet::new();
     loop {
         let mut now = BTreeMap::new();
-        for entry in std::fs::read_dir(&dir)
-            .map_err(|e| Failure::other(format!("cannot read the folder ({})", e.kind())))?
-            .flatten()
-        {
-            let path = entry.path();
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_file() && !hidden(&path) {
-                now.insert(path, (meta.len(), meta.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
+        match std::fs::read_dir(&dir) {
+            Ok(entries) => {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    let Ok(meta) = entry.metadata() else { continue };
+                    if meta.is_file() && !hidden(&path) {
+                        now.insert(path, (meta.len(), meta.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
+                    }
+                }
             }
+            Err(e) => note(Note::Failed(format!("cannot read the watched folder ({})", e.kind()))),
         }
         let mut ready = Vec::new();
         for (path, stamp) in &now {
             let key = (path.clone(), stamp.0, stamp.1);
-            if last.get(path) == Some(stamp) && !handled.contains(&key) {
-                handled.insert(key);
-                let known = file_hash(path).ok().map(|h| node.has_content(&channel, &h)).transpose()?;
-                if known == Some(false) {
-                    ready.push(path.clone());
+            if last.get(path) != Some(stamp) || handled.contains(&key) {
+                continue;
+            }
+            let p = path.clone();
+            let hash = tokio::task::spawn_blocking(move || file_hash(&p)).await.ok().and_then(Result::ok);
+            match hash.map(|h| node.has_content(&channel, &h)) {
+                Some(Ok(true)) => {
+                    handled.insert(key);
                 }
+                Some(Ok(false)) => ready.push((path.clone(), key)),
+                // Unreadable now, or the store is busy: look again next time.
+                Some(Err(_)) | None => {}
             }
         }
         last = now;
         for batch in ready.chunks(MAX_ITEMS) {
-            let requests = batch.iter().cloned().map(ImportRequest::path).collect();
+            let requests = batch.iter().map(|(p, _)| ImportRequest::path(p.clone())).collect();
             match node.share(&channel, &caption, requests).await {
-                Ok((post, summary)) => note(Note::Posted { post, files: summary.imported.len() }),
-                Err(swarmroll_core::node::NodeError::Publish(swarmroll_core::publish::Error::ItemCount)) => {}
-                Err(e) => note(Note::Failed(format!("posting from the folder failed: {e}"))),
+                Ok((post, summary)) => {
+                    handled.extend(batch.iter().map(|(_, k)| k.clone()));
+                    note(Note::Posted { post, files: summary.imported.len() });
+                }
+                // Nothing usable in the batch (not photos, or imported before): settled.
+                Err(swarmroll_core::node::NodeError::Publish(swarmroll_core::publish::Error::ItemCount)) => {
+                    handled.extend(batch.iter().map(|(_, k)| k.clone()));
+                }
+                Err(e) => note(Note::Failed(format!("posting from the folder failed, trying again: {e}"))),
             }
         }
         tokio::time::sleep(SCAN_EVERY).await;

@@ -542,8 +542,13 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             let events = show::Events::new(json);
             let mut rx = node.subscribe();
             let printer = async {
-                while let Ok(e) = rx.recv().await {
-                    events.event(&e);
+                loop {
+                    match rx.recv().await {
+                        Ok(e) => events.event(&e),
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        // The node is gone: only the mirror ends the export.
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => std::future::pending::<()>().await,
+                    }
                 }
             };
             let copied = std::sync::atomic::AtomicUsize::new(0);

@@ -95,7 +95,20 @@ pub async fn serve(node: &Node, dir: &Path, json: bool, folders: Vec<Folder>) ->
             addr.as_deref().unwrap_or("nothing: the log is held")
         ),
     );
-    let mut tasks = vec![tokio::spawn(control::serve(dir.to_path_buf(), node.clone()))];
+    // Without its control socket the node still runs; other terminals then use the database.
+    let control = {
+        let (ev, dir, node) = (std::sync::Arc::clone(&events), dir.to_path_buf(), node.clone());
+        tokio::spawn(async move {
+            if let Err(Failure(_, what)) = control::serve(dir, node).await {
+                ev.line(
+                    json!({"event": "error", "what": what}),
+                    format!("! {what}; other terminals will use the database"),
+                );
+            }
+            std::future::pending::<Result<(), Failure>>().await
+        })
+    };
+    let mut tasks = vec![control];
     for f in folders {
         let (n, ev) = (node.clone(), std::sync::Arc::clone(&events));
         let report = move |note: Note| match note {

@@ -463,6 +463,13 @@ impl Node {
         files: Vec<import::Request>,
     ) -> Result<(EventId, import::Summary), NodeError> {
         let swarm = self.swarm().await.ok_or(NodeError::NotStarted)?;
+        // Refused before anything is imported: an import that is not posted would count
+        // as shared, and the files could never be posted again.
+        match self.channels()?.iter().find(|c| c.id == *channel) {
+            None => return Err(replica::Error::UnknownChannel.into()),
+            Some(c) if c.my_role == Role::Viewer => return Err(replica::Error::MissingKeys.into()),
+            Some(_) => {}
+        }
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<import::Progress>();
         let events = self.inner.events.clone();
         let forward = tokio::spawn(async move {
@@ -476,8 +483,17 @@ impl Node {
             .run_async(files, import::Options::default(), tx, Arc::new(AtomicBool::new(false)))
             .await;
         let _ = forward.await;
-        let post = crate::publish::publish(&self.inner.replica, &swarm, channel, caption, &summary.imported).await?;
-        Ok((post, summary))
+        match crate::publish::publish(&self.inner.replica, &swarm, channel, caption, &summary.imported).await {
+            Ok(post) => Ok((post, summary)),
+            Err(e) => {
+                // Not posted: the files are not shared, so they may be shared again.
+                let hashes: Vec<_> = summary.imported.iter().map(|i| i.original_hash).collect();
+                if let Err(undo) = self.inner.replica.store().write(|tx| import::db::forget(tx, &hashes)) {
+                    tracing::warn!(error = %undo, "could not undo an import that was not posted");
+                }
+                Err(e.into())
+            }
+        }
     }
 
     /// The channel list with unread counts.

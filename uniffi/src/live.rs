@@ -127,10 +127,16 @@ where
         let _in_runtime = crate::runtime::runtime()?.enter();
         make()?
     };
-    TaskHandle::spawn(async move {
+    TaskHandle::spawn(|cancelled| async move {
         let initial = std::mem::take(&mut watch.initial);
+        if cancelled.is_set() {
+            return;
+        }
         sink.deliver(vec![ListDiff::Reset { values: initial }.into()]);
         while let Some(changes) = watch.changes.recv().await {
+            if cancelled.is_set() {
+                return;
+            }
             sink.deliver(changes.into_iter().map(Into::into).collect());
         }
     })
@@ -139,10 +145,13 @@ where
 /// Starts forwarding the node's events to `listener`.
 pub(crate) fn events(node: &Node, listener: Arc<dyn EventListener>) -> Result<Arc<TaskHandle>, SwarmrollError> {
     let mut rx = node.subscribe();
-    TaskHandle::spawn(async move {
+    TaskHandle::spawn(|cancelled| async move {
         loop {
             match rx.recv().await {
                 Ok(e) => {
+                    if cancelled.is_set() {
+                        return;
+                    }
                     if let Some(e) = SwarmrollEvent::from_core(e) {
                         listener.on_event(e);
                     }

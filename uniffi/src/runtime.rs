@@ -9,7 +9,8 @@
 
 use crate::error::{panicked, SwarmrollError};
 use std::future::Future;
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 
@@ -49,15 +50,31 @@ where
 #[derive(uniffi::Object)]
 pub struct TaskHandle {
     task: Mutex<Option<JoinHandle<()>>>,
+    cancelled: Arc<AtomicBool>,
+}
+
+/// Whether a listener's handle was cancelled: checked before every callback, so none
+/// starts after `cancel` returns (aborting alone takes effect only at the task's next
+/// await).
+#[derive(Clone)]
+pub(crate) struct Cancelled(Arc<AtomicBool>);
+
+impl Cancelled {
+    pub(crate) fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 impl TaskHandle {
-    /// Runs `fut` on the library's runtime until it ends or is cancelled.
-    pub(crate) fn spawn(
-        fut: impl Future<Output = ()> + Send + 'static,
-    ) -> Result<std::sync::Arc<Self>, SwarmrollError> {
-        let task = runtime()?.spawn(fut);
-        Ok(std::sync::Arc::new(TaskHandle { task: Mutex::new(Some(task)) }))
+    /// Runs the future `make` returns on the library's runtime until it ends or is
+    /// cancelled; the future checks the [`Cancelled`] it is given before each callback.
+    pub(crate) fn spawn<F>(make: impl FnOnce(Cancelled) -> F) -> Result<Arc<Self>, SwarmrollError>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let task = runtime()?.spawn(make(Cancelled(Arc::clone(&cancelled))));
+        Ok(Arc::new(TaskHandle { task: Mutex::new(Some(task)), cancelled }))
     }
 
     fn take(&self) -> Option<JoinHandle<()>> {
@@ -67,8 +84,10 @@ impl TaskHandle {
 
 #[uniffi::export]
 impl TaskHandle {
-    /// Stops the listener: no callback starts after this returns.
+    /// Stops the listener: no callback starts after this returns (one already running
+    /// on another thread finishes).
     pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
         if let Some(t) = self.take() {
             t.abort();
         }

@@ -22,8 +22,15 @@ pub trait KeyVault: Send + Sync {
     fn save(&self, name: &str, secret: &[u8]) -> Result<(), VaultError>;
 }
 
-/// The name the identity key is kept under in a [`KeyVault`].
-pub const VAULT_NAME: &str = "swarmroll.device-key";
+/// The prefix of the name the identity key is kept under in a [`KeyVault`]; a random
+/// suffix per data folder keeps two folders (profiles, a restored backup) apart.
+pub const VAULT_PREFIX: &str = "swarmroll.device-key.";
+
+fn new_slot() -> String {
+    let mut suffix = [0u8; 8];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut suffix);
+    format!("{VAULT_PREFIX}{}", suffix.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
 
 /// Why the identity key could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -78,14 +85,15 @@ pub fn load_or_create(tx: &Transaction<'_>) -> Result<DeviceKey, VaultError> {
 /// # Errors
 /// [`VaultError`].
 pub fn load_or_create_in(tx: &Transaction<'_>, vault: &dyn KeyVault) -> Result<DeviceKey, VaultError> {
+    let slot = new_slot();
     let key = match (stored(tx)?, vault_public(tx)?) {
         (Some(key), _) => {
-            vault.save(VAULT_NAME, key.secret_bytes().as_slice())?;
+            vault.save(&slot, key.secret_bytes().as_slice())?;
             exec(tx, "DELETE FROM device WHERE id = 1", [])?;
             key
         }
-        (None, Some(public)) => {
-            let secret = vault.load(VAULT_NAME)?.ok_or(VaultError::Lost)?;
+        (None, Some((public, slot))) => {
+            let secret = vault.load(&slot)?.ok_or(VaultError::Lost)?;
             let secret: [u8; 32] = secret.as_slice().try_into().map_err(|_| VaultError::Lost)?;
             let key = DeviceKey::from_secret(&secret);
             if *key.id().as_bytes() != public {
@@ -95,14 +103,14 @@ pub fn load_or_create_in(tx: &Transaction<'_>, vault: &dyn KeyVault) -> Result<D
         }
         (None, None) => {
             let key = DeviceKey::generate();
-            vault.save(VAULT_NAME, key.secret_bytes().as_slice())?;
+            vault.save(&slot, key.secret_bytes().as_slice())?;
             key
         }
     };
     exec(
         tx,
-        "INSERT INTO device_vault (id, public, created_ms) VALUES (1, ?1, ?2)",
-        rusqlite::params![key.id().as_bytes(), Timestamp::now().0],
+        "INSERT INTO device_vault (id, public, slot, created_ms) VALUES (1, ?1, ?2, ?3)",
+        rusqlite::params![key.id().as_bytes(), slot, Timestamp::now().0],
     )?;
     Ok(key)
 }
@@ -112,10 +120,11 @@ fn stored(tx: &Transaction<'_>) -> Result<Option<DeviceKey>, StoreError> {
     existing.map(|s| Ok(DeviceKey::from_secret(&blob32(s)?))).transpose()
 }
 
-fn vault_public(tx: &Transaction<'_>) -> Result<Option<[u8; 32]>, StoreError> {
-    let public: Option<Vec<u8>> =
-        row(tx, "SELECT public FROM device_vault WHERE id = 1", [], |r| r.get(0)).optional()?;
-    public.map(blob32).transpose()
+/// The public key and vault slot of a key kept in a vault.
+fn vault_public(tx: &Transaction<'_>) -> Result<Option<([u8; 32], String)>, StoreError> {
+    let found: Option<(Vec<u8>, String)> =
+        row(tx, "SELECT public, slot FROM device_vault WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    found.map(|(p, slot)| Ok((blob32(p)?, slot))).transpose()
 }
 
 #[cfg(test)]
@@ -166,11 +175,27 @@ mod tests {
         let vault = FakeVault::default();
         let first = store.write(|tx| load_or_create_in(tx, &vault)).unwrap();
         assert_eq!(secret_rows(&store), (0, 1), "no secret in the database");
-        assert_eq!(vault.keys.lock().unwrap()[VAULT_NAME], first.secret_bytes().to_vec());
+        let saved = vault.keys.lock().unwrap().clone();
+        assert_eq!(saved.len(), 1);
+        let (slot, secret) = saved.into_iter().next().unwrap();
+        assert!(slot.starts_with(VAULT_PREFIX));
+        assert_eq!(secret, first.secret_bytes().to_vec());
         let again = store.write(|tx| load_or_create_in(tx, &vault)).unwrap();
         assert_eq!(again.id(), first.id());
         // Without the vault the folder says where its key is instead of making a new one.
         assert!(matches!(store.write(load_or_create), Err(VaultError::NeedsVault)));
+    }
+
+    #[test]
+    fn two_data_folders_keep_their_own_keys_in_one_vault() {
+        let vault = FakeVault::default();
+        let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (s1, s2) = (Store::open_dir(d1.path()).unwrap(), Store::open_dir(d2.path()).unwrap());
+        let k1 = s1.write(|tx| load_or_create_in(tx, &vault)).unwrap();
+        let k2 = s2.write(|tx| load_or_create_in(tx, &vault)).unwrap();
+        assert_ne!(k1.id(), k2.id());
+        assert_eq!(s1.write(|tx| load_or_create_in(tx, &vault)).unwrap().id(), k1.id());
+        assert_eq!(s2.write(|tx| load_or_create_in(tx, &vault)).unwrap().id(), k2.id());
     }
 
     #[test]
@@ -194,7 +219,8 @@ mod tests {
         let wiped = FakeVault::default();
         assert!(matches!(store.write(|tx| load_or_create_in(tx, &wiped)), Err(VaultError::Lost)));
         let other = FakeVault::default();
-        other.keys.lock().unwrap().insert(VAULT_NAME.into(), vec![9; 32]);
+        let slot = vault.keys.lock().unwrap().keys().next().unwrap().clone();
+        other.keys.lock().unwrap().insert(slot, vec![9; 32]);
         assert!(matches!(store.write(|tx| load_or_create_in(tx, &other)), Err(VaultError::Lost)));
         let broken = FakeVault { broken: true, ..FakeVault::default() };
         let err = store.write(|tx| load_or_create_in(tx, &broken)).err().unwrap();

@@ -93,3 +93,14 @@ pub fn patches_of(
         row(conn, "SELECT patches FROM media WHERE shared_hash = ?1", [shared.0], |r| r.get(0)).optional()?;
     blob.map(|b| postcard::from_bytes(&b).map_err(|_| StoreError::Corrupt("patches"))).transpose()
 }
+
+/// Forgets imports (their posting failed), so the same files can be imported again.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn forget(tx: &Transaction<'_>, originals: &[ContentHash]) -> Result<(), StoreError> {
+    for h in originals {
+        exec(tx, "DELETE FROM media WHERE original_hash = ?1", [h.0])?;
+    }
+    Ok(())
+}

@@ -38,8 +38,12 @@ impl Node {
                         .optional()
                         .map_err(StoreError::from)
                 })?;
-                let Some(path) = path else { return Ok(None) };
-                out.push(Original { item, path: PathBuf::from(path) });
+                let Some(path) = path.map(PathBuf::from) else { return Ok(None) };
+                // The imported file may be gone (a platform's temporary export, deleted).
+                if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(item.size) {
+                    return Ok(None);
+                }
+                out.push(Original { item, path });
             }
             return Ok(Some(out));
         }

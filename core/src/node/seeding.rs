@@ -14,13 +14,18 @@ use std::collections::HashSet;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+/// Attempts at seeding a post that fails for a reason other than changed files.
+const MAX_TRIES: u32 = 5;
+
 /// How often the node looks for newly completed posts to seed.
 const LOOK_EVERY: Duration = Duration::from_secs(3);
 
 /// Runs until aborted.
 pub(super) async fn run(node: Weak<Inner>, swarm: Arc<Swarm>) {
-    // Seeded, or refused (an original edited or deleted since): not tried again.
+    // Seeded, or refused for good (an original edited or deleted since): not tried again.
     let mut done: HashSet<EventId> = HashSet::new();
+    // Other failures (a busy store, the engine): tried again a few times.
+    let mut tries: std::collections::HashMap<EventId, u32> = std::collections::HashMap::new();
     loop {
         let Some(inner) = node.upgrade() else { return };
         let node = Node { inner };
@@ -37,7 +42,11 @@ pub(super) async fn run(node: Weak<Inner>, swarm: Arc<Swarm>) {
                 Ok(false) => {}
                 Err(e) => {
                     tracing::debug!(error = %e, "a post could not be seeded");
-                    done.insert(post);
+                    let n = tries.entry(post).or_insert(0);
+                    *n += 1;
+                    if matches!(e, NodeError::Swarm(crate::swarm::SwarmError::Changed)) || *n >= MAX_TRIES {
+                        done.insert(post);
+                    }
                 }
             }
         }

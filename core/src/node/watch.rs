@@ -172,9 +172,10 @@ impl Node {
         T: Clone + PartialEq + Send + 'static,
         K: PartialEq,
     {
+        // Subscribed before the first load, so a change between the two is not lost.
+        let mut events = self.subscribe();
         let first = load(self)?;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut events = self.subscribe();
         let node = self.clone();
         let mut current = first.clone();
         let task = tokio::spawn(async move {
