@@ -93,6 +93,16 @@ pub struct JoinResult {
     pub synced: bool,
 }
 
+/// Runs a call that cannot fail on the library's runtime. Its only possible error is
+/// the runtime itself failing, which the next fallible call reports.
+async fn run_quietly(fut: impl std::future::Future<Output = ()> + Send + 'static) {
+    let _ = run(async move {
+        fut.await;
+        Ok(())
+    })
+    .await;
+}
+
 /// A Swarmroll node: the app's whole core.
 #[derive(uniffi::Object)]
 pub struct SwarmrollNode {
@@ -139,51 +149,31 @@ impl SwarmrollNode {
     /// Stops everything network; `start` again later.
     pub async fn stop(&self) {
         let node = self.node.clone();
-        let _ = run(async move {
-            node.stop().await;
-            Ok(())
-        })
-        .await;
+        run_quietly(async move { node.stop().await }).await;
     }
 
     /// The app went to the background: sync stops, transfers are held in place.
     pub async fn pause(&self) {
         let node = self.node.clone();
-        let _ = run(async move {
-            node.pause().await;
-            Ok(())
-        })
-        .await;
+        run_quietly(async move { node.pause().await }).await;
     }
 
     /// The app came to the foreground.
     pub async fn resume(&self) {
         let node = self.node.clone();
-        let _ = run(async move {
-            node.resume().await;
-            Ok(())
-        })
-        .await;
+        run_quietly(async move { node.resume().await }).await;
     }
 
     /// The platform reports a new network.
     pub async fn network_changed(&self, network: NetworkInfo) {
         let node = self.node.clone();
-        let _ = run(async move {
-            node.network_changed(network.into()).await;
-            Ok(())
-        })
-        .await;
+        run_quietly(async move { node.network_changed(network.into()).await }).await;
     }
 
     /// The platform reports a new battery state.
     pub async fn power_changed(&self, charging: bool, battery_low: bool) {
         let node = self.node.clone();
-        let _ = run(async move {
-            node.power_changed(charging, battery_low).await;
-            Ok(())
-        })
-        .await;
+        run_quietly(async move { node.power_changed(charging, battery_low).await }).await;
     }
 
     /// A background window from the platform (BGProcessingTask, WorkManager): syncs for
