@@ -15,6 +15,7 @@ mod folders;
 mod node;
 mod ops;
 mod show;
+mod web;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use node::{Folder, NetArgs};
@@ -184,6 +185,23 @@ enum Command {
         folder: PathBuf,
         /// The channel id.
         channel: String,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Open a channel to browsers on this network for a while: guests scan the QR code to
+    /// see the gallery, add photos and videos, and comment, without the app.
+    Web {
+        /// The channel id.
+        channel: String,
+        /// How long the gallery stays open (90m, 6h, 2d).
+        #[arg(long = "for", value_name = "LENGTH", default_value = "6h")]
+        window: String,
+        /// Guests may look and comment, not upload.
+        #[arg(long)]
+        view_only: bool,
+        /// Where to listen (default: this machine's LAN address, port 8080).
+        #[arg(long, value_name = "IP:PORT")]
+        bind: Option<std::net::SocketAddr>,
         #[command(flatten)]
         net: NetArgs,
     },
@@ -361,7 +379,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             }
             if let Some((node, _lock)) = started {
                 if !no_serve {
-                    node::serve(&node, &dir, json, Vec::new()).await?;
+                    node::serve(&node, &dir, json, Vec::new(), None).await?;
                 } else {
                     node.stop().await;
                 }
@@ -534,6 +552,11 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Watch { folder, channel, net } => {
             long_running(cli, net, vec![Folder::Watch(folder.clone(), ops::channel_id(channel)?)]).await?;
         }
+        Command::Web { channel, window, view_only, bind, net } => {
+            let args =
+                web::WebArgs { channel: ops::channel_id(channel)?, window, view_only: *view_only, bind: *bind, net };
+            web::run(&dir, json, args).await?;
+        }
         Command::Export { channel, folder, net } => {
             let ch = ops::channel_id(channel)?;
             let _lock = node::lock(&dir)?;
@@ -574,7 +597,7 @@ async fn long_running(cli: &Cli, net: &NetArgs, folders: Vec<Folder>) -> Result<
     let _lock = node::lock(&dir)?;
     let node = node::open(&dir, net)?;
     node.start().await?;
-    node::serve(&node, &dir, cli.json, folders).await
+    node::serve(&node, &dir, cli.json, folders, None).await
 }
 
 fn main() -> ExitCode {

@@ -84,8 +84,15 @@ pub enum Folder {
     Watch(PathBuf, ChannelId),
 }
 
-/// Runs the started `node` until Ctrl-C or SIGTERM: control socket, folders, events.
-pub async fn serve(node: &Node, dir: &Path, json: bool, folders: Vec<Folder>) -> Result<(), Failure> {
+/// Runs the started `node` until Ctrl-C or SIGTERM (or `deadline`): control socket,
+/// folders, events.
+pub async fn serve(
+    node: &Node,
+    dir: &Path,
+    json: bool,
+    folders: Vec<Folder>,
+    deadline: Option<tokio::time::Instant>,
+) -> Result<(), Failure> {
     let events = std::sync::Arc::new(Events::new(json));
     let addr = node.sync_addr().await.map(|a| a.to_string());
     events.line(
@@ -140,8 +147,15 @@ pub async fn serve(node: &Node, dir: &Path, json: bool, folders: Vec<Folder>) ->
             }
         })
     };
+    let until = async {
+        match deadline {
+            Some(d) => tokio::time::sleep_until(d).await,
+            None => std::future::pending().await,
+        }
+    };
     let outcome = tokio::select! {
         () = stopped() => Ok(()),
+        () = until => Ok(()),
         // A folder task or the control socket failing ends the node with its error.
         (r, _, _) = futures_util::future::select_all(tasks.iter_mut()) => {
             r.unwrap_or_else(|_| Err(Failure::other("a task of the node failed")))

@@ -35,6 +35,8 @@ pub struct Comment {
     pub reply_to: Option<EventId>,
     /// Reactions to it.
     pub reactions: Vec<ReactionCount>,
+    /// The guest the author wrote it for (venue web gallery), if any.
+    pub guest: Option<String>,
 }
 
 /// A post with its thread, as the viewer screen shows it.

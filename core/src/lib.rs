@@ -27,5 +27,6 @@ pub mod store;
 pub mod swarm;
 pub mod sync;
 pub mod types;
+pub mod web;
 
 pub use types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};

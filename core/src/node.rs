@@ -462,6 +462,20 @@ impl Node {
         caption: &str,
         files: Vec<import::Request>,
     ) -> Result<(EventId, import::Summary), NodeError> {
+        self.share_for(channel, caption, files, None).await
+    }
+
+    /// [`Node::share`] on behalf of a named guest (venue web gallery uploads).
+    ///
+    /// # Errors
+    /// As [`Node::share`].
+    pub async fn share_for(
+        &self,
+        channel: &ChannelId,
+        caption: &str,
+        files: Vec<import::Request>,
+        guest: Option<&str>,
+    ) -> Result<(EventId, import::Summary), NodeError> {
         let swarm = self.swarm().await.ok_or(NodeError::NotStarted)?;
         // Refused before anything is imported: an import that is not posted would count
         // as shared, and the files could never be posted again.
@@ -483,7 +497,8 @@ impl Node {
             .run_async(files, import::Options::default(), tx, Arc::new(AtomicBool::new(false)))
             .await;
         let _ = forward.await;
-        match crate::publish::publish(&self.inner.replica, &swarm, channel, caption, &summary.imported).await {
+        match crate::publish::publish_for(&self.inner.replica, &swarm, channel, caption, &summary.imported, guest).await
+        {
             Ok(post) => Ok((post, summary)),
             Err(e) => {
                 // Not posted: the files are not shared, so they may be shared again.

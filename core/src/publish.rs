@@ -52,6 +52,22 @@ pub async fn publish(
     caption: &str,
     items: &[Imported],
 ) -> Result<EventId, Error> {
+    publish_for(replica, swarm, channel, caption, items, None).await
+}
+
+/// [`publish`] on behalf of a named guest (an upload from the venue web gallery): the post
+/// is this device's, marked with the guest's name.
+///
+/// # Errors
+/// As [`publish`].
+pub async fn publish_for(
+    replica: &Replica,
+    swarm: &Swarm,
+    channel: &ChannelId,
+    caption: &str,
+    items: &[Imported],
+    guest: Option<&str>,
+) -> Result<EventId, Error> {
     if items.is_empty() || items.len() > MAX_ITEMS {
         return Err(Error::ItemCount);
     }
@@ -72,7 +88,7 @@ pub async fn publish(
         items: items.iter().map(Imported::media_item).collect(),
         info_hash: built.info_hash,
         info: built.info,
-        on_behalf_of: None,
+        on_behalf_of: guest.map(str::to_owned),
         media_key,
     };
     Ok(replica.author(channel, body)?)

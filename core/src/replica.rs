@@ -369,6 +369,22 @@ impl Replica {
         self.author(channel, Body::Comment { post: *post, reply_to, text: text.to_owned() })
     }
 
+    /// Comments on a post for a named guest of the venue web gallery.
+    ///
+    /// # Errors
+    /// See [`Replica::author`].
+    pub fn guest_comment(
+        &self,
+        channel: &ChannelId,
+        post: &EventId,
+        text: &str,
+        reply_to: Option<EventId>,
+        guest: &str,
+    ) -> Result<EventId, Error> {
+        let body = Body::GuestComment { post: *post, reply_to, text: text.to_owned(), guest: guest.to_owned() };
+        self.author(channel, body)
+    }
+
     /// Adds or takes back a reaction.
     ///
     /// # Errors

@@ -24,8 +24,10 @@ pub struct Peer {
 }
 
 pub mod gen;
+pub mod http;
 pub mod net;
 pub mod tracker;
+pub mod venue;
 
 /// A fresh device named `name`.
 pub fn peer(name: &'static str) -> Peer {

@@ -58,3 +58,11 @@ pub async fn until(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// A node on `dir` for tests: sync and BitTorrent on loopback ports, no local discovery.
+pub fn node_config(dir: &std::path::Path) -> swarmroll_core::node::NodeConfig {
+    let mut cfg = swarmroll_core::node::NodeConfig::new(dir);
+    cfg.sync = sync_config();
+    cfg.swarm.listen = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
+    cfg
+}

@@ -9,15 +9,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use swarmroll_core::channel::Role;
 use swarmroll_core::import::Request;
-use swarmroll_core::node::{Hold, NetworkState, Node, NodeConfig, NodeEvent};
+use swarmroll_core::node::{Hold, NetworkState, Node, NodeEvent};
 use swarmroll_core::{ChannelId, EventId};
-use swarmroll_tests::net::{sync_config, until};
+use swarmroll_tests::net::{node_config, until};
 use tempfile::TempDir;
 
 fn node(dir: &TempDir, upload_bps: Option<u32>) -> Node {
-    let mut cfg = NodeConfig::new(dir.path());
-    cfg.sync = sync_config();
-    cfg.swarm.listen = "127.0.0.1:0".parse().unwrap();
+    let mut cfg = node_config(dir.path());
     cfg.swarm.upload_bps = upload_bps.and_then(NonZeroU32::new);
     Node::open(cfg).unwrap()
 }

@@ -15,12 +15,16 @@ use rusqlite::{params, Connection, Transaction};
 pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
     let h = &a.event.header;
     match &a.body {
-        Body::Comment { post, reply_to, text } => {
+        Body::Comment { post, reply_to, text } | Body::GuestComment { post, reply_to, text, .. } => {
+            let guest = match &a.body {
+                Body::GuestComment { guest, .. } => Some(guest),
+                _ => None,
+            };
             exec(
                 tx,
-                "INSERT INTO comments (event, channel, post, reply_to, author, time_ms, text, visible, seqno)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)",
-                params![a.id.0, h.channel.0, post.0, reply_to.map(|r| r.0), h.author.0, h.time.0, text, a.seqno],
+                "INSERT INTO comments (event, channel, post, reply_to, author, time_ms, text, visible, seqno, guest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9)",
+                params![a.id.0, h.channel.0, post.0, reply_to.map(|r| r.0), h.author.0, h.time.0, text, a.seqno, guest],
             )?;
             crate::catalog::db::refresh_visibility(tx, &a.id)?;
         }
@@ -75,7 +79,7 @@ pub fn thread(conn: &Connection, post: &EventId, me: &DeviceId) -> Result<Option
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT k.event, k.author, coalesce(m.name, ''), k.time_ms, k.text, k.reply_to FROM comments k
+        "SELECT k.event, k.author, coalesce(m.name, ''), k.time_ms, k.text, k.reply_to, k.guest FROM comments k
          LEFT JOIN members m ON m.channel = k.channel AND m.device = k.author
          WHERE k.post = ?1 AND k.visible = 1 ORDER BY k.time_ms, k.event",
     )?;
@@ -88,11 +92,12 @@ pub fn thread(conn: &Connection, post: &EventId, me: &DeviceId) -> Result<Option
                 r.get::<_, i64>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<Vec<u8>>>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut comments = Vec::with_capacity(rows.len());
-    for (id, author, name, time, text, reply_to) in rows {
+    for (id, author, name, time, text, reply_to, guest) in rows {
         let id = EventId(blob32(id)?);
         comments.push(Comment {
             reactions: reactions(conn, &id, me)?,
@@ -101,6 +106,7 @@ pub fn thread(conn: &Connection, post: &EventId, me: &DeviceId) -> Result<Option
             time: Timestamp(time),
             text,
             reply_to: reply_to.map(|r| blob32(r).map(EventId)).transpose()?,
+            guest,
         });
     }
     Ok(Some(Thread { reactions: reactions(conn, post, me)?, post: p, comments }))

@@ -153,6 +153,19 @@ pub enum Body {
         /// New-epoch keys, sealed to each carried member.
         sealed: Vec<SealedKeys>,
     },
+    /// A comment the author wrote for a guest (the venue web gallery): the same as
+    /// [`Body::Comment`] with the guest's name. A variant of its own, appended last, so
+    /// events written before it decode unchanged; its kind is [`Kind::Comment`].
+    GuestComment {
+        /// The post commented on.
+        post: EventId,
+        /// The comment replied to, if any.
+        reply_to: Option<EventId>,
+        /// The text.
+        text: String,
+        /// The guest's display name.
+        guest: String,
+    },
 }
 
 impl Body {
@@ -162,7 +175,7 @@ impl Body {
             Body::Profile { .. } => Kind::Profile,
             Body::Channel { .. } => Kind::Channel,
             Body::Post { .. } => Kind::Post,
-            Body::Comment { .. } => Kind::Comment,
+            Body::Comment { .. } | Body::GuestComment { .. } => Kind::Comment,
             Body::Reaction { .. } => Kind::Reaction,
             Body::Retract { .. } => Kind::Retract,
             Body::Moderate { .. } => Kind::Moderate,
@@ -198,6 +211,10 @@ impl Body {
                 Ok(())
             }
             Body::Comment { text, .. } => ok(!text.trim().is_empty() && text.len() <= MAX_COMMENT_BYTES, "comment"),
+            Body::GuestComment { text, guest, .. } => {
+                ok(!text.trim().is_empty() && text.len() <= MAX_COMMENT_BYTES, "comment")?;
+                ok(valid_name(guest), "guest name")
+            }
             Body::Reaction { emoji, .. } => ok(!emoji.is_empty() && emoji.len() <= MAX_EMOJI_BYTES, "reaction"),
             Body::Retract { .. } | Body::Moderate { .. } => Ok(()),
             Body::Rotate { removed, certs, sealed, .. } => {

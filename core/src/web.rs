@@ -1,0 +1,240 @@
+//! The venue web gallery: a channel opened to browsers on the local network, for guests
+//! without the app. Off by default; the host turns it on for a channel and a time window
+//! ([`create_link`] + [`WebServer::start`]).
+//!
+//! Every request under `/g/<token>/` is gated by a guest token from the QR code the host
+//! shows (viewer, uploader or host — see [`LinkRole`]); each browser then gets a guest
+//! cookie of its own, so one guest can be blocked without closing the gallery to all.
+//! Guests' uploads go through the same import pipeline as the app's and become posts by
+//! this node on behalf of the named guest; their comments likewise. Pages and scripts are
+//! compiled into the binary (`web/assets/`), so it works with no internet.
+//! The HTTP contract is `docs/web-api.md`.
+
+mod access;
+mod assets;
+mod db;
+mod error;
+mod live;
+mod range;
+mod routes;
+mod upload;
+
+pub use error::ApiError;
+
+use crate::node::Node;
+use crate::store::{Store, StoreError};
+use crate::types::{ChannelId, Timestamp};
+use rand_core::{OsRng, RngCore};
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+
+/// What a link lets its holder do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LinkRole {
+    /// See the gallery and originals, comment, react.
+    Viewer,
+    /// Also upload photos and videos.
+    Uploader,
+    /// Also hide posts and block guests: the host's own link.
+    Host,
+}
+
+impl LinkRole {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkRole::Viewer => "viewer",
+            LinkRole::Uploader => "uploader",
+            LinkRole::Host => "host",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "viewer" => Some(LinkRole::Viewer),
+            "uploader" => Some(LinkRole::Uploader),
+            "host" => Some(LinkRole::Host),
+            _ => None,
+        }
+    }
+}
+
+/// A link just made: the only time its token is known in full.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// Its row, for [`revoke`].
+    pub id: i64,
+    /// The secret in the URL.
+    pub token: String,
+    /// What it allows.
+    pub role: LinkRole,
+}
+
+impl Link {
+    /// The gallery URL on a server listening at `addr`.
+    pub fn url(&self, addr: SocketAddr) -> String {
+        format!("http://{addr}/g/{}/", self.token)
+    }
+}
+
+/// Makes a link to `channel`'s gallery, valid until `expires` (or until revoked).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn create_link(
+    store: &Store,
+    channel: &ChannelId,
+    role: LinkRole,
+    expires: Option<Timestamp>,
+) -> Result<Link, StoreError> {
+    let token = random_secret();
+    let id = store.write(|tx| db::insert_link(tx, channel, &token, role, expires))?;
+    Ok(Link { id, token, role })
+}
+
+/// Revokes a link: its pages, API and live updates stop at once, for every guest who
+/// opened it.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn revoke(store: &Store, link: i64) -> Result<(), StoreError> {
+    store.write(|tx| db::revoke_link(tx, link))
+}
+
+/// 26 lower-case base32 characters: 130 bits from the OS's generator.
+fn random_secret() -> String {
+    let mut bytes = [0u8; 17];
+    OsRng.fill_bytes(&mut bytes);
+    let mut s = data_encoding::BASE32_NOPAD.encode(&bytes).to_ascii_lowercase();
+    s.truncate(26);
+    s
+}
+
+/// Server settings.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Where to listen: the LAN address ([`lan_address`]) in use, loopback in tests.
+    pub bind: SocketAddr,
+    /// Largest file a guest may upload.
+    pub max_file_bytes: u64,
+    /// Largest chunk of one upload request.
+    pub chunk_bytes: usize,
+    /// Uploads one guest may have unfinished at a time (and requests in flight).
+    pub max_parallel: usize,
+}
+
+impl WebConfig {
+    /// Defaults for listening at `bind`: 2 GiB files, 8 MiB chunks, 4 at a time.
+    pub fn new(bind: SocketAddr) -> Self {
+        WebConfig { bind, max_file_bytes: 2 << 30, chunk_bytes: 8 << 20, max_parallel: 4 }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebError {
+    /// The address could not be bound.
+    #[error("cannot listen for the web gallery ({0:?})")]
+    Bind(std::io::ErrorKind),
+    /// The upload folders could not be made.
+    #[error("cannot create the upload folder ({0:?})")]
+    Folder(std::io::ErrorKind),
+}
+
+/// The running server. Dropping it does not stop it; call [`WebServer::stop`].
+pub struct WebServer {
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// What every request handler shares.
+pub(crate) struct Shared {
+    node: Node,
+    cfg: WebConfig,
+    /// Partial uploads, `<id>.part`, and video posters, `<id>.poster`.
+    incoming: PathBuf,
+    /// Complete uploads, `<hash>/<name>`: the originals this node seeds for the guests.
+    files: PathBuf,
+    /// One lock per upload, so two requests never append to one file at once.
+    upload_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Upload requests in flight per guest.
+    in_flight: Mutex<HashMap<i64, usize>>,
+    /// Flips to `true` at [`WebServer::stop`], ending live streams.
+    stopping: watch::Receiver<bool>,
+}
+
+impl WebServer {
+    /// Listens at `cfg.bind` and serves every channel that has links. Requires a started
+    /// node for uploads (they are seeded at once).
+    ///
+    /// # Errors
+    /// [`WebError`].
+    pub async fn start(node: Node, cfg: WebConfig) -> Result<Self, WebError> {
+        let root = node.data_dir().join("web");
+        let incoming = root.join("incoming");
+        let files = root.join("files");
+        for dir in [&incoming, &files] {
+            tokio::fs::create_dir_all(dir).await.map_err(|e| WebError::Folder(e.kind()))?;
+        }
+        let listener = tokio::net::TcpListener::bind(cfg.bind).await.map_err(|e| WebError::Bind(e.kind()))?;
+        let addr = listener.local_addr().map_err(|e| WebError::Bind(e.kind()))?;
+        let (stop, stopping) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            node,
+            cfg,
+            incoming,
+            files,
+            upload_locks: Mutex::new(HashMap::new()),
+            in_flight: Mutex::new(HashMap::new()),
+            stopping: stopping.clone(),
+        });
+        let app = routes::router(shared);
+        let mut until = stopping;
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = until.wait_for(|s| *s).await;
+            });
+            if let Err(e) = served.await {
+                tracing::warn!(error = %e, "web gallery server ended");
+            }
+        });
+        tracing::info!(%addr, "web gallery listening");
+        Ok(WebServer { addr, stop, task })
+    }
+
+    /// Where it listens.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops listening, ends live streams and waits for requests in flight.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// This machine's address on the local network: the first private IPv4 address of an
+/// interface that is up (what guests' phones on the venue Wi-Fi can reach), if any.
+pub fn lan_address() -> Option<IpAddr> {
+    use network_interface::{NetworkInterface, NetworkInterfaceConfig};
+    let interfaces = NetworkInterface::show().ok()?;
+    interfaces.iter().flat_map(|i| i.addr.iter()).find_map(|a| match a.ip() {
+        IpAddr::V4(v4) if v4.is_private() && !v4.is_loopback() => Some(IpAddr::V4(v4)),
+        _ => None,
+    })
+}
+
+/// The default port of the web gallery.
+pub const DEFAULT_PORT: u16 = 8080;
+
+/// The address to serve at by default: the LAN address, or loopback when there is none
+/// (a laptop with no network still shows its own gallery).
+pub fn default_bind() -> SocketAddr {
+    SocketAddr::new(lan_address().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)), DEFAULT_PORT)
+}

@@ -1,0 +1,99 @@
+//! Who is asking: the link in the URL and the guest in the cookie, checked on every
+//! request against the database (so a revoke or a block takes effect at once).
+
+use super::db::{self, GuestRow};
+use super::{ApiError, LinkRole, Shared};
+use crate::types::{ChannelId, Timestamp};
+use axum::http::{header, HeaderMap};
+
+/// The guest cookie's name.
+pub const COOKIE: &str = "sr_guest";
+
+/// A valid link.
+#[derive(Clone, Debug)]
+pub struct Access {
+    pub link: i64,
+    pub channel: ChannelId,
+    pub role: LinkRole,
+    pub closes: Option<Timestamp>,
+    pub token: String,
+}
+
+impl Access {
+    /// Refuses unless the link allows at least `role`.
+    pub fn require(&self, role: LinkRole) -> Result<(), ApiError> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+/// A guest with a session on the link.
+#[derive(Clone, Debug)]
+pub struct Guest {
+    pub id: i64,
+    pub name: Option<String>,
+}
+
+impl Guest {
+    /// The guest's name, required for comments and uploads.
+    pub fn named(&self) -> Result<&str, ApiError> {
+        self.name.as_deref().ok_or(ApiError::NameRequired)
+    }
+}
+
+/// Tokens and cookies are 26 characters of lower-case base32; anything else is refused
+/// before the database is asked.
+pub fn well_formed(secret: &str) -> bool {
+    secret.len() == 26 && secret.bytes().all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+}
+
+/// The link `token` names, if it is valid now.
+pub async fn link(shared: &Shared, token: &str) -> Result<Access, ApiError> {
+    if !well_formed(token) {
+        return Err(ApiError::NotFound);
+    }
+    let t = token.to_owned();
+    let row = shared.node.replica().store().read_async(move |c| db::link_by_token(c, &t)).await?;
+    let row = row.filter(|r| !r.revoked).ok_or(ApiError::NotFound)?;
+    if row.expires.is_some_and(|e| e <= Timestamp::now()) {
+        return Err(ApiError::Closed);
+    }
+    Ok(Access { link: row.id, channel: row.channel, role: row.role, closes: row.expires, token: token.to_owned() })
+}
+
+/// The guest cookie's value, if the request has one.
+pub fn cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, v)| *k == COOKIE && well_formed(v))
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The guest of this request on `access`'s link, if any (blocked guests included).
+pub async fn find_guest(shared: &Shared, access: &Access, headers: &HeaderMap) -> Result<Option<GuestRow>, ApiError> {
+    let Some(secret) = cookie(headers) else { return Ok(None) };
+    let row = shared.node.replica().store().read_async(move |c| db::guest_by_secret(c, &secret)).await?;
+    Ok(row.filter(|g| g.link == access.link))
+}
+
+/// The link and the guest, both required.
+pub async fn guest(shared: &Shared, token: &str, headers: &HeaderMap) -> Result<(Access, Guest), ApiError> {
+    let access = link(shared, token).await?;
+    let row = find_guest(shared, &access, headers).await?.ok_or(ApiError::NoSession)?;
+    if row.blocked {
+        return Err(ApiError::Blocked);
+    }
+    Ok((access, Guest { id: row.id, name: row.name }))
+}
+
+/// The `Set-Cookie` value for a new guest secret on `token`'s pages.
+pub fn set_cookie(token: &str, secret: &str) -> String {
+    format!("{COOKIE}={secret}; Path=/g/{token}/; HttpOnly; SameSite=Strict; Max-Age=604800")
+}

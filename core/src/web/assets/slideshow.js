@@ -1,0 +1,164 @@
+// The venue slideshow (docs/web-api.md): the newest photos, one every few seconds, new
+// arrivals first. Videos show their thumbnail. For a TV or projector: no controls.
+import { createApi, galleryBase } from './lib/api.js';
+
+const $ = (id) => document.getElementById(id);
+const base = galleryBase(location.pathname);
+const still = matchMedia('(prefers-reduced-motion: reduce)');
+const api = createApi(base, { reauth: () => api.post('api/session', { name: null }) });
+const layers = [$('slide-a'), $('slide-b')];
+const key = (it) => it.post + '/' + it.index;
+const url = (u) => new URL(u, location.origin + base).href;
+const who = (it) => (it.guest ? it.guest + ' (guest)' : it.by || '');
+
+let pool = [];     // the newest items, newest first
+let fresh = [];    // arrived since: shown next
+let pos = 0;
+let front = 0;
+let current = null;
+let timer = 0;
+let closed = false;
+let events = null;
+
+function message(text) {
+  $('show-msg').textContent = text;
+}
+
+function load(img, src) {
+  img.src = src;
+  return img.decode();
+}
+
+let busy = false;
+async function show() {
+  if (busy || closed) return;
+  busy = true;
+  clearTimeout(timer);
+  try {
+    await step();
+  } finally {
+    busy = false;
+  }
+  if (!closed) timer = setTimeout(show, still.matches ? 10000 : 6000);
+}
+
+async function step() {
+  let tries = Math.min(pool.length + fresh.length, 5);
+  while (tries-- > 0) {
+    const it = fresh.length ? fresh.shift() : pool[pos++ % pool.length];
+    if (!it) break;
+    const back = layers[1 - front];
+    try {
+      try {
+        await load(back, url(it.kind === 'image' ? it.original : it.thumb));
+      } catch {
+        await load(back, url(it.thumb));
+      }
+    } catch {
+      continue;
+    }
+    if (closed) return;
+    back.alt = (it.kind === 'video' ? 'Video' : 'Photo') + (who(it) ? ' by ' + who(it) : '');
+    back.classList.add('on');
+    layers[front].classList.remove('on');
+    front = 1 - front;
+    current = it;
+    $('show-by').textContent = who(it);
+    message('');
+    break;
+  }
+  if (!pool.length && !fresh.length) {
+    layers.forEach((l) => l.classList.remove('on'));
+    $('show-by').textContent = '';
+    current = null;
+    message('Waiting for the first photos…');
+  }
+}
+
+async function reload() {
+  const r = await api.get('api/items?limit=100');
+  const keys = new Set(r.items.map(key));
+  const wasEmpty = !pool.length;
+  pool = r.items;
+  fresh = fresh.filter((it) => keys.has(key(it)));
+  if (wasEmpty || (current && !keys.has(key(current)))) show();
+}
+
+async function loadNew() {
+  const r = await api.get('api/items?limit=40');
+  const known = new Set(pool.map(key));
+  const added = r.items.filter((it) => !known.has(key(it)));
+  if (!added.length) return;
+  const wasEmpty = !pool.length;
+  pool = added.concat(pool).slice(0, 200);
+  fresh = fresh.concat(added);
+  if (wasEmpty) show();
+}
+
+function fail(e) {
+  if (e.code === 'closed' || e.status === 404) return stop();
+  if (!e.transient) message(e.message);
+}
+
+function stop() {
+  closed = true;
+  clearTimeout(timer);
+  if (events) events.close();
+  layers.forEach((l) => l.classList.remove('on'));
+  $('show-by').textContent = '';
+  message('This gallery is closed. Thank you!');
+}
+
+function listen() {
+  if (closed) return;
+  const es = (events = new EventSource(base + 'api/events'));
+  let lost = false;
+  es.onopen = () => {
+    if (lost) reload().catch(fail);
+    lost = false;
+  };
+  es.onerror = () => {
+    lost = true;
+    if (es.readyState === EventSource.CLOSED && !closed) {
+      setTimeout(() => api.get('api/me').then(listen, (e) => (e.transient ? setTimeout(listen, 10000) : fail(e))), 3000);
+    }
+  };
+  es.addEventListener('item', () => loadNew().catch(fail));
+  es.addEventListener('changed', () => reload().catch(fail));
+  es.addEventListener('closed', stop);
+}
+
+// Full screen on a click or a key; the pointer hides when still.
+let idle = 0;
+addEventListener('pointermove', () => {
+  document.body.classList.remove('idle');
+  clearTimeout(idle);
+  idle = setTimeout(() => document.body.classList.add('idle'), 3000);
+});
+function fullscreen() {
+  if (!document.fullscreenElement && document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
+}
+addEventListener('click', fullscreen);
+addEventListener('keydown', (e) => e.key === 'f' && fullscreen());
+
+async function start() {
+  try {
+    const s = await api.post('api/session', { name: null });
+    $('show-title').textContent = s.channel;
+    document.title = s.channel + ' · slideshow';
+  } catch (e) {
+    if (e.transient) {
+      message(e.message);
+      return setTimeout(start, 5000);
+    }
+    return e.status === 404 ? stop() : message(e.message);
+  }
+  listen();
+  try {
+    await reload();
+  } catch (e) {
+    fail(e);
+    show();
+  }
+}
+start();

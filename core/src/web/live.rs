@@ -1,0 +1,76 @@
+//! Live updates for the pages: the node's events for the link's channel as server-sent
+//! events, ids only (the page fetches what changed). The stream ends with `closed` when
+//! the window ends or the link is revoked, and quietly when the server stops.
+
+use super::access::{self, Access};
+use super::Shared;
+use crate::node::events::NodeEvent;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::Stream;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+/// How often an idle stream re-checks that its link is still valid.
+const RECHECK: Duration = Duration::from_secs(5);
+
+fn event(name: &str, data: serde_json::Value) -> Event {
+    Event::default().event(name).data(data.to_string())
+}
+
+/// The stream for one page.
+pub fn stream(shared: Arc<Shared>, access: Access) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let mut events = shared.node.subscribe();
+    let mut stopping = shared.stopping.clone();
+    let s = async_stream(move |tx| async move {
+        let channel = access.channel;
+        let mut tick = tokio::time::interval(RECHECK);
+        let stop = async move {
+            let _ = stopping.wait_for(|s| *s).await;
+        };
+        tokio::pin!(stop);
+        loop {
+            let out = tokio::select! {
+                () = &mut stop => return,
+                _ = tx.closed() => return,
+                _ = tick.tick() => {
+                    if access::link(&shared, &access.token).await.is_err() {
+                        let _ = tx.send(event("closed", serde_json::json!({}))).await;
+                        return;
+                    }
+                    continue;
+                }
+                e = events.recv() => match e {
+                    Ok(NodeEvent::PostArrived { channel: c, post }) if c == channel => {
+                        event("item", serde_json::json!({ "post": post.to_hex() }))
+                    }
+                    Ok(NodeEvent::CommentAdded { channel: c, post, comment }) if c == channel => {
+                        event("comment", serde_json::json!({ "post": post.to_hex(), "comment": comment.to_hex() }))
+                    }
+                    Ok(NodeEvent::Changed { channel: c, .. }) if c == channel => event("changed", serde_json::json!({})),
+                    // Missed events: the page reloads what it shows.
+                    Err(RecvError::Lagged(_)) => event("changed", serde_json::json!({})),
+                    Err(RecvError::Closed) => return,
+                    Ok(_) => continue,
+                },
+            };
+            if tx.send(out).await.is_err() {
+                return;
+            }
+        }
+    });
+    Sse::new(s).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// A stream fed by a task through a small channel (ends when the task does or the
+/// client goes away).
+fn async_stream<F, Fut>(f: F) -> impl Stream<Item = Result<Event, Infallible>>
+where
+    F: FnOnce(tokio::sync::mpsc::Sender<Event>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(f(tx));
+    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|e| (Ok(e), rx)) })
+}

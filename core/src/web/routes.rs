@@ -1,0 +1,537 @@
+//! The routes: pages and assets, the guest session, the gallery, threads, comments,
+//! reactions, moderation, thumbnails and originals. Uploads are in `upload.rs`.
+
+use super::access::{self, Access};
+use super::{assets, db, live, range, upload, ApiError, LinkRole, Shared};
+use crate::channel::{valid_name, Role};
+use crate::log::body::{ModAction, MAX_COMMENT_BYTES};
+use crate::types::{ContentHash, EventId};
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+type St = State<Arc<Shared>>;
+
+/// Every route of the server.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/", get(|| async { ApiError::NotFound.page() }))
+        .route("/join", get(|| async { asset_response("join.html") }))
+        .route("/assets/{*file}", get(|Path(file): Path<String>| async move { asset_response(&file) }))
+        .route(
+            "/g/{token}",
+            get(|Path(token): Path<String>| async move { Redirect::permanent(&format!("/g/{token}/")) }),
+        )
+        .route("/g/{token}/", get(|s: St, p: Path<String>| page(s, p, "gallery.html")))
+        .route("/g/{token}/slideshow", get(|s: St, p: Path<String>| page(s, p, "slideshow.html")))
+        .route("/g/{token}/api/session", post(session))
+        .route("/g/{token}/api/me", get(me).put(rename))
+        .route("/g/{token}/api/items", get(items))
+        .route("/g/{token}/api/post/{post}", get(thread))
+        .route("/g/{token}/api/post/{post}/comments", post(comment))
+        .route("/g/{token}/api/post/{post}/hide", post(hide))
+        .route("/g/{token}/api/react", post(react))
+        .route("/g/{token}/api/guests", get(guests))
+        .route("/g/{token}/api/guests/{id}/block", post(block))
+        .route("/g/{token}/api/events", get(events))
+        .route("/g/{token}/thumb/{post}/{index}", get(thumb))
+        .route("/g/{token}/original/{post}/{index}", get(original))
+        .merge(upload::routes())
+        .layer(axum::middleware::map_response(secure_headers))
+        .with_state(shared)
+}
+
+/// No referrer (the token is in the URL), no sniffing, nothing from elsewhere.
+async fn secure_headers(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; \
+             connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+    );
+    resp
+}
+
+fn asset_response(name: &str) -> Response {
+    match assets::get(name) {
+        Some(a) => ([(header::CONTENT_TYPE, a.mime), (header::CACHE_CONTROL, "no-cache")], a.body).into_response(),
+        None => ApiError::NotFound.into_response(),
+    }
+}
+
+async fn page(State(s): St, Path(token): Path<String>, file: &'static str) -> Response {
+    match access::link(&s, &token).await {
+        Ok(_) => asset_response(file),
+        Err(e) => e.page(),
+    }
+}
+
+/// A JSON body of at most 64 KiB, refused with the API's own errors.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
+        let bytes = axum::body::to_bytes(req.into_body(), 64 << 10).await.map_err(|_| ApiError::TooLarge)?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|_| ApiError::BadRequest("json"))
+    }
+}
+
+/// Runs blocking work (SQLite, signing) off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|_| ApiError::Internal)?
+}
+
+fn parse_id(hex: &str) -> Result<EventId, ApiError> {
+    EventId::from_hex(hex).ok_or(ApiError::NotFound)
+}
+
+fn guest_name(raw: &str) -> Result<String, ApiError> {
+    let name = raw.trim();
+    if valid_name(name) {
+        Ok(name.to_owned())
+    } else {
+        Err(ApiError::BadRequest("name"))
+    }
+}
+
+async fn session_json(s: &Shared, access: &Access, guest: i64, name: Option<String>) -> Result<Value, ApiError> {
+    let node = s.node.clone();
+    let channel = access.channel;
+    let title = blocking(move || {
+        Ok(node.replica().settings(&channel).map_err(ApiError::from)?.map(|c| c.name).unwrap_or_default())
+    })
+    .await?;
+    Ok(json!({
+        "guest": guest,
+        "name": name,
+        "role": access.role.as_str(),
+        "channel": title,
+        "closes_ms": access.closes.map(|t| t.0),
+        "limits": {
+            "max_file_bytes": s.cfg.max_file_bytes,
+            "chunk_bytes": s.cfg.chunk_bytes,
+            "max_parallel": s.cfg.max_parallel,
+        },
+    }))
+}
+
+#[derive(Deserialize)]
+struct NameBody {
+    name: Option<String>,
+}
+
+/// Opens (or reopens) this browser's guest session.
+async fn session(
+    State(s): St,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<NameBody>,
+) -> Result<Response, ApiError> {
+    let access = access::link(&s, &token).await?;
+    let name = body.name.as_deref().filter(|n| !n.trim().is_empty()).map(guest_name).transpose()?;
+    let store = s.node.replica().store().clone();
+    if let Some(g) = access::find_guest(&s, &access, &headers).await? {
+        if g.blocked {
+            return Err(ApiError::Blocked);
+        }
+        let name = match name {
+            Some(n) => {
+                let set = n.clone();
+                store.write_async(move |tx| db::set_guest_name(tx, g.id, &set)).await?;
+                Some(n)
+            }
+            None => g.name,
+        };
+        return Ok(Json(session_json(&s, &access, g.id, name).await?).into_response());
+    }
+    let secret = super::random_secret();
+    let (link, stored, n) = (access.link, secret.clone(), name.clone());
+    let id = store.write_async(move |tx| db::insert_guest(tx, link, &stored, n.as_deref())).await?;
+    let mut resp = Json(session_json(&s, &access, id, name).await?).into_response();
+    if let Ok(v) = HeaderValue::from_str(&access::set_cookie(&token, &secret)) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+async fn me(State(s): St, Path(token): Path<String>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    let (access, guest) = access::guest(&s, &token, &headers).await?;
+    Ok(Json(session_json(&s, &access, guest.id, guest.name).await?))
+}
+
+async fn rename(
+    State(s): St,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<NameBody>,
+) -> Result<Json<Value>, ApiError> {
+    let (access, guest) = access::guest(&s, &token, &headers).await?;
+    let name = guest_name(body.name.as_deref().unwrap_or(""))?;
+    let set = name.clone();
+    s.node.replica().store().write_async(move |tx| db::set_guest_name(tx, guest.id, &set)).await?;
+    Ok(Json(session_json(&s, &access, guest.id, Some(name)).await?))
+}
+
+#[derive(Deserialize)]
+struct ItemsQuery {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+fn parse_cursor(c: &str) -> Result<crate::catalog::Cursor, ApiError> {
+    let bad = ApiError::BadRequest("cursor");
+    let (ms, hash) = c.split_once('.').ok_or(bad.clone())?;
+    let hash = ContentHash::from_hex(hash).ok_or(bad.clone())?;
+    Ok(crate::catalog::Cursor { sort_ms: ms.parse().map_err(|_| bad)?, content_hash: hash })
+}
+
+fn kind_of(mime: &str) -> &'static str {
+    if mime.starts_with("video/") {
+        "video"
+    } else {
+        "image"
+    }
+}
+
+/// A gallery page, newest first.
+async fn items(
+    State(s): St,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<ItemsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let (access, _) = access::guest(&s, &token, &headers).await?;
+    let cursor = q.cursor.as_deref().map(parse_cursor).transpose()?;
+    let limit = q.limit.unwrap_or(40).clamp(1, 100);
+    let node = s.node.clone();
+    blocking(move || {
+        let page = node.gallery(&access.channel, cursor, limit)?;
+        let store = node.replica().store();
+        let mut out = Vec::with_capacity(page.items.len());
+        for it in page.items {
+            let Some(meta) = store.read(|c| db::post_meta(c, &it.post))? else { continue };
+            let (post, idx) = (it.post.to_hex(), it.index);
+            out.push(json!({
+                "post": post,
+                "index": idx,
+                "mime": it.mime,
+                "kind": kind_of(&it.mime),
+                "width": it.width,
+                "height": it.height,
+                "duration_ms": it.duration_ms,
+                "time_ms": it.sort_time.0,
+                "thumb": format!("thumb/{post}/{idx}"),
+                "original": format!("original/{post}/{idx}"),
+                "by": meta.by,
+                "guest": meta.guest,
+                "comments": meta.comments,
+            }));
+        }
+        let next = page.next.map(|c| format!("{}.{}", c.sort_ms, c.content_hash.to_hex()));
+        Ok(Json(json!({ "items": out, "next": next })))
+    })
+    .await
+}
+
+fn reactions_json(list: &[crate::comment::ReactionCount], mine: &[String]) -> Value {
+    Value::Array(
+        list.iter().map(|r| json!({ "emoji": r.emoji, "count": r.count, "mine": mine.contains(&r.emoji) })).collect(),
+    )
+}
+
+/// This device's role in the channel.
+fn my_role(node: &crate::node::Node, channel: &crate::types::ChannelId) -> Result<Role, ApiError> {
+    node.channels()?.into_iter().find(|c| c.id == *channel).map(|c| c.my_role).ok_or(ApiError::NotFound)
+}
+
+/// A post with its comments.
+async fn thread(
+    State(s): St,
+    Path((token, post)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let (access, guest) = access::guest(&s, &token, &headers).await?;
+    let post = parse_id(&post)?;
+    let node = s.node.clone();
+    blocking(move || {
+        let store = node.replica().store();
+        let meta = store.read(|c| db::post_meta(c, &post))?.filter(|m| m.channel == access.channel);
+        let (Some(meta), Some(t)) = (meta, node.thread(&post)?) else { return Err(ApiError::NotFound) };
+        let me = node.replica().device_id();
+        let hidable =
+            access.role == LinkRole::Host && (meta.author == me || my_role(&node, &access.channel)? >= Role::Admin);
+        let hex = post.to_hex();
+        let items: Vec<Value> = t
+            .post
+            .items
+            .iter()
+            .map(|it| {
+                json!({
+                    "post": hex, "index": it.index, "mime": it.mime, "kind": kind_of(&it.mime),
+                    "width": it.width, "height": it.height, "duration_ms": it.duration_ms,
+                    "time_ms": it.capture_time.unwrap_or(t.post.time).0,
+                    "thumb": format!("thumb/{hex}/{}", it.index), "original": format!("original/{hex}/{}", it.index),
+                    "by": meta.by, "guest": meta.guest, "comments": meta.comments,
+                    "name": it.name, "size": it.size,
+                })
+            })
+            .collect();
+        let mut comments = Vec::with_capacity(t.comments.len());
+        for c in &t.comments {
+            let mine = store.read(|conn| db::guest_reactions(conn, guest.id, &c.id))?;
+            comments.push(json!({
+                "id": c.id.to_hex(), "by": c.author.name, "guest": c.guest, "time_ms": c.time.0,
+                "text": c.text, "reply_to": c.reply_to.map(|r| r.to_hex()),
+                "reactions": reactions_json(&c.reactions, &mine),
+            }));
+        }
+        let mine = store.read(|conn| db::guest_reactions(conn, guest.id, &post))?;
+        Ok(Json(json!({
+            "post": {
+                "id": hex, "by": meta.by, "guest": meta.guest, "time_ms": t.post.time.0,
+                "caption": t.post.caption, "items": items,
+                "reactions": reactions_json(&t.reactions, &mine), "hidable": hidable,
+            },
+            "comments": comments,
+        })))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct CommentBody {
+    text: String,
+    reply_to: Option<String>,
+}
+
+/// A guest's comment, written by this node for them.
+async fn comment(
+    State(s): St,
+    Path((token, post)): Path<(String, String)>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<CommentBody>,
+) -> Result<Response, ApiError> {
+    let (access, guest) = access::guest(&s, &token, &headers).await?;
+    let name = guest.named()?.to_owned();
+    let post = parse_id(&post)?;
+    let text = body.text.trim().to_owned();
+    if text.is_empty() || text.len() > MAX_COMMENT_BYTES {
+        return Err(ApiError::BadRequest("comment length"));
+    }
+    let reply_to = body.reply_to.as_deref().map(parse_id).transpose()?;
+    let node = s.node.clone();
+    let id = blocking(move || {
+        let store = node.replica().store();
+        store.read(|c| db::post_meta(c, &post))?.filter(|m| m.channel == access.channel).ok_or(ApiError::NotFound)?;
+        if let Some(r) = reply_to {
+            store.read(|c| db::comment_channel(c, &r))?.filter(|c| *c == access.channel).ok_or(ApiError::NotFound)?;
+        }
+        Ok(node.replica().guest_comment(&access.channel, &post, &text, reply_to, &name)?)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id.to_hex() }))).into_response())
+}
+
+#[derive(Deserialize)]
+struct ReactBody {
+    target: String,
+    emoji: String,
+    on: bool,
+}
+
+fn valid_emoji(e: &str) -> bool {
+    !e.is_empty()
+        && e.len() <= crate::log::body::MAX_EMOJI_BYTES
+        && !e.chars().any(|c| c.is_ascii() || c.is_control() || c.is_whitespace())
+}
+
+/// A guest's reaction. The node reacts once for all its guests: on while any has it on.
+async fn react(
+    State(s): St,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<ReactBody>,
+) -> Result<Json<Value>, ApiError> {
+    let (access, guest) = access::guest(&s, &token, &headers).await?;
+    let target = parse_id(&body.target)?;
+    if !valid_emoji(&body.emoji) {
+        return Err(ApiError::BadRequest("emoji"));
+    }
+    let node = s.node.clone();
+    blocking(move || {
+        let store = node.replica().store();
+        let in_channel = store.read(|c| {
+            Ok::<_, ApiError>(
+                db::post_meta(c, &target)?.map(|m| m.channel) == Some(access.channel)
+                    || db::comment_channel(c, &target)? == Some(access.channel),
+            )
+        })?;
+        if !in_channel {
+            return Err(ApiError::NotFound);
+        }
+        let (emoji, on) = (body.emoji, body.on);
+        let count = store.write(|tx| db::set_guest_reaction(tx, guest.id, &target, &emoji, on))?;
+        let me = node.replica().device_id();
+        let node_has =
+            store.read(|c| crate::comment::db::reactions(c, &target, &me))?.iter().any(|r| r.emoji == emoji && r.mine);
+        if node_has != (count > 0) {
+            node.replica().react(&access.channel, &target, &emoji, count > 0)?;
+        }
+        Ok(Json(json!({ "ok": true })))
+    })
+    .await
+}
+
+/// The host hides a post: a guest upload (this node's post) is withdrawn; another
+/// member's post is hidden by moderation if this device may moderate.
+async fn hide(
+    State(s): St,
+    Path((token, post)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let (access, _) = access::guest(&s, &token, &headers).await?;
+    access.require(LinkRole::Host)?;
+    let post = parse_id(&post)?;
+    let node = s.node.clone();
+    blocking(move || {
+        let meta = node
+            .replica()
+            .store()
+            .read(|c| db::post_meta(c, &post))?
+            .filter(|m| m.channel == access.channel)
+            .ok_or(ApiError::NotFound)?;
+        if meta.author == node.replica().device_id() {
+            node.replica().retract(&access.channel, &post)?;
+        } else if my_role(&node, &access.channel)? >= Role::Admin {
+            node.replica().moderate(&access.channel, &post, ModAction::Hide)?;
+        } else {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(Json(json!({ "ok": true })))
+    })
+    .await
+}
+
+async fn guests(State(s): St, Path(token): Path<String>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    let (access, _) = access::guest(&s, &token, &headers).await?;
+    access.require(LinkRole::Host)?;
+    let channel = access.channel;
+    let list = s.node.replica().store().read_async(move |c| db::guests(c, &channel)).await?;
+    Ok(Json(Value::Array(
+        list.into_iter()
+            .map(|g| json!({ "id": g.id, "name": g.name, "uploads": g.uploads, "blocked": g.blocked }))
+            .collect(),
+    )))
+}
+
+async fn block(
+    State(s): St,
+    Path((token, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let (access, _) = access::guest(&s, &token, &headers).await?;
+    access.require(LinkRole::Host)?;
+    let channel = access.channel;
+    let done = s.node.replica().store().write_async(move |tx| db::block_guest(tx, &channel, id)).await?;
+    if !done {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Json(json!({ "ok": true })))
+}
+
+async fn events(State(s): St, Path(token): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let (access, _) = access::guest(&s, &token, &headers).await?;
+    Ok(live::stream(s, access).into_response())
+}
+
+async fn thumb(
+    State(s): St,
+    Path((token, post, index)): Path<(String, String, u32)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (access, _) = access::guest(&s, &token, &headers).await?;
+    let post = parse_id(&post)?;
+    let channel = access.channel;
+    let bytes = s
+        .node
+        .replica()
+        .store()
+        .read_async(move |c| db::thumbnail(c, &channel, &post, index))
+        .await?
+        .filter(|b| !b.is_empty())
+        .ok_or(ApiError::NotFound)?;
+    let mime = match crate::media::Kind::sniff(&bytes) {
+        Some(k) => k.mime(),
+        None => "application/octet-stream",
+    };
+    Ok(([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, max-age=86400")], bytes).into_response())
+}
+
+async fn original(
+    State(s): St,
+    Path((token, post, index)): Path<(String, String, u32)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (access, _) = access::guest(&s, &token, &headers).await?;
+    let post = parse_id(&post)?;
+    let node = s.node.clone();
+    let (original, patches) = blocking(move || {
+        let found = node.originals(&access.channel, &post)?;
+        let original =
+            found.and_then(|list| list.into_iter().find(|o| o.item.index == index)).ok_or(ApiError::NotHere)?;
+        // The author's own file may still hold the location the shared copy does not.
+        let hash = original.item.content_hash;
+        let patches = node.replica().store().read(|c| crate::import::db::patches_of(c, &hash))?.unwrap_or_default();
+        Ok((original, patches))
+    })
+    .await?;
+    Ok(range::serve(&original.path, &original.item.mime, patches, &headers).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emoji_and_names() {
+        assert!(valid_emoji("❤️"));
+        assert!(valid_emoji("👍🏽"));
+        assert!(!valid_emoji(""));
+        assert!(!valid_emoji("<script>"));
+        assert!(!valid_emoji(&"😀".repeat(20)));
+        assert!(guest_name("  Maya ").is_ok_and(|n| n == "Maya"));
+        assert!(guest_name("").is_err());
+        assert!(guest_name("a\u{0}b").is_err());
+        assert!(parse_cursor("12.zz").is_err());
+        assert!(parse_id("nothex").is_err());
+    }
+
+    #[test]
+    fn guests_reach_only_their_own_role() {
+        let a = Access {
+            link: 1,
+            channel: crate::types::ChannelId([0; 32]),
+            role: LinkRole::Viewer,
+            closes: None,
+            token: String::new(),
+        };
+        assert_eq!(a.require(LinkRole::Viewer), Ok(()));
+        assert_eq!(a.require(LinkRole::Uploader), Err(ApiError::Forbidden));
+        let _ = super::access::Guest { id: 1, name: None }.named().unwrap_err();
+    }
+}

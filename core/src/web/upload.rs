@@ -1,0 +1,434 @@
+//! Guests' uploads: announced with their BLAKE3, sent in chunks that resume from the
+//! server's offset after a dropped connection, checked (hash, then content type) when the
+//! last byte arrives, then imported and posted for the guest.
+//!
+//! The bytes so far are the partial file's length, so a restart of the node loses at most
+//! the chunk in flight. Bytes the channel already has are refused before they are sent
+//! (`duplicate`), so a retried upload adds nothing.
+
+use super::access::{self, Guest};
+use super::routes::{blocking, JsonBody};
+use super::{db, ApiError, LinkRole, Shared};
+use crate::import::Request;
+use crate::store::lock;
+use crate::types::{ContentHash, EventId};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::io::AsyncWriteExt;
+
+type St = State<Arc<Shared>>;
+
+/// Unfinished uploads idle for longer than this do not count against a guest's limit.
+const IDLE_MS: i64 = 10 * 60 * 1000;
+/// Largest video poster a page may send.
+const MAX_POSTER_BYTES: usize = 1 << 20;
+/// Most uploads in one commit.
+const MAX_COMMIT: usize = 60;
+/// File types a guest may upload (checked again by content when the upload completes).
+const EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "heic", "heif", "mp4", "mov", "m4v"];
+
+pub fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/g/{token}/api/uploads", post(create))
+        .route("/g/{token}/api/uploads/commit", post(commit))
+        .route("/g/{token}/api/uploads/{id}", get(status).patch(append))
+        .route("/g/{token}/api/uploads/{id}/poster", put(poster))
+}
+
+/// A file name safe to store and show: the last path component, no control characters,
+/// not hidden, at most 120 bytes, ending in an allowed extension (taken from the declared
+/// type when the name has none). `None` if the file is not a photo or video by name and
+/// type.
+pub fn clean_name(raw: &str, mime: &str) -> Option<String> {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let base: String = base.chars().filter(|c| !c.is_control()).collect();
+    let base = base.trim().trim_start_matches('.').trim();
+    let (stem, ext) = match base.rsplit_once('.') {
+        Some((s, e)) if EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()) => (s, e.to_ascii_lowercase()),
+        _ => {
+            let ext = match mime {
+                "image/jpeg" => "jpg",
+                "image/png" => "png",
+                "image/webp" => "webp",
+                "image/heic" | "image/heif" => "heic",
+                "video/mp4" => "mp4",
+                "video/quicktime" => "mov",
+                _ => return None,
+            };
+            (base, ext.to_owned())
+        }
+    };
+    let mut stem: String = stem.trim().to_owned();
+    while stem.len() > 120 - ext.len() - 1 {
+        stem.pop();
+    }
+    if stem.is_empty() {
+        stem = "photo".to_owned();
+    }
+    Some(format!("{stem}.{ext}"))
+}
+
+/// Counts a guest's upload requests in flight; the slot frees itself when dropped.
+struct Slot {
+    shared: Arc<Shared>,
+    guest: i64,
+}
+
+impl Slot {
+    fn take(shared: &Arc<Shared>, guest: i64) -> Result<Slot, ApiError> {
+        let mut map = lock(&shared.in_flight);
+        let n = map.entry(guest).or_insert(0);
+        if *n >= shared.cfg.max_parallel {
+            return Err(ApiError::TooMany);
+        }
+        *n += 1;
+        Ok(Slot { shared: shared.clone(), guest })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut map = lock(&self.shared.in_flight);
+        if let Some(n) = map.get_mut(&self.guest) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.guest);
+            }
+        }
+    }
+}
+
+impl Shared {
+    fn part_path(&self, id: i64) -> PathBuf {
+        self.incoming.join(format!("{id}.part"))
+    }
+
+    fn poster_path(&self, id: i64) -> PathBuf {
+        self.incoming.join(format!("{id}.poster"))
+    }
+
+    fn final_path(&self, up: &db::UploadRow) -> PathBuf {
+        self.files.join(up.hash.to_hex()).join(&up.name)
+    }
+
+    fn upload_lock(&self, id: i64) -> Arc<tokio::sync::Mutex<()>> {
+        lock(&self.upload_locks).entry(id).or_default().clone()
+    }
+
+    /// Bytes received so far.
+    async fn received(&self, up: &db::UploadRow) -> u64 {
+        if up.complete {
+            return up.size;
+        }
+        tokio::fs::metadata(self.part_path(up.id)).await.map(|m| m.len()).unwrap_or(0)
+    }
+}
+
+async fn upload_json(s: &Shared, up: &db::UploadRow) -> Json<Value> {
+    let state = match (up.post, up.complete) {
+        (Some(_), _) => "posted",
+        (None, true) => "complete",
+        (None, false) => "partial",
+    };
+    Json(json!({ "id": up.id.to_string(), "offset": s.received(up).await, "size": up.size, "state": state }))
+}
+
+/// The guest's upload `id`.
+async fn owned(s: &Shared, guest: &Guest, id: &str) -> Result<db::UploadRow, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let up = s.node.replica().store().read_async(move |c| db::upload(c, id)).await?;
+    up.filter(|u| u.guest == guest.id).ok_or(ApiError::NotFound)
+}
+
+#[derive(Deserialize)]
+struct CreateBody {
+    name: String,
+    size: u64,
+    #[serde(rename = "type", default)]
+    mime: String,
+    hash: String,
+}
+
+/// Announces an upload: resumes this guest's unfinished one of the same bytes, answers
+/// `duplicate` for bytes the channel has, or starts a new one.
+async fn create(
+    State(s): St,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<CreateBody>,
+) -> Result<Json<Value>, ApiError> {
+    let (access, guest) = access::guest(&s, &token, &headers).await?;
+    access.require(LinkRole::Uploader)?;
+    guest.named()?;
+    if body.size == 0 {
+        return Err(ApiError::BadRequest("size"));
+    }
+    if body.size > s.cfg.max_file_bytes {
+        return Err(ApiError::TooLarge);
+    }
+    let hash = ContentHash::from_hex(&body.hash.to_ascii_lowercase()).ok_or(ApiError::BadRequest("hash"))?;
+    let name = clean_name(&body.name, &body.mime).ok_or(ApiError::NotMedia)?;
+    let (channel, size, max) = (access.channel, body.size, s.cfg.max_parallel as i64);
+    let store = s.node.replica().store().clone();
+    let found = store
+        .read_async(move |c| {
+            if db::known_bytes(c, &channel, &hash)? {
+                return Ok::<_, ApiError>(Err(()));
+            }
+            if let Some(up) = db::open_upload(c, guest.id, &hash)? {
+                return Ok(Ok(Some(up)));
+            }
+            if db::active_uploads(c, guest.id, IDLE_MS)? >= max {
+                return Err(ApiError::TooMany);
+            }
+            Ok(Ok(None))
+        })
+        .await?;
+    match found {
+        Err(()) => Ok(Json(json!({ "id": null, "offset": size, "size": size, "state": "duplicate" }))),
+        Ok(Some(up)) if up.size == size => Ok(upload_json(&s, &up).await),
+        Ok(_) => {
+            let id = store.write_async(move |tx| db::insert_upload(tx, guest.id, &channel, &hash, size, &name)).await?;
+            let up = store.read_async(move |c| db::upload(c, id)).await?.ok_or(ApiError::Internal)?;
+            Ok(upload_json(&s, &up).await)
+        }
+    }
+}
+
+async fn status(
+    State(s): St,
+    Path((token, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let (_, guest) = access::guest(&s, &token, &headers).await?;
+    let up = owned(&s, &guest, &id).await?;
+    Ok(upload_json(&s, &up).await)
+}
+
+/// Appends one chunk at `Upload-Offset`, streaming it to the partial file.
+async fn append(
+    State(s): St,
+    Path((token, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    let (access, guest) = access::guest(&s, &token, &headers).await?;
+    access.require(LinkRole::Uploader)?;
+    let _slot = Slot::take(&s, guest.id)?;
+    let up = owned(&s, &guest, &id).await?;
+    let upload_lock = s.upload_lock(up.id);
+    let _held = upload_lock.lock().await;
+    if up.complete {
+        return Ok(upload_json(&s, &up).await);
+    }
+    let have = s.received(&up).await;
+    let claimed: u64 = headers
+        .get("upload-offset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or(ApiError::BadRequest("Upload-Offset"))?;
+    if claimed != have {
+        return Err(ApiError::OffsetMismatch(have));
+    }
+    let limit = (s.cfg.chunk_bytes as u64).min(up.size - have);
+    let part = s.part_path(up.id);
+    let mut file =
+        tokio::fs::OpenOptions::new().create(true).append(true).open(&part).await.map_err(|_| ApiError::Internal)?;
+    let mut written = 0u64;
+    let mut stream = body.into_data_stream();
+    let mut failure = None;
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            // The connection dropped: what arrived stays, the page resumes from there.
+            break;
+        };
+        written += chunk.len() as u64;
+        if written > limit {
+            failure = Some(ApiError::TooLarge);
+            break;
+        }
+        if file.write_all(&chunk).await.is_err() {
+            failure = Some(ApiError::Internal);
+            break;
+        }
+    }
+    if let Some(e) = failure {
+        // Nothing of a refused chunk is kept.
+        let _ = file.set_len(have).await;
+        return Err(e);
+    }
+    file.flush().await.map_err(|_| ApiError::Internal)?;
+    drop(file);
+    let store = s.node.replica().store().clone();
+    let id = up.id;
+    store.write_async(move |tx| db::touch_upload(tx, id)).await?;
+    if have + written < up.size {
+        return Ok(upload_json(&s, &up).await);
+    }
+    finish(&s, up).await
+}
+
+/// The last byte arrived: check the hash and the content, then keep the file for import.
+async fn finish(s: &Arc<Shared>, up: db::UploadRow) -> Result<Json<Value>, ApiError> {
+    let part = s.part_path(up.id);
+    let target = s.final_path(&up);
+    let expected = up.hash;
+    let store = s.node.replica().store().clone();
+    let id = up.id;
+    let checked = blocking(move || {
+        let mut f = std::fs::File::open(&part).map_err(|_| ApiError::Internal)?;
+        let mut hasher = blake3::Hasher::new();
+        hasher.update_reader(&mut f).map_err(|_| ApiError::Internal)?;
+        if ContentHash(*hasher.finalize().as_bytes()) != expected {
+            let _ = std::fs::remove_file(&part);
+            return Err(ApiError::HashMismatch);
+        }
+        let mut head = [0u8; 32];
+        let n = std::io::Read::read(&mut std::fs::File::open(&part).map_err(|_| ApiError::Internal)?, &mut head)
+            .map_err(|_| ApiError::Internal)?;
+        if crate::media::Kind::sniff(&head[..n]).is_none() {
+            let _ = std::fs::remove_file(&part);
+            store.write(|tx| db::delete_upload(tx, id))?;
+            return Err(ApiError::NotMedia);
+        }
+        f.sync_all().map_err(|_| ApiError::Internal)?;
+        let dir = target.parent().ok_or(ApiError::Internal)?;
+        std::fs::create_dir_all(dir).map_err(|_| ApiError::Internal)?;
+        std::fs::rename(&part, &target).map_err(|_| ApiError::Internal)?;
+        store.write(|tx| db::complete_upload(tx, id))?;
+        Ok(())
+    })
+    .await;
+    lock(&s.upload_locks).remove(&up.id);
+    checked?;
+    Ok(upload_json(s, &db::UploadRow { complete: true, ..up }).await)
+}
+
+/// A video's first frame, drawn by the page (the core cannot decode video).
+async fn poster(
+    State(s): St,
+    Path((token, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
+    let (access, guest) = access::guest(&s, &token, &headers).await?;
+    access.require(LinkRole::Uploader)?;
+    let up = owned(&s, &guest, &id).await?;
+    let bytes = axum::body::to_bytes(body, MAX_POSTER_BYTES).await.map_err(|_| ApiError::TooLarge)?;
+    if !matches!(crate::media::Kind::sniff(&bytes), Some(crate::media::Kind::Jpeg | crate::media::Kind::Png)) {
+        return Err(ApiError::NotMedia);
+    }
+    tokio::fs::write(s.poster_path(up.id), &bytes).await.map_err(|_| ApiError::Internal)?;
+    Ok(upload_json(&s, &up).await)
+}
+
+#[derive(Deserialize)]
+struct CommitBody {
+    ids: Vec<String>,
+    #[serde(default)]
+    caption: String,
+}
+
+/// Posts the guest's complete uploads, at most 12 to a post, through the app's import.
+async fn commit(
+    State(s): St,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<CommitBody>,
+) -> Result<Json<Value>, ApiError> {
+    let (access, guest) = access::guest(&s, &token, &headers).await?;
+    access.require(LinkRole::Uploader)?;
+    let name = guest.named()?.to_owned();
+    if body.ids.is_empty() || body.ids.len() > MAX_COMMIT {
+        return Err(ApiError::BadRequest("ids"));
+    }
+    if body.caption.len() > crate::log::body::MAX_CAPTION_BYTES {
+        return Err(ApiError::BadRequest("caption"));
+    }
+    let mut ready = Vec::new();
+    for id in &body.ids {
+        let up = owned(&s, &guest, id).await?;
+        if !up.complete {
+            return Err(ApiError::BadRequest("upload not complete"));
+        }
+        if up.post.is_none() && !ready.iter().any(|r: &db::UploadRow| r.id == up.id) {
+            ready.push(up);
+        }
+    }
+    let channel = access.channel;
+    let store = s.node.replica().store().clone();
+    let mut duplicates = 0;
+    let mut fresh = Vec::new();
+    for up in ready {
+        let hash = up.hash;
+        if store.read_async(move |c| db::known_bytes(c, &channel, &hash)).await? {
+            duplicates += 1;
+        } else {
+            fresh.push(up);
+        }
+    }
+    let mut posts: Vec<EventId> = Vec::new();
+    let mut skipped = 0;
+    for batch in fresh.chunks(crate::log::body::MAX_ITEMS) {
+        let mut files = Vec::with_capacity(batch.len());
+        for up in batch {
+            let poster = tokio::fs::read(s.poster_path(up.id)).await.ok();
+            files.push(Request { poster, ..Request::path(s.final_path(up)) });
+        }
+        let (post, summary) = s.node.share_for(&channel, body.caption.trim(), files, Some(&name)).await?;
+        skipped += summary.failed.len();
+        duplicates += summary.duplicates.len();
+        let mut imported = batch
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !summary.duplicates.contains(i) && !summary.failed.iter().any(|(f, _)| f == i));
+        let ids: Vec<i64> = imported.by_ref().map(|(_, u)| u.id).collect();
+        store
+            .write_async(move |tx| {
+                for id in &ids {
+                    db::set_upload_post(tx, *id, &post)?;
+                }
+                Ok::<_, ApiError>(())
+            })
+            .await?;
+        for up in batch {
+            let _ = tokio::fs::remove_file(s.poster_path(up.id)).await;
+        }
+        posts.push(post);
+    }
+    Ok(Json(json!({
+        "post": posts.first().map(|p| p.to_hex()),
+        "posts": posts.iter().map(|p| p.to_hex()).collect::<Vec<_>>(),
+        "duplicates": duplicates,
+        "skipped": skipped,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_name;
+
+    #[test]
+    fn names_are_made_safe() {
+        assert_eq!(clean_name("IMG_1.JPG", "image/jpeg").as_deref(), Some("IMG_1.jpg"));
+        assert_eq!(clean_name("../../etc/passwd", "").as_deref(), None);
+        assert_eq!(clean_name("../../x/evil.jpg", "").as_deref(), Some("evil.jpg"));
+        assert_eq!(clean_name("C:\\Users\\a\\b.mp4", "").as_deref(), Some("b.mp4"));
+        assert_eq!(clean_name(".hidden.png", "").as_deref(), Some("hidden.png"));
+        assert_eq!(clean_name("..", "image/png").as_deref(), Some("photo.png"));
+        assert_eq!(clean_name("clip", "video/mp4").as_deref(), Some("clip.mp4"));
+        assert_eq!(clean_name("notes.txt", "text/plain"), None);
+        assert_eq!(clean_name("a\u{0}b\nc.jpg", "").as_deref(), Some("abc.jpg"));
+        let long = format!("{}.jpeg", "é".repeat(200));
+        let cleaned = clean_name(&long, "").unwrap_or_default();
+        assert!(cleaned.len() <= 120 && cleaned.ends_with(".jpeg"), "{cleaned}");
+    }
+}

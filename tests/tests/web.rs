@@ -1,0 +1,321 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests: failing loudly is right
+//! The venue web gallery over real HTTP on loopback, against Alice's real node: a guest's
+//! chunked, resumable upload becomes a post (thumbnail included) on Bob's node that joined
+//! by invite; comments and hides arrive live; bad input is refused with the documented
+//! status and stores nothing; revoked, closed and blocked access ends at once.
+//! The same scenario in a real browser is `web_browser.rs`.
+
+use serde_json::json;
+use std::time::Duration;
+use swarmroll_core::channel::Role;
+use swarmroll_core::node::Node;
+use swarmroll_core::web::{self, LinkRole};
+use swarmroll_core::Timestamp;
+use swarmroll_tests::http::{Client, Events};
+use swarmroll_tests::net::{node_config, until};
+use swarmroll_tests::venue::Venue;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn photo(name: &str) -> Vec<u8> {
+    std::fs::read(swarmroll_tests::photos().join(name)).unwrap()
+}
+
+/// Files under `dir`, recursively.
+fn count_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| if e.path().is_dir() { count_files(&e.path()) } else { 1 })
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_upload_becomes_a_post_on_a_member_node_and_comments_arrive_live() {
+    let v = Venue::start(|_| {}).await;
+    let (up, view) = (Venue::base(&v.uploader), Venue::base(&v.viewer));
+
+    // Bob is a member with the app: he joins by invite.
+    let bob_dir = tempfile::tempdir().unwrap();
+    let bob = Node::open(node_config(bob_dir.path())).unwrap();
+    bob.start().await.unwrap();
+    let (invite, _) = v.node.invite(&v.channel, Role::Viewer, None).await.unwrap();
+    bob.join(&invite, "Bob", WAIT).await.unwrap();
+
+    // Jon watches the gallery (a viewer link); Maya uploads.
+    let mut jon = v.guest(&v.viewer, Some("Jon")).await;
+    let mut live = Events::open(&jon, &format!("{view}api/events")).await.unwrap();
+    let mut maya = v.guest(&v.uploader, Some("Maya")).await;
+    let bytes = photo("gps/DSCN0010.jpg");
+
+    // A chunk at the wrong offset is refused with the server's offset, and the upload
+    // goes on from there (what a page does after a dropped connection).
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    let announce = json!({"name": "IMG_0001.JPG", "size": bytes.len(), "type": "image/jpeg", "hash": hash});
+    let r = maya.json("POST", &format!("{up}api/uploads"), &announce).await;
+    assert_eq!((r.status, r.json()["state"].as_str()), (200, Some("partial")), "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let r = maya
+        .send("PATCH", &format!("{up}api/uploads/{id}"), &[("Upload-Offset", "0")], &bytes[..10_000])
+        .await
+        .unwrap();
+    assert_eq!(r.json()["offset"], 10_000);
+    let r = maya
+        .send("PATCH", &format!("{up}api/uploads/{id}"), &[("Upload-Offset", "0")], &bytes[..10_000])
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.status, r.json()["error"].as_str(), r.json()["offset"].as_u64()),
+        (409, Some("offset_mismatch"), Some(10_000))
+    );
+    // Announcing the same bytes again resumes the same upload.
+    let r = maya.upload(&up, "IMG_0001.JPG", "image/jpeg", &bytes, 16 << 10).await;
+    assert_eq!(
+        (r.status, r.json()["state"].as_str(), r.json()["id"].as_str()),
+        (200, Some("complete"), Some(id.as_str()))
+    );
+    let r = maya.json("POST", &format!("{up}api/uploads/commit"), &json!({"ids": [id], "caption": "the rings"})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let post = r.json()["post"].as_str().unwrap().to_owned();
+
+    // It is live for Jon, and in his gallery, credited to the guest.
+    let (name, data) = live.next(WAIT).await.expect("an event");
+    assert_eq!((name.as_str(), data["post"].as_str()), ("item", Some(post.as_str())));
+    let items = jon.get(&format!("{view}api/items")).await.json();
+    let item = &items["items"][0];
+    assert_eq!(
+        (item["post"].as_str(), item["guest"].as_str(), item["kind"].as_str()),
+        (Some(post.as_str()), Some("Maya"), Some("image"))
+    );
+    let thumb = jon.get(&format!("{view}{}", item["thumb"].as_str().unwrap())).await;
+    assert_eq!((thumb.status, thumb.header("content-type")), (200, Some("image/jpeg")));
+    assert!(thumb.body.len() > 1000);
+
+    // The original, whole and by range (a video player seeking): the channel's shared
+    // copy, without the location the guest's file carried.
+    let orig = format!("{view}{}", item["original"].as_str().unwrap());
+    let whole = jon.get(&orig).await;
+    assert_eq!((whole.status, whole.body.len()), (200, bytes.len()));
+    assert_ne!(whole.body, bytes, "the location is removed");
+    let shared =
+        v.node.thread(&swarmroll_core::EventId::from_hex(&post).unwrap()).unwrap().unwrap().post.items[0].content_hash;
+    assert_eq!(blake3::hash(&whole.body).as_bytes(), &shared.0);
+    let part = jon.send("GET", &orig, &[("Range", "bytes=100-1099")], &[]).await.unwrap();
+    assert_eq!(part.status, 206);
+    assert_eq!(part.body, whole.body[100..1100]);
+    assert_eq!(part.header("content-range"), Some(format!("bytes 100-1099/{}", bytes.len()).as_str()));
+    let past = jon.send("GET", &orig, &[("Range", "bytes=99999999-")], &[]).await.unwrap();
+    assert_eq!(past.status, 416);
+
+    // A retried upload adds nothing: no bytes are sent, no post is made.
+    let r = maya.upload(&up, "copy.jpg", "image/jpeg", &bytes, 1 << 20).await;
+    assert_eq!(r.json()["state"], "duplicate");
+    assert_eq!(jon.get(&format!("{view}api/items")).await.json()["items"].as_array().unwrap().len(), 1);
+
+    // Jon comments; the comment is live, and in the thread as the guest's.
+    let r = jon.json("POST", &format!("{view}api/post/{post}/comments"), &json!({"text": "What a day!"})).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let (name, data) = live.next(WAIT).await.expect("comment event");
+    assert_eq!((name.as_str(), data["post"].as_str()), ("comment", Some(post.as_str())));
+    let thread = maya.get(&format!("{up}api/post/{post}")).await.json();
+    assert_eq!(thread["comments"][0]["guest"], "Jon");
+    assert_eq!(thread["comments"][0]["text"], "What a day!");
+    assert_eq!(thread["post"]["items"][0]["name"], "IMG_0001.jpg");
+
+    // Two guests react with the same emoji: the node reacts once, until both take it back.
+    let heart = json!({"target": post, "emoji": "❤️", "on": true});
+    assert_eq!(jon.json("POST", &format!("{view}api/react"), &heart).await.status, 200);
+    assert_eq!(maya.json("POST", &format!("{up}api/react"), &heart).await.status, 200);
+    let reactions = |c: serde_json::Value| c["post"]["reactions"].clone();
+    let seen = reactions(jon.get(&format!("{view}api/post/{post}")).await.json());
+    assert_eq!(seen, json!([{"emoji": "❤️", "count": 1, "mine": true}]));
+    jon.json("POST", &format!("{view}api/react"), &json!({"target": post, "emoji": "❤️", "on": false})).await;
+    let seen = reactions(jon.get(&format!("{view}api/post/{post}")).await.json());
+    assert_eq!(seen, json!([{"emoji": "❤️", "count": 1, "mine": false}]), "Maya's reaction stays");
+
+    // Bob's node has the post, by Ana's node for the guest, with its thumbnail, and the
+    // guest's comment.
+    let post_id = swarmroll_core::EventId::from_hex(&post).unwrap();
+    until(20, "the post and comment on Bob's node", || {
+        bob.thread(&post_id).ok().flatten().is_some_and(|t| !t.comments.is_empty())
+    })
+    .await;
+    let t = bob.thread(&post_id).unwrap().unwrap();
+    assert_eq!(t.post.guest.as_deref(), Some("Maya"));
+    assert_eq!(t.post.author.device, v.node.replica().device_id());
+    assert_eq!((t.comments[0].guest.as_deref(), t.comments[0].text.as_str()), (Some("Jon"), "What a day!"));
+    let page = bob.gallery(&v.channel, None, 10).unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert!(page.items[0].thumbnail.len() > 1000, "the thumbnail travels in the log");
+    bob.stop().await;
+    v.node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_refused_with_a_clear_status_and_nothing_is_stored() {
+    let v = Venue::start(|c| {
+        c.max_file_bytes = 1 << 20;
+        c.chunk_bytes = 64 << 10;
+    })
+    .await;
+    let (up, view) = (Venue::base(&v.uploader), Venue::base(&v.viewer));
+    let incoming = v.dir.path().join("web/incoming");
+    let mut maya = v.guest(&v.uploader, None).await;
+    let jpeg = photo("cameras/Reconyx_HC500_Hyperfire.jpg");
+    let announce = |name: &str, size: usize, bytes: &[u8]| json!({"name": name, "size": size, "type": "", "hash": blake3::hash(bytes).to_hex().to_string()});
+    let err = |r: &swarmroll_tests::http::Response| (r.status, r.json()["error"].as_str().map(str::to_owned));
+
+    // No name yet: uploads and comments need one.
+    let r = maya.json("POST", &format!("{up}api/uploads"), &announce("a.jpg", jpeg.len(), &jpeg)).await;
+    assert_eq!(err(&r), (400, Some("name_required".into())));
+    let r = maya.json("PUT", &format!("{up}api/me"), &json!({"name": "Maya"})).await;
+    assert_eq!(r.json()["name"], "Maya");
+
+    // Oversize, by announcement and by a chunk larger than allowed.
+    let r = maya.json("POST", &format!("{up}api/uploads"), &announce("big.jpg", 2 << 20, &jpeg)).await;
+    assert_eq!(err(&r), (413, Some("too_large".into())));
+    let r = maya.json("POST", &format!("{up}api/uploads"), &announce("a.jpg", jpeg.len(), &jpeg)).await;
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let r = maya
+        .send("PATCH", &format!("{up}api/uploads/{id}"), &[("Upload-Offset", "0")], &jpeg[..(64 << 10) + 1])
+        .await
+        .unwrap();
+    assert_eq!(err(&r), (413, Some("too_large".into())));
+    assert_eq!(
+        maya.get(&format!("{up}api/uploads/{id}")).await.json()["offset"],
+        0,
+        "nothing of a refused chunk is kept"
+    );
+
+    // Not media: by name, and by content under a photo's name.
+    let r = maya.json("POST", &format!("{up}api/uploads"), &announce("notes.txt", 5, b"hello")).await;
+    assert_eq!(err(&r), (415, Some("not_media".into())));
+    let text = b"this is not a photo at all, just text pretending".repeat(10);
+    let r = maya.upload(&up, "fake.jpg", "image/jpeg", &text, 64 << 10).await;
+    assert_eq!(err(&r), (415, Some("not_media".into())));
+
+    // Bytes that do not match the announced hash: refused, started over.
+    let r = maya.json("POST", &format!("{up}api/uploads"), &announce("b.jpg", jpeg.len(), b"other bytes")).await;
+    let bad = r.json()["id"].as_str().unwrap().to_owned();
+    let mut off = 0;
+    let mut last = r;
+    while off < jpeg.len() {
+        let end = (off + (64 << 10)).min(jpeg.len());
+        let o = off.to_string();
+        last = maya
+            .send("PATCH", &format!("{up}api/uploads/{bad}"), &[("Upload-Offset", &o)], &jpeg[off..end])
+            .await
+            .unwrap();
+        off = end;
+    }
+    assert_eq!(err(&last), (422, Some("hash_mismatch".into())));
+    assert_eq!(maya.get(&format!("{up}api/uploads/{bad}")).await.json()["offset"], 0);
+
+    // A path in the name is dropped: the file lands under the upload folder as `evil.jpg`.
+    let other = photo("cameras/fujifilm-dx10.jpg");
+    let r = maya.upload(&up, "../../../../etc/evil.jpg", "image/jpeg", &other, 64 << 10).await;
+    assert_eq!(r.json()["state"], "complete", "{}", r.text());
+    let kept = v.dir.path().join("web/files").join(blake3::hash(&other).to_hex().as_str()).join("evil.jpg");
+    assert!(kept.exists());
+
+    // Too many unfinished uploads at once from one guest.
+    let mut codes = Vec::new();
+    for i in 0..5u8 {
+        let fake = vec![i; 100];
+        let r = maya.json("POST", &format!("{up}api/uploads"), &announce(&format!("{i}.jpg"), 100, &fake)).await;
+        codes.push(r.status);
+    }
+    // Two unfinished uploads (`a.jpg`, and `b.jpg` starting over) were open: two more fit
+    // under the limit of four, then 429.
+    assert_eq!(codes, [200, 200, 429, 429, 429]);
+
+    // Hostile requests: malformed JSON, an absurd id, a missing offset, a bad cursor.
+    let r = maya
+        .send("POST", &format!("{up}api/uploads"), &[("Content-Type", "application/json")], b"{nope")
+        .await
+        .unwrap();
+    assert_eq!(err(&r), (400, Some("bad_request".into())));
+    assert_eq!(maya.get(&format!("{up}api/uploads/999999")).await.status, 404);
+    let r = maya.send("PATCH", &format!("{up}api/uploads/{id}"), &[], b"xx").await.unwrap();
+    assert_eq!(err(&r), (400, Some("bad_request".into())));
+    assert_eq!(maya.get(&format!("{up}api/items?cursor=zz")).await.status, 400);
+    assert_eq!(maya.get(&format!("{up}api/post/{}", "00".repeat(32))).await.status, 404);
+
+    // A viewer link cannot upload; no cookie, no data; a wrong token finds nothing.
+    let mut jon = v.guest(&v.viewer, Some("Jon")).await;
+    let r = jon.json("POST", &format!("{view}api/uploads"), &announce("a.jpg", jpeg.len(), &jpeg)).await;
+    assert_eq!(err(&r), (403, Some("forbidden".into())));
+    let mut stranger = Client::new(v.addr());
+    assert_eq!(err(&stranger.get(&format!("{view}api/items")).await), (401, Some("no_session".into())));
+    let wrong = "/g/aaaaaaaaaaaaaaaaaaaaaaaaaa/";
+    assert_eq!(stranger.get(wrong).await.status, 404);
+    assert!(stranger.get(wrong).await.text().contains("<h1>"), "a page, for a browser");
+    assert_eq!(stranger.get("/g/..%2F..%2Fetc/").await.status, 404);
+    assert_eq!(stranger.get("/assets/../Cargo.toml").await.status, 404);
+
+    // Nothing refused was kept: the one partial file in `incoming` is a.jpg's, empty
+    // since its chunk was refused; nothing of the text, the damaged or the oversize file.
+    let parts: Vec<_> = std::fs::read_dir(&incoming).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(parts.len(), 1, "{parts:?}");
+    assert_eq!(std::fs::metadata(&parts[0]).unwrap().len(), 0);
+    assert_eq!(count_files(&v.dir.path().join("web/files")), 1);
+    assert!(v.node.posts(&v.channel).unwrap().is_empty());
+
+    // And the node is unharmed.
+    assert_eq!(maya.get(&format!("{up}api/items")).await.status, 200);
+    v.node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_host_hides_uploads_and_blocks_guests_and_links_end_at_once() {
+    let v = Venue::start(|_| {}).await;
+    let (up, view, hostp) = (Venue::base(&v.uploader), Venue::base(&v.viewer), Venue::base(&v.host));
+    let mut maya = v.guest(&v.uploader, Some("Maya")).await;
+    let mut jon = v.guest(&v.viewer, Some("Jon")).await;
+    let mut host = v.guest(&v.host, Some("Ana")).await;
+    let r = maya.upload(&up, "a.jpg", "image/jpeg", &photo("cameras/Nikon_D70.jpg"), 1 << 20).await;
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let r = maya.json("POST", &format!("{up}api/uploads/commit"), &json!({"ids": [id]})).await;
+    let post = r.json()["post"].as_str().unwrap().to_owned();
+    let mut live = Events::open(&jon, &format!("{view}api/events")).await.unwrap();
+
+    // Guests cannot moderate.
+    assert_eq!(jon.json("POST", &format!("{view}api/post/{post}/hide"), &json!({})).await.status, 403);
+    assert_eq!(maya.get(&format!("{up}api/guests")).await.status, 403);
+
+    // The host hides Maya's upload: gone live from every page.
+    let r = host.json("POST", &format!("{hostp}api/post/{post}/hide"), &json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(live.next_named("changed", WAIT).await.is_some());
+    assert!(jon.get(&format!("{view}api/items")).await.json()["items"].as_array().unwrap().is_empty());
+    assert_eq!(jon.get(&format!("{view}api/post/{post}")).await.status, 404);
+
+    // The host blocks Maya: she is refused everything; Jon is not affected.
+    let guests = host.get(&format!("{hostp}api/guests")).await.json();
+    let maya_id = guests.as_array().unwrap().iter().find(|g| g["name"] == "Maya").unwrap()["id"].as_i64().unwrap();
+    assert_eq!(host.json("POST", &format!("{hostp}api/guests/{maya_id}/block"), &json!({})).await.status, 200);
+    assert_eq!(maya.get(&format!("{up}api/items")).await.status, 403);
+    assert_eq!(maya.session(&up, Some("Maya")).await.status, 403);
+    assert_eq!(jon.get(&format!("{view}api/items")).await.status, 200);
+    let guests = host.get(&format!("{hostp}api/guests")).await.json();
+    assert!(guests
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g["name"] == "Maya" && g["blocked"] == true && g["uploads"] == 1));
+
+    // Revoking the viewer link ends Jon's pages, API and live stream.
+    web::revoke(v.node.replica().store(), v.viewer.id).unwrap();
+    assert_eq!(jon.get(&view).await.status, 404);
+    assert_eq!(jon.get(&format!("{view}api/items")).await.status, 404);
+    assert!(live.next_named("closed", Duration::from_secs(8)).await.is_some());
+
+    // A link whose window is over answers 410 Gone.
+    let past = Some(Timestamp(Timestamp::now().0 - 1));
+    let closed = web::create_link(v.node.replica().store(), &v.channel, LinkRole::Uploader, past).unwrap();
+    let mut late = Client::new(v.addr());
+    assert_eq!(late.session(&Venue::base(&closed), Some("Late")).await.status, 410);
+    assert_eq!(late.get(&Venue::base(&closed)).await.status, 410);
+    v.node.stop().await;
+}
