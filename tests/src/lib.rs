@@ -23,6 +23,7 @@ pub struct Peer {
     pub replica: Arc<Replica>,
 }
 
+pub mod bench;
 pub mod gen;
 pub mod http;
 pub mod net;

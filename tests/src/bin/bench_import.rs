@@ -16,8 +16,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;
 use swarmroll_core::import::{Importer, Options, Request};
-use swarmroll_core::media::jpeg::{encode, Rgb};
 use swarmroll_core::store::Store;
+use swarmroll_tests::bench::{peak_rss_mb, synth_jpeg, variant};
 
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
@@ -37,48 +37,6 @@ fn cpu_times() -> (f64, f64) {
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
-}
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse::<f64>().unwrap() / 1024.0
-}
-
-/// A photo-like 12 MP image: a sky-to-ground gradient, large soft shapes, fine texture and
-/// per-pixel noise, so it compresses like a real photo rather than a flat colour.
-fn synth(seed: u32) -> Rgb {
-    let (w, h) = (4032u32, 3024u32);
-    let mut data = Vec::with_capacity((w * h * 3) as usize);
-    let mut s = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
-    for y in 0..h {
-        for x in 0..w {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            let noise = (s & 31) as i32 - 16;
-            let fx = x as f32 / w as f32;
-            let fy = y as f32 / h as f32;
-            let blob = ((fx * 7.0 + seed as f32).sin() * (fy * 5.0).cos() * 60.0) as i32;
-            let texture = (((x / 3) ^ (y / 3)) & 15) as i32;
-            let r = (90.0 + 120.0 * fy) as i32 + blob + texture + noise;
-            let g = (140.0 - 40.0 * fy + 50.0 * fx) as i32 - blob / 2 + texture + noise;
-            let b = (210.0 - 150.0 * fy) as i32 + blob / 3 + noise;
-            data.extend([r.clamp(0, 255) as u8, g.clamp(0, 255) as u8, b.clamp(0, 255) as u8]);
-        }
-    }
-    Rgb { width: w, height: h, data }
-}
-
-/// Copies of `base` that differ only in a JPEG comment, so each has its own hash.
-fn variant(base: &[u8], i: usize) -> Vec<u8> {
-    let comment = format!("swarmroll bench copy {i}");
-    let mut out = base[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xFE]);
-    out.extend_from_slice(&((comment.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(comment.as_bytes());
-    out.extend_from_slice(&base[2..]);
-    out
 }
 
 fn child_import(dir: &Path, data: &Path) {
@@ -135,7 +93,7 @@ fn main() {
             n += 1;
         }
     }
-    let bases: Vec<Vec<u8>> = (0..4).map(|i| encode(&synth(i), 90.0).unwrap()).collect();
+    let bases: Vec<Vec<u8>> = (0..4).map(synth_jpeg).collect();
     for i in 0..generated {
         std::fs::write(set.path().join(format!("gen_{i:03}.jpg")), variant(&bases[i % bases.len()], i)).unwrap();
     }

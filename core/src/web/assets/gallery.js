@@ -26,7 +26,11 @@ const mine = new Set();  // posts made here: not announced as new
 // ---- small helpers ----
 
 function el(tag, props, ...kids) {
-  const e = Object.assign(document.createElement(tag), props);
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (k.includes('-')) e.setAttribute(k, v);
+    else e[k] = v;
+  }
   e.append(...kids);
   return e;
 }
@@ -35,7 +39,10 @@ const url = (u) => new URL(u, location.origin + base).href;
 const who = (x) => (x.guest ? x.guest + ' (guest)' : x.by || 'Someone');
 const ratio = (it) => Math.min(3, Math.max(0.33, it.width && it.height ? it.width / it.height : 1)).toFixed(3);
 const pad = (n) => String(n).padStart(2, '0');
-const duration = (ms) => (ms == null ? '' : Math.floor(ms / 60000) + ':' + pad(Math.round(ms / 1000) % 60));
+const duration = (ms) => {
+  const s = Math.round((ms || 0) / 1000);
+  return ms == null ? '' : Math.floor(s / 60) + ':' + pad(s % 60);
+};
 const describe = (it) => (it.kind === 'video' ? 'Video' + (it.duration_ms != null ? ', ' + duration(it.duration_ms) + ',' : '') : 'Photo') + ' by ' + who(it);
 const clock = (ms) => new Date(ms).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 
@@ -101,23 +108,22 @@ function showName() {
   b.setAttribute('aria-label', n ? 'Your name: ' + n + '. Change it' : 'Set your name');
 }
 
-let nameDone = null;
+let nameDone = null, naming = null;
 function askName() {
   const d = $('name-dialog');
+  if (d.open && naming) return naming;
   $('name-input').value = (session && session.name) || stored();
-  if (!d.open) {
-    d.showModal();
-    moveStatus(d);
-  }
+  d.showModal();
+  moveStatus(d);
   $('name-input').select();
-  return new Promise((r) => (nameDone = r));
+  return (naming = new Promise((r) => (nameDone = r)));
 }
 function nameClosed(name) {
   const d = $('name-dialog');
   if (d.open) d.close();
   moveStatus($('viewer').open ? $('viewer') : document.body);
   if (nameDone) nameDone(name);
-  nameDone = null;
+  nameDone = naming = null;
 }
 async function needName() {
   return (session && session.name) || askName();
@@ -152,7 +158,7 @@ function cell(it) {
   a.dataset.post = it.post;
   a.dataset.index = it.index;
   a.dataset.kind = it.kind;
-  if (it.kind === 'video') a.append(el('span', { className: 'badge', ariaHidden: 'true' }, '▶ ' + duration(it.duration_ms)));
+  if (it.kind === 'video') a.append(el('span', { className: 'badge', 'aria-hidden': 'true' }, '▶ ' + duration(it.duration_ms)));
   const li = el('li', {}, a);
   li.style.setProperty('--r', ratio(it));
   return li;
@@ -163,7 +169,7 @@ function updateCell(li, it) {
   let c = a.querySelector('.count');
   if (!it.comments) return c && c.remove();
   if (!c) a.append((c = el('span', { className: 'count' })));
-  c.replaceChildren(el('span', { ariaHidden: 'true' }, '💬 '), String(it.comments), el('span', { className: 'sr-only' }, it.comments === 1 ? ' comment' : ' comments'));
+  c.replaceChildren(el('span', { 'aria-hidden': 'true' }, '💬 '), String(it.comments), el('span', { className: 'sr-only' }, it.comments === 1 ? ' comment' : ' comments'));
 }
 
 // Shows `list`, reusing the cells already there, and keeps what the guest is looking at
@@ -223,19 +229,25 @@ async function loadMore() {
 }
 const more = new IntersectionObserver((es) => es.some((e) => e.isIntersecting) && loadMore(), { rootMargin: '800px 0px' });
 
-// A new post: put the first page's new items on top.
+// A new post: put the first page's new items on top. A post that sorts further down
+// (taken earlier than what is on top) needs what is shown loaded again.
+const arrived = new Set();
 async function loadNew() {
   const r = await page('', 40);
   const fresh = new Set(r.items.map(key));
   const known = new Set(items.map(key));
   const added = r.items.filter((it) => !known.has(key(it)) && !mine.has(it.post)).length;
-  if (!r.items.some((it) => !known.has(key(it)))) return;
-  if (r.items.some((it) => known.has(key(it)))) render(r.items.concat(items.filter((it) => !fresh.has(key(it)))));
-  else {
-    next = r.next || null;
-    render(r.items);
+  if (r.items.some((it) => !known.has(key(it)))) {
+    if (r.items.some((it) => known.has(key(it)))) render(r.items.concat(items.filter((it) => !fresh.has(key(it)))));
+    else {
+      next = r.next || null;
+      render(r.items);
+    }
+    if (added) say(added === 1 ? '1 new photo.' : added + ' new photos.');
   }
-  if (added) say(added === 1 ? '1 new photo.' : added + ' new photos.');
+  const missing = [...arrived].some((p) => !items.some((it) => it.post === p));
+  arrived.clear();
+  if (missing) await reloadShown();
 }
 
 // Something changed (a comment, a reaction, a hidden post): load again what is shown.
@@ -285,7 +297,11 @@ function listen() {
     // Closed for good (an error answer): find out why before trying again.
     if (es.readyState === EventSource.CLOSED) setTimeout(recheck, 3000);
   };
-  es.addEventListener('item', () => refresh(1));
+  es.addEventListener('item', (ev) => {
+    const d = parse(ev.data);
+    if (d.post) arrived.add(d.post);
+    refresh(1);
+  });
   es.addEventListener('comment', (ev) => {
     const d = parse(ev.data);
     if (cur && d.post === cur.post) reloadPost();
@@ -340,6 +356,7 @@ function closeViewerDom() {
   moveStatus(document.body);
   const a = was && document.querySelector('a.item[data-post="' + was.post + '"][data-index="' + was.index + '"]');
   if (a) a.focus();
+  else $('grid').focus({ preventScroll: true });
 }
 
 async function openViewer(post, index) {
@@ -441,14 +458,17 @@ function fillInfo({ post: p, comments }) {
   $('viewer-caption').hidden = !p.caption;
   const rs = new Map((p.reactions || []).map((r) => [r.emoji, r]));
   const all = [...new Set(Object.keys(EMOJI).concat([...rs.keys()]))];
-  $('reactions').replaceChildren(...all.map((emoji) => {
+  // Buttons are kept (not redrawn), so focus stays on the one just pressed.
+  const box = $('reactions');
+  for (const emoji of all) {
     const r = rs.get(emoji) || { count: 0, mine: false };
-    const b = el('button', { type: 'button', className: 'react' }, el('span', { ariaHidden: 'true' }, emoji), ' ' + (r.count || ''));
+    let b = [...box.children].find((x) => x.dataset.emoji === emoji);
+    if (!b) box.append((b = el('button', { type: 'button', className: 'react', 'data-emoji': emoji })));
+    b.replaceChildren(el('span', { 'aria-hidden': 'true' }, emoji), ' ' + (r.count || ''));
     b.setAttribute('aria-label', (EMOJI[emoji] || emoji) + (r.count ? ', ' + r.count : ''));
     b.setAttribute('aria-pressed', String(!!r.mine));
     b.onclick = () => react(p.id, emoji, !r.mine);
-    return b;
-  }));
+  }
   $('hide-post').hidden = !(session.role === 'host' && p.hidable !== false) || closed;
   const ul = $('comments');
   ul.replaceChildren(...comments.map((c) => el('li', {},
@@ -468,8 +488,14 @@ async function react(target, emoji, on) {
 
 function navButtons() {
   const i = cur ? items.findIndex((x) => x.post === cur.post && x.index === cur.index) : -1;
+  const focused = document.activeElement;
   $('viewer-prev').disabled = !(neighbour(-1) || false);
   $('viewer-next').disabled = !(neighbour(1) || (i === items.length - 1 && next));
+  // A button that just went off must not take the focus with it.
+  if (focused && focused.disabled) {
+    const other = focused === $('viewer-prev') ? $('viewer-next') : $('viewer-prev');
+    (other.disabled ? $('viewer-close') : other).focus();
+  }
 }
 
 function neighbour(d) {
@@ -709,8 +735,11 @@ const sleep = (ms) => new Promise((r) => {
 });
 
 function setupUploads() {
+  // Three at most: the browser's six connections to the server are shared with the
+  // live updates and the thumbnails.
+  const limits = { ...session.limits, max_parallel: Math.min(3, session.limits.max_parallel || 1) };
   queue = new UploadQueue({
-    api, limits: session.limits, hashFile, makePoster, sleep,
+    api, limits, hashFile, makePoster, sleep,
     onChange: drawRow,
     onCommit: ({ post, tasks }) => {
       if (!post) return;
@@ -748,6 +777,7 @@ async function start() {
   if (!queue) setupUploads();
   listen();
   await loadMore();
+  document.body.dataset.ready = 'yes';
   route();
 }
 start();

@@ -84,8 +84,10 @@ async function reload() {
   if (wasEmpty || (current && !keys.has(key(current)))) show();
 }
 
-async function loadNew() {
-  const r = await api.get('api/items?limit=40');
+// A new post: its items go next, wherever they sort (a photo taken earlier today
+// arrives late too).
+async function loadNew(post) {
+  const r = post ? { items: (await api.get('api/post/' + post)).post.items } : await api.get('api/items?limit=40');
   const known = new Set(pool.map(key));
   const added = r.items.filter((it) => !known.has(key(it)));
   if (!added.length) return;
@@ -123,7 +125,11 @@ function listen() {
       setTimeout(() => api.get('api/me').then(listen, (e) => (e.transient ? setTimeout(listen, 10000) : fail(e))), 3000);
     }
   };
-  es.addEventListener('item', () => loadNew().catch(fail));
+  es.addEventListener('item', (ev) => {
+    let post = null;
+    try { post = JSON.parse(ev.data).post; } catch { /* the first page then */ }
+    loadNew(post).catch((e) => (e.status === 404 ? null : fail(e)));
+  });
   es.addEventListener('changed', () => reload().catch(fail));
   es.addEventListener('closed', stop);
 }

@@ -1,0 +1,54 @@
+//! Shared by the benchmarks: generated photo-like 12 MP JPEGs, distinct copies of them,
+//! and this process's peak memory.
+#![allow(clippy::unwrap_used)] // benchmark support: failing loudly is right
+
+use swarmroll_core::media::jpeg::{encode, Rgb};
+
+/// Peak resident memory of this process (`VmHWM`), in MB.
+pub fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse::<f64>().unwrap() / 1024.0
+}
+
+/// A photo-like 12 MP image: a sky-to-ground gradient, large soft shapes, fine texture and
+/// per-pixel noise, so it compresses like a real photo rather than a flat colour.
+fn synth(seed: u32) -> Rgb {
+    let (w, h) = (4032u32, 3024u32);
+    let mut data = Vec::with_capacity((w * h * 3) as usize);
+    let mut s = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    for y in 0..h {
+        for x in 0..w {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            let noise = (s & 31) as i32 - 16;
+            let fx = x as f32 / w as f32;
+            let fy = y as f32 / h as f32;
+            let blob = ((fx * 7.0 + seed as f32).sin() * (fy * 5.0).cos() * 60.0) as i32;
+            let texture = (((x / 3) ^ (y / 3)) & 15) as i32;
+            let r = (90.0 + 120.0 * fy) as i32 + blob + texture + noise;
+            let g = (140.0 - 40.0 * fy + 50.0 * fx) as i32 - blob / 2 + texture + noise;
+            let b = (210.0 - 150.0 * fy) as i32 + blob / 3 + noise;
+            data.extend([r.clamp(0, 255) as u8, g.clamp(0, 255) as u8, b.clamp(0, 255) as u8]);
+        }
+    }
+    Rgb { width: w, height: h, data }
+}
+
+/// Copies of `base` that differ only in a JPEG comment, so each has its own hash.
+pub fn variant(base: &[u8], i: usize) -> Vec<u8> {
+    let comment = format!("swarmroll bench copy {i}");
+    let mut out = base[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&((comment.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(comment.as_bytes());
+    out.extend_from_slice(&base[2..]);
+    out
+}
+
+
+/// [`synth`] encoded as a quality-90 JPEG (about 4–6 MB).
+pub fn synth_jpeg(seed: u32) -> Vec<u8> {
+    encode(&synth(seed), 90.0).unwrap()
+}
