@@ -9,7 +9,7 @@ set -euo pipefail
 # - nasm: libjpeg-turbo's SIMD code for the JPEG fast path (built without it, it is slower);
 # - libvips-tools: vipsthumbnail, the reference in the import benchmark;
 # - aria2: a stock BitTorrent client for the interop tests.
-APT_PACKAGES=(nasm libvips-tools aria2 chromium)
+APT_PACKAGES=(nasm libvips-tools aria2)
 
 log() {
     printf '==> ci-setup: %s\n' "$*"

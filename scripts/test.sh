@@ -29,7 +29,12 @@ nice -n 19 bash scripts/mobile-check.sh >"$mobile_log" 2>&1 &
 mobile_pid=$!
 trap 'kill "$mobile_pid" 2>/dev/null || true; rm -f "$log" "$mobile_log"' EXIT
 
+# The web gallery's browser tests (run by cargo test) need Chromium and playwright-core.
+bash scripts/web-toolchain.sh
 cargo test --workspace --all-features --locked 2>&1 | tee "$log"
+
+section "web scripts: BLAKE3, invite decoder, QR encoder, size budget (node --test)"
+bash tests/web/unit.sh 2>&1 | tee -a "$log"
 
 section "binding tests: Python and Kotlin (JVM) through the generated bindings"
 bash tests/ffi/run.sh 2>&1 | tee -a "$log"
