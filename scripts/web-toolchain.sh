@@ -20,7 +20,8 @@ log() {
 
 main() {
     command -v node >/dev/null 2>&1 || { echo "web-toolchain: node is not on PATH" >&2; exit 1; }
-    apt_install chromium
+    # The emoji font: reactions render in the screenshots as on phones.
+    apt_install chromium fonts-noto-color-emoji
     # npm ci again only when the lock changed since the last install.
     local stamp="$WEB/node_modules/.lock-sha256" want
     want=$(sha256sum "$WEB/package-lock.json" | cut -d' ' -f1)

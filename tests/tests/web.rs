@@ -80,8 +80,8 @@ async fn a_guest_upload_becomes_a_post_on_a_member_node_and_comments_arrive_live
     let post = r.json()["post"].as_str().unwrap().to_owned();
 
     // It is live for Jon, and in his gallery, credited to the guest.
-    let (name, data) = live.next(WAIT).await.expect("an event");
-    assert_eq!((name.as_str(), data["post"].as_str()), ("item", Some(post.as_str())));
+    let data = live.next_named("item", WAIT).await.expect("an item event");
+    assert_eq!(data["post"].as_str(), Some(post.as_str()));
     let items = jon.get(&format!("{view}api/items")).await.json();
     let item = &items["items"][0];
     assert_eq!(
@@ -116,8 +116,8 @@ async fn a_guest_upload_becomes_a_post_on_a_member_node_and_comments_arrive_live
     // Jon comments; the comment is live, and in the thread as the guest's.
     let r = jon.json("POST", &format!("{view}api/post/{post}/comments"), &json!({"text": "What a day!"})).await;
     assert_eq!(r.status, 201, "{}", r.text());
-    let (name, data) = live.next(WAIT).await.expect("comment event");
-    assert_eq!((name.as_str(), data["post"].as_str()), ("comment", Some(post.as_str())));
+    let data = live.next_named("comment", WAIT).await.expect("a comment event");
+    assert_eq!(data["post"].as_str(), Some(post.as_str()));
     let thread = maya.get(&format!("{up}api/post/{post}")).await.json();
     assert_eq!(thread["comments"][0]["guest"], "Jon");
     assert_eq!(thread["comments"][0]["text"], "What a day!");

@@ -286,6 +286,8 @@ pub struct CommentView {
     pub reply_to: Option<String>,
     /// Reactions to it.
     pub reactions: Vec<Reaction>,
+    /// The guest it was written for (the venue web gallery), if any.
+    pub guest: Option<String>,
 }
 
 impl From<Comment> for CommentView {
@@ -297,6 +299,7 @@ impl From<Comment> for CommentView {
             text: c.text,
             reply_to: c.reply_to.map(|r| r.to_hex()),
             reactions: c.reactions.into_iter().map(Into::into).collect(),
+            guest: c.guest,
         }
     }
 }

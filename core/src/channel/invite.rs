@@ -234,7 +234,11 @@ impl Invite {
         }
         let (head, rest) = signed.split_at(HEAD_LEN);
         let (body_bytes, sig) = rest.split_at(rest.len() - SIG_LEN);
-        let body: Body = postcard::from_bytes(body_bytes).map_err(|_| InviteError::Malformed)?;
+        // Bytes after the body would be signed but meaningless: refused, not ignored.
+        let body: Body = match postcard::take_from_bytes(body_bytes) {
+            Ok((body, [])) => body,
+            _ => return Err(InviteError::Malformed),
+        };
         let sig: [u8; 64] = sig.try_into().map_err(|_| InviteError::Malformed)?;
         if !crate::identity::verify(&body.inviter.0, &signed_part(head, body_bytes), &Sig(sig).0) {
             return Err(InviteError::Tampered);

@@ -149,11 +149,14 @@ pub struct UploadRow {
 
 const UPLOAD_COLUMNS: &str = "id, guest, hash, size, name, completed_ms IS NOT NULL, post";
 
-fn upload_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, Vec<u8>, i64, String, bool, Option<Vec<u8>>)> {
+/// An upload row as SQLite returns it, before its blobs are checked.
+type RawUpload = (i64, i64, Vec<u8>, i64, String, bool, Option<Vec<u8>>);
+
+fn upload_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawUpload> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 
-fn to_upload(raw: (i64, i64, Vec<u8>, i64, String, bool, Option<Vec<u8>>)) -> Result<UploadRow, StoreError> {
+fn to_upload(raw: RawUpload) -> Result<UploadRow, StoreError> {
     let (id, guest, hash, size, name, complete, post) = raw;
     Ok(UploadRow {
         id,

@@ -1,6 +1,6 @@
 //! Live updates for the pages: the node's events for the link's channel as server-sent
-//! events, ids only (the page fetches what changed). The stream ends with `closed` when
-//! the window ends or the link is revoked, and quietly when the server stops.
+//! events, ids only (the page fetches what changed). The stream starts with `ready` and
+//! ends with `closed` when the window ends, the link is revoked or the server stops.
 
 use super::access::{self, Access};
 use super::Shared;
@@ -30,9 +30,17 @@ pub fn stream(shared: Arc<Shared>, access: Access) -> Sse<impl Stream<Item = Res
             let _ = stopping.wait_for(|s| *s).await;
         };
         tokio::pin!(stop);
+        // At once, so the page knows it is live before the first change.
+        if tx.send(event("ready", serde_json::json!({}))).await.is_err() {
+            return;
+        }
         loop {
             let out = tokio::select! {
-                () = &mut stop => return,
+                () = &mut stop => {
+                    // The host closed the gallery.
+                    let _ = tx.send(event("closed", serde_json::json!({}))).await;
+                    return;
+                }
                 _ = tx.closed() => return,
                 _ = tick.tick() => {
                     if access::link(&shared, &access.token).await.is_err() {

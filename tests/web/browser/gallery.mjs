@@ -64,10 +64,15 @@ async function open(browser, url, name, options = {}) {
   return page;
 }
 
-// Waits for the page's session and live updates.
+// Waits for the page's session and first page of items. The page asks for api/events
+// before its first page, and the server subscribes as it takes the request; whether the
+// browser has seen the answer's headers yet (`data-live`) depends on the server
+// flushing them before the first event, so it is only reported.
 async function ready(page, role) {
   await until(page, 'the page did not start as ' + role + ' (no session?)', (r) => document.body.dataset.role === r, role);
-  await until(page, 'live updates (api/events) did not connect', () => document.body.dataset.live === 'on');
+  await until(page, 'the gallery did not load its first page', () => document.body.dataset.ready === 'yes');
+  await page.waitForTimeout(500);
+  log(role, 'page ready; live updates:', await page.evaluate(() => document.body.dataset.live));
 }
 
 async function setName(page, name) {
@@ -204,6 +209,10 @@ async function run(browser) {
   await step('A sees the comment appear live in the open viewer', async () => {
     await commentsHave(a, 'A', COMMENT);
     await until(a, 'the comment is not signed "Jon (guest)"', () => [...document.querySelectorAll('#comments li')].some((li) => li.textContent.includes('Jon (guest)')));
+    await until(a, 'A does not see Jon\'s ❤️ (a "changed" event)', () => {
+      const r = document.querySelector('#reactions button[aria-label^="Love"]');
+      return r && r.getAttribute('aria-pressed') === 'false' && /1/.test(r.textContent);
+    });
     await a.screenshot({ path: path.join(shots, 'viewer.png'), fullPage: true });
   });
 

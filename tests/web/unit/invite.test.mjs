@@ -96,12 +96,13 @@ const link = async (opts, framing) => "swarmroll://join/" + base32(await payload
 const parse = (text, now = NOW) => parseInvite(text, now);
 const errorOf = async (text, now) => (await parse(text, now)).error;
 
-test("built invites decode, and bytes after the body are ignored as postcard does", async () => {
-  const r = await parse(await link({ role: 1, inviterName: "", extra: [1, 2, 3] }));
+test("built invites decode; bytes after the body are malformed, as in the core", async () => {
+  const r = await parse(await link({ role: 1, inviterName: "" }));
   assert.equal(r.ok, true, r.message);
   assert.equal(r.invite.role, "contributor");
   assert.equal(r.invite.epoch, 3);
   assert.equal(r.invite.inviter_name, "");
+  assert.equal(await errorOf(await link({ role: 1, inviterName: "", extra: [1, 2, 3] })), "Malformed");
 });
 
 test("addresses print like Rust's SocketAddr Display", async () => {

@@ -117,6 +117,20 @@ fn published_vectors_match() {
     let n = tampered.len();
     let sum = checksum(&tampered[..n - 4]);
     tampered[n - 4..].copy_from_slice(&sum);
+    // A body with one byte too many, signed and summed as if it were right.
+    let trailing = {
+        let body_len = good.len() - 3 - 64 - 4;
+        let mut body = good[3..3 + body_len].to_vec();
+        body.push(0);
+        let mut out = vec![VERSION];
+        out.extend_from_slice(&u16::try_from(good.len() + 1).unwrap().to_be_bytes());
+        let sig = dev.sign(&signed_part(&out, &body));
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&sig);
+        let sum = checksum(&out);
+        out.extend_from_slice(&sum);
+        out
+    };
     let mut wrong_version = good.clone();
     wrong_version[0] = 9;
     let invalid = serde_json::json!([
@@ -126,6 +140,7 @@ fn published_vectors_match() {
         {"link": format!("swarmroll://join/{}", Invite::to_text(&wrong_version)), "error": "UnsupportedVersion"},
         {"link": format!("swarmroll://join/{}", Invite::to_text(&corrupted)), "error": "Corrupted"},
         {"link": format!("swarmroll://join/{}", Invite::to_text(&tampered)), "error": "Tampered"},
+        {"link": format!("swarmroll://join/{}", Invite::to_text(&trailing)), "error": "Malformed"},
         {"link": contributor.link(&dev).unwrap(), "now_ms": 1_900_000_000_001_i64, "error": "Expired"},
     ]);
     let doc = serde_json::json!({

@@ -236,14 +236,19 @@ async function loadNew() {
   const r = await page('', 40);
   const fresh = new Set(r.items.map(key));
   const known = new Set(items.map(key));
-  const added = r.items.filter((it) => !known.has(key(it)) && !mine.has(it.post)).length;
+  const added = r.items.filter((it) => !known.has(key(it)) && !mine.has(it.post));
   if (r.items.some((it) => !known.has(key(it)))) {
     if (r.items.some((it) => known.has(key(it)))) render(r.items.concat(items.filter((it) => !fresh.has(key(it)))));
     else {
       next = r.next || null;
       render(r.items);
     }
-    if (added) say(added === 1 ? '1 new photo.' : added + ' new photos.');
+    const n = (kind, word) => {
+      const k = added.filter((it) => it.kind === kind).length;
+      return k ? k + ' new ' + word + (k > 1 ? 's' : '') : '';
+    };
+    const what = [n('image', 'photo'), n('video', 'video')].filter(Boolean).join(' and ');
+    if (what) say(what + '.');
   }
   const missing = [...arrived].some((p) => !items.some((it) => it.post === p));
   arrived.clear();

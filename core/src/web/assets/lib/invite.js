@@ -226,7 +226,8 @@ function readBody(r) {
   } else if (tag !== 0) {
     fail("Malformed");
   }
-  // Like `postcard::from_bytes`, bytes after the body are ignored.
+  // As the core: bytes after the body make the invite malformed.
+  if (r.at !== r.bytes.length) fail("Malformed");
   return {
     channel,
     name,
