@@ -75,3 +75,57 @@ fn bad_input_gives_a_clear_error_and_exit_code() {
     let out = swarmroll(dir.path(), &["run", "--mirror", "nonsense"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Starts `swarmroll web` on loopback for `window`; returns the process and its first
+/// JSON line (the links).
+fn open_web(dir: &Path, channel: &str, window: &str) -> (std::process::Child, serde_json::Value) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_swarmroll"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["--json", "web", channel, "--for", window, "--bind", "127.0.0.1:0"])
+        .args(["--listen", "127.0.0.1:0", "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    (child, serde_json::from_str(&line).unwrap())
+}
+
+/// The status code of a GET of `url` (`http://IP:PORT/path`).
+fn http_status(url: &str) -> u16 {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (addr, path) = rest.split_at(rest.find('/').unwrap());
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn web_opens_the_gallery_for_its_window_then_revokes_its_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = json(&swarmroll(dir.path(), &["--json", "create", "Our party"]));
+    let ch = created["channel"].as_str().unwrap();
+    let bad = swarmroll(dir.path(), &["web", ch, "--for", "0h"]);
+    assert_eq!(bad.status.code(), Some(2));
+
+    let (mut first, links) = open_web(dir.path(), ch, "3s");
+    let guest = links["guest_url"].as_str().unwrap().to_owned();
+    assert!(guest.starts_with("http://127.0.0.1:") && guest.ends_with('/'), "{links}");
+    assert_eq!(http_status(&guest), 200);
+    assert_eq!(http_status(&format!("{}slideshow", links["viewer_url"].as_str().unwrap())), 200);
+    // The window ends on its own, and the command with it.
+    assert!(first.wait().unwrap().success());
+
+    // Opened again, the old links no longer work (they were revoked), the new ones do.
+    let (mut second, again) = open_web(dir.path(), ch, "2s");
+    let new_addr = again["address"].as_str().unwrap();
+    let old_token_path = guest.split_once("/g/").unwrap().1;
+    assert_eq!(http_status(&format!("http://{new_addr}/g/{old_token_path}")), 404);
+    assert_eq!(http_status(again["guest_url"].as_str().unwrap()), 200);
+    assert!(second.wait().unwrap().success());
+}
