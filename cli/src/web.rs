@@ -64,7 +64,8 @@ pub async fn run(dir: &Path, json: bool, args: WebArgs<'_>) -> Result<(), Failur
     let guest_role = if args.view_only { LinkRole::Viewer } else { LinkRole::Uploader };
     let links = [make(guest_role)?, make(LinkRole::Viewer)?, make(LinkRole::Host)?];
     let bind = args.bind.unwrap_or_else(web::default_bind);
-    let server = match WebServer::start(node.clone(), WebConfig::new(bind)).await {
+    let cfg = WebConfig { guest_token: Some(links[0].token.clone()), ..WebConfig::new(bind) };
+    let server = match WebServer::start(node.clone(), cfg).await {
         Ok(s) => s,
         Err(e) => {
             node.stop().await;
@@ -87,9 +88,9 @@ pub async fn run(dir: &Path, json: bool, args: WebArgs<'_>) -> Result<(), Failur
         if let Ok(code) = qr::terminal(&guests.url(addr)) {
             println!("{code}");
         }
-        println!("View only (for a screen): {}", viewers.url(addr));
-        println!("Slideshow:                {}slideshow", viewers.url(addr));
+        println!("View only:  {}", viewers.url(addr));
         println!("Your host link (hide, block; keep it to yourself): {}", host.url(addr));
+        println!("Slideshow for a TV, with the guests' QR code: {}slideshow", host.url(addr));
         println!();
     });
     let deadline = tokio::time::Instant::now() + window;

@@ -124,12 +124,15 @@ pub struct WebConfig {
     pub chunk_bytes: usize,
     /// Uploads one guest may have unfinished at a time (and requests in flight).
     pub max_parallel: usize,
+    /// The token of the link guests scan, if the host's pages (the slideshow on the
+    /// venue's TV) should show it as a QR code. Only the host's link is told it.
+    pub guest_token: Option<String>,
 }
 
 impl WebConfig {
     /// Defaults for listening at `bind`: 2 GiB files, 8 MiB chunks, 4 at a time.
     pub fn new(bind: SocketAddr) -> Self {
-        WebConfig { bind, max_file_bytes: 2 << 30, chunk_bytes: 8 << 20, max_parallel: 4 }
+        WebConfig { bind, max_file_bytes: 2 << 30, chunk_bytes: 8 << 20, max_parallel: 4, guest_token: None }
     }
 }
 
@@ -166,6 +169,8 @@ pub(crate) struct Shared {
     in_flight: Mutex<HashMap<i64, usize>>,
     /// Flips to `true` at [`WebServer::stop`], ending live streams.
     stopping: watch::Receiver<bool>,
+    /// Where the server listens.
+    addr: SocketAddr,
 }
 
 impl WebServer {
@@ -192,6 +197,7 @@ impl WebServer {
             upload_locks: Mutex::new(HashMap::new()),
             in_flight: Mutex::new(HashMap::new()),
             stopping: stopping.clone(),
+            addr,
         });
         let app = routes::router(shared);
         let mut until = stopping;

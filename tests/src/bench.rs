@@ -47,7 +47,6 @@ pub fn variant(base: &[u8], i: usize) -> Vec<u8> {
     out
 }
 
-
 /// [`synth`] encoded as a quality-90 JPEG (about 4–6 MB).
 pub fn synth_jpeg(seed: u32) -> Vec<u8> {
     encode(&synth(seed), 90.0).unwrap()

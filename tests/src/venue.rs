@@ -32,6 +32,7 @@ impl Venue {
         let link = |role| web::create_link(node.replica().store(), &channel, role, closes).expect("link");
         let (uploader, viewer, host) = (link(LinkRole::Uploader), link(LinkRole::Viewer), link(LinkRole::Host));
         let mut cfg = WebConfig::new("127.0.0.1:0".parse().expect("address"));
+        cfg.guest_token = Some(uploader.token.clone());
         tune(&mut cfg);
         let server = WebServer::start(node.clone(), cfg).await.expect("start web server");
         Venue { dir, node, channel, server, uploader, viewer, host }

@@ -280,6 +280,11 @@ async fn the_host_hides_uploads_and_blocks_guests_and_links_end_at_once() {
     let post = r.json()["post"].as_str().unwrap().to_owned();
     let mut live = Events::open(&jon, &format!("{view}api/events")).await.unwrap();
 
+    // Only the host's pages learn the guests' upload link (for the slideshow's QR code).
+    let me = host.get(&format!("{hostp}api/me")).await.json();
+    assert_eq!(me["guest_url"].as_str(), Some(format!("http://{}{up}", v.addr()).as_str()));
+    assert_eq!(jon.get(&format!("{view}api/me")).await.json()["guest_url"], serde_json::Value::Null);
+
     // Guests cannot moderate.
     assert_eq!(jon.json("POST", &format!("{view}api/post/{post}/hide"), &json!({})).await.status, 403);
     assert_eq!(maya.get(&format!("{up}api/guests")).await.status, 403);

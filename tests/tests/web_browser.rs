@@ -52,11 +52,15 @@ async fn run_script(script: &str, env: &[(&str, String)]) -> Value {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = tokio::time::timeout(Duration::from_secs(240), cmd.output()).await.expect("browser script timed out").unwrap();
+    let out =
+        tokio::time::timeout(Duration::from_secs(240), cmd.output()).await.expect("browser script timed out").unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
-    let line = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")).unwrap_or_else(|| panic!("no RESULT from {script}: {stdout}"));
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT from {script}: {stdout}"));
     serde_json::from_str(line).unwrap()
 }
 
@@ -141,7 +145,8 @@ async fn the_landing_page_decodes_every_published_invite_as_the_core_does() {
         ("SR_VECTORS", repo().join("tests/vectors/invites.json").display().to_string()),
     ];
     let result = run_script("landing.mjs", &env).await;
-    let vectors: Value = serde_json::from_str(&std::fs::read_to_string(repo().join("tests/vectors/invites.json")).unwrap()).unwrap();
+    let vectors: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo().join("tests/vectors/invites.json")).unwrap()).unwrap();
     assert_eq!(result["valid"].as_u64(), Some(vectors["valid"].as_array().unwrap().len() as u64));
     assert_eq!(result["invalid"].as_u64(), Some(vectors["invalid"].as_array().unwrap().len() as u64));
     publish_screenshots(&["landing.png", "landing-error.png"]);

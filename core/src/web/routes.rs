@@ -116,8 +116,13 @@ async fn session_json(s: &Shared, access: &Access, guest: i64, name: Option<Stri
         Ok(node.replica().settings(&channel).map_err(ApiError::from)?.map(|c| c.name).unwrap_or_default())
     })
     .await?;
+    let guest_url = match (&s.cfg.guest_token, access.role) {
+        (Some(t), LinkRole::Host) => Some(format!("http://{}/g/{t}/", s.addr)),
+        _ => None,
+    };
     Ok(json!({
         "guest": guest,
+        "guest_url": guest_url,
         "name": name,
         "role": access.role.as_str(),
         "channel": title,

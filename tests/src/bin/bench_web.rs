@@ -104,7 +104,11 @@ async fn main() {
 
     println!();
     println!("{clients} concurrent guests x {per_client} photos = {n} photos, {:.0} MB", bytes as f64 / 1e6);
-    println!("upload (all bytes received and hash-checked): {:.2} s, {:.0} MB/s", uploaded.as_secs_f64(), bytes as f64 / 1e6 / uploaded.as_secs_f64());
+    println!(
+        "upload (all bytes received and hash-checked): {:.2} s, {:.0} MB/s",
+        uploaded.as_secs_f64(),
+        bytes as f64 / 1e6 / uploaded.as_secs_f64()
+    );
     println!(
         "to posted (imported: thumbnail, preview, location removed; seeded; posted): {:.2} s, {:.1} photos/s",
         posted.as_secs_f64(),

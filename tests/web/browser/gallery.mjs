@@ -336,8 +336,8 @@ async function run(browser) {
     check(await a.evaluate(() => document.documentElement.lang === 'en'), 'no lang attribute');
   });
 
-  await step('the slideshow shows the photos', async () => {
-    const page = await open(browser, GALLERY + 'slideshow', 'slideshow', { viewport: { width: 960, height: 540 }, isMobile: false, hasTouch: false, reducedMotion: 'reduce' });
+  await step('the slideshow (host link, on the venue TV) shows the photos and the guests\' QR code', async () => {
+    const page = await open(browser, HOST + 'slideshow', 'slideshow', { viewport: { width: 960, height: 540 }, isMobile: false, hasTouch: false, reducedMotion: 'reduce' });
     await until(page, 'the slideshow shows no picture', () => {
       const on = document.querySelector('.slide.on');
       return on && on.complete && on.naturalWidth > 0;
@@ -345,6 +345,11 @@ async function run(browser) {
     const title = await page.textContent('#show-title');
     const channel = await a.textContent('#channel');
     check(title === channel, 'the slideshow title "' + title + '" is not the channel "' + channel + '"');
+    check(await page.isVisible('#show-join svg'), 'the slideshow shows no QR code for guests');
+    const viewerShow = await open(browser, VIEWER + 'slideshow', 'viewer slideshow');
+    await until(viewerShow, 'the viewer slideshow has no title', () => document.title.includes('slideshow'));
+    check(await viewerShow.isHidden('#show-join'), 'a viewer link\'s slideshow shows the upload QR code');
+    await viewerShow.context().close();
     await page.screenshot({ path: path.join(shots, 'slideshow.png'), fullPage: true });
   });
 

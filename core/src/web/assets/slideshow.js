@@ -1,6 +1,8 @@
 // The venue slideshow (docs/web-api.md): the newest photos, one every few seconds, new
-// arrivals first. Videos show their thumbnail. For a TV or projector: no controls.
+// arrivals first. Videos show their thumbnail. For a TV or projector: no controls. Opened
+// with the host's link, it also shows the QR code of the guests' upload link.
 import { createApi, galleryBase } from './lib/api.js';
+import { qrSvg } from './lib/qr.js';
 
 const $ = (id) => document.getElementById(id);
 const base = galleryBase(location.pathname);
@@ -152,6 +154,10 @@ async function start() {
     const s = await api.post('api/session', { name: null });
     $('show-title').textContent = s.channel;
     document.title = s.channel + ' · slideshow';
+    if (s.guest_url) {
+      $('show-qr').innerHTML = qrSvg(s.guest_url, { label: 'QR code of the gallery for guests' });
+      $('show-join').hidden = false;
+    }
   } catch (e) {
     if (e.transient) {
       message(e.message);
