@@ -1,8 +1,14 @@
-//! Shared by the benchmarks: generated photo-like 12 MP JPEGs, distinct copies of them,
-//! and this process's peak memory.
+//! Shared by the benchmarks (`tests/benches/`): options, generated photo-like 12 MP JPEGs,
+//! distinct copies of them, and this process's peak memory.
 #![allow(clippy::unwrap_used)] // benchmark support: failing loudly is right
 
 use swarmroll_core::media::jpeg::{encode, Rgb};
+
+/// The number after `name` on the command line, or `default`.
+pub fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
 
 /// Peak resident memory of this process (`VmHWM`), in MB.
 pub fn peak_rss_mb() -> f64 {

@@ -1,6 +1,6 @@
 //! Benchmark: resident memory and open file descriptors of a node seeding many photos.
 //!
-//! `cargo run --release -p swarmroll-tests --bin bench_seed [-- --files 2000 --size-mb 2000 --posts 100 --no-fast-resume]`
+//! `cargo bench -p swarmroll-tests --bench bench_seed [-- --files 2000 --size-mb 2000 --posts 100 --no-fast-resume]`
 //!
 //! Generates the files (about 1 MB each), posts them as `--posts` torrents, seeds them all
 //! in place, lets one peer fetch a post, then prints RSS and descriptors.
@@ -9,15 +9,11 @@
 use std::time::{Duration, Instant};
 use swarmroll_core::swarm::torrent::{self, SourceFile};
 use swarmroll_core::swarm::{Config, FetchOptions, Swarm};
+use swarmroll_tests::bench::arg;
 
 /// `--no-fast-resume`: without resume files (one open file per transfer fewer).
 fn flag(name: &str) -> bool {
     std::env::args().any(|a| a == name)
-}
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn status(field: &str) -> f64 {

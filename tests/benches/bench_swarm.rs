@@ -3,7 +3,7 @@
 //! T* = max(F/u, N·F/(u + N·u)) and a central server's N·F/u, for Swarmroll and, in the
 //! same run, for aria2c (1 seeder + N downloaders, the same caps, a loopback tracker).
 //!
-//! `cargo run --release -p swarmroll-tests --bin bench_swarm [-- --peers 8 --size-mb 64 --rate-mb 4]`
+//! `cargo bench -p swarmroll-tests --bench bench_swarm [-- --peers 8 --size-mb 64 --rate-mb 4]`
 //!
 //! Environment: `BENCH_DEBUG` prints per-peer traffic, `BENCH_NO_STRIPES` lets each
 //! downloader pick a random stripe instead of its rank, `BENCH_SKIP_ARIA2` skips aria2c.
@@ -15,12 +15,8 @@ use std::time::{Duration, Instant};
 use swarmroll_core::swarm::select::Stripe;
 use swarmroll_core::swarm::torrent::{self, SourceFile};
 use swarmroll_core::swarm::{Config, FetchOptions, Swarm};
+use swarmroll_tests::bench::arg;
 use swarmroll_tests::tracker::Tracker;
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap();

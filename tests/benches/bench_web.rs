@@ -3,7 +3,7 @@
 //! commit per guest that imports and posts their photos). Prints upload throughput
 //! (MB/s), photos/s to the end of posting, and the node's peak RSS.
 //!
-//! `cargo run --release -p swarmroll-tests --bin bench_web [-- --clients 20 --photos 6]`
+//! `cargo bench -p swarmroll-tests --bench bench_web [-- --clients 20 --photos 6]`
 //!
 //! The node runs in a child process, so its peak RSS and CPU time are its own; the
 //! clients (and the photo generation) run in this one.
@@ -12,14 +12,9 @@
 use std::io::{BufRead, Write};
 use std::process::{Command, Stdio};
 use std::time::Instant;
-use swarmroll_tests::bench::{peak_rss_mb, synth_jpeg, variant};
+use swarmroll_tests::bench::{arg, peak_rss_mb, synth_jpeg, variant};
 use swarmroll_tests::http::Client;
 use swarmroll_tests::venue::Venue;
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap();

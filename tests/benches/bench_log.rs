@@ -2,7 +2,7 @@
 //! then the time to open the store and read the first gallery page, a deep page and a
 //! thread.
 //!
-//! `cargo run --release -p swarmroll-tests --bin bench_log [-- --events N --authors N --thumb-bytes N]`
+//! `cargo bench -p swarmroll-tests --bench bench_log [-- --events N --authors N --thumb-bytes N]`
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: failing loudly is right
 
 use std::sync::Arc;
@@ -10,12 +10,8 @@ use std::time::{Duration, Instant};
 use swarmroll_core::catalog::Cursor;
 use swarmroll_core::replica::Replica;
 use swarmroll_core::store::Store;
+use swarmroll_tests::bench::arg;
 use swarmroll_tests::gen::ChannelGen;
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

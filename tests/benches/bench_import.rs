@@ -2,7 +2,7 @@
 //! patches + database row) against `vipsthumbnail` making one 320 px thumbnail, on the
 //! same photos, in one run; then peak memory while importing 200 12 MP photos.
 //!
-//! `cargo run --release -p swarmroll-tests --bin bench_import [-- --generated 24 --rss-photos 200]`
+//! `cargo bench -p swarmroll-tests --bench bench_import [-- --generated 24 --rss-photos 200]`
 //!
 //! Photos: the real phone and camera fixtures plus generated 12 MP (4032×3024) JPEGs of
 //! photo-like content (smooth gradients, texture and sensor noise, quality 90). Each side
@@ -17,12 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use swarmroll_core::import::{Importer, Options, Request};
 use swarmroll_core::store::Store;
-use swarmroll_tests::bench::{peak_rss_mb, synth_jpeg, variant};
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
+use swarmroll_tests::bench::{arg, peak_rss_mb, synth_jpeg, variant};
 
 /// CPU seconds (user + system) of this process and of its waited-for children.
 fn cpu_times() -> (f64, f64) {

@@ -8,7 +8,7 @@
 //! (b) Latency from `comment()` on one node to the comment being committed and visible
 //!     on each of 8 connected nodes, over 100 comments: median and max.
 //!
-//! `cargo run --release -p swarmroll-tests --bin bench_sync [-- --events N --authors N --thumb-bytes N --comments N --nodes N]`
+//! `cargo bench -p swarmroll-tests --bench bench_sync [-- --events N --authors N --thumb-bytes N --comments N --nodes N]`
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: failing loudly is right
 
 use std::net::SocketAddr;
@@ -19,15 +19,11 @@ use swarmroll_core::channel::Role;
 use swarmroll_core::log::Event;
 use swarmroll_core::sync::{Sync, SyncEvent};
 use swarmroll_core::ChannelId;
+use swarmroll_tests::bench::arg;
 use swarmroll_tests::gen::ChannelGen;
 use swarmroll_tests::net::{start, sync_config};
 use swarmroll_tests::Peer;
 use tokio::net::{TcpListener, TcpStream};
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 /// A TCP relay to `target` counting the bytes it carries in both directions.
 async fn relay(target: SocketAddr) -> (SocketAddr, Arc<AtomicU64>) {
