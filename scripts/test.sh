@@ -12,25 +12,37 @@ section() {
 section "cargo fmt --all --check"
 cargo fmt --all --check
 
+log=$(mktemp)
+mobile_log=$(mktemp)
+tools_log=$(mktemp)
+trap 'rm -f "$log" "$mobile_log" "$tools_log"' EXIT
+
+# Started now, beside the lints and the build: the type-check for Android and iOS compiles
+# every dependency twice more (C included) at the lowest priority, so it takes only the
+# CPU the main build leaves idle; the foreign-language toolchains mostly download.
+nice -n 19 bash scripts/mobile-check.sh >"$mobile_log" 2>&1 &
+mobile_pid=$!
+(bash scripts/web-toolchain.sh && bash scripts/ffi-toolchain.sh >/dev/null) >"$tools_log" 2>&1 &
+tools_pid=$!
+trap 'kill "$mobile_pid" "$tools_pid" 2>/dev/null || true; rm -f "$log" "$mobile_log" "$tools_log"' EXIT
+
 # --all-features: the FFI crate's `bindgen` and `testing` features are linted and built
 # once, and the binding tests below reuse this build.
 section "cargo clippy --workspace --all-targets --all-features --locked -- -D warnings"
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
 section "cargo test --workspace --all-features --locked"
-log=$(mktemp)
-mobile_log=$(mktemp)
-trap 'rm -f "$log" "$mobile_log"' EXIT
 cargo test --workspace --all-features --locked --no-run
 
-# The type-check for Android and iOS compiles every dependency twice more (C included);
-# it runs at the lowest priority while the tests run, which mostly wait on sockets.
-nice -n 19 bash scripts/mobile-check.sh >"$mobile_log" 2>&1 &
-mobile_pid=$!
-trap 'kill "$mobile_pid" 2>/dev/null || true; rm -f "$log" "$mobile_log"' EXIT
-
-# The web gallery's browser tests (run by cargo test) need Chromium and playwright-core.
-bash scripts/web-toolchain.sh
+# The web gallery's browser tests (run by cargo test) need Chromium and playwright-core;
+# the binding tests need Kotlin, JNA and pytest.
+tools_status=0
+wait "$tools_pid" || tools_status=$?
+cat "$tools_log"
+if [ "$tools_status" -ne 0 ]; then
+    echo "installing the test toolchains failed" >&2
+    exit "$tools_status"
+fi
 cargo test --workspace --all-features --locked 2>&1 | tee "$log"
 
 section "web scripts: BLAKE3, invite decoder, QR encoder, size budget (node --test)"

@@ -124,15 +124,26 @@ pub struct WebConfig {
     pub chunk_bytes: usize,
     /// Uploads one guest may have unfinished at a time (and requests in flight).
     pub max_parallel: usize,
+    /// Uploads complete but never committed by their page are posted for the guest after
+    /// sitting this long.
+    pub commit_after: std::time::Duration,
     /// The token of the link guests scan, if the host's pages (the slideshow on the
     /// venue's TV) should show it as a QR code. Only the host's link is told it.
     pub guest_token: Option<String>,
 }
 
 impl WebConfig {
-    /// Defaults for listening at `bind`: 2 GiB files, 8 MiB chunks, 4 at a time.
+    /// Defaults for listening at `bind`: 2 GiB files, 8 MiB chunks, 4 at a time, orphaned
+    /// uploads posted after 10 minutes.
     pub fn new(bind: SocketAddr) -> Self {
-        WebConfig { bind, max_file_bytes: 2 << 30, chunk_bytes: 8 << 20, max_parallel: 4, guest_token: None }
+        WebConfig {
+            bind,
+            max_file_bytes: 2 << 30,
+            chunk_bytes: 8 << 20,
+            max_parallel: 4,
+            commit_after: std::time::Duration::from_secs(600),
+            guest_token: None,
+        }
     }
 }
 
@@ -171,6 +182,8 @@ pub(crate) struct Shared {
     stopping: watch::Receiver<bool>,
     /// Where the server listens.
     addr: SocketAddr,
+    /// Held while uploads are posted (a page's commit, the sweeper).
+    posting: tokio::sync::Mutex<()>,
 }
 
 impl WebServer {
@@ -198,7 +211,9 @@ impl WebServer {
             in_flight: Mutex::new(HashMap::new()),
             stopping: stopping.clone(),
             addr,
+            posting: tokio::sync::Mutex::new(()),
         });
+        tokio::spawn(upload::sweep(shared.clone()));
         let app = routes::router(shared);
         let mut until = stopping;
         let task = tokio::spawn(async move {

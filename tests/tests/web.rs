@@ -324,3 +324,21 @@ async fn the_host_hides_uploads_and_blocks_guests_and_links_end_at_once() {
     assert_eq!(late.get(&Venue::base(&closed)).await.status, 410);
     v.node.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_whose_page_never_committed_it_is_posted_for_the_guest() {
+    let v = Venue::start(|c| c.commit_after = Duration::from_secs(1)).await;
+    let up = Venue::base(&v.uploader);
+    let mut maya = v.guest(&v.uploader, Some("Maya")).await;
+    let r = maya.upload(&up, "last.jpg", "image/jpeg", &photo("cameras/no_exif.jpg"), 64 << 10).await;
+    assert_eq!(r.json()["state"], "complete");
+    // The page is closed before it commits; after a while the node posts it anyway.
+    until(15, "the orphaned upload to be posted", || v.node.posts(&v.channel).is_ok_and(|p| p.len() == 1)).await;
+    let post = &v.node.posts(&v.channel).unwrap()[0];
+    assert_eq!((post.guest.as_deref(), post.items[0].name.as_str()), (Some("Maya"), "last.jpg"));
+    assert_eq!(
+        maya.get(&format!("{up}api/uploads/{}", r.json()["id"].as_str().unwrap())).await.json()["state"],
+        "posted"
+    );
+    v.node.stop().await;
+}

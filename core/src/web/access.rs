@@ -4,7 +4,10 @@
 use super::db::{self, GuestRow};
 use super::{ApiError, LinkRole, Shared};
 use crate::types::{ChannelId, Timestamp};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
+use std::sync::Arc;
 
 /// The guest cookie's name.
 pub const COOKIE: &str = "sr_guest";
@@ -91,6 +94,23 @@ pub async fn guest(shared: &Shared, token: &str, headers: &HeaderMap) -> Result<
         return Err(ApiError::Blocked);
     }
     Ok((access, Guest { id: row.id, name: row.name }))
+}
+
+/// A request under `/g/<token>/` from a guest with a session: the extractor every
+/// guest route starts with (link and guest checked, or the request is refused).
+pub struct Visit {
+    pub access: Access,
+    pub guest: Guest,
+}
+
+impl FromRequestParts<Arc<Shared>> for Visit {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, shared: &Arc<Shared>) -> Result<Self, ApiError> {
+        let token = parts.uri.path().strip_prefix("/g/").and_then(|rest| rest.split('/').next()).unwrap_or_default();
+        let (access, guest) = guest(shared, token, &parts.headers).await?;
+        Ok(Visit { access, guest })
+    }
 }
 
 /// The `Set-Cookie` value for a new guest secret on `token`'s pages.

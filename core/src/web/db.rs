@@ -243,6 +243,33 @@ pub fn set_upload_post(tx: &Transaction<'_>, id: i64, post: &EventId) -> Result<
     Ok(())
 }
 
+/// Complete, unposted uploads idle for `idle_ms`, of guests who have a name and are not
+/// blocked, grouped by channel and guest: `(channel, guest name, uploads)`.
+pub fn stale_uploads(conn: &Connection, idle_ms: i64) -> Result<Vec<(ChannelId, String, Vec<UploadRow>)>, StoreError> {
+    let sql = format!(
+        "SELECT u.{}, u.channel, g.name FROM web_uploads u JOIN web_guests g ON g.id = u.guest
+         WHERE u.completed_ms IS NOT NULL AND u.post IS NULL AND u.touched_ms < ?1
+           AND g.name IS NOT NULL AND g.blocked_ms IS NULL
+         ORDER BY u.channel, u.guest, u.id",
+        UPLOAD_COLUMNS.replace(", ", ", u.")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map([Timestamp::now().0.saturating_sub(idle_ms)], |r| {
+            Ok((upload_row(r)?, r.get::<_, Vec<u8>>(7)?, r.get::<_, String>(8)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out: Vec<(ChannelId, String, Vec<UploadRow>)> = Vec::new();
+    for (raw, channel, name) in rows {
+        let (channel, up) = (ChannelId(blob32(channel)?), to_upload(raw)?);
+        match out.last_mut() {
+            Some((c, _, ups)) if *c == channel && ups.last().is_some_and(|u| u.guest == up.guest) => ups.push(up),
+            _ => out.push((channel, name, vec![up])),
+        }
+    }
+    Ok(out)
+}
+
 /// A visible post's channel, author, guest and comment count.
 pub struct PostMeta {
     pub channel: ChannelId,

@@ -1,7 +1,7 @@
 //! The routes: pages and assets, the guest session, the gallery, threads, comments,
 //! reactions, moderation, thumbnails and originals. Uploads are in `upload.rs`.
 
-use super::access::{self, Access};
+use super::access::{self, Access, Visit};
 use super::{assets, db, live, range, upload, ApiError, LinkRole, Shared};
 use crate::channel::{valid_name, Role};
 use crate::log::body::{ModAction, MAX_COMMENT_BYTES};
@@ -174,18 +174,15 @@ async fn session(
     Ok(resp)
 }
 
-async fn me(State(s): St, Path(token): Path<String>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
-    let (access, guest) = access::guest(&s, &token, &headers).await?;
+async fn me(State(s): St, Visit { access, guest }: Visit) -> Result<Json<Value>, ApiError> {
     Ok(Json(session_json(&s, &access, guest.id, guest.name).await?))
 }
 
 async fn rename(
     State(s): St,
-    Path(token): Path<String>,
-    headers: HeaderMap,
+    Visit { access, guest }: Visit,
     JsonBody(body): JsonBody<NameBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let (access, guest) = access::guest(&s, &token, &headers).await?;
     let name = guest_name(body.name.as_deref().unwrap_or(""))?;
     let set = name.clone();
     s.node.replica().store().write_async(move |tx| db::set_guest_name(tx, guest.id, &set)).await?;
@@ -216,11 +213,9 @@ fn kind_of(mime: &str) -> &'static str {
 /// A gallery page, newest first.
 async fn items(
     State(s): St,
-    Path(token): Path<String>,
-    headers: HeaderMap,
+    Visit { access, .. }: Visit,
     Query(q): Query<ItemsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let (access, _) = access::guest(&s, &token, &headers).await?;
     let cursor = q.cursor.as_deref().map(parse_cursor).transpose()?;
     let limit = q.limit.unwrap_or(40).clamp(1, 100);
     let node = s.node.clone();
@@ -267,10 +262,9 @@ fn my_role(node: &crate::node::Node, channel: &crate::types::ChannelId) -> Resul
 /// A post with its comments.
 async fn thread(
     State(s): St,
-    Path((token, post)): Path<(String, String)>,
-    headers: HeaderMap,
+    Visit { access, guest }: Visit,
+    Path((_, post)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let (access, guest) = access::guest(&s, &token, &headers).await?;
     let post = parse_id(&post)?;
     let node = s.node.clone();
     blocking(move || {
@@ -327,11 +321,10 @@ struct CommentBody {
 /// A guest's comment, written by this node for them.
 async fn comment(
     State(s): St,
-    Path((token, post)): Path<(String, String)>,
-    headers: HeaderMap,
+    Visit { access, guest }: Visit,
+    Path((_, post)): Path<(String, String)>,
     JsonBody(body): JsonBody<CommentBody>,
 ) -> Result<Response, ApiError> {
-    let (access, guest) = access::guest(&s, &token, &headers).await?;
     let name = guest.named()?.to_owned();
     let post = parse_id(&post)?;
     let text = body.text.trim().to_owned();
@@ -368,11 +361,9 @@ fn valid_emoji(e: &str) -> bool {
 /// A guest's reaction. The node reacts once for all its guests: on while any has it on.
 async fn react(
     State(s): St,
-    Path(token): Path<String>,
-    headers: HeaderMap,
+    Visit { access, guest }: Visit,
     JsonBody(body): JsonBody<ReactBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let (access, guest) = access::guest(&s, &token, &headers).await?;
     let target = parse_id(&body.target)?;
     if !valid_emoji(&body.emoji) {
         return Err(ApiError::BadRequest("emoji"));
@@ -406,10 +397,9 @@ async fn react(
 /// member's post is hidden by moderation if this device may moderate.
 async fn hide(
     State(s): St,
-    Path((token, post)): Path<(String, String)>,
-    headers: HeaderMap,
+    Visit { access, .. }: Visit,
+    Path((_, post)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let (access, _) = access::guest(&s, &token, &headers).await?;
     access.require(LinkRole::Host)?;
     let post = parse_id(&post)?;
     let node = s.node.clone();
@@ -432,8 +422,7 @@ async fn hide(
     .await
 }
 
-async fn guests(State(s): St, Path(token): Path<String>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
-    let (access, _) = access::guest(&s, &token, &headers).await?;
+async fn guests(State(s): St, Visit { access, .. }: Visit) -> Result<Json<Value>, ApiError> {
     access.require(LinkRole::Host)?;
     let channel = access.channel;
     let list = s.node.replica().store().read_async(move |c| db::guests(c, &channel)).await?;
@@ -446,10 +435,9 @@ async fn guests(State(s): St, Path(token): Path<String>, headers: HeaderMap) -> 
 
 async fn block(
     State(s): St,
-    Path((token, id)): Path<(String, i64)>,
-    headers: HeaderMap,
+    Visit { access, .. }: Visit,
+    Path((_, id)): Path<(String, i64)>,
 ) -> Result<Json<Value>, ApiError> {
-    let (access, _) = access::guest(&s, &token, &headers).await?;
     access.require(LinkRole::Host)?;
     let channel = access.channel;
     let done = s.node.replica().store().write_async(move |tx| db::block_guest(tx, &channel, id)).await?;
@@ -459,17 +447,15 @@ async fn block(
     Ok(Json(json!({ "ok": true })))
 }
 
-async fn events(State(s): St, Path(token): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let (access, _) = access::guest(&s, &token, &headers).await?;
+async fn events(State(s): St, Visit { access, .. }: Visit) -> Result<Response, ApiError> {
     Ok(live::stream(s, access).into_response())
 }
 
 async fn thumb(
     State(s): St,
-    Path((token, post, index)): Path<(String, String, u32)>,
-    headers: HeaderMap,
+    Visit { access, .. }: Visit,
+    Path((_, post, index)): Path<(String, String, u32)>,
 ) -> Result<Response, ApiError> {
-    let (access, _) = access::guest(&s, &token, &headers).await?;
     let post = parse_id(&post)?;
     let channel = access.channel;
     let bytes = s
@@ -489,10 +475,10 @@ async fn thumb(
 
 async fn original(
     State(s): St,
-    Path((token, post, index)): Path<(String, String, u32)>,
+    Visit { access, .. }: Visit,
+    Path((_, post, index)): Path<(String, String, u32)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (access, _) = access::guest(&s, &token, &headers).await?;
     let post = parse_id(&post)?;
     let node = s.node.clone();
     let (original, patches) = blocking(move || {

@@ -6,12 +6,12 @@
 //! the chunk in flight. Bytes the channel already has are refused before they are sent
 //! (`duplicate`), so a retried upload adds nothing.
 
-use super::access::{self, Guest};
+use super::access::{Guest, Visit};
 use super::routes::{blocking, JsonBody};
 use super::{db, ApiError, LinkRole, Shared};
 use crate::import::Request;
 use crate::store::lock;
-use crate::types::{ContentHash, EventId};
+use crate::types::{ChannelId, ContentHash, EventId};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -161,11 +161,9 @@ struct CreateBody {
 /// `duplicate` for bytes the channel has, or starts a new one.
 async fn create(
     State(s): St,
-    Path(token): Path<String>,
-    headers: HeaderMap,
+    Visit { access, guest }: Visit,
     JsonBody(body): JsonBody<CreateBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let (access, guest) = access::guest(&s, &token, &headers).await?;
     access.require(LinkRole::Uploader)?;
     guest.named()?;
     if body.size == 0 {
@@ -205,10 +203,9 @@ async fn create(
 
 async fn status(
     State(s): St,
-    Path((token, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    Visit { guest, .. }: Visit,
+    Path((_, id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let (_, guest) = access::guest(&s, &token, &headers).await?;
     let up = owned(&s, &guest, &id).await?;
     Ok(upload_json(&s, &up).await)
 }
@@ -216,11 +213,11 @@ async fn status(
 /// Appends one chunk at `Upload-Offset`, streaming it to the partial file.
 async fn append(
     State(s): St,
-    Path((token, id)): Path<(String, String)>,
+    Visit { access, guest }: Visit,
+    Path((_, id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    let (access, guest) = access::guest(&s, &token, &headers).await?;
     access.require(LinkRole::Uploader)?;
     let _slot = Slot::take(&s, guest.id)?;
     let up = owned(&s, &guest, &id).await?;
@@ -315,11 +312,10 @@ async fn finish(s: &Arc<Shared>, up: db::UploadRow) -> Result<Json<Value>, ApiEr
 /// A video's first frame, drawn by the page (the core cannot decode video).
 async fn poster(
     State(s): St,
-    Path((token, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    Visit { access, guest }: Visit,
+    Path((_, id)): Path<(String, String)>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    let (access, guest) = access::guest(&s, &token, &headers).await?;
     access.require(LinkRole::Uploader)?;
     let up = owned(&s, &guest, &id).await?;
     let bytes = axum::body::to_bytes(body, MAX_POSTER_BYTES).await.map_err(|_| ApiError::TooLarge)?;
@@ -340,11 +336,9 @@ struct CommitBody {
 /// Posts the guest's complete uploads, at most 12 to a post, through the app's import.
 async fn commit(
     State(s): St,
-    Path(token): Path<String>,
-    headers: HeaderMap,
+    Visit { access, guest }: Visit,
     JsonBody(body): JsonBody<CommitBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let (access, guest) = access::guest(&s, &token, &headers).await?;
     access.require(LinkRole::Uploader)?;
     let name = guest.named()?.to_owned();
     if body.ids.is_empty() || body.ids.len() > MAX_COMMIT {
@@ -359,38 +353,71 @@ async fn commit(
         if !up.complete {
             return Err(ApiError::BadRequest("upload not complete"));
         }
-        if up.post.is_none() && !ready.iter().any(|r: &db::UploadRow| r.id == up.id) {
-            ready.push(up);
-        }
+        ready.push(up);
     }
-    let channel = access.channel;
+    let posted = post_uploads(&s, &access.channel, &name, body.caption.trim(), ready).await?;
+    Ok(Json(json!({
+        "post": posted.posts.first().map(|p| p.to_hex()),
+        "posts": posted.posts.iter().map(|p| p.to_hex()).collect::<Vec<_>>(),
+        "duplicates": posted.duplicates,
+        "skipped": posted.skipped,
+    })))
+}
+
+/// What posting a guest's uploads made.
+#[derive(Debug, Default)]
+pub struct Posted {
+    pub posts: Vec<EventId>,
+    pub duplicates: usize,
+    pub skipped: usize,
+}
+
+/// Imports and posts complete uploads for the guest `name`, at most 12 to a post; bytes
+/// the channel has by now count as duplicates. One at a time per server, so a page's
+/// commit and the sweeper never post an upload twice.
+pub async fn post_uploads(
+    s: &Arc<Shared>,
+    channel: &ChannelId,
+    name: &str,
+    caption: &str,
+    ready: Vec<db::UploadRow>,
+) -> Result<Posted, ApiError> {
+    let _one = s.posting.lock().await;
     let store = s.node.replica().store().clone();
-    let mut duplicates = 0;
-    let mut fresh = Vec::new();
+    let mut out = Posted::default();
+    let mut fresh: Vec<db::UploadRow> = Vec::new();
     for up in ready {
-        let hash = up.hash;
-        if store.read_async(move |c| db::known_bytes(c, &channel, &hash)).await? {
-            duplicates += 1;
+        let (id, hash, ch) = (up.id, up.hash, *channel);
+        let (still_open, known) = store
+            .read_async(move |c| {
+                let open = db::upload(c, id)?.is_some_and(|u| u.post.is_none());
+                Ok::<_, ApiError>((open, db::known_bytes(c, &ch, &hash)?))
+            })
+            .await?;
+        if !still_open || fresh.iter().any(|f| f.id == up.id) {
+            continue;
+        }
+        if known {
+            out.duplicates += 1;
         } else {
             fresh.push(up);
         }
     }
-    let mut posts: Vec<EventId> = Vec::new();
-    let mut skipped = 0;
     for batch in fresh.chunks(crate::log::body::MAX_ITEMS) {
         let mut files = Vec::with_capacity(batch.len());
         for up in batch {
             let poster = tokio::fs::read(s.poster_path(up.id)).await.ok();
             files.push(Request { poster, ..Request::path(s.final_path(up)) });
         }
-        let (post, summary) = s.node.share_for(&channel, body.caption.trim(), files, Some(&name)).await?;
-        skipped += summary.failed.len();
-        duplicates += summary.duplicates.len();
-        let mut imported = batch
+        let (post, summary) = s.node.share_for(channel, caption, files, Some(name)).await?;
+        out.skipped += summary.failed.len();
+        out.duplicates += summary.duplicates.len();
+        let ids: Vec<i64> = batch
             .iter()
             .enumerate()
-            .filter(|(i, _)| !summary.duplicates.contains(i) && !summary.failed.iter().any(|(f, _)| f == i));
-        let ids: Vec<i64> = imported.by_ref().map(|(_, u)| u.id).collect();
+            .filter(|(i, _)| !summary.duplicates.contains(i) && !summary.failed.iter().any(|(f, _)| f == i))
+            .map(|(_, u)| u.id)
+            .collect();
         store
             .write_async(move |tx| {
                 for id in &ids {
@@ -402,14 +429,37 @@ async fn commit(
         for up in batch {
             let _ = tokio::fs::remove_file(s.poster_path(up.id)).await;
         }
-        posts.push(post);
+        out.posts.push(post);
     }
-    Ok(Json(json!({
-        "post": posts.first().map(|p| p.to_hex()),
-        "posts": posts.iter().map(|p| p.to_hex()).collect::<Vec<_>>(),
-        "duplicates": duplicates,
-        "skipped": skipped,
-    })))
+    Ok(out)
+}
+
+/// Posts uploads that arrived whole but were never committed — the page was closed, or
+/// the phone slept, at the last moment — once they have sat for `cfg.commit_after`: the
+/// guest meant to share them. Runs until the server stops.
+pub async fn sweep(s: Arc<Shared>) {
+    let every =
+        (s.cfg.commit_after / 2).clamp(std::time::Duration::from_millis(200), std::time::Duration::from_secs(60));
+    let mut stopping = s.stopping.clone();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stopping.wait_for(|v| *v) => return,
+        }
+        let idle_ms = i64::try_from(s.cfg.commit_after.as_millis()).unwrap_or(i64::MAX);
+        let stale = match s.node.replica().store().read_async(move |c| db::stale_uploads(c, idle_ms)).await {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(error = %ApiError::from(e), "web gallery: cannot look for uncommitted uploads");
+                continue;
+            }
+        };
+        for (channel, name, ups) in stale {
+            if let Err(e) = post_uploads(&s, &channel, &name, "", ups).await {
+                tracing::warn!(error = %e, "web gallery: an uncommitted upload could not be posted");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

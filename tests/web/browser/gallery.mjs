@@ -268,10 +268,9 @@ async function run(browser) {
     check(badOffset.status === 404, 'an unknown upload: ' + JSON.stringify(badOffset));
   });
 
-  // Hiding retracts the post on every node, so the host hides a separate one: Maya's
-  // first post must still reach the other node.
-  const extra = await step('A posts one more photo for the host to hide', async () => {
-    const png = await a.evaluate(() => {
+  // A photo no one has uploaded before, drawn in the page: `name` in the temporary folder.
+  async function uniquePng(page, name, label) {
+    const png = await page.evaluate((text) => {
       const c = document.createElement('canvas');
       c.width = 640;
       c.height = 480;
@@ -282,11 +281,18 @@ async function run(browser) {
       }
       g.fillStyle = '#fff';
       g.font = '32px sans-serif';
-      g.fillText('to be hidden ' + Date.now(), 20, 240);
+      g.fillText(text + ' ' + Date.now(), 20, 240);
       return c.toDataURL('image/png').split(',')[1];
-    });
-    const file = path.join(tmp, 'hide-me.png');
+    }, label);
+    const file = path.join(tmp, name);
     fs.writeFileSync(file, Buffer.from(png, 'base64'));
+    return file;
+  }
+
+  // Hiding retracts the post on every node, so the host hides a separate one: Maya's
+  // first post must still reach the other node.
+  const extra = await step('A posts one more photo for the host to hide', async () => {
+    const file = await uniquePng(a, 'hide-me.png', 'to be hidden');
     await a.setInputFiles('#file-input', file);
     const [row] = await rows(a, ['hide-me.png'], 'done');
     await until(b, 'B does not see the extra photo', (p) => document.querySelector('a.item[data-post="' + p + '"]'), row.post);
@@ -346,6 +352,13 @@ async function run(browser) {
     const channel = await a.textContent('#channel');
     check(title === channel, 'the slideshow title "' + title + '" is not the channel "' + channel + '"');
     check(await page.isVisible('#show-join svg'), 'the slideshow shows no QR code for guests');
+    // A photo uploaded now is on the screen within a cycle, without a reload.
+    await a.setInputFiles('#file-input', await uniquePng(a, 'arrives.png', 'just arrived'));
+    const [arrived] = await rows(a, ['arrives.png'], 'done');
+    await until(page, 'the new photo never came up on the slideshow', (p) => {
+      const on = document.querySelector('.slide.on');
+      return on && on.src.includes(p) && on.complete && on.naturalWidth > 0;
+    }, arrived.post);
     const viewerShow = await open(browser, VIEWER + 'slideshow', 'viewer slideshow');
     await until(viewerShow, 'the viewer slideshow has no title', () => document.title.includes('slideshow'));
     check(await viewerShow.isHidden('#show-join'), 'a viewer link\'s slideshow shows the upload QR code');
