@@ -9,9 +9,9 @@ use serde_json::json;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
-use swarmroll_core::channel::{qr, Role};
-use swarmroll_core::web::{self, LinkRole, WebConfig, WebServer};
-use swarmroll_core::{ChannelId, Timestamp};
+use swarmroll_core::channel::qr;
+use swarmroll_core::web::{self, Gallery, WebError};
+use swarmroll_core::ChannelId;
 
 /// What `swarmroll web` was asked.
 pub struct WebArgs<'a> {
@@ -45,61 +45,44 @@ pub async fn run(dir: &Path, json: bool, args: WebArgs<'_>) -> Result<(), Failur
     let window = parse_window(args.window)?;
     let _lock = node::lock(dir)?;
     let node = node::open(dir, args.net)?;
-    let role = node
-        .channels()?
-        .into_iter()
-        .find(|c| c.id == args.channel)
-        .map(|c| c.my_role)
-        .ok_or_else(|| Failure::input("no such channel on this device"))?;
-    if role == Role::Viewer && !args.view_only {
-        return Err(Failure::input("you may only view this channel: open the gallery with --view-only"));
-    }
     node.start().await?;
-    let closes = Timestamp(Timestamp::now().0 + window.as_millis() as i64);
-    let store = node.replica().store().clone();
-    let make = |role| {
-        web::create_link(&store, &args.channel, role, Some(closes))
-            .map_err(|e| Failure::other(format!("cannot make the gallery's links: {e}")))
-    };
-    let guest_role = if args.view_only { LinkRole::Viewer } else { LinkRole::Uploader };
-    let links = [make(guest_role)?, make(LinkRole::Viewer)?, make(LinkRole::Host)?];
     let bind = args.bind.unwrap_or_else(web::default_bind);
-    let cfg = WebConfig { guest_token: Some(links[0].token.clone()), ..WebConfig::new(bind) };
-    let server = match WebServer::start(node.clone(), cfg).await {
-        Ok(s) => s,
+    let gallery = match Gallery::open(node.clone(), args.channel, window, args.view_only, bind).await {
+        Ok(g) => g,
         Err(e) => {
             node.stop().await;
-            return Err(Failure::other(format!("{e}: choose another address with --bind IP:PORT")));
+            return Err(match e {
+                WebError::UnknownChannel | WebError::ViewOnly => Failure::input(e),
+                WebError::Bind(_) => Failure::other(format!("{e}: choose another address with --bind IP:PORT")),
+                e => Failure::other(e),
+            });
         }
     };
-    let addr = server.local_addr();
-    let [guests, viewers, host] = &links;
+    let (guests, viewers, host) =
+        (gallery.url(&gallery.guests), gallery.url(&gallery.viewers), gallery.url(&gallery.host));
     let v = json!({
         "event": "web",
-        "address": addr.to_string(),
-        "guest_url": guests.url(addr),
-        "viewer_url": viewers.url(addr),
-        "host_url": host.url(addr),
-        "closes_ms": closes.0,
+        "address": gallery.addr().to_string(),
+        "guest_url": guests,
+        "viewer_url": viewers,
+        "host_url": host,
+        "closes_ms": gallery.closes.0,
     });
     show::result(json, &v, |_| {
         println!("Guests on this network can open the gallery until the window closes:");
-        println!("  {}", guests.url(addr));
-        if let Ok(code) = qr::terminal(&guests.url(addr)) {
+        println!("  {guests}");
+        if let Ok(code) = qr::terminal(&guests) {
             println!("{code}");
         }
-        println!("View only:  {}", viewers.url(addr));
-        println!("Your host link (hide, block; keep it to yourself): {}", host.url(addr));
-        println!("Slideshow for a TV, with the guests' QR code: {}slideshow", host.url(addr));
+        println!("View only:  {viewers}");
+        println!("Your host link (hide, block; keep it to yourself): {host}");
+        println!("Slideshow for a TV, with the guests' QR code: {host}slideshow");
         println!();
     });
     let deadline = tokio::time::Instant::now() + window;
     let served = node::serve(&node, dir, json, Vec::new(), Some(deadline)).await;
-    server.stop().await;
-    for l in &links {
-        if let Err(e) = web::revoke(&store, l.id) {
-            eprintln!("swarmroll: a gallery link could not be revoked ({e})");
-        }
+    if let Err(e) = gallery.close().await {
+        eprintln!("swarmroll: the gallery's links could not all be revoked ({e}); they end with the window");
     }
     served
 }

@@ -28,7 +28,8 @@ use rand_core::{OsRng, RngCore};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::Mutex;
 use tokio::sync::watch;
 
 /// What a link lets its holder do.
@@ -151,6 +152,15 @@ impl WebConfig {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WebError {
+    /// No such channel on this device.
+    #[error("no such channel on this device")]
+    UnknownChannel,
+    /// This device may only view the channel: guests could not upload through it.
+    #[error("this device may only view the channel: open the gallery view-only")]
+    ViewOnly,
+    /// The links could not be stored.
+    #[error("cannot store the gallery's links: {0}")]
+    Store(#[from] StoreError),
     /// The address could not be bound.
     #[error("cannot listen for the web gallery ({0:?})")]
     Bind(std::io::ErrorKind),
@@ -237,6 +247,86 @@ impl WebServer {
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.task.await;
+    }
+}
+
+/// A channel's gallery open for a window: its three links (guests, view only, host) and
+/// the server. What `swarmroll web` and the apps open.
+pub struct Gallery {
+    /// The link guests scan: uploads allowed, unless opened view-only.
+    pub guests: Link,
+    /// A view-only link (a screen, people who should only look).
+    pub viewers: Link,
+    /// The host's own link: hide, block, the slideshow with the guests' QR code.
+    pub host: Link,
+    /// When the links stop working.
+    pub closes: Timestamp,
+    server: WebServer,
+    store: Arc<Store>,
+}
+
+impl Gallery {
+    /// Opens `channel` to browsers at `bind` for `window`.
+    ///
+    /// # Errors
+    /// [`WebError`]: unknown channel, a view-only device asked for uploads, the address.
+    pub async fn open(
+        node: Node,
+        channel: ChannelId,
+        window: std::time::Duration,
+        view_only: bool,
+        bind: SocketAddr,
+    ) -> Result<Gallery, WebError> {
+        let role = node
+            .channels()
+            .map_err(|_| WebError::UnknownChannel)?
+            .into_iter()
+            .find(|c| c.id == channel)
+            .map(|c| c.my_role)
+            .ok_or(WebError::UnknownChannel)?;
+        if role == crate::channel::Role::Viewer && !view_only {
+            return Err(WebError::ViewOnly);
+        }
+        let closes =
+            Timestamp(Timestamp::now().0.saturating_add(i64::try_from(window.as_millis()).unwrap_or(i64::MAX)));
+        let store = node.replica().store().clone();
+        let guest_role = if view_only { LinkRole::Viewer } else { LinkRole::Uploader };
+        let guests = create_link(&store, &channel, guest_role, Some(closes))?;
+        let viewers = create_link(&store, &channel, LinkRole::Viewer, Some(closes))?;
+        let host = create_link(&store, &channel, LinkRole::Host, Some(closes))?;
+        let cfg = WebConfig { guest_token: Some(guests.token.clone()), ..WebConfig::new(bind) };
+        let server = match WebServer::start(node, cfg).await {
+            Ok(s) => s,
+            Err(e) => {
+                for l in [&guests, &viewers, &host] {
+                    let _ = revoke(&store, l.id);
+                }
+                return Err(e);
+            }
+        };
+        Ok(Gallery { guests, viewers, host, closes, server, store })
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.server.local_addr()
+    }
+
+    /// A link's URL on this server.
+    pub fn url(&self, link: &Link) -> String {
+        link.url(self.addr())
+    }
+
+    /// Closes the gallery: live pages are told, the server stops, the links are revoked.
+    ///
+    /// # Errors
+    /// [`StoreError`] if a link could not be revoked (it still ends at `closes`).
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.server.stop().await;
+        for l in [&self.guests, &self.viewers, &self.host] {
+            revoke(&self.store, l.id)?;
+        }
+        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@ use crate::platform::{poster_for, PosterMaker};
 use crate::records::{event_id, GalleryCursor, GalleryItem, GalleryPage, InviteLink, MemberRole, ThreadItem};
 use crate::runtime::{run, TaskHandle};
 use crate::settings::SyncPolicy;
+use crate::web::WebGallery;
 use std::sync::Arc;
 use swarmroll_core::catalog::Cursor;
 use swarmroll_core::channel::Role;
@@ -208,6 +209,38 @@ impl Channel {
             let qr_png = swarmroll_core::channel::qr::png(&link, 8)
                 .map_err(|e| SwarmrollError::Internal { reason: e.to_string() })?;
             Ok(InviteLink { link, qr_png, invite: invite.into() })
+        })
+        .await
+    }
+
+    /// Opens this channel to browsers on the local network for `minutes`: guests without
+    /// the app scan the QR code, see the gallery, add photos and videos (unless
+    /// `view_only`) and comment; their uploads become posts by this device for them.
+    /// `bind`: `"IP:PORT"` to listen on (`null`/`nil`: the Wi-Fi address, port 8080).
+    ///
+    /// # Errors
+    /// `InvalidArgument` (minutes, bind), `NotFound`, `NotAllowed` (a viewer must open it
+    /// view-only), `Network` (the address is taken).
+    pub async fn open_web_gallery(
+        &self,
+        minutes: u32,
+        view_only: bool,
+        bind: Option<String>,
+    ) -> Result<Arc<WebGallery>, SwarmrollError> {
+        if minutes == 0 || minutes > 30 * 24 * 60 {
+            return Err(SwarmrollError::InvalidArgument { reason: "minutes must be between 1 and 43200".into() });
+        }
+        let bind = match bind {
+            Some(b) => {
+                b.parse().map_err(|_| SwarmrollError::InvalidArgument { reason: "bind is not IP:PORT".into() })?
+            }
+            None => swarmroll_core::web::default_bind(),
+        };
+        let (ch, node) = (self.id, self.node.clone());
+        run(async move {
+            let window = std::time::Duration::from_secs(u64::from(minutes) * 60);
+            let gallery = swarmroll_core::web::Gallery::open(node, ch, window, view_only, bind).await?;
+            WebGallery::new(gallery)
         })
         .await
     }

@@ -143,6 +143,19 @@ impl From<NodeError> for SwarmrollError {
     }
 }
 
+impl From<swarmroll_core::web::WebError> for SwarmrollError {
+    fn from(e: swarmroll_core::web::WebError) -> Self {
+        use swarmroll_core::web::WebError as E;
+        let reason = text(&e);
+        match e {
+            E::UnknownChannel => SwarmrollError::NotFound { reason },
+            E::ViewOnly => SwarmrollError::NotAllowed { reason },
+            E::Bind(_) => SwarmrollError::Network { reason },
+            _ => SwarmrollError::Storage { reason },
+        }
+    }
+}
+
 /// Runs a synchronous export, turning a panic into [`SwarmrollError::Internal`] so a
 /// bug surfaces as a typed error in Kotlin, Swift and Python instead of ending the app.
 pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, SwarmrollError>) -> Result<T, SwarmrollError> {

@@ -24,6 +24,7 @@ mod platform;
 mod records;
 mod runtime;
 mod settings;
+mod web;
 
 pub use channel::{Channel, OriginalFile, ShareFile, ShareResult, SkippedFile};
 pub use error::{PlatformError, SwarmrollError};

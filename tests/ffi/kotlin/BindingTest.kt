@@ -186,6 +186,31 @@ fun typedErrors() = runBlocking {
     node.close()
 }
 
+/// The status of a GET of `url` (an error status too; a refused connection throws).
+fun httpStatus(url: String): Int =
+    (java.net.URI(url).toURL().openConnection() as java.net.HttpURLConnection).run {
+        connectTimeout = 5000
+        readTimeout = 5000
+        try { responseCode } finally { disconnect() }
+    }
+
+fun webGallery() = runBlocking {
+    val node = SwarmrollNode.open(settings(tempDir()), null, null)
+    node.start()
+    val ch = node.createChannel("Garden party", "Ana")
+    assertFailsWith<SwarmrollException.InvalidArgument> { ch.openWebGallery(0u, false, "127.0.0.1:0") }
+    val gallery = ch.openWebGallery(60u, false, "127.0.0.1:0")
+    assertContentEquals(byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte()), gallery.guestQrPng().copyOf(4))
+    assertTrue(gallery.guestUrl().startsWith("http://127.0.0.1:"))
+    assertEquals(200, httpStatus(gallery.guestUrl()))
+    assertEquals(200, httpStatus(gallery.hostUrl() + "slideshow"))
+    assertEquals(404, httpStatus(gallery.guestUrl().replaceAfterLast("/g/", "aaaaaaaaaaaaaaaaaaaaaaaaaa/")))
+    gallery.stop()
+    assertFailsWith<java.io.IOException> { httpStatus(gallery.guestUrl()) }
+    node.stop()
+    node.close()
+}
+
 fun identityInPlatformStorage() {
     val dir = tempDir()
     val storage = MapStorage()
@@ -201,6 +226,7 @@ fun main() {
         "two nodes share a photo and talk" to ::twoNodesShareAndTalk,
         "bad input and panics are typed errors" to ::typedErrors,
         "the identity key lives in platform storage" to ::identityInPlatformStorage,
+        "an app opens the venue web gallery and closes it" to ::webGallery,
     )
     var failed = 0
     for ((name, test) in tests) {

@@ -265,3 +265,42 @@ def test_identity_key_lives_in_platform_storage(dirs):
         sr.SwarmrollNode.open(settings(dirs[0]), DictStorage(), None)
     with pytest.raises(sr.SwarmrollError.Identity):
         sr.SwarmrollNode.open(settings(dirs[0]), None, None)
+
+
+def test_an_app_opens_the_venue_web_gallery_and_closes_it(dirs):
+    import json
+    import urllib.error
+    import urllib.request
+
+    def status(url, data=None):
+        req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"} if data else {})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    async def scenario():
+        node = sr.SwarmrollNode.open(settings(dirs[0]), None, None)
+        await node.start()
+        ch = node.create_channel("Garden party", "Ana")
+        with pytest.raises(sr.SwarmrollError.InvalidArgument):
+            await ch.open_web_gallery(60, False, "not an address")
+        gallery = await ch.open_web_gallery(60, False, "127.0.0.1:0")
+        assert gallery.guest_qr_png()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert gallery.closes_ms() > int(time.time() * 1000) + 59 * 60 * 1000
+        guest, host = gallery.guest_url(), gallery.host_url()
+        assert guest.startswith("http://127.0.0.1:") and guest != host != gallery.viewer_url()
+        code, page = status(guest)
+        assert code == 200 and b"<html" in page
+        code, body = status(guest + "api/session", json.dumps({"name": "Maya"}).encode())
+        assert code == 200 and json.loads(body)["role"] == "uploader"
+        code, body = status(host + "api/session", json.dumps({"name": None}).encode())
+        assert json.loads(body)["guest_url"] == guest
+        await gallery.stop()
+        await gallery.stop()  # stopping twice is harmless
+        with pytest.raises(OSError):
+            urllib.request.urlopen(guest, timeout=5)
+        await node.stop()
+
+    asyncio.run(scenario())
