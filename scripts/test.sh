@@ -9,6 +9,18 @@ section() {
     printf '\n==== %s ====\n' "$*"
 }
 
+# finish PID LOG WHAT — waits for a background job, prints its log, and stops the run
+# with the job's status if it failed.
+finish() {
+    local status=0
+    wait "$1" || status=$?
+    cat "$2"
+    if [ "$status" -ne 0 ]; then
+        echo "$3 failed" >&2
+        exit "$status"
+    fi
+}
+
 section "cargo fmt --all --check"
 cargo fmt --all --check
 
@@ -36,13 +48,7 @@ cargo test --workspace --all-features --locked --no-run
 
 # The web gallery's browser tests (run by cargo test) need Chromium and playwright-core;
 # the binding tests need Kotlin, JNA and pytest.
-tools_status=0
-wait "$tools_pid" || tools_status=$?
-cat "$tools_log"
-if [ "$tools_status" -ne 0 ]; then
-    echo "installing the test toolchains failed" >&2
-    exit "$tools_status"
-fi
+finish "$tools_pid" "$tools_log" "installing the test toolchains"
 cargo test --workspace --all-features --locked 2>&1 | tee "$log"
 
 section "web scripts: BLAKE3, invite decoder, QR encoder, size budget (node --test)"
@@ -52,13 +58,7 @@ section "binding tests: Python and Kotlin (JVM) through the generated bindings"
 bash tests/ffi/run.sh 2>&1 | tee -a "$log"
 
 section "type-check for Android and iOS (check only, never linked)"
-mobile_status=0
-wait "$mobile_pid" || mobile_status=$?
-cat "$mobile_log"
-if [ "$mobile_status" -ne 0 ]; then
-    echo "mobile-check failed" >&2
-    exit "$mobile_status"
-fi
+finish "$mobile_pid" "$mobile_log" "mobile-check"
 
 # One closing line over every test binary (cargo prints one per binary, and the last is
 # often an empty doc-test run).
