@@ -19,7 +19,8 @@
 # Android NDK and no Xcode. The stand-in is `python -m ziglang cc` for a close enough
 # target (Android: aarch64-linux-musl, iOS: aarch64-macos), behind wrappers that drop the
 # arguments zig rejects (cc-rs's `--target=`, `-arch X`, `-isysroot X`, the OS
-# version-minimum flags), and `python -m ziglang ar`. They are set through CC_<target>,
+# version-minimum flags) and compile at -O0 without debug info (nothing is linked, and
+# SQLite, aws-lc and mozjpeg then compile several times faster), and `python -m ziglang ar`. They are set through CC_<target>,
 # AR_<target> and CFLAGS_<target>, only in this script's cargo invocations. The C objects
 # they produce are for the wrong libc/SDK: they only let the build scripts finish so rustc
 # can type-check. NEVER link them, ship them, or reuse target/mobile for a real build.
@@ -156,13 +157,16 @@ for arg in "\$@"; do
     case \$arg in
         --target=* | -mmacosx-version-min=* | -miphoneos-version-min=* | -mios-version-min=* \\
             | -mios-simulator-version-min=* | -mtargetos=*) ;;
+        # Never linked: no optimisation, no debug info (SQLite alone compiles several
+        # times faster at -O0).
+        -O | -O[0-9sz] | -Ofast | -g | -g[0-9] | -gdwarf*) ;;
         -target | -arch | -isysroot) skip=1 ;;
         *) args+=("\$arg") ;;
     esac
 done
 export PYTHONPATH='$ZIG_DIR'
 export ZIG_GLOBAL_CACHE_DIR='$MOBILE_DIR/zig-cache' ZIG_LOCAL_CACHE_DIR='$MOBILE_DIR/zig-cache'
-exec '$python' -m ziglang cc -target $zt "\${args[@]}"
+exec '$python' -m ziglang cc -target $zt "\${args[@]}" -O0
 EOF
         chmod +x "$TOOLS/cc-$target"
     done
