@@ -20,10 +20,11 @@
 # target (Android: aarch64-linux-musl, iOS: aarch64-macos), behind wrappers that drop the
 # arguments zig rejects (cc-rs's `--target=`, `-arch X`, `-isysroot X`, the OS
 # version-minimum flags) and compile at -O0 without debug info (nothing is linked, and
-# SQLite, aws-lc and mozjpeg then compile several times faster), and `python -m ziglang ar`. They are set through CC_<target>,
-# AR_<target> and CFLAGS_<target>, only in this script's cargo invocations. The C objects
-# they produce are for the wrong libc/SDK: they only let the build scripts finish so rustc
-# can type-check. NEVER link them, ship them, or reuse target/mobile for a real build.
+# SQLite, aws-lc and mozjpeg then compile several times faster), and `python -m ziglang
+# ar`. They are set through CC_<target>, AR_<target> and CFLAGS_<target>, only in this
+# script's cargo invocations. The C objects they produce are for the wrong libc/SDK: they
+# only let the build scripts finish so rustc can type-check. NEVER link them, ship them,
+# or reuse target/mobile for a real build.
 # aws-lc-sys's build script also runs `xcrun --show-sdk-path` for iOS: where there is no
 # xcrun, a stub answering with an empty folder is put first on PATH (again only here).
 #
