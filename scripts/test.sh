@@ -30,9 +30,14 @@ tools_log=$(mktemp)
 trap 'rm -f "$log" "$mobile_log" "$tools_log"' EXIT
 
 # Started now, beside the lints and the build: the type-check for Android and iOS compiles
-# every dependency twice more (C included) at the lowest priority, so it takes only the
-# CPU the main build leaves idle; the foreign-language toolchains mostly download.
-nice -n 19 bash scripts/mobile-check.sh >"$mobile_log" 2>&1 &
+# every dependency twice more (C included) as an idle-class job (SCHED_IDLE where the
+# system allows it, else nice 19), so it takes only the CPU the main build leaves idle;
+# the foreign-language toolchains mostly download.
+idle=(nice -n 19)
+if chrt --idle 0 true 2>/dev/null; then
+    idle=(chrt --idle 0)
+fi
+"${idle[@]}" bash scripts/mobile-check.sh >"$mobile_log" 2>&1 &
 mobile_pid=$!
 (bash scripts/web-toolchain.sh && bash scripts/ffi-toolchain.sh >/dev/null) >"$tools_log" 2>&1 &
 tools_pid=$!
