@@ -281,16 +281,17 @@ async fn finish(s: &Arc<Shared>, up: db::UploadRow) -> Result<Json<Value>, ApiEr
     let store = s.node.replica().store().clone();
     let id = up.id;
     let checked = blocking(move || {
+        // One pass: the head for the content check, then the rest, into the hash.
         let mut f = std::fs::File::open(&part).map_err(|_| ApiError::Internal)?;
+        let mut head = [0u8; 32];
+        let n = std::io::Read::read(&mut f, &mut head).map_err(|_| ApiError::Internal)?;
         let mut hasher = blake3::Hasher::new();
+        hasher.update(&head[..n]);
         hasher.update_reader(&mut f).map_err(|_| ApiError::Internal)?;
         if ContentHash(*hasher.finalize().as_bytes()) != expected {
             let _ = std::fs::remove_file(&part);
             return Err(ApiError::HashMismatch);
         }
-        let mut head = [0u8; 32];
-        let n = std::io::Read::read(&mut std::fs::File::open(&part).map_err(|_| ApiError::Internal)?, &mut head)
-            .map_err(|_| ApiError::Internal)?;
         if crate::media::Kind::sniff(&head[..n]).is_none() {
             let _ = std::fs::remove_file(&part);
             store.write(|tx| db::delete_upload(tx, id))?;
