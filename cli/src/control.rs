@@ -10,28 +10,43 @@ use crate::ops::{self, Request};
 use crate::Failure;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
+use crate::interrupt::Interrupt;
 use swarmroll_core::node::Node;
+use swarmroll_core::share::Cancel;
 
 /// The socket of the node on `dir`.
 pub fn socket_path(dir: &Path) -> PathBuf {
     dir.join("node.sock")
 }
 
-/// Sends `req` to the node running on `dir`; `None` when none runs there.
+/// Sends `req` to the node running on `dir`; `None` when none runs there. When
+/// `interrupt` fires (Ctrl-C here), the running node is asked to stop the request.
 #[cfg(unix)]
-pub async fn ask(dir: &Path, req: &Request, progress: impl Fn(u64, u64)) -> Result<Option<Value>, Failure> {
+pub async fn ask(
+    dir: &Path,
+    req: &Request,
+    progress: impl Fn(u64, u64),
+    interrupt: Option<&Interrupt>,
+) -> Result<Option<Value>, Failure> {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let Ok(mut stream) = tokio::net::UnixStream::connect(socket_path(dir)).await else { return Ok(None) };
-    let mut line = serde_json::to_vec(req).map_err(|e| Failure::other(e.to_string()))?;
-    line.push(b'\n');
-    stream
-        .write_all(&line)
-        .await
-        .map_err(|e| Failure::other(format!("the running node did not answer ({})", e.kind())))?;
-    let mut lines = BufReader::new(stream).lines();
-    while let Some(l) =
-        lines.next_line().await.map_err(|e| Failure::other(format!("the running node stopped ({})", e.kind())))?
-    {
+    let Ok(stream) = tokio::net::UnixStream::connect(socket_path(dir)).await else { return Ok(None) };
+    let (read, mut write) = stream.into_split();
+    let gone = |e: std::io::Error| Failure::other(format!("the running node did not answer ({})", e.kind()));
+    write.write_all(&line(req)?).await.map_err(gone)?;
+    let mut lines = BufReader::new(read).lines();
+    let mut cancel_sent = false;
+    loop {
+        let next = tokio::select! {
+            l = lines.next_line() => l,
+            () = async { match interrupt { Some(i) if !cancel_sent => i.asked().await, _ => std::future::pending().await } } => {
+                cancel_sent = true;
+                write.write_all(&line(&Request::Cancel)?).await.map_err(gone)?;
+                continue;
+            }
+        };
+        let Some(l) = next.map_err(|e| Failure::other(format!("the running node stopped ({})", e.kind())))? else {
+            return Err(Failure::other("the running node closed the connection"));
+        };
         let v: Value = serde_json::from_str(&l).map_err(|_| Failure::other("the running node answered garbage"))?;
         if let Some(p) = v.get("progress") {
             progress(p["done"].as_u64().unwrap_or(0), p["total"].as_u64().unwrap_or(0));
@@ -42,11 +57,16 @@ pub async fn ask(dir: &Path, req: &Request, progress: impl Fn(u64, u64)) -> Resu
             return Err(Failure(code, v["error"].as_str().unwrap_or("the running node failed").to_owned()));
         }
     }
-    Err(Failure::other("the running node closed the connection"))
+}
+
+fn line(req: &Request) -> Result<Vec<u8>, Failure> {
+    let mut line = serde_json::to_vec(req).map_err(|e| Failure::other(e.to_string()))?;
+    line.push(b'\n');
+    Ok(line)
 }
 
 #[cfg(not(unix))]
-pub async fn ask(_: &Path, _: &Request, _: impl Fn(u64, u64)) -> Result<Option<Value>, Failure> {
+pub async fn ask(_: &Path, _: &Request, _: impl Fn(u64, u64), _: Option<&Interrupt>) -> Result<Option<Value>, Failure> {
     Ok(None)
 }
 
@@ -82,19 +102,32 @@ async fn answer(stream: tokio::net::UnixStream, node: Node) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
-    let Ok(Some(line)) = lines.next_line().await else { return };
+    let Ok(Some(first)) = lines.next_line().await else { return };
+    let cancel = Cancel::default();
+    // Later lines may ask to cancel; the asker going away does not (a share it started
+    // is journaled and finishes).
+    let listen = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(l)) = lines.next_line().await {
+                if matches!(serde_json::from_str::<Request>(&l), Ok(Request::Cancel)) {
+                    cancel.cancel();
+                }
+            }
+        })
+    };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
     let work = {
         let tx = tx.clone();
         async move {
-            let reply = match serde_json::from_str::<Request>(&line) {
+            let reply = match serde_json::from_str::<Request>(&first) {
                 Err(_) => json!({"error": "not a request this node understands", "code": 2}),
                 Ok(req) => {
                     let progress = tx.clone();
                     let report = move |done, total| {
                         let _ = progress.send(json!({"progress": {"done": done, "total": total}}));
                     };
-                    match ops::exec(&node, req, report).await {
+                    match ops::exec(&node, req, report, &cancel).await {
                         Ok(v) => json!({"ok": v}),
                         Err(Failure(code, msg)) => json!({"error": msg, "code": code}),
                     }
@@ -109,7 +142,8 @@ async fn answer(stream: tokio::net::UnixStream, node: Node) {
         let mut bytes = v.to_string().into_bytes();
         bytes.push(b'\n');
         if write.write_all(&bytes).await.is_err() {
-            return;
+            break;
         }
     }
+    listen.abort();
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 use swarmroll_core::import::Request as ImportRequest;
-use swarmroll_core::log::body::MAX_ITEMS;
+use swarmroll_core::share;
 use swarmroll_core::node::{Node, NodeEvent};
 use swarmroll_core::{ChannelId, ContentHash, EventId};
 
@@ -233,16 +233,17 @@ pub async fn watch(
             }
         }
         last = now;
-        for batch in ready.chunks(MAX_ITEMS) {
-            let requests = batch.iter().map(|(p, _)| ImportRequest::path(p.clone())).collect();
-            match node.share(&channel, &caption, requests).await {
-                Ok((post, summary)) => {
-                    handled.extend(batch.iter().map(|(_, k)| k.clone()));
-                    note(Note::Posted { post, files: summary.imported.len() });
-                }
-                // Nothing usable in the batch (not photos, or imported before): settled.
-                Err(swarmroll_core::node::NodeError::Publish(swarmroll_core::publish::Error::ItemCount)) => {
-                    handled.extend(batch.iter().map(|(_, k)| k.clone()));
+        if !ready.is_empty() {
+            let requests = ready.iter().map(|(p, _)| ImportRequest::path(p.clone())).collect();
+            let options = share::Options { caption: caption.clone(), ..share::Options::default() };
+            match node.share(&channel, requests, options, &share::Cancel::default()).await {
+                Ok(outcome) => {
+                    // Posted, in the channel already, or unusable: settled either way.
+                    handled.extend(ready.iter().map(|(_, k)| k.clone()));
+                    for post in &outcome.posts {
+                        let files = outcome.files.iter().filter(|f| **f == share::FileResult::Posted(*post)).count();
+                        note(Note::Posted { post: *post, files });
+                    }
                 }
                 Err(e) => note(Note::Failed(format!("posting from the folder failed, trying again: {e}"))),
             }

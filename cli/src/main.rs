@@ -12,6 +12,7 @@
 
 mod control;
 mod folders;
+mod interrupt;
 mod node;
 mod ops;
 mod show;
@@ -67,7 +68,8 @@ enum Command {
     /// Share files or folders into a channel (a new one with --new), print its invite,
     /// and keep the node running so members can fetch them (unless --no-serve).
     Share {
-        /// Files and folders (a folder's files, not its subfolders).
+        /// Files and folders (a folder's photos and videos, its subfolders included,
+        /// hidden and system folders left out).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// The channel to post in.
@@ -88,6 +90,11 @@ enum Command {
         /// Exit once posted instead of staying to seed (members fetch from whoever runs).
         #[arg(long)]
         no_serve: bool,
+        /// Share where photos and videos were taken. By default location is removed
+        /// from what members receive, and a file whose location cannot be removed is
+        /// not shared.
+        #[arg(long)]
+        keep_location: bool,
         #[command(flatten)]
         net: NetArgs,
     },
@@ -269,15 +276,21 @@ fn split_pair(s: &str, what: &str) -> Result<(String, String), Failure> {
 }
 
 /// Runs `req` through the node running on `dir`, or here: started if it needs the
-/// network. Returns the result, and the node if it was started here.
-async fn request(cli: &Cli, req: Request, net: &NetArgs) -> Result<(Value, Option<(Node, std::fs::File)>), Failure> {
+/// network. Returns the result, and the node if it was started here. `interrupt` (for
+/// shares) stops the work on Ctrl-C, here or in the running node.
+async fn request(
+    cli: &Cli,
+    req: Request,
+    net: &NetArgs,
+    interrupt: Option<&interrupt::Interrupt>,
+) -> Result<(Value, Option<(Node, std::fs::File)>), Failure> {
     let dir = data_dir(cli)?;
     let bar = show::import_bar();
     let progress = {
         let (bar, json) = (bar.clone(), cli.json);
         move |done: u64, total: u64| show::import_progress(&bar, json, done, total)
     };
-    if let Some(v) = control::ask(&dir, &req, progress.clone()).await? {
+    if let Some(v) = control::ask(&dir, &req, progress.clone(), interrupt).await? {
         bar.finish_and_clear();
         return Ok((v, None));
     }
@@ -289,7 +302,9 @@ async fn request(cli: &Cli, req: Request, net: &NetArgs) -> Result<(Value, Optio
     } else {
         None
     };
-    let out = ops::exec(&node, req, progress).await;
+    let none = swarmroll_core::share::Cancel::default();
+    let cancel = interrupt.map_or(&none, interrupt::Interrupt::cancel);
+    let out = ops::exec(&node, req, progress, cancel).await;
     bar.finish_and_clear();
     match (out, started) {
         (Ok(v), Some(lock)) => Ok((v, Some((node, lock)))),
@@ -320,7 +335,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                 private: *private,
                 contributor: matches!(role, InviteRole::Contributor),
             };
-            let (v, started) = request(cli, req, &none).await?;
+            let (v, started) = request(cli, req, &none, None).await?;
             stop(started).await;
             show::result(json, &v, show::invite);
         }
@@ -331,59 +346,13 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                 contributor: matches!(role, InviteRole::Contributor),
                 expires_ms,
             };
-            let (v, started) = request(cli, req, &none).await?;
+            let (v, started) = request(cli, req, &none, None).await?;
             stop(started).await;
             show::result(json, &v, show::invite);
         }
-        Command::Share { paths, channel, new, as_name, private, caption, no_serve, net } => {
-            let paths: Vec<PathBuf> =
-                paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
-            let mut invite = None;
-            let channel = match (channel, new) {
-                (Some(c), _) => c.clone(),
-                (None, Some(name)) => {
-                    let req = Request::Create {
-                        name: name.clone(),
-                        as_name: as_name.clone(),
-                        private: *private,
-                        contributor: true,
-                    };
-                    let (v, started) = request(cli, req, net).await?;
-                    stop(started).await;
-                    let id = v["channel"].as_str().unwrap_or_default().to_owned();
-                    invite = Some(v);
-                    id
-                }
-                (None, None) => return Err(Failure::input("say --channel ID or --new NAME")),
-            };
-            let (v, started) =
-                request(cli, Request::Share { channel: channel.clone(), caption: caption.clone(), paths }, net).await?;
-            // The invite is made once the node listens, so it carries its real address.
-            let invite = match (&started, invite) {
-                (Some((node, _)), Some(_)) => {
-                    let (inv, link) = node
-                        .invite(&ops::channel_id(&channel)?, swarmroll_core::channel::Role::Contributor, None)
-                        .await?;
-                    Some(ops::invite_value(&ops::channel_id(&channel)?, &inv, &link))
-                }
-                (_, inv) => inv,
-            };
-            if json {
-                println!("{}", json!({"shared": v, "invite": invite}));
-            } else {
-                show::shared(&v);
-                if let Some(inv) = &invite {
-                    println!();
-                    show::invite(inv);
-                }
-            }
-            if let Some((node, _lock)) = started {
-                if !no_serve {
-                    node::serve(&node, &dir, json, Vec::new(), None).await?;
-                } else {
-                    node.stop().await;
-                }
-            }
+        Command::Share { paths, channel, new, as_name, private, caption, no_serve, keep_location, net } => {
+            let args = ShareArgs { paths, channel, new, as_name, private: *private, caption, keep_location: *keep_location };
+            share(cli, &dir, args, *no_serve, net).await?;
         }
         Command::Channels => {
             let node = node::open(&dir, &none)?;
@@ -426,7 +395,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Join { link, as_name, wait, net } => {
             let req =
                 Request::Join { link: link.clone(), as_name: as_name.clone(), wait_ms: wait.saturating_mul(1000) };
-            let (v, started) = request(cli, req, net).await?;
+            let (v, started) = request(cli, req, net, None).await?;
             stop(started).await;
             show::result(json, &v, |v| {
                 if v["synced"].as_bool() == Some(true) {
@@ -496,18 +465,18 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                 text: text.clone(),
                 reply_to: reply_to.clone(),
             };
-            let (v, started) = request(cli, req, &none).await?;
+            let (v, started) = request(cli, req, &none, None).await?;
             stop(started).await;
             show::result(json, &v, |v| println!("Commented ({}).", v["comment"].as_str().unwrap_or_default()));
         }
         Command::React { channel, target, emoji, off } => {
             let req =
                 Request::React { channel: channel.clone(), target: target.clone(), emoji: emoji.clone(), on: !off };
-            let (v, started) = request(cli, req, &none).await?;
+            let (v, started) = request(cli, req, &none, None).await?;
             stop(started).await;
             show::result(json, &v, |_| println!("Done."));
         }
-        Command::Status => match control::ask(&dir, &Request::Status, |_, _| {}).await? {
+        Command::Status => match control::ask(&dir, &Request::Status, |_, _| {}, None).await? {
             Some(v) => show::result(json, &v, |v| {
                 println!("Node running, sync on {}.", v["sync_address"].as_str().unwrap_or("-"));
                 if let Some(h) = v["held"].as_str() {
@@ -587,6 +556,83 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             result?;
             let n = copied.load(std::sync::atomic::Ordering::Relaxed);
             show::result(json, &json!({"channel": channel, "copied": n}), |_| println!("Exported: {n} files copied."));
+        }
+    }
+    Ok(())
+}
+
+/// What `swarmroll share` was asked.
+struct ShareArgs<'a> {
+    paths: &'a [PathBuf],
+    channel: &'a Option<String>,
+    new: &'a Option<String>,
+    as_name: &'a str,
+    private: bool,
+    caption: &'a str,
+    keep_location: bool,
+}
+
+async fn share(cli: &Cli, dir: &std::path::Path, a: ShareArgs<'_>, no_serve: bool, net: &NetArgs) -> Result<(), Failure> {
+    let json = cli.json;
+    let paths: Vec<PathBuf> = a.paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
+    // Looked at before a channel is made: nothing to share makes no channel.
+    let found = ops::expand(&paths)?;
+    if found.files.is_empty() {
+        return Err(Failure::input(show::nothing_found(&found)));
+    }
+    let mut invite = None;
+    let channel = match (a.channel, a.new) {
+        (Some(c), _) => c.clone(),
+        (None, Some(name)) => {
+            let req =
+                Request::Create { name: name.clone(), as_name: a.as_name.to_owned(), private: a.private, contributor: true };
+            let (v, started) = request(cli, req, net, None).await?;
+            stop(started).await;
+            let id = v["channel"].as_str().unwrap_or_default().to_owned();
+            invite = Some(v);
+            id
+        }
+        (None, None) => return Err(Failure::input("say --channel ID or --new NAME")),
+    };
+    let interrupt = interrupt::Interrupt::install();
+    let req = Request::Share {
+        channel: channel.clone(),
+        caption: a.caption.to_owned(),
+        files: found.files.clone(),
+        keep_location: a.keep_location,
+    };
+    let (mut v, started) = request(cli, req, net, Some(&interrupt)).await?;
+    drop(interrupt);
+    v["other_files"] = found.other_files.into();
+    v["skipped_folders"] = found.skipped_folders.into();
+    let cancelled = v["cancelled"].as_bool() == Some(true);
+    // The invite is made once the node listens, so it carries its real address.
+    let invite = match (&started, invite) {
+        (Some((node, _)), Some(_)) => {
+            let ch = ops::channel_id(&channel)?;
+            let (inv, link) = node.invite(&ch, swarmroll_core::channel::Role::Contributor, None).await?;
+            Some(ops::invite_value(&ch, &inv, &link))
+        }
+        (_, inv) => inv,
+    };
+    if json {
+        println!("{}", json!({"shared": v, "invite": invite}));
+    } else {
+        show::shared(&v);
+        if let Some(inv) = invite.as_ref().filter(|_| !cancelled) {
+            println!();
+            show::invite(inv);
+        }
+    }
+    if cancelled {
+        stop(started).await;
+        return Err(Failure(interrupt::EXIT, "stopped by Ctrl-C".into()));
+    }
+    if let Some((node, _lock)) = started {
+        if !no_serve {
+            node::serve(&node, dir, json, Vec::new(), None).await?;
+        } else {
+            node.stop().await;
         }
     }
     Ok(())

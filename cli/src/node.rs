@@ -172,7 +172,7 @@ pub async fn serve(
 }
 
 /// Ctrl-C, or SIGTERM on Unix (service managers stop with it).
-async fn stopped() {
+pub async fn stopped() {
     #[cfg(unix)]
     {
         let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {

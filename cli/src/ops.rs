@@ -7,13 +7,13 @@
 use crate::Failure;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use swarmroll_core::channel::invite::{HTTPS_PREFIX, SCHEME_PREFIX};
 use swarmroll_core::channel::{Invite, Role};
-use swarmroll_core::import::Request as ImportRequest;
-use swarmroll_core::log::body::MAX_ITEMS;
-use swarmroll_core::node::{Node, NodeError};
+use swarmroll_core::import::{ImportError, Request as ImportRequest};
+use swarmroll_core::node::{Node, NodeError, NodeEvent};
+use swarmroll_core::share::{self, Cancel};
 use swarmroll_core::{ChannelId, EventId, Timestamp};
 
 /// A change a node makes.
@@ -26,8 +26,10 @@ pub enum Request {
     Invite { channel: String, contributor: bool, expires_ms: Option<i64> },
     /// Join by invite, waiting for a member's log.
     Join { link: String, as_name: String, wait_ms: u64 },
-    /// Import files and post them.
-    Share { channel: String, caption: String, paths: Vec<PathBuf> },
+    /// Import files (already expanded from folders) and post them.
+    Share { channel: String, caption: String, files: Vec<PathBuf>, keep_location: bool },
+    /// Stop the share this connection asked for (Ctrl-C in the terminal that asked).
+    Cancel,
     /// Comment on a post.
     Comment { channel: String, post: String, text: String, reply_to: Option<String> },
     /// React to a post or comment.
@@ -90,6 +92,7 @@ pub async fn exec(
     node: &Node,
     req: Request,
     progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    cancel: &Cancel,
 ) -> Result<Value, Failure> {
     match req {
         Request::Create { name, as_name, private, contributor } => {
@@ -109,54 +112,10 @@ pub async fn exec(
             };
             Ok(json!({"channel": invite.channel.to_hex(), "name": invite.name, "synced": synced}))
         }
-        Request::Share { channel, caption, paths } => {
-            let ch = channel_id(&channel)?;
-            let files = expand(&paths)?;
-            let total = files.len() as u64;
-            let progress = std::sync::Arc::new(progress);
-            let (mut posts, mut shared, mut duplicates, mut skipped) = (Vec::new(), 0, 0, Vec::new());
-            // A post holds at most MAX_ITEMS files: a folder becomes several posts.
-            for (n, batch) in files.chunks(MAX_ITEMS).enumerate() {
-                let offset = (n * MAX_ITEMS) as u64;
-                let mut events = node.subscribe();
-                let report = std::sync::Arc::clone(&progress);
-                let relay = tokio::spawn(async move {
-                    while let Ok(e) = events.recv().await {
-                        if let swarmroll_core::node::NodeEvent::ImportProgress { done, .. } = e {
-                            report(offset + done, total);
-                        }
-                    }
-                });
-                let requests = batch.iter().cloned().map(ImportRequest::path).collect();
-                let result = node.share(&ch, &caption, requests).await;
-                relay.abort();
-                match result {
-                    Ok((post, summary)) => {
-                        posts.push(post.to_hex());
-                        shared += summary.imported.len();
-                        duplicates += summary.duplicates.len();
-                        skipped.extend(
-                            summary
-                                .failed
-                                .iter()
-                                .map(|(i, e)| json!({"file": offset as usize + i, "reason": e.to_string()})),
-                        );
-                    }
-                    // Nothing new in this batch (all shared before, or unusable): no post.
-                    Err(NodeError::Publish(swarmroll_core::publish::Error::ItemCount)) => {}
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            progress(total, total);
-            if posts.is_empty() && shared == 0 && duplicates == 0 {
-                return Err(Failure::input(
-                    "nothing new to share: the files were shared before, or are not photos or videos",
-                ));
-            }
-            Ok(
-                json!({"channel": ch.to_hex(), "posts": posts, "shared": shared, "duplicates": duplicates, "skipped": skipped}),
-            )
+        Request::Share { channel, caption, files, keep_location } => {
+            share(node, &channel_id(&channel)?, caption, files, keep_location, progress, cancel).await
         }
+        Request::Cancel => Err(Failure::input("nothing to cancel")),
         Request::Comment { channel, post, text, reply_to } => {
             let reply = reply_to.as_deref().map(event_id).transpose()?;
             let id = node
@@ -198,27 +157,134 @@ pub async fn exec(
     }
 }
 
-/// The files to share: files as given, folders' files (not hidden, sorted by name).
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
-    let mut out = Vec::new();
+/// Imports and posts `files`, reporting progress, and says what became of each file.
+async fn share(
+    node: &Node,
+    ch: &ChannelId,
+    caption: String,
+    files: Vec<PathBuf>,
+    keep_location: bool,
+    progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    cancel: &Cancel,
+) -> Result<Value, Failure> {
+    let mut events = node.subscribe();
+    let relay = tokio::spawn(async move {
+        while let Ok(e) = events.recv().await {
+            if let NodeEvent::ImportProgress { done, total } = e {
+                progress(done, total);
+            }
+        }
+    });
+    let requests = files.iter().cloned().map(ImportRequest::path).collect();
+    let options = share::Options { caption, guest: None, keep_location };
+    let result = node.share(ch, requests, options, cancel).await;
+    relay.abort();
+    let outcome = result?;
+    let name = |i: usize| files.get(i).map(|p| p.display().to_string()).unwrap_or_default();
+    let skipped: Vec<Value> = outcome
+        .failed()
+        .into_iter()
+        .map(|(i, e)| json!({"file": name(i), "reason": e.to_string(), "code": skip_code(e)}))
+        .collect();
+    Ok(json!({
+        "channel": ch.to_hex(),
+        "posts": outcome.posts.iter().map(|p| p.to_hex()).collect::<Vec<_>>(),
+        "shared": outcome.posted(),
+        "duplicates": outcome.already_there(),
+        "skipped": skipped,
+        "not_shared": outcome.not_shared(),
+        "cancelled": outcome.cancelled,
+        "stopped": outcome.stopped,
+    }))
+}
+
+/// A stable code for why a file was skipped, for scripts.
+fn skip_code(e: &ImportError) -> &'static str {
+    use swarmroll_core::media::MediaError as M;
+    match e {
+        ImportError::Unreadable(_) => "unreadable",
+        ImportError::Media(M::Unsupported | M::Empty) => "not_media",
+        ImportError::Media(M::Truncated | M::Corrupt) => "damaged",
+        ImportError::Media(M::TooLarge { .. }) => "too_large",
+        ImportError::Media(M::NeedsPoster) => "no_preview",
+        ImportError::Media(M::LocationNotRemovable(_)) => "location",
+        _ => "failed",
+    }
+}
+
+/// Folders nobody means to share: the system's and photo tools' own.
+const SYSTEM_FOLDERS: &[&str] =
+    &["@eaDir", "#recycle", "$RECYCLE.BIN", "System Volume Information", "lost+found", "Thumbs", "thumbnails"];
+
+/// What a set of paths holds to share.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// Files to share: files named as they are, then photos and videos found in folders
+    /// and their subfolders (sorted by path).
+    pub files: Vec<PathBuf>,
+    /// Files in those folders that are not photos or videos (left out).
+    pub other_files: usize,
+    /// Hidden or system folders not looked into.
+    pub skipped_folders: usize,
+}
+
+/// The files to share: files as named, and the photos and videos of folders, their
+/// subfolders included (hidden and system folders left out, files recognised by their
+/// content).
+///
+/// # Errors
+/// A path that does not exist or cannot be read, named.
+pub fn expand(paths: &[PathBuf]) -> Result<Expanded, Failure> {
+    let mut out = Expanded::default();
     for p in paths {
-        let meta =
-            std::fs::metadata(p).map_err(|e| Failure::input(format!("cannot read a path given: {}", e.kind())))?;
+        let meta = std::fs::metadata(p).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Failure::input(format!("no such file or folder: {}", p.display())),
+            k => Failure::input(format!("cannot read {} ({k})", p.display())),
+        })?;
         if meta.is_dir() {
-            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| Failure::input(format!("cannot list a folder given: {}", e.kind())))?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|f| f.is_file() && !crate::folders::hidden(f))
-                .collect();
-            inside.sort();
-            out.extend(inside);
+            walk(p, &mut out)?;
         } else {
-            out.push(p.clone());
+            out.files.push(p.clone());
         }
     }
-    if out.is_empty() {
-        return Err(Failure::input("nothing to share: no files in the paths given"));
-    }
     Ok(out)
+}
+
+fn walk(root: &Path, out: &mut Expanded) -> Result<(), Failure> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| Failure::input(format!("cannot list the folder {} ({})", dir.display(), e.kind())))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else { continue };
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if kind.is_dir() {
+                if name.starts_with('.') || SYSTEM_FOLDERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+                    out.skipped_folders += 1;
+                } else {
+                    stack.push(path);
+                }
+            } else if kind.is_file() && !crate::folders::hidden(&path) {
+                if is_media(&path) {
+                    found.push(path);
+                } else {
+                    out.other_files += 1;
+                }
+            }
+        }
+    }
+    found.sort();
+    out.files.extend(found);
+    Ok(())
+}
+
+/// Whether the file's first bytes are a photo or video format the app takes.
+fn is_media(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 32];
+    let n = std::fs::File::open(p).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    swarmroll_core::media::Kind::sniff(&head[..n]).is_some()
 }

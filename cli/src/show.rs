@@ -39,15 +39,67 @@ pub fn invite(v: &Value) {
     }
 }
 
+/// `n thing` or `n things`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Why there is nothing to share in the paths given.
+pub fn nothing_found(found: &crate::ops::Expanded) -> String {
+    let mut msg = String::from("nothing to share: no photos or videos in the paths given");
+    if found.other_files > 0 {
+        msg += &format!(" ({} that are not photos or videos)", count(found.other_files as u64, "file", "files"));
+    }
+    if found.skipped_folders > 0 {
+        msg += &format!(
+            "; {} hidden or system {} not looked into (name {} to include {})",
+            found.skipped_folders,
+            if found.skipped_folders == 1 { "folder was" } else { "folders were" },
+            if found.skipped_folders == 1 { "it" } else { "them" },
+            if found.skipped_folders == 1 { "it" } else { "them" },
+        );
+    }
+    msg
+}
+
 /// A share's outcome.
 pub fn shared(v: &Value) {
-    let posts = v["posts"].as_array().map_or(0, Vec::len);
-    println!("Shared {} photos and videos in {} post{}.", s(v, "shared"), posts, if posts == 1 { "" } else { "s" });
-    if v["duplicates"].as_u64().unwrap_or(0) > 0 {
-        println!("{} were shared before and were not posted again.", s(v, "duplicates"));
+    let n = |k: &str| v[k].as_u64().unwrap_or(0);
+    let posts = v["posts"].as_array().map_or(0, Vec::len) as u64;
+    if v["cancelled"].as_bool() == Some(true) {
+        println!(
+            "Stopped: {} shared in {}; {} not shared. Share the same files again to add the rest.",
+            count(n("shared"), "file", "files"),
+            count(posts, "post", "posts"),
+            count(n("not_shared"), "file was", "files were"),
+        );
+    } else {
+        println!("Shared {} in {}.", count(n("shared"), "photo or video", "photos and videos"), count(posts, "post", "posts"));
+    }
+    if n("duplicates") > 0 {
+        println!("{} already in the channel, not posted again.", count(n("duplicates"), "file was", "files were"));
     }
     for k in v["skipped"].as_array().into_iter().flatten() {
-        println!("Skipped file #{}: {}", s(k, "file"), s(k, "reason"));
+        println!("Skipped {}: {}", s(k, "file"), s(k, "reason"));
+    }
+    if v["skipped"].as_array().is_some_and(|a| a.iter().any(|k| k["code"] == "location")) {
+        println!("  (add --keep-location to share those with where they were taken)");
+    }
+    if n("other_files") > 0 {
+        println!("Left out {} that are not photos or videos.", count(n("other_files"), "file", "files"));
+    }
+    if n("skipped_folders") > 0 {
+        println!(
+            "Did not look into {} (name a folder to include it).",
+            count(n("skipped_folders"), "hidden or system folder", "hidden or system folders")
+        );
+    }
+    if let Some(why) = v["stopped"].as_str() {
+        println!("Posting stopped early: {why}. Share the same files again to post the rest.");
     }
 }
 

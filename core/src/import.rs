@@ -4,7 +4,7 @@
 //! For each file, on a CPU pool sized to the machine (never on an async worker):
 //!
 //! 1. read it and recognise its format by content;
-//! 2. hash it (BLAKE3) and skip it if the same bytes were imported before;
+//! 2. hash it (BLAKE3); if the same bytes were imported before, reuse that record;
 //! 3. read its metadata (capture time, orientation, camera, location, size, length);
 //! 4. check a JPEG's structure (truncated files are refused) and size (decompression
 //!    bombs are refused before any pixel is decoded);
@@ -48,6 +48,25 @@ impl Request {
     /// A request for a file path alone.
     pub fn path(path: impl Into<PathBuf>) -> Self {
         Request { path: path.into(), ..Request::default() }
+    }
+}
+
+/// Makes posters — a still picture to make thumbnails from — for the formats the core
+/// does not decode (HEIC, video): the platform's decoders on a phone, tools installed on
+/// a desktop. Asked only for files whose content needs one.
+pub trait Posters: Send + Sync {
+    /// A JPEG or PNG poster of the file at `path`, of format `kind`; `None` if it cannot
+    /// make one.
+    fn poster(&self, path: &Path, kind: Kind) -> Option<Vec<u8>>;
+}
+
+/// A [`Posters`] implementation, as a node's configuration holds it.
+#[derive(Clone)]
+pub struct PosterSource(pub Arc<dyn Posters>);
+
+impl std::fmt::Debug for PosterSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PosterSource")
     }
 }
 
@@ -143,8 +162,8 @@ impl Imported {
 pub enum FileOutcome {
     /// Imported.
     Imported,
-    /// The same bytes were imported before.
-    Duplicate,
+    /// The same bytes were imported before (their record is reused).
+    Known,
     /// Not imported, and why.
     Failed(ImportError),
 }
@@ -165,24 +184,45 @@ pub struct Progress {
 /// The result of a batch.
 #[derive(Debug, Default)]
 pub struct Summary {
-    /// Imported files, in request order.
-    pub imported: Vec<Imported>,
-    /// Request indexes whose bytes were already imported.
-    pub duplicates: Vec<usize>,
+    /// Files this batch imported, with their request index, in request order.
+    pub imported: Vec<(usize, Imported)>,
+    /// Files whose bytes were imported before (by an earlier batch, or earlier in this
+    /// one), with the record made then. Whether they are shared already is a question
+    /// for a channel, not for the import: a photo imported but never posted (the app
+    /// was killed in between) or posted in another channel may be posted here.
+    pub known: Vec<(usize, Imported)>,
     /// Request indexes that failed, and why.
     pub failed: Vec<(usize, ImportError)>,
     /// Whether the batch was cancelled before every file was done.
     pub cancelled: bool,
 }
 
-/// One file's result: imported, `None` for a duplicate, or why it failed.
-type FileResult = Result<Option<Imported>, ImportError>;
+impl Summary {
+    /// Every usable file (imported now or before), in request order.
+    pub fn usable(&self) -> Vec<(usize, &Imported)> {
+        let mut all: Vec<(usize, &Imported)> =
+            self.imported.iter().chain(&self.known).map(|(i, item)| (*i, item)).collect();
+        all.sort_by_key(|(i, _)| *i);
+        all
+    }
+
+    /// Every usable record, in request order.
+    pub fn into_records(self) -> Vec<Imported> {
+        let mut all: Vec<(usize, Imported)> = self.imported.into_iter().chain(self.known).collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, item)| item).collect()
+    }
+}
+
+/// One file's result: the record and whether this run made it, or why it failed.
+type FileResult = Result<(Imported, bool), ImportError>;
 
 /// Runs imports into one data folder.
 pub struct Importer {
     store: Arc<Store>,
     previews: PathBuf,
     pool: rayon::ThreadPool,
+    posters: Option<PosterSource>,
 }
 
 /// The folder inside a data folder where previews are kept.
@@ -202,7 +242,14 @@ impl Importer {
             .thread_name(|i| format!("swarmroll-import-{i}"))
             .build()
             .map_err(|e| StoreError::Io(std::io::Error::other(e)))?;
-        Ok(Importer { store, previews, pool })
+        Ok(Importer { store, previews, pool, posters: None })
+    }
+
+    /// Asks `posters` for the posters of HEIC and video files that come without one.
+    #[must_use]
+    pub fn with_posters(mut self, posters: Option<PosterSource>) -> Self {
+        self.posters = posters;
+        self
     }
 
     /// The stored preview of a shared copy, if any.
@@ -232,8 +279,8 @@ impl Importer {
                     }
                     let result = self.import_one(req, options);
                     let outcome = match &result {
-                        Ok(Some(_)) => FileOutcome::Imported,
-                        Ok(None) => FileOutcome::Duplicate,
+                        Ok((_, true)) => FileOutcome::Imported,
+                        Ok((_, false)) => FileOutcome::Known,
                         Err(e) => FileOutcome::Failed(e.clone()),
                     };
                     let done = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -247,8 +294,8 @@ impl Importer {
         let mut summary = Summary { cancelled: results.len() < total, ..Summary::default() };
         for (index, r) in results {
             match r {
-                Ok(Some(item)) => summary.imported.push(item),
-                Ok(None) => summary.duplicates.push(index),
+                Ok((item, true)) => summary.imported.push((index, item)),
+                Ok((item, false)) => summary.known.push((index, item)),
                 Err(e) => summary.failed.push((index, e)),
             }
         }
@@ -279,8 +326,8 @@ impl Importer {
         }
         let kind = Kind::sniff(&bytes).ok_or(MediaError::Unsupported)?;
         let original_hash = ContentHash(*blake3::hash(&bytes).as_bytes());
-        if self.store.read(|c| db::known(c, &original_hash, req.asset_id.as_deref())).map_err(|_| ImportError::Store)? {
-            return Ok(None);
+        if let Some(known) = self.known(&original_hash, &req.path)? {
+            return Ok((known, false));
         }
         let mut patches = Vec::new();
         let (meta, mut width, mut height) = if kind == Kind::Jpeg {
@@ -308,6 +355,8 @@ impl Importer {
             Some(media::thumb::from_image(&bytes, kind, meta.orientation)?)
         } else if let Some(poster) = &req.poster {
             Some(media::thumb::from_poster(poster)?)
+        } else if let Some(poster) = self.posters.as_ref().and_then(|p| p.0.poster(&req.path, kind)) {
+            Some(media::thumb::from_poster(&poster)?)
         } else {
             None
         };
@@ -340,7 +389,26 @@ impl Importer {
         }
         let fresh =
             self.store.write(|tx| db::insert(tx, &item, req.asset_id.as_deref())).map_err(|_| ImportError::Store)?;
-        Ok(fresh.then_some(item))
+        if !fresh {
+            // The same bytes, imported by another file of this batch meanwhile.
+            return self.known(&original_hash, &req.path)?.map(|k| (k, false)).ok_or(ImportError::Store);
+        }
+        Ok((item, true))
+    }
+
+    /// The record of bytes imported before, if any. When the file it was imported from
+    /// is gone, the record moves to `path` (the same bytes), so the post seeds from a file
+    /// that exists.
+    fn known(&self, original: &ContentHash, path: &Path) -> Result<Option<Imported>, ImportError> {
+        let Some(mut known) = self.store.read(|c| db::load(c, original)).map_err(|_| ImportError::Store)? else {
+            return Ok(None);
+        };
+        if known.path != path && !known.path.exists() {
+            let p = path.to_path_buf();
+            self.store.write(|tx| db::move_to(tx, original, &p)).map_err(|_| ImportError::Store)?;
+            known.path = p;
+        }
+        Ok(Some(known))
     }
 }
 

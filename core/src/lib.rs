@@ -6,7 +6,7 @@
 //!
 //! * domain: [`identity`], [`channel`], [`log`], [`catalog`], [`comment`]
 //! * facade: [`node`]
-//! * workflow: [`replica`], [`sync`], [`import`], [`publish`]
+//! * workflow: [`replica`], [`sync`], [`import`], [`publish`], [`share`]
 //! * infrastructure: [`store`], [`net`], [`swarm`], [`media`]
 //! * leaf: [`types`]
 //!
@@ -23,6 +23,7 @@ pub mod net;
 pub mod node;
 pub mod publish;
 pub mod replica;
+pub mod share;
 pub mod store;
 pub mod swarm;
 pub mod sync;

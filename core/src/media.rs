@@ -49,6 +49,10 @@ pub enum MediaError {
     /// HEIC and video need a poster image from the platform, and none was given.
     #[error("this format needs a preview image from the system")]
     NeedsPoster,
+    /// The file carries where it was taken in a form that cannot be removed without
+    /// rewriting the file (says which); it is shared only if the user keeps the location.
+    #[error("its location cannot be removed ({0}); share it only with its location kept")]
+    LocationNotRemovable(&'static str),
 }
 
 /// Checks a decoded size against [`MAX_PIXELS`] and [`MAX_SIDE`].

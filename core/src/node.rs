@@ -17,6 +17,7 @@ mod files;
 mod originals;
 mod pass;
 mod seeding;
+mod sharing;
 mod watch;
 
 pub use events::NodeEvent;
@@ -37,7 +38,7 @@ use crate::sync::{self, Sync};
 use crate::types::{ChannelId, EventId, Timestamp};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -60,6 +61,8 @@ pub struct NodeConfig {
     pub power: PowerState,
     /// Fetch members' originals in the background (as the policy allows).
     pub fetch_originals: bool,
+    /// Posters for HEIC and video (the platform's decoders, or tools on a desktop).
+    pub posters: Option<import::PosterSource>,
 }
 
 impl NodeConfig {
@@ -73,6 +76,7 @@ impl NodeConfig {
             network: NetworkState::WIFI,
             power: PowerState::default(),
             fetch_originals: true,
+            posters: None,
         }
     }
 }
@@ -96,6 +100,9 @@ pub enum NodeError {
     /// Publishing failed.
     #[error(transparent)]
     Publish(#[from] crate::publish::Error),
+    /// A share failed before anything was posted.
+    #[error(transparent)]
+    Share(#[from] crate::share::Error),
     /// The node is not started.
     #[error("the node is not started")]
     NotStarted,
@@ -179,6 +186,11 @@ pub(crate) struct Inner {
     received: AtomicU64,
     /// The originals manager's view of running fetches.
     fetching: originals::Shared,
+    /// Held while a share decides what a channel holds and posts (see `share::Ctx`).
+    posting: tokio::sync::Mutex<()>,
+    /// Held while the shares a stopped node left are finished; new shares wait for it,
+    /// so the same files shared again are not imported twice at once.
+    resuming: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A Swarmroll node. Cheap to clone; all clones drive the same node.
@@ -206,7 +218,7 @@ impl Node {
         std::fs::create_dir_all(&cfg.data_dir).map_err(crate::store::StoreError::from)?;
         let store = Arc::new(Store::open_dir(&cfg.data_dir)?);
         let replica = Arc::new(Replica::open_with(Arc::clone(&store), vault)?);
-        let importer = Arc::new(Importer::new(store, 0)?);
+        let importer = Arc::new(Importer::new(store, 0)?.with_posters(cfg.posters.clone()));
         let (events, _) = broadcast::channel(4096);
         let (saved_global, saved_channels) = replica.store().read(db::policies)?;
         let spent_today = replica.store().read(|c| db::metered_bytes(c, today()))?;
@@ -231,6 +243,8 @@ impl Node {
                 wake: tokio::sync::Notify::new(),
                 received: AtomicU64::new(0),
                 fetching: originals::Shared::default(),
+                posting: tokio::sync::Mutex::new(()),
+                resuming: Arc::new(tokio::sync::Mutex::new(())),
             }),
         })
     }
@@ -267,6 +281,8 @@ impl Node {
         }
         let swarm = Arc::new(Swarm::start(&self.inner.cfg.data_dir, self.inner.cfg.swarm.clone()).await?);
         let inner = &self.inner;
+        // Read before any new share can begin: these are the ones a stopped node left.
+        let unfinished = inner.replica.store().read(crate::share::db::pending)?;
         let mut tasks = vec![
             tokio::spawn(events::forward(inner.replica.subscribe(), inner.events.clone(), {
                 let weak = Arc::downgrade(inner);
@@ -284,6 +300,12 @@ impl Node {
         ];
         if inner.cfg.fetch_originals {
             tasks.push(tokio::spawn(originals::run(Arc::downgrade(inner), Arc::clone(&swarm))));
+        }
+        if !unfinished.is_empty() {
+            if let Ok(guard) = Arc::clone(&inner.resuming).try_lock_owned() {
+                let weak = Arc::downgrade(inner);
+                tasks.push(tokio::spawn(sharing::resume(weak, Arc::clone(&swarm), unfinished, guard)));
+            }
         }
         *live = Some(Live { swarm, sync: None, tasks });
         drop(live);
@@ -448,67 +470,6 @@ impl Node {
         };
         // Waiting for the network must not hold the node meanwhile.
         Ok(joining.caught_up(wait).await?)
-    }
-
-    /// Imports files and posts them to `channel` with `caption`, reporting
-    /// [`NodeEvent::ImportProgress`]. Files that fail to import are skipped.
-    ///
-    /// # Errors
-    /// [`NodeError::NotStarted`], [`NodeError::Publish`] (nothing could be imported, or
-    /// too many files).
-    pub async fn share(
-        &self,
-        channel: &ChannelId,
-        caption: &str,
-        files: Vec<import::Request>,
-    ) -> Result<(EventId, import::Summary), NodeError> {
-        self.share_for(channel, caption, files, None).await
-    }
-
-    /// [`Node::share`] on behalf of a named guest (venue web gallery uploads).
-    ///
-    /// # Errors
-    /// As [`Node::share`].
-    pub async fn share_for(
-        &self,
-        channel: &ChannelId,
-        caption: &str,
-        files: Vec<import::Request>,
-        guest: Option<&str>,
-    ) -> Result<(EventId, import::Summary), NodeError> {
-        let swarm = self.swarm().await.ok_or(NodeError::NotStarted)?;
-        // Refused before anything is imported: an import that is not posted would count
-        // as shared, and the files could never be posted again.
-        match self.channels()?.iter().find(|c| c.id == *channel) {
-            None => return Err(replica::Error::UnknownChannel.into()),
-            Some(c) if c.my_role == Role::Viewer => return Err(replica::Error::MissingKeys.into()),
-            Some(_) => {}
-        }
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<import::Progress>();
-        let events = self.inner.events.clone();
-        let forward = tokio::spawn(async move {
-            while let Some(p) = rx.recv().await {
-                let _ = events.send(NodeEvent::ImportProgress { done: p.done as u64, total: p.total as u64 });
-            }
-        });
-        let summary = self
-            .inner
-            .importer
-            .run_async(files, import::Options::default(), tx, Arc::new(AtomicBool::new(false)))
-            .await;
-        let _ = forward.await;
-        match crate::publish::publish_for(&self.inner.replica, &swarm, channel, caption, &summary.imported, guest).await
-        {
-            Ok(post) => Ok((post, summary)),
-            Err(e) => {
-                // Not posted: the files are not shared, so they may be shared again.
-                let hashes: Vec<_> = summary.imported.iter().map(|i| i.original_hash).collect();
-                if let Err(undo) = self.inner.replica.store().write(|tx| import::db::forget(tx, &hashes)) {
-                    tracing::warn!(error = %undo, "could not undo an import that was not posted");
-                }
-                Err(e.into())
-            }
-        }
     }
 
     /// The channel list with unread counts.

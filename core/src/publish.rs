@@ -68,6 +68,22 @@ pub async fn publish_for(
     items: &[Imported],
     guest: Option<&str>,
 ) -> Result<EventId, Error> {
+    publish_with(replica, swarm, channel, caption, items, guest, |_| Ok(())).await
+}
+
+/// [`publish_for`], with `also` run in the transaction that writes the post.
+///
+/// # Errors
+/// As [`publish`].
+pub(crate) async fn publish_with(
+    replica: &Replica,
+    swarm: &Swarm,
+    channel: &ChannelId,
+    caption: &str,
+    items: &[Imported],
+    guest: Option<&str>,
+    also: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(), crate::store::StoreError>,
+) -> Result<EventId, Error> {
     if items.is_empty() || items.len() > MAX_ITEMS {
         return Err(Error::ItemCount);
     }
@@ -91,7 +107,7 @@ pub async fn publish_for(
         on_behalf_of: guest.map(str::to_owned),
         media_key,
     };
-    Ok(replica.author(channel, body)?)
+    Ok(replica.author_with(channel, body, also)?)
 }
 
 /// Starts fetching the originals of `post` into `dest` from `seeds` (members holding

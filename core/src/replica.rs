@@ -337,6 +337,24 @@ impl Replica {
         self.write(channel, |tx, fresh| self.author_in(tx, fresh, channel, body))
     }
 
+    /// [`Replica::author`], with `also` run in the same transaction once the event is
+    /// accepted (e.g. settling the share journal with the post that settles it).
+    ///
+    /// # Errors
+    /// As [`Replica::author`], or `also`'s error (nothing is written then).
+    pub(crate) fn author_with(
+        &self,
+        channel: &ChannelId,
+        body: Body,
+        also: impl FnOnce(&Transaction<'_>) -> Result<(), crate::store::StoreError>,
+    ) -> Result<EventId, Error> {
+        self.write(channel, |tx, fresh| {
+            let id = self.author_in(tx, fresh, channel, body)?;
+            also(tx)?;
+            Ok(id)
+        })
+    }
+
     /// Posts media.
     ///
     /// # Errors

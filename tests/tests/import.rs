@@ -131,7 +131,7 @@ fn import_strips_location_unless_shared_and_never_touches_the_original() {
     let path = photos().join("gps/DSCN0010.jpg");
     let before = std::fs::read(&path).unwrap();
     let s = run(&imp, std::slice::from_ref(&path));
-    let item = &s.imported[0];
+    let item = &s.imported[0].1;
     assert!(!item.location_shared && !item.patches.is_empty());
     assert_ne!(item.shared_hash, item.original_hash);
     assert_eq!(std::fs::read(&path).unwrap(), before, "the original is never modified");
@@ -143,8 +143,9 @@ fn import_strips_location_unless_shared_and_never_touches_the_original() {
 
     let (_d2, imp2) = importer();
     let s = imp2.run(&[Request::path(&path)], Options { share_location: true }, &|_| {}, &AtomicBool::new(false));
-    assert!(s.imported[0].location_shared && s.imported[0].patches.is_empty());
-    assert_eq!(s.imported[0].shared_hash, s.imported[0].original_hash);
+    let item = &s.imported[0].1;
+    assert!(item.location_shared && item.patches.is_empty());
+    assert_eq!(item.shared_hash, item.original_hash);
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
@@ -217,14 +218,25 @@ fn bad_files_fail_alone_with_typed_errors() {
 #[test]
 fn the_same_bytes_import_once() {
     let tmp = tempfile::tempdir().unwrap();
-    let original = photos().join("cameras/Nikon_D70.jpg");
-    let copy = write(tmp.path(), "renamed copy.jpg", &std::fs::read(&original).unwrap());
+    let bytes = std::fs::read(photos().join("cameras/Nikon_D70.jpg")).unwrap();
+    let first = write(tmp.path(), "first.jpg", &bytes);
+    let copy = write(tmp.path(), "renamed copy.jpg", &bytes);
     let (_d, imp) = importer();
-    let s = run(&imp, &[original.clone(), copy.clone(), original.clone()]);
+    let s = run(&imp, &[first.clone(), copy.clone(), first.clone()]);
     assert_eq!(s.imported.len(), 1);
-    assert_eq!(s.duplicates.len(), 2);
-    let again = run(&imp, &[copy]);
-    assert!(again.imported.is_empty() && again.duplicates == vec![0]);
+    assert_eq!(s.known.len(), 2, "the other two reuse the first one's record");
+    assert!(s.known.iter().all(|(_, k)| k.original_hash == s.imported[0].1.original_hash));
+    let again = run(&imp, std::slice::from_ref(&copy));
+    assert!(again.imported.is_empty());
+    assert_eq!(again.known.len(), 1);
+    assert_eq!(again.known[0].1.shared_hash, s.imported[0].1.shared_hash);
+    // The file it was first imported from is gone: the record follows the bytes to the
+    // copy, so a post made from it seeds from a file that exists.
+    let was = again.known[0].1.path.clone();
+    std::fs::remove_file(&was).unwrap();
+    let moved = run(&imp, std::slice::from_ref(&copy));
+    assert_eq!(moved.known[0].1.path, copy);
+    assert_ne!(was, copy);
 }
 
 #[test]
@@ -245,13 +257,13 @@ fn heic_and_video_use_the_platform_poster_and_keep_the_original() {
         vec![Request { path: heic.clone(), poster: Some(poster.clone()), ..Request::default() }, Request::path(&clip)];
     let s = imp.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false));
     assert!(s.failed.is_empty(), "{:?}", s.failed);
-    let h = &s.imported[0];
+    let h = &s.imported[0].1;
     assert_eq!(h.kind, Kind::Heif);
     assert_eq!(h.shared_hash, h.original_hash, "HEIC is shared untouched");
     assert!(!h.thumbnail.is_empty() && h.thumbnail.len() < 32_000);
     assert!(h.meta.capture_time.is_some(), "capture time read from the HEIC's EXIF");
     assert_eq!(h.meta.make.as_deref(), Some("Apple"));
-    let v = &s.imported[1];
+    let v = &s.imported[1].1;
     assert_eq!(v.kind, Kind::Mp4);
     assert_eq!(v.meta.duration_ms, Some(2000));
     assert_eq!((v.width, v.height), (160, 120));

@@ -49,7 +49,7 @@ fn post(dir: &Path) -> Vec<SourceFile> {
         [photos().join("gps/DSCN0010.jpg"), photos().join("phones/jolla.jpg"), photos().join("cameras/Canon_40D.jpg")];
     let reqs: Vec<Request> = paths.iter().map(Request::path).collect();
     let s = imp.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false));
-    s.imported.iter().map(|i| i.source_file()).collect()
+    s.imported.iter().map(|(_, i)| i.source_file()).collect()
 }
 
 fn shared_copy(f: &SourceFile) -> Vec<u8> {

@@ -28,13 +28,20 @@ fn photos() -> Vec<Request> {
         .collect()
 }
 
+/// Shares `files` with `caption` and nothing else asked.
+async fn share(node: &Node, ch: &ChannelId, caption: &str, files: Vec<Request>) -> swarmroll_core::share::Outcome {
+    let options = swarmroll_core::share::Options { caption: caption.into(), ..Default::default() };
+    node.share(ch, files, options, &swarmroll_core::share::Cancel::default()).await.unwrap()
+}
+
 /// Alice's node with a channel and a post of real photos, uploading at `upload_bps`.
 async fn alice_with_post(dir: &TempDir, upload_bps: u32) -> (Node, ChannelId, EventId, u64) {
     let a = node(dir, Some(upload_bps));
     a.start().await.unwrap();
     let ch = a.replica().create_channel("Party", None, "Alice").unwrap();
-    let (post, summary) = a.share(&ch, "first dance", photos()).await.unwrap();
-    assert_eq!(summary.imported.len(), 4);
+    let outcome = share(&a, &ch, "first dance", photos()).await;
+    assert_eq!(outcome.posted(), 4);
+    let post = outcome.posts[0];
     let total = a.thread(&post).unwrap().unwrap().post.items.iter().map(|i| i.size).sum();
     (a, ch, post, total)
 }
@@ -194,7 +201,7 @@ async fn the_event_stream_tells_the_ui_what_changed_with_ids() {
 
     // Alice shares photos (import progress on her side), Bob's UI hears of each step.
     let mut a_events = a.subscribe();
-    let (post, _) = a.share(&ch, "cake", photos()).await.unwrap();
+    let post = share(&a, &ch, "cake", photos()).await.posts[0];
     let mut import_steps = 0;
     while let Ok(e) = a_events.try_recv() {
         if let NodeEvent::ImportProgress { done, total } = e {
@@ -360,7 +367,7 @@ async fn the_viewer_transfers_and_settings_screens_come_from_the_core() {
     let mut transfer_list = transfers.initial.clone();
     assert!(transfer_list.is_empty());
 
-    let (post, _) = a.share(&ch, "cake", photos()).await.unwrap();
+    let post = share(&a, &ch, "cake", photos()).await.posts[0];
     until(20, "the post at Bob", || b.thread(&post).unwrap().is_some()).await;
 
     // The viewer: the post first, then comments; each change is one small diff.

@@ -28,7 +28,7 @@ async fn a_post_reaches_a_member_gallery_first_then_originals() {
         let importer = Importer::new(std::sync::Arc::clone(alice.replica.store()), 2).unwrap();
         let paths = [photos().join("gps/DSCN0012.jpg"), photos().join("orientation/portrait_6.jpg")];
         let reqs: Vec<Request> = paths.iter().map(Request::path).collect();
-        let imported = importer.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false)).imported;
+        let imported = importer.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false)).into_records();
         let alice_swarm = Swarm::start(alice.dir.path(), loopback()).await.unwrap();
         let post = publish::publish(&alice.replica, &alice_swarm, &ch, "first dance", &imported).await.unwrap();
 
@@ -88,7 +88,7 @@ async fn a_channel_arrives_photos_first_then_videos() {
         let reqs: Vec<Request> = paths.iter().map(Request::path).collect();
         let s = importer.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false));
         assert!(s.failed.is_empty(), "{:?}", s.failed);
-        s.imported
+        s.into_records()
     };
     // A slow uplink, so the order things arrive in shows.
     let config = Config { upload_bps: std::num::NonZeroU32::new(512_000), ..loopback() };

@@ -29,7 +29,7 @@ fn import(dir: &std::path::Path, paths: &[PathBuf]) -> Vec<SourceFile> {
     let reqs: Vec<Request> = paths.iter().map(Request::path).collect();
     let s = imp.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false));
     assert!(s.failed.is_empty());
-    s.imported.iter().map(|i| i.source_file()).collect()
+    s.imported.iter().map(|(_, i)| i.source_file()).collect()
 }
 
 #[test]

@@ -4,7 +4,6 @@
 
 use crate::error::{guard, SwarmrollError};
 use crate::live::{self, GalleryListener, ThreadListener};
-use crate::platform::{poster_for, PosterMaker};
 use crate::records::{event_id, GalleryCursor, GalleryItem, GalleryPage, InviteLink, MemberRole, ThreadItem};
 use crate::runtime::{run, TaskHandle};
 use crate::settings::SyncPolicy;
@@ -14,6 +13,7 @@ use swarmroll_core::catalog::Cursor;
 use swarmroll_core::channel::Role;
 use swarmroll_core::import::Request;
 use swarmroll_core::node::Node;
+use swarmroll_core::share;
 use swarmroll_core::{ChannelId, ContentHash, Timestamp};
 
 /// A photo or video to share, as the platform exported it to a file.
@@ -39,14 +39,18 @@ pub struct SkippedFile {
 /// What sharing did.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct ShareResult {
-    /// The new post.
+    /// The first new post (empty when nothing new was posted).
     pub post_id: String,
-    /// Files in the post.
+    /// Every new post, in order (a post holds at most 12 files).
+    pub post_ids: Vec<String>,
+    /// Files posted.
     pub shared: u32,
-    /// Files already shared before (not posted again).
+    /// Files the channel already had (shared before, by anyone): not posted again.
     pub duplicates: u32,
     /// Files that could not be used.
     pub skipped: Vec<SkippedFile>,
+    /// Files not shared because the share was cancelled.
+    pub not_shared: u32,
 }
 
 /// An original photo or video on this device, for the viewer to open.
@@ -67,12 +71,11 @@ pub struct OriginalFile {
 pub struct Channel {
     node: Node,
     id: ChannelId,
-    posters: Option<Arc<dyn PosterMaker>>,
 }
 
 impl Channel {
-    pub(crate) fn new(node: Node, id: ChannelId, posters: Option<Arc<dyn PosterMaker>>) -> Arc<Self> {
-        Arc::new(Channel { node, id, posters })
+    pub(crate) fn new(node: Node, id: ChannelId) -> Arc<Self> {
+        Arc::new(Channel { node, id })
     }
 }
 
@@ -254,40 +257,29 @@ impl Channel {
     pub async fn share(&self, caption: String, files: Vec<ShareFile>) -> Result<ShareResult, SwarmrollError> {
         let ch = self.id;
         let node = self.node.clone();
-        let posters = self.posters.clone();
         run(async move {
-            let requests = tokio::task::spawn_blocking(move || {
-                files
-                    .into_iter()
-                    .map(|f| {
-                        let path = std::path::PathBuf::from(f.path);
-                        Request {
-                            poster: posters.as_deref().and_then(|p| poster_for(p, &path)),
-                            path,
-                            asset_id: f.asset_id,
-                            platform_time: f.created_ms.map(Timestamp),
-                        }
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .await
-            .map_err(|e| {
-                if e.is_panic() {
-                    crate::error::panicked(e.into_panic().as_ref())
-                } else {
-                    SwarmrollError::Internal { reason: "reading the files was stopped".into() }
-                }
-            })?;
-            let (post, summary) = node.share(&ch, &caption, requests).await?;
+            let requests = files
+                .into_iter()
+                .map(|f| Request {
+                    path: std::path::PathBuf::from(f.path),
+                    asset_id: f.asset_id,
+                    platform_time: f.created_ms.map(Timestamp),
+                    poster: None,
+                })
+                .collect();
+            let options = share::Options { caption, ..share::Options::default() };
+            let outcome = node.share(&ch, requests, options, &share::Cancel::default()).await?;
             Ok(ShareResult {
-                post_id: post.to_hex(),
-                shared: index(summary.imported.len()),
-                duplicates: index(summary.duplicates.len()),
-                skipped: summary
-                    .failed
+                post_id: outcome.posts.first().map(|p| p.to_hex()).unwrap_or_default(),
+                post_ids: outcome.posts.iter().map(|p| p.to_hex()).collect(),
+                shared: index(outcome.posted()),
+                duplicates: index(outcome.already_there()),
+                skipped: outcome
+                    .failed()
                     .into_iter()
                     .map(|(i, e)| SkippedFile { index: index(i), reason: e.to_string() })
                     .collect(),
+                not_shared: index(outcome.not_shared()),
             })
         })
         .await

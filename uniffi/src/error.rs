@@ -137,6 +137,8 @@ impl From<NodeError> for SwarmrollError {
             NodeError::Replica(r) => r.into(),
             NodeError::Sync(s) => s.into(),
             NodeError::Publish(p) => p.into(),
+            NodeError::Share(swarmroll_core::share::Error::Publish(p)) => p.into(),
+            NodeError::Share(s) => SwarmrollError::Storage { reason: text(&s) },
             NodeError::NotStarted => SwarmrollError::NotStarted,
             other => SwarmrollError::Network { reason: text(&other) },
         }

@@ -128,6 +128,18 @@ pub enum SwarmrollEvent {
         /// Files in all.
         total: u64,
     },
+    /// A share ended: one the user started, or one the app was stopped in the middle of,
+    /// finished at the next start (`resumed`).
+    Shared {
+        /// The channel.
+        channel_id: String,
+        /// The posts it made.
+        post_ids: Vec<String>,
+        /// Files posted.
+        files: u64,
+        /// Finished at start after an interruption.
+        resumed: bool,
+    },
     /// Something failed that the user should know about.
     Failed {
         /// What, in a few words.
@@ -177,6 +189,12 @@ impl SwarmrollEvent {
             NodeEvent::Released => SwarmrollEvent::Released,
             NodeEvent::Lan(s) => SwarmrollEvent::Lan { state: s.into() },
             NodeEvent::ImportProgress { done, total } => SwarmrollEvent::ImportProgress { done, total },
+            NodeEvent::Shared { channel, posts, files, resumed } => SwarmrollEvent::Shared {
+                channel_id: channel.to_hex(),
+                post_ids: posts.iter().map(|p| p.to_hex()).collect(),
+                files,
+                resumed,
+            },
             NodeEvent::Error { what } => SwarmrollEvent::Failed { what },
             _ => return None,
         })

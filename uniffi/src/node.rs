@@ -5,7 +5,7 @@ use crate::channel::Channel;
 use crate::error::{guard, SwarmrollError};
 use crate::events::LanState;
 use crate::live::{self, ChannelListListener, EventListener, TransferListListener};
-use crate::platform::{PosterMaker, SecureStorage, Vault};
+use crate::platform::{PosterMaker, Posters, SecureStorage, Vault};
 use crate::records::{channel_id as channel_id_of, ChannelNews, ChannelRow, TransferRow};
 use crate::runtime::{run, TaskHandle};
 use crate::settings::{NetworkInfo, NetworkType, SettingsState, SyncPassResult, SyncPolicy};
@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use swarmroll_core::channel::Invite;
+use swarmroll_core::import::PosterSource;
 use swarmroll_core::node::{Node, NodeConfig, NodeError, PowerState};
 use swarmroll_core::{sync, Timestamp};
 
@@ -107,7 +108,6 @@ async fn run_quietly(fut: impl std::future::Future<Output = ()> + Send + 'static
 #[derive(uniffi::Object)]
 pub struct SwarmrollNode {
     node: Node,
-    posters: Option<Arc<dyn PosterMaker>>,
 }
 
 #[uniffi::export]
@@ -127,8 +127,10 @@ impl SwarmrollNode {
     ) -> Result<Arc<Self>, SwarmrollError> {
         guard(|| {
             let vault = key_storage.map(Vault);
-            let node = Node::open_with(settings.config()?, vault.as_ref().map(|v| v as _))?;
-            Ok(Arc::new(SwarmrollNode { node, posters }))
+            let mut cfg = settings.config()?;
+            cfg.posters = posters.map(|p| PosterSource(Arc::new(Posters(p))));
+            let node = Node::open_with(cfg, vault.as_ref().map(|v| v as _))?;
+            Ok(Arc::new(SwarmrollNode { node }))
         })
     }
 
@@ -193,7 +195,7 @@ impl SwarmrollNode {
     pub fn create_channel(&self, name: String, my_name: String) -> Result<Arc<Channel>, SwarmrollError> {
         guard(|| {
             let id = self.node.replica().create_channel(&name, None, &my_name)?;
-            Ok(Channel::new(self.node.clone(), id, self.posters.clone()))
+            Ok(Channel::new(self.node.clone(), id))
         })
     }
 
@@ -207,7 +209,7 @@ impl SwarmrollNode {
             if !self.node.channels()?.iter().any(|c| c.id == id) {
                 return Err(SwarmrollError::NotFound { reason: "this device is not in that channel".into() });
             }
-            Ok(Channel::new(self.node.clone(), id, self.posters.clone()))
+            Ok(Channel::new(self.node.clone(), id))
         })
     }
 

@@ -47,14 +47,12 @@ impl KeyVault for Vault {
     }
 }
 
-/// The poster the platform makes for `path`, if its format needs one (read by content).
-pub(crate) fn poster_for(maker: &dyn PosterMaker, path: &Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut head = [0u8; 64];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
-    let kind = Kind::sniff(&head[..n])?;
-    if kind.decodable() {
-        return None;
+/// [`PosterMaker`] as the core's poster source: asked only for files whose content the
+/// core cannot decode.
+pub(crate) struct Posters(pub(crate) Arc<dyn PosterMaker>);
+
+impl swarmroll_core::import::Posters for Posters {
+    fn poster(&self, path: &Path, kind: Kind) -> Option<Vec<u8>> {
+        self.0.poster(path.to_string_lossy().into_owned(), kind.mime().to_owned())
     }
-    maker.poster(path.to_string_lossy().into_owned(), kind.mime().to_owned())
 }

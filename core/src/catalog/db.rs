@@ -463,3 +463,18 @@ pub fn visible_posts(conn: &Connection, ch: &ChannelId) -> Result<Vec<EventId>, 
     let ids = stmt.query_map([ch.0], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
     ids.into_iter().map(|id| blob32(id).map(EventId)).collect()
 }
+
+/// The visible post the gallery shows these shared bytes from, if the channel has them.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn post_holding(conn: &Connection, ch: &ChannelId, hash: &ContentHash) -> Result<Option<EventId>, StoreError> {
+    let post: Option<Vec<u8>> = row(
+        conn,
+        "SELECT post FROM gallery WHERE channel = ?1 AND content_hash = ?2",
+        params![ch.0, hash.0],
+        |r| r.get(0),
+    )
+    .optional()?;
+    post.map(|p| blob32(p).map(EventId)).transpose()
+}

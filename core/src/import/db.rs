@@ -1,23 +1,89 @@
 //! SQL for the `media` table.
 
 use super::Imported;
-use crate::store::{exec, row, StoreError};
+use crate::media::{Kind, Metadata};
+use crate::store::{blob32, exec, row, StoreError};
 use crate::types::{ContentHash, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-/// Whether these bytes (or this platform asset) were imported before.
+/// Whether these bytes were imported before.
 ///
 /// # Errors
 /// [`StoreError`].
-pub fn known(conn: &Connection, original: &ContentHash, asset_id: Option<&str>) -> Result<bool, StoreError> {
-    Ok(row(
-        conn,
-        "SELECT 1 FROM media WHERE original_hash = ?1 OR (?2 IS NOT NULL AND asset_id = ?2)",
-        params![original.0, asset_id],
-        |_| Ok(()),
-    )
+pub fn known(conn: &Connection, original: &ContentHash) -> Result<bool, StoreError> {
+    Ok(row(conn, "SELECT 1 FROM media WHERE original_hash = ?1", params![original.0], |_| Ok(())).optional()?.is_some())
+}
+
+/// The shared copy's hash of bytes imported before.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn shared_hash_of(conn: &Connection, original: &ContentHash) -> Result<Option<ContentHash>, StoreError> {
+    let h: Option<Vec<u8>> =
+        row(conn, "SELECT shared_hash FROM media WHERE original_hash = ?1", [original.0], |r| r.get(0)).optional()?;
+    h.map(|h| blob32(h).map(ContentHash)).transpose()
+}
+
+const COLUMNS: &str = "original_hash, shared_hash, path, size, mime, width, height, capture_ms, utc_offset_min, make,
+     model, had_location, location_shared, patches, duration_ms, thumbnail, has_preview";
+
+/// The record of bytes imported before, as the import made it.
+///
+/// # Errors
+/// [`StoreError`]; [`StoreError::Corrupt`] for a record this build cannot read.
+pub fn load(conn: &Connection, original: &ContentHash) -> Result<Option<Imported>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM media WHERE original_hash = ?1");
+    let Some(r) = row(conn, &sql, [original.0], |r| {
+        Ok((
+            (r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?),
+            (r.get::<_, String>(4)?, r.get::<_, u32>(5)?, r.get::<_, u32>(6)?),
+            (r.get::<_, Option<i64>>(7)?, r.get::<_, Option<i32>>(8)?),
+            (r.get::<_, Option<String>>(9)?, r.get::<_, Option<String>>(10)?),
+            (r.get::<_, bool>(12)?, r.get::<_, Vec<u8>>(13)?),
+            (r.get::<_, Option<i64>>(14)?, r.get::<_, Vec<u8>>(15)?, r.get::<_, bool>(16)?),
+        ))
+    })
     .optional()?
-    .is_some())
+    else {
+        return Ok(None);
+    };
+    let ((original, shared, path, size), (mime, width, height), (capture_ms, utc_offset_min), (make, model), rest, more) =
+        r;
+    let (location_shared, patches) = rest;
+    let (duration_ms, thumbnail, has_preview) = more;
+    let kind = Kind::from_mime(&mime).ok_or(StoreError::Corrupt("media kind"))?;
+    let capture_time = capture_ms.map(Timestamp);
+    Ok(Some(Imported {
+        original_hash: ContentHash(blob32(original)?),
+        shared_hash: ContentHash(blob32(shared)?),
+        path: path.into(),
+        size: u64::try_from(size).map_err(|_| StoreError::Corrupt("media size"))?,
+        kind,
+        width,
+        height,
+        meta: Metadata {
+            capture_time,
+            utc_offset_min,
+            make,
+            model,
+            duration_ms: duration_ms.and_then(|d| u64::try_from(d).ok()),
+            ..Metadata::default()
+        },
+        capture_time,
+        location_shared,
+        patches: postcard::from_bytes(&patches).map_err(|_| StoreError::Corrupt("patches"))?,
+        thumbnail,
+        has_preview,
+    }))
+}
+
+/// The imported bytes are now at `path` (their first file is gone).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn move_to(tx: &Transaction<'_>, original: &ContentHash, path: &std::path::Path) -> Result<(), StoreError> {
+    exec(tx, "UPDATE media SET path = ?2 WHERE original_hash = ?1", params![original.0, path.to_string_lossy()])?;
+    Ok(())
 }
 
 /// Records an import; `false` if the same bytes were recorded meanwhile.
@@ -25,6 +91,15 @@ pub fn known(conn: &Connection, original: &ContentHash, asset_id: Option<&str>) 
 /// # Errors
 /// [`StoreError`].
 pub fn insert(tx: &Transaction<'_>, m: &Imported, asset_id: Option<&str>) -> Result<bool, StoreError> {
+    if let Some(asset) = asset_id {
+        // The platform's asset now has other bytes (the user edited it): the id follows
+        // the new bytes.
+        exec(
+            tx,
+            "UPDATE media SET asset_id = NULL WHERE asset_id = ?1 AND original_hash != ?2",
+            params![asset, m.original_hash.0],
+        )?;
+    }
     let patches = postcard::to_allocvec(&m.patches).map_err(|_| StoreError::Corrupt("patches"))?;
     let n = exec(
         tx,
@@ -92,15 +167,4 @@ pub fn patches_of(
     let blob: Option<Vec<u8>> =
         row(conn, "SELECT patches FROM media WHERE shared_hash = ?1", [shared.0], |r| r.get(0)).optional()?;
     blob.map(|b| postcard::from_bytes(&b).map_err(|_| StoreError::Corrupt("patches"))).transpose()
-}
-
-/// Forgets imports (their posting failed), so the same files can be imported again.
-///
-/// # Errors
-/// [`StoreError`].
-pub fn forget(tx: &Transaction<'_>, originals: &[ContentHash]) -> Result<(), StoreError> {
-    for h in originals {
-        exec(tx, "DELETE FROM media WHERE original_hash = ?1", [h.0])?;
-    }
-    Ok(())
 }

@@ -51,6 +51,11 @@ impl Kind {
         }
     }
 
+    /// The kind with this MIME type (as [`Kind::mime`] gives it).
+    pub fn from_mime(mime: &str) -> Option<Kind> {
+        [Kind::Jpeg, Kind::Png, Kind::Webp, Kind::Heif, Kind::Mp4, Kind::Mov].into_iter().find(|k| k.mime() == mime)
+    }
+
     /// Whether the core can decode it to make thumbnails itself.
     pub fn decodable(self) -> bool {
         matches!(self, Kind::Jpeg | Kind::Png | Kind::Webp)

@@ -108,6 +108,18 @@ pub enum NodeEvent {
         /// Files in all.
         total: u64,
     },
+    /// A share ended (one the user started, or one a stopped node left unfinished and
+    /// this start finished).
+    Shared {
+        /// The channel.
+        channel: ChannelId,
+        /// The posts it made.
+        posts: Vec<EventId>,
+        /// Files posted.
+        files: u64,
+        /// Whether it was left unfinished by an earlier run and finished now.
+        resumed: bool,
+    },
     /// Something failed that the user should know about (no content in it).
     Error {
         /// What failed, in a few words.

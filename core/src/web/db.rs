@@ -183,8 +183,9 @@ pub fn open_upload(conn: &Connection, guest: i64, hash: &ContentHash) -> Result<
     row(conn, &sql, params![guest, hash.0], upload_row).optional()?.map(to_upload).transpose()
 }
 
-/// Whether the channel already has these bytes from a guest, or this device imported
-/// them (then the import would skip them as a duplicate).
+/// Whether the channel already shows these bytes (`hash` is the BLAKE3 of a file as
+/// uploaded): posted for a guest, imported here and posted, or posted by any member as
+/// they are.
 pub fn known_bytes(conn: &Connection, channel: &ChannelId, hash: &ContentHash) -> Result<bool, StoreError> {
     let posted = row(
         conn,
@@ -192,7 +193,13 @@ pub fn known_bytes(conn: &Connection, channel: &ChannelId, hash: &ContentHash) -
         params![channel.0, hash.0],
         |r| r.get::<_, bool>(0),
     )?;
-    Ok(posted || crate::import::db::known(conn, hash, None)?)
+    if posted || crate::catalog::db::post_holding(conn, channel, hash)?.is_some() {
+        return Ok(true);
+    }
+    match crate::import::db::shared_hash_of(conn, hash)? {
+        Some(shared) => Ok(crate::catalog::db::post_holding(conn, channel, &shared)?.is_some()),
+        None => Ok(false),
+    }
 }
 
 /// Unfinished uploads the guest touched in the last `recent_ms`.

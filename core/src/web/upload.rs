@@ -10,6 +10,7 @@ use super::access::{Guest, Visit};
 use super::routes::{blocking, JsonBody};
 use super::{db, ApiError, LinkRole, Shared};
 use crate::import::Request;
+use crate::share::{self, FileResult};
 use crate::store::lock;
 use crate::types::{ChannelId, ContentHash, EventId};
 use axum::body::Body;
@@ -373,9 +374,11 @@ pub struct Posted {
     pub skipped: usize,
 }
 
-/// Imports and posts complete uploads for the guest `name`, at most 12 to a post; bytes
-/// the channel has by now count as duplicates. One at a time per server, so a page's
-/// commit and the sweeper never post an upload twice.
+/// Imports and posts complete uploads for the guest `name`, at most 12 to a post, as
+/// one share (finished at the node's next start if it is cut off). Bytes the channel has
+/// by now count as duplicates; an upload that turns out unusable is dropped with its
+/// bytes. One at a time per server, so a page's commit and the sweeper never post an
+/// upload twice.
 pub async fn post_uploads(
     s: &Arc<Shared>,
     channel: &ChannelId,
@@ -385,53 +388,54 @@ pub async fn post_uploads(
 ) -> Result<Posted, ApiError> {
     let _one = s.posting.lock().await;
     let store = s.node.replica().store().clone();
-    let mut out = Posted::default();
-    let mut fresh: Vec<db::UploadRow> = Vec::new();
+    let mut open: Vec<db::UploadRow> = Vec::new();
     for up in ready {
-        let (id, hash, ch) = (up.id, up.hash, *channel);
-        let (still_open, known) = store
-            .read_async(move |c| {
-                let open = db::upload(c, id)?.is_some_and(|u| u.post.is_none());
-                Ok::<_, ApiError>((open, db::known_bytes(c, &ch, &hash)?))
-            })
-            .await?;
-        if !still_open || fresh.iter().any(|f| f.id == up.id) {
-            continue;
-        }
-        if known {
-            out.duplicates += 1;
-        } else {
-            fresh.push(up);
+        let id = up.id;
+        let still_open = store.read_async(move |c| Ok::<_, ApiError>(db::upload(c, id)?.is_some_and(|u| u.post.is_none()))).await?;
+        if still_open && !open.iter().any(|f| f.id == up.id) {
+            open.push(up);
         }
     }
-    for batch in fresh.chunks(crate::log::body::MAX_ITEMS) {
-        let mut files = Vec::with_capacity(batch.len());
-        for up in batch {
-            let poster = tokio::fs::read(s.poster_path(up.id)).await.ok();
-            files.push(Request { poster, ..Request::path(s.final_path(up)) });
+    let mut out = Posted::default();
+    if open.is_empty() {
+        return Ok(out);
+    }
+    let mut files = Vec::with_capacity(open.len());
+    for up in &open {
+        let poster = tokio::fs::read(s.poster_path(up.id)).await.ok();
+        files.push(Request { poster, ..Request::path(s.final_path(up)) });
+    }
+    let options = share::Options { caption: caption.to_owned(), guest: Some(name.to_owned()), keep_location: false };
+    let outcome = s.node.share(channel, files, options, &share::Cancel::default()).await?;
+    out.posts.clone_from(&outcome.posts);
+    let mut settled: Vec<(i64, Option<EventId>)> = Vec::new();
+    for (up, result) in open.iter().zip(&outcome.files) {
+        match result {
+            FileResult::Posted(post) => settled.push((up.id, Some(*post))),
+            FileResult::AlreadyThere(post) => {
+                out.duplicates += 1;
+                settled.push((up.id, Some(*post)));
+            }
+            FileResult::Failed(_) => {
+                out.skipped += 1;
+                settled.push((up.id, None));
+                let _ = tokio::fs::remove_file(s.final_path(up)).await;
+            }
+            FileResult::NotShared => continue,
         }
-        let (post, summary) = s.node.share_for(channel, caption, files, Some(name)).await?;
-        out.skipped += summary.failed.len();
-        out.duplicates += summary.duplicates.len();
-        let ids: Vec<i64> = batch
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !summary.duplicates.contains(i) && !summary.failed.iter().any(|(f, _)| f == i))
-            .map(|(_, u)| u.id)
-            .collect();
-        store
-            .write_async(move |tx| {
-                for id in &ids {
-                    db::set_upload_post(tx, *id, &post)?;
+        let _ = tokio::fs::remove_file(s.poster_path(up.id)).await;
+    }
+    store
+        .write_async(move |tx| {
+            for (id, post) in &settled {
+                match post {
+                    Some(p) => db::set_upload_post(tx, *id, p)?,
+                    None => db::delete_upload(tx, *id)?,
                 }
-                Ok::<_, ApiError>(())
-            })
-            .await?;
-        for up in batch {
-            let _ = tokio::fs::remove_file(s.poster_path(up.id)).await;
-        }
-        out.posts.push(post);
-    }
+            }
+            Ok::<_, ApiError>(())
+        })
+        .await?;
     Ok(out)
 }
 
