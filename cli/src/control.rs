@@ -6,11 +6,11 @@
 //! The socket sits in the data folder, readable by its owner only: whoever can use it
 //! could read the database anyway. Unix only; elsewhere commands work on the database.
 
+use crate::interrupt::Interrupt;
 use crate::ops::{self, Request};
 use crate::Failure;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use crate::interrupt::Interrupt;
 use swarmroll_core::node::Node;
 use swarmroll_core::share::Cancel;
 

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 use swarmroll_core::import::Request as ImportRequest;
-use swarmroll_core::share;
 use swarmroll_core::node::{Node, NodeEvent};
+use swarmroll_core::share;
 use swarmroll_core::{ChannelId, ContentHash, EventId};
 
 /// Hidden files and those still being downloaded or written by other programs.

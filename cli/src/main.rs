@@ -351,7 +351,8 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             show::result(json, &v, show::invite);
         }
         Command::Share { paths, channel, new, as_name, private, caption, no_serve, keep_location, net } => {
-            let args = ShareArgs { paths, channel, new, as_name, private: *private, caption, keep_location: *keep_location };
+            let args =
+                ShareArgs { paths, channel, new, as_name, private: *private, caption, keep_location: *keep_location };
             share(cli, &dir, args, *no_serve, net).await?;
         }
         Command::Channels => {
@@ -572,7 +573,13 @@ struct ShareArgs<'a> {
     keep_location: bool,
 }
 
-async fn share(cli: &Cli, dir: &std::path::Path, a: ShareArgs<'_>, no_serve: bool, net: &NetArgs) -> Result<(), Failure> {
+async fn share(
+    cli: &Cli,
+    dir: &std::path::Path,
+    a: ShareArgs<'_>,
+    no_serve: bool,
+    net: &NetArgs,
+) -> Result<(), Failure> {
     let json = cli.json;
     let paths: Vec<PathBuf> = a.paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
     // Looked at before a channel is made: nothing to share makes no channel.
@@ -584,8 +591,12 @@ async fn share(cli: &Cli, dir: &std::path::Path, a: ShareArgs<'_>, no_serve: boo
     let channel = match (a.channel, a.new) {
         (Some(c), _) => c.clone(),
         (None, Some(name)) => {
-            let req =
-                Request::Create { name: name.clone(), as_name: a.as_name.to_owned(), private: a.private, contributor: true };
+            let req = Request::Create {
+                name: name.clone(),
+                as_name: a.as_name.to_owned(),
+                private: a.private,
+                contributor: true,
+            };
             let (v, started) = request(cli, req, net, None).await?;
             stop(started).await;
             let id = v["channel"].as_str().unwrap_or_default().to_owned();

@@ -52,7 +52,8 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
 pub fn nothing_found(found: &crate::ops::Expanded) -> String {
     let mut msg = String::from("nothing to share: no photos or videos in the paths given");
     if found.other_files > 0 {
-        msg += &format!(" ({} that are not photos or videos)", count(found.other_files as u64, "file", "files"));
+        let other = count(found.other_files as u64, "file that is not one", "files that are not");
+        msg += &format!(" ({other})");
     }
     if found.skipped_folders > 0 {
         msg += &format!(
@@ -78,7 +79,11 @@ pub fn shared(v: &Value) {
             count(n("not_shared"), "file was", "files were"),
         );
     } else {
-        println!("Shared {} in {}.", count(n("shared"), "photo or video", "photos and videos"), count(posts, "post", "posts"));
+        println!(
+            "Shared {} in {}.",
+            count(n("shared"), "photo or video", "photos and videos"),
+            count(posts, "post", "posts")
+        );
     }
     if n("duplicates") > 0 {
         println!("{} already in the channel, not posted again.", count(n("duplicates"), "file was", "files were"));
@@ -90,7 +95,10 @@ pub fn shared(v: &Value) {
         println!("  (add --keep-location to share those with where they were taken)");
     }
     if n("other_files") > 0 {
-        println!("Left out {} that are not photos or videos.", count(n("other_files"), "file", "files"));
+        println!(
+            "Left out {}.",
+            count(n("other_files"), "file that is not a photo or video", "files that are not photos or videos")
+        );
     }
     if n("skipped_folders") > 0 {
         println!(

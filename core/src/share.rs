@@ -242,12 +242,7 @@ struct Plan {
 
 /// Sorts the usable files into those to post, those the channel already shows and
 /// second copies within the share.
-async fn plan(
-    ctx: &Ctx<'_>,
-    channel: &ChannelId,
-    summary: &import::Summary,
-    idx: &[usize],
-) -> Result<Plan, Error> {
+async fn plan(ctx: &Ctx<'_>, channel: &ChannelId, summary: &import::Summary, idx: &[usize]) -> Result<Plan, Error> {
     let usable: Vec<(usize, import::Imported)> =
         summary.usable().into_iter().map(|(i, item)| (idx[i], item.clone())).collect();
     let hashes: Vec<ContentHash> = usable.iter().map(|(_, it)| it.shared_hash).collect();
@@ -286,8 +281,7 @@ async fn post_batches(ctx: &Ctx<'_>, share: &db::Share, plan: &Plan, outcome: &m
     let opts = &share.options;
     for batch in plan.fresh.chunks(MAX_ITEMS) {
         let mut rows: Vec<usize> = batch.iter().map(|(i, _)| *i).collect();
-        let twins: Vec<usize> =
-            plan.twins.iter().filter(|(_, j)| rows.contains(j)).map(|(i, _)| *i).collect();
+        let twins: Vec<usize> = plan.twins.iter().filter(|(_, j)| rows.contains(j)).map(|(i, _)| *i).collect();
         rows.extend(&twins);
         let items: Vec<import::Imported> = batch.iter().map(|(_, it)| it.clone()).collect();
         let id = share.id;

@@ -469,12 +469,10 @@ pub fn visible_posts(conn: &Connection, ch: &ChannelId) -> Result<Vec<EventId>, 
 /// # Errors
 /// [`StoreError`].
 pub fn post_holding(conn: &Connection, ch: &ChannelId, hash: &ContentHash) -> Result<Option<EventId>, StoreError> {
-    let post: Option<Vec<u8>> = row(
-        conn,
-        "SELECT post FROM gallery WHERE channel = ?1 AND content_hash = ?2",
-        params![ch.0, hash.0],
-        |r| r.get(0),
-    )
-    .optional()?;
+    let post: Option<Vec<u8>> =
+        row(conn, "SELECT post FROM gallery WHERE channel = ?1 AND content_hash = ?2", params![ch.0, hash.0], |r| {
+            r.get(0)
+        })
+        .optional()?;
     post.map(|p| blob32(p).map(EventId)).transpose()
 }

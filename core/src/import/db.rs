@@ -47,8 +47,14 @@ pub fn load(conn: &Connection, original: &ContentHash) -> Result<Option<Imported
     else {
         return Ok(None);
     };
-    let ((original, shared, path, size), (mime, width, height), (capture_ms, utc_offset_min), (make, model), rest, more) =
-        r;
+    let (
+        (original, shared, path, size),
+        (mime, width, height),
+        (capture_ms, utc_offset_min),
+        (make, model),
+        rest,
+        more,
+    ) = r;
     let (location_shared, patches) = rest;
     let (duration_ms, thumbnail, has_preview) = more;
     let kind = Kind::from_mime(&mime).ok_or(StoreError::Corrupt("media kind"))?;

@@ -70,7 +70,8 @@ pub fn begin(
 /// # Errors
 /// [`StoreError`].
 pub fn pending(conn: &Connection) -> Result<Vec<Share>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, channel, caption, guest, keep_location, cancelled FROM shares ORDER BY id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, channel, caption, guest, keep_location, cancelled FROM shares ORDER BY id")?;
     let shares = stmt
         .query_map([], |r| {
             Ok((

@@ -391,7 +391,8 @@ pub async fn post_uploads(
     let mut open: Vec<db::UploadRow> = Vec::new();
     for up in ready {
         let id = up.id;
-        let still_open = store.read_async(move |c| Ok::<_, ApiError>(db::upload(c, id)?.is_some_and(|u| u.post.is_none()))).await?;
+        let still_open =
+            store.read_async(move |c| Ok::<_, ApiError>(db::upload(c, id)?.is_some_and(|u| u.post.is_none()))).await?;
         if still_open && !open.iter().any(|f| f.id == up.id) {
             open.push(up);
         }

@@ -1,0 +1,195 @@
+//! `swarmroll share` as a new user runs it: folders with subfolders and junk, missing
+//! paths, and Ctrl-C in the middle of a long import.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const LOOPBACK: [&str; 6] = ["--listen", "127.0.0.1:0", "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"];
+
+fn swarmroll() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_swarmroll"));
+    c.env_remove("SWARMROLL_DATA_DIR").env_remove("RUST_LOG");
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    swarmroll().arg("--data-dir").arg(dir).args(args).output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn photos() -> PathBuf {
+    std::env::var_os("SWARMROLL_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+        .join("fixtures/photos")
+}
+
+/// `n` copies of a real phone photo, each with its own bytes (a JPEG comment after the
+/// SOI marker).
+fn copies(dir: &Path, n: usize) {
+    let base = std::fs::read(photos().join("phones/jolla.jpg")).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..n {
+        let comment = format!("copy {i}");
+        let len = u16::try_from(comment.len() + 2).unwrap().to_be_bytes();
+        let mut out = base[..2].to_vec();
+        out.extend([0xFF, 0xFE, len[0], len[1]]);
+        out.extend(comment.as_bytes());
+        out.extend(&base[2..]);
+        std::fs::write(dir.join(format!("IMG_{i:04}.jpg")), out).unwrap();
+    }
+}
+
+fn posts(dir: &Path, channel: &str) -> Vec<serde_json::Value> {
+    let out = run(dir, &["--json", "posts", channel]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap().as_array().unwrap().clone()
+}
+
+fn media_rows(data: &Path) -> i64 {
+    let Ok(c) = rusqlite::Connection::open_with_flags(
+        data.join("swarmroll.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    ) else {
+        return 0;
+    };
+    c.query_row("SELECT count(*) FROM media", [], |r| r.get(0)).unwrap_or(0)
+}
+
+/// Ctrl-C in the middle of a share stops it between files, posts what was imported,
+/// says so, and exits 130; sharing the same folder again posts the rest, each photo once.
+#[test]
+fn ctrl_c_stops_a_share_cleanly_and_the_same_command_shares_the_rest() {
+    const PHOTOS: usize = 60;
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, roll) = (tmp.path().join("data"), tmp.path().join("roll"));
+    copies(&roll, PHOTOS);
+    let mut child = swarmroll()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["share", "--new", "Party", "--no-serve"])
+        .arg(&roll)
+        .args(LOOPBACK)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while media_rows(&data) < 3 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the import never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(stderr.contains("Stopping after the files being read now"), "{stderr}");
+    assert!(stdout.starts_with("Stopped: "), "{stdout}");
+    assert!(stdout.contains("not shared. Share the same files again to add the rest."), "{stdout}");
+
+    let channel = {
+        let list = run(&data, &["--json", "channels"]);
+        serde_json::from_slice::<serde_json::Value>(&list.stdout).unwrap()[0]["id"].as_str().unwrap().to_owned()
+    };
+    let first: usize = posts(&data, &channel).iter().map(|p| p["files"].as_array().unwrap().len()).sum();
+    assert!(first >= 3 && first < PHOTOS, "{first} photos posted before Ctrl-C took effect");
+    assert!(stdout.contains(&format!("{first} files shared")), "{stdout}");
+    // Every photo imported is in a post: none is left imported but unshared.
+    assert_eq!(media_rows(&data), i64::try_from(first).unwrap());
+
+    let again = swarmroll()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--json", "share", "--channel", &channel, "--no-serve"])
+        .arg(&roll)
+        .args(LOOPBACK)
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(v["shared"]["shared"], PHOTOS - first);
+    assert_eq!(v["shared"]["duplicates"], first);
+    let mut hashes: Vec<String> = posts(&data, &channel)
+        .iter()
+        .flat_map(|p| p["files"].as_array().unwrap().iter().map(|f| f["content_hash"].as_str().unwrap().to_owned()))
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    assert_eq!(hashes.len(), PHOTOS, "every photo once");
+}
+
+/// Folders are looked into with their subfolders (hidden and system ones left out),
+/// files that are not photos are counted, not listed; skipped files are named by path;
+/// a missing path is named; nothing to share makes no channel.
+#[test]
+fn folders_subfolders_junk_and_missing_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let pics = tmp.path().join("Pictures");
+    std::fs::create_dir_all(pics.join("2026/Summer")).unwrap();
+    std::fs::create_dir_all(pics.join(".thumbnails")).unwrap();
+    std::fs::create_dir_all(pics.join("@eaDir")).unwrap();
+    std::fs::copy(photos().join("cameras/Canon_40D.jpg"), pics.join("top.jpg")).unwrap();
+    std::fs::copy(photos().join("gps/DSCN0010.jpg"), pics.join("2026/Summer/beach.jpg")).unwrap();
+    std::fs::copy(photos().join("cameras/Nikon_D70.jpg"), pics.join(".thumbnails/thumb.jpg")).unwrap();
+    std::fs::copy(photos().join("cameras/Nikon_D70.jpg"), pics.join("@eaDir/nas.jpg")).unwrap();
+    std::fs::copy(photos().join("invalid/corrupted.jpg"), pics.join("2026/broken.jpg")).unwrap();
+    std::fs::write(pics.join("notes.txt"), "shopping list").unwrap();
+
+    // A missing path is named, and no channel is made.
+    let missing = tmp.path().join("no such folder");
+    let out = swarmroll()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["share", "--new", "Trip", "--no-serve"])
+        .arg(&missing)
+        .args(LOOPBACK)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(&format!("no such file or folder: {}", missing.display())),
+        "{}",
+        text(&out.stderr)
+    );
+    // An empty folder (or one with no photos) says so, and makes no channel either.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(empty.join(".hidden")).unwrap();
+    std::fs::write(empty.join("readme.txt"), "x").unwrap();
+    let out = swarmroll()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["share", "--new", "Trip", "--no-serve"])
+        .arg(&empty)
+        .args(LOOPBACK)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("no photos or videos in the paths given (1 file that is not one)"), "{err}");
+    let list = run(&data, &["--json", "channels"]);
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&list.stdout).unwrap(), serde_json::json!([]));
+
+    // The real folder: the subfolder's photo is in, hidden and system folders are not,
+    // the broken photo is named with its reason, the text file counted.
+    let out = swarmroll()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["share", "--new", "Trip", "--no-serve"])
+        .arg(&pics)
+        .args(LOOPBACK)
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("Shared 2 photos and videos in 1 post."), "{stdout}");
+    assert!(stdout.contains(&format!("Skipped {}: ", pics.join("2026/broken.jpg").display())), "{stdout}");
+    assert!(stdout.contains("Left out 1 file that is not a photo or video."), "{stdout}");
+    assert!(stdout.contains("Did not look into 2 hidden or system folders"), "{stdout}");
+}
