@@ -69,7 +69,7 @@ fn ctrl_c_stops_a_share_cleanly_and_the_same_command_shares_the_rest() {
     let tmp = tempfile::tempdir().unwrap();
     let (data, roll) = (tmp.path().join("data"), tmp.path().join("roll"));
     copies(&roll, PHOTOS);
-    let mut child = swarmroll()
+    let child = swarmroll()
         .arg("--data-dir")
         .arg(&data)
         .args(["share", "--new", "Party", "--no-serve"])
@@ -98,7 +98,7 @@ fn ctrl_c_stops_a_share_cleanly_and_the_same_command_shares_the_rest() {
         serde_json::from_slice::<serde_json::Value>(&list.stdout).unwrap()[0]["id"].as_str().unwrap().to_owned()
     };
     let first: usize = posts(&data, &channel).iter().map(|p| p["files"].as_array().unwrap().len()).sum();
-    assert!(first >= 3 && first < PHOTOS, "{first} photos posted before Ctrl-C took effect");
+    assert!((3..PHOTOS).contains(&first), "{first} photos posted before Ctrl-C took effect");
     assert!(stdout.contains(&format!("{first} files shared")), "{stdout}");
     // Every photo imported is in a post: none is left imported but unshared.
     assert_eq!(media_rows(&data), i64::try_from(first).unwrap());
