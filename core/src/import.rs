@@ -18,12 +18,14 @@
 //! reported after every file; a cancel flag stops the batch between files.
 
 pub mod db;
+mod inspect;
 mod window;
 
+pub use inspect::{check, Inspection};
 pub use window::{scan_folder, select_for_window, Candidate};
 
 use crate::log::MediaItem;
-use crate::media::{self, jpeg, strip::Patch, Kind, MediaError, Metadata};
+use crate::media::{strip::Patch, Kind, MediaError, Metadata};
 use crate::store::lock;
 use crate::store::{Store, StoreError};
 use crate::types::{ContentHash, Timestamp};
@@ -329,40 +331,10 @@ impl Importer {
         if let Some(known) = self.known(&original_hash, &req.path)? {
             return Ok((known, false));
         }
-        let mut patches = Vec::new();
-        let (meta, mut width, mut height) = if kind == Kind::Jpeg {
-            let (segs, scan) = jpeg::segments(&bytes)?;
-            // A JPEG's metadata is all in the header segments before the image data.
-            let meta = media::meta::read(&bytes[..scan], kind);
-            let (width, height) = jpeg::dimensions(&bytes, &segs)?;
-            media::check_size(width, height)?;
-            if !jpeg::complete(&bytes, scan) {
-                return Err(MediaError::Truncated.into());
-            }
-            if meta.location.is_some() && !options.share_location {
-                patches = media::strip::location_patches(&bytes, &segs);
-            }
-            (meta, width, height)
-        } else {
-            let meta = media::meta::read(&bytes, kind);
-            let (width, height) = (meta.width, meta.height);
-            (meta, width, height)
-        };
-        if kind.decodable() && meta.orientation.swaps_axes() {
-            std::mem::swap(&mut width, &mut height);
-        }
-        let thumbs = if kind.decodable() {
-            Some(media::thumb::from_image(&bytes, kind, meta.orientation)?)
-        } else if let Some(poster) = &req.poster {
-            Some(media::thumb::from_poster(poster)?)
-        } else if let Some(poster) = self.posters.as_ref().and_then(|p| p.0.poster(&req.path, kind)) {
-            Some(media::thumb::from_poster(&poster)?)
-        } else {
-            None
-        };
+        let poster = || req.poster.clone().or_else(|| self.posters.as_ref().and_then(|p| p.0.poster(&req.path, kind)));
+        let Inspection { meta, width, height, patches, location_shared, thumbs } =
+            inspect::inspect(&bytes, kind, options, poster)?;
         let shared_hash = if patches.is_empty() { original_hash } else { hash_patched(&bytes, &patches) };
-        // Location in HEIC and video cannot yet be removed without rewriting the file.
-        let location_shared = meta.location.is_some() && (options.share_location || patches.is_empty());
         let capture_time = match (meta.capture_time, meta.utc_offset_min, req.platform_time) {
             (Some(_), None, Some(p)) => Some(p),
             (Some(t), _, _) => Some(t),

@@ -14,6 +14,7 @@ mod access;
 mod assets;
 mod db;
 mod error;
+mod extract;
 mod live;
 mod range;
 mod routes;

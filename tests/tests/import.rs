@@ -103,7 +103,7 @@ fn location_is_stripped_from_the_shared_copy_without_touching_pixels() {
         let meta = media::meta::read(&bytes, Kind::Jpeg);
         assert!(meta.location.is_some(), "{name} has GPS");
         let (segs, scan) = jpeg::segments(&bytes).unwrap();
-        let patches = media::strip::location_patches(&bytes, &segs);
+        let patches = media::strip::jpeg_patches(&bytes, &segs);
         assert!(!patches.is_empty());
         let shared = media::strip::apply(&bytes, &patches);
         assert_eq!(shared.len(), bytes.len());

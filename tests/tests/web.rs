@@ -195,6 +195,16 @@ async fn bad_input_is_refused_with_a_clear_status_and_nothing_is_stored() {
     let r = maya.upload(&up, "fake.jpg", "image/jpeg", &text, 64 << 10).await;
     assert_eq!(err(&r), (415, Some("not_media".into())));
 
+    // A JPEG header on a garbage body, and a real photo cut short: refused as not media
+    // when the last byte arrives (not at commit), their bytes gone.
+    let mut garbage = jpeg[..600].to_vec();
+    garbage.extend(b"garbage that is not image data ".repeat(40));
+    let r = maya.upload(&up, "garbage.jpg", "image/jpeg", &garbage, 64 << 10).await;
+    assert_eq!(err(&r), (415, Some("not_media".into())), "{}", r.text());
+    let cut = photo("phones/jolla.jpg")[..40_000].to_vec();
+    let r = maya.upload(&up, "cut.jpg", "image/jpeg", &cut, 64 << 10).await;
+    assert_eq!(err(&r), (415, Some("not_media".into())), "{}", r.text());
+
     // Bytes that do not match the announced hash: refused, started over.
     let r = maya.json("POST", &format!("{up}api/uploads"), &announce("b.jpg", jpeg.len(), b"other bytes")).await;
     let bad = r.json()["id"].as_str().unwrap().to_owned();
@@ -241,6 +251,18 @@ async fn bad_input_is_refused_with_a_clear_status_and_nothing_is_stored() {
     assert_eq!(err(&r), (400, Some("bad_request".into())));
     assert_eq!(maya.get(&format!("{up}api/items?cursor=zz")).await.status, 400);
     assert_eq!(maya.get(&format!("{up}api/post/{}", "00".repeat(32))).await.status, 404);
+    // Errors in the URL are JSON too, never the input echoed back as text.
+    let thumb = format!("{up}thumb/{}/99999999999999999999", "00".repeat(32));
+    let block = format!("{up}api/guests/1x/block");
+    for r in [maya.get(&thumb).await, maya.json("POST", &block, &json!({})).await] {
+        assert_eq!(r.status, 400, "{}", r.text());
+        assert_eq!(r.json()["error"], "bad_request", "{}", r.text());
+        assert!(!r.text().contains("99999999999999999999") && !r.text().contains("1x"), "{}", r.text());
+    }
+    let r = maya.get(&format!("{up}api/no-such-route")).await;
+    assert_eq!(err(&r), (404, Some("not_found".into())));
+    let r = maya.get(&block).await;
+    assert_eq!(err(&r), (405, Some("bad_method".into())));
 
     // A viewer link cannot upload; no cookie, no data; a wrong token finds nothing.
     let mut jon = v.guest(&v.viewer, Some("Jon")).await;
@@ -255,7 +277,8 @@ async fn bad_input_is_refused_with_a_clear_status_and_nothing_is_stored() {
     assert_eq!(stranger.get("/assets/../Cargo.toml").await.status, 404);
 
     // Nothing refused was kept: the one partial file in `incoming` is a.jpg's, empty
-    // since its chunk was refused; nothing of the text, the damaged or the oversize file.
+    // since its chunk was refused; nothing of the text, the garbage, the cut, the
+    // damaged or the oversize file.
     let parts: Vec<_> = std::fs::read_dir(&incoming).unwrap().flatten().map(|e| e.path()).collect();
     assert_eq!(parts.len(), 1, "{parts:?}");
     assert_eq!(std::fs::metadata(&parts[0]).unwrap().len(), 0);

@@ -109,8 +109,38 @@ fn xmp_gps(bytes: &[u8], seg: &Segment, out: &mut Vec<Patch>) {
     }
 }
 
+/// Why the location in a file cannot be removed without rewriting it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Uncleanable {
+    /// The container could not be read far enough to find every place a location hides.
+    Malformed,
+}
+
+impl Uncleanable {
+    /// A few words for people.
+    pub fn what(self) -> &'static str {
+        match self {
+            Uncleanable::Malformed => "the file's metadata is damaged",
+        }
+    }
+}
+
+/// The patches that remove location from `bytes` of format `kind`.
+///
+/// # Errors
+/// [`Uncleanable`] when the file carries a location that cannot be removed in place.
+pub fn location_patches(bytes: &[u8], kind: super::Kind) -> Result<Vec<Patch>, Uncleanable> {
+    match kind {
+        super::Kind::Jpeg => {
+            let (segs, _) = super::jpeg::segments(bytes).map_err(|_| Uncleanable::Malformed)?;
+            Ok(jpeg_patches(bytes, &segs))
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
 /// The patches that remove location from a JPEG whose header segments are `segs`.
-pub fn location_patches(bytes: &[u8], segs: &[Segment]) -> Vec<Patch> {
+pub fn jpeg_patches(bytes: &[u8], segs: &[Segment]) -> Vec<Patch> {
     let mut out = Vec::new();
     for seg in segs.iter().filter(|s| s.marker == 0xE1) {
         exif_gps(bytes, seg, &mut out);

@@ -193,13 +193,42 @@ pub fn known_bytes(conn: &Connection, channel: &ChannelId, hash: &ContentHash) -
         params![channel.0, hash.0],
         |r| r.get::<_, bool>(0),
     )?;
-    if posted || crate::catalog::db::post_holding(conn, channel, hash)?.is_some() {
-        return Ok(true);
+    Ok(posted || post_of_bytes(conn, channel, hash)?.is_some())
+}
+
+/// The visible post of `channel` that shows these bytes (`hash` of the file as uploaded,
+/// whose shared copy may differ: location removed).
+pub fn post_of_bytes(
+    conn: &Connection,
+    channel: &ChannelId,
+    hash: &ContentHash,
+) -> Result<Option<EventId>, StoreError> {
+    if let Some(post) = crate::catalog::db::post_holding(conn, channel, hash)? {
+        return Ok(Some(post));
     }
     match crate::import::db::shared_hash_of(conn, hash)? {
-        Some(shared) => Ok(crate::catalog::db::post_holding(conn, channel, &shared)?.is_some()),
-        None => Ok(false),
+        Some(shared) => crate::catalog::db::post_holding(conn, channel, &shared),
+        None => Ok(None),
     }
+}
+
+/// Complete uploads not marked posted whose bytes the channel shows by now (their share
+/// was finished at the node's start, after the page's commit was cut off), with the post.
+pub fn posted_meanwhile(conn: &Connection) -> Result<Vec<(i64, EventId)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, channel, hash FROM web_uploads WHERE completed_ms IS NOT NULL AND post IS NULL ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, Vec<u8>>(2)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = Vec::new();
+    for (id, channel, hash) in rows {
+        let (channel, hash) = (ChannelId(blob32(channel)?), ContentHash(blob32(hash)?));
+        if let Some(post) = post_of_bytes(conn, &channel, &hash)? {
+            out.push((id, post));
+        }
+    }
+    Ok(out)
 }
 
 /// Unfinished uploads the guest touched in the last `recent_ms`.

@@ -11,6 +11,9 @@ pub enum ApiError {
     /// The request is malformed; says which part.
     #[error("the request is not valid ({0})")]
     BadRequest(&'static str),
+    /// The address exists, not for this method.
+    #[error("the request is not valid (method)")]
+    BadMethod,
     /// Comments and uploads need the guest's name.
     #[error("please tell us your name first")]
     NameRequired,
@@ -41,6 +44,9 @@ pub enum ApiError {
     /// Not a photo or video.
     #[error("only photos and videos can be added")]
     NotMedia,
+    /// The file records where it was taken in a way that cannot be removed.
+    #[error("this file records where it was taken in a way that cannot be removed, so it was not added")]
+    LocationKept,
     /// The bytes received are not the bytes announced.
     #[error("the file arrived damaged; it is being sent again")]
     HashMismatch,
@@ -60,6 +66,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "bad_request",
+            ApiError::BadMethod => "bad_method",
             ApiError::NameRequired => "name_required",
             ApiError::NoSession => "no_session",
             ApiError::Forbidden => "forbidden",
@@ -71,6 +78,7 @@ impl ApiError {
             ApiError::TooLarge => "too_large",
             ApiError::NotMedia => "not_media",
             ApiError::HashMismatch => "hash_mismatch",
+            ApiError::LocationKept => "location_kept",
             ApiError::TooMany => "too_many",
             ApiError::Busy => "busy",
             ApiError::Internal => "internal",
@@ -81,6 +89,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) | ApiError::NameRequired => StatusCode::BAD_REQUEST,
+            ApiError::BadMethod => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NoSession => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::Blocked => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::NotHere => StatusCode::NOT_FOUND,
@@ -88,7 +97,7 @@ impl ApiError {
             ApiError::Closed => StatusCode::GONE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::NotMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::HashMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::HashMismatch | ApiError::LocationKept => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooMany => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -2,16 +2,16 @@
 //! reactions, moderation, thumbnails and originals. Uploads are in `upload.rs`.
 
 use super::access::{self, Access, Visit};
+use super::extract::{blocking, ApiPath, ApiQuery, JsonBody};
 use super::{assets, db, live, range, upload, ApiError, LinkRole, Shared};
 use crate::channel::{valid_name, Role};
 use crate::log::body::{ModAction, MAX_COMMENT_BYTES};
 use crate::types::{ContentHash, EventId};
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -43,8 +43,19 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/g/{token}/thumb/{post}/{index}", get(thumb))
         .route("/g/{token}/original/{post}/{index}", get(original))
         .merge(upload::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(|| async { ApiError::BadMethod })
         .layer(axum::middleware::map_response(secure_headers))
         .with_state(shared)
+}
+
+/// An unknown address: JSON under an API path, a page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().contains("/api/") {
+        ApiError::NotFound.into_response()
+    } else {
+        ApiError::NotFound.page()
+    }
 }
 
 /// No referrer (the token is in the URL), no sniffing, nothing from elsewhere.
@@ -75,25 +86,6 @@ async fn page(State(s): St, Path(token): Path<String>, file: &'static str) -> Re
         Ok(_) => asset_response(file),
         Err(e) => e.page(),
     }
-}
-
-/// A JSON body of at most 64 KiB, refused with the API's own errors.
-pub struct JsonBody<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
-        let bytes = axum::body::to_bytes(req.into_body(), 64 << 10).await.map_err(|_| ApiError::TooLarge)?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|_| ApiError::BadRequest("json"))
-    }
-}
-
-/// Runs blocking work (SQLite, signing) off the async workers.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(|_| ApiError::Internal)?
 }
 
 fn parse_id(hex: &str) -> Result<EventId, ApiError> {
@@ -214,7 +206,7 @@ fn kind_of(mime: &str) -> &'static str {
 async fn items(
     State(s): St,
     Visit { access, .. }: Visit,
-    Query(q): Query<ItemsQuery>,
+    ApiQuery(q): ApiQuery<ItemsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let cursor = q.cursor.as_deref().map(parse_cursor).transpose()?;
     let limit = q.limit.unwrap_or(40).clamp(1, 100);
@@ -263,7 +255,7 @@ fn my_role(node: &crate::node::Node, channel: &crate::types::ChannelId) -> Resul
 async fn thread(
     State(s): St,
     Visit { access, guest }: Visit,
-    Path((_, post)): Path<(String, String)>,
+    ApiPath((_, post)): ApiPath<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let post = parse_id(&post)?;
     let node = s.node.clone();
@@ -322,7 +314,7 @@ struct CommentBody {
 async fn comment(
     State(s): St,
     Visit { access, guest }: Visit,
-    Path((_, post)): Path<(String, String)>,
+    ApiPath((_, post)): ApiPath<(String, String)>,
     JsonBody(body): JsonBody<CommentBody>,
 ) -> Result<Response, ApiError> {
     let name = guest.named()?.to_owned();
@@ -398,7 +390,7 @@ async fn react(
 async fn hide(
     State(s): St,
     Visit { access, .. }: Visit,
-    Path((_, post)): Path<(String, String)>,
+    ApiPath((_, post)): ApiPath<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     access.require(LinkRole::Host)?;
     let post = parse_id(&post)?;
@@ -436,7 +428,7 @@ async fn guests(State(s): St, Visit { access, .. }: Visit) -> Result<Json<Value>
 async fn block(
     State(s): St,
     Visit { access, .. }: Visit,
-    Path((_, id)): Path<(String, i64)>,
+    ApiPath((_, id)): ApiPath<(String, i64)>,
 ) -> Result<Json<Value>, ApiError> {
     access.require(LinkRole::Host)?;
     let channel = access.channel;
@@ -454,7 +446,7 @@ async fn events(State(s): St, Visit { access, .. }: Visit) -> Result<Response, A
 async fn thumb(
     State(s): St,
     Visit { access, .. }: Visit,
-    Path((_, post, index)): Path<(String, String, u32)>,
+    ApiPath((_, post, index)): ApiPath<(String, String, u32)>,
 ) -> Result<Response, ApiError> {
     let post = parse_id(&post)?;
     let channel = access.channel;
@@ -476,7 +468,7 @@ async fn thumb(
 async fn original(
     State(s): St,
     Visit { access, .. }: Visit,
-    Path((_, post, index)): Path<(String, String, u32)>,
+    ApiPath((_, post, index)): ApiPath<(String, String, u32)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let post = parse_id(&post)?;

@@ -7,14 +7,14 @@
 //! (`duplicate`), so a retried upload adds nothing.
 
 use super::access::{Guest, Visit};
-use super::routes::{blocking, JsonBody};
+use super::extract::{blocking, ApiPath, JsonBody};
 use super::{db, ApiError, LinkRole, Shared};
 use crate::import::Request;
 use crate::share::{self, FileResult};
 use crate::store::lock;
 use crate::types::{ChannelId, ContentHash, EventId};
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -205,7 +205,7 @@ async fn create(
 async fn status(
     State(s): St,
     Visit { guest, .. }: Visit,
-    Path((_, id)): Path<(String, String)>,
+    ApiPath((_, id)): ApiPath<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let up = owned(&s, &guest, &id).await?;
     Ok(upload_json(&s, &up).await)
@@ -215,7 +215,7 @@ async fn status(
 async fn append(
     State(s): St,
     Visit { access, guest }: Visit,
-    Path((_, id)): Path<(String, String)>,
+    ApiPath((_, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
@@ -293,10 +293,17 @@ async fn finish(s: &Arc<Shared>, up: db::UploadRow) -> Result<Json<Value>, ApiEr
             let _ = std::fs::remove_file(&part);
             return Err(ApiError::HashMismatch);
         }
-        if crate::media::Kind::sniff(&head[..n]).is_none() {
+        // What the import will make of it, checked now: a file the gallery takes is one
+        // that can be posted (a JPEG header on a damaged body is refused here).
+        if let Err(e) = crate::import::check(&part) {
             let _ = std::fs::remove_file(&part);
             store.write(|tx| db::delete_upload(tx, id))?;
-            return Err(ApiError::NotMedia);
+            return Err(match e {
+                crate::import::ImportError::Media(crate::media::MediaError::LocationNotRemovable(_)) => {
+                    ApiError::LocationKept
+                }
+                _ => ApiError::NotMedia,
+            });
         }
         f.sync_all().map_err(|_| ApiError::Internal)?;
         let dir = target.parent().ok_or(ApiError::Internal)?;
@@ -315,7 +322,7 @@ async fn finish(s: &Arc<Shared>, up: db::UploadRow) -> Result<Json<Value>, ApiEr
 async fn poster(
     State(s): St,
     Visit { access, guest }: Visit,
-    Path((_, id)): Path<(String, String)>,
+    ApiPath((_, id)): ApiPath<(String, String)>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
     access.require(LinkRole::Uploader)?;
@@ -448,6 +455,7 @@ pub async fn sweep(s: Arc<Shared>) {
         (s.cfg.commit_after / 2).clamp(std::time::Duration::from_millis(200), std::time::Duration::from_secs(60));
     let mut stopping = s.stopping.clone();
     loop {
+        mark_posted(&s).await;
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = stopping.wait_for(|v| *v) => return,
@@ -465,6 +473,25 @@ pub async fn sweep(s: Arc<Shared>) {
                 tracing::warn!(error = %e, "web gallery: an uncommitted upload could not be posted");
             }
         }
+    }
+}
+
+/// Marks uploads posted whose bytes are in their channel by now: a commit cut off by the
+/// node stopping is finished at its next start (the share journal), and the upload then
+/// shows as posted, not as waiting to be posted again.
+async fn mark_posted(s: &Arc<Shared>) {
+    let store = s.node.replica().store().clone();
+    let marked = store
+        .write_async(|tx| {
+            let found = db::posted_meanwhile(tx)?;
+            for (id, post) in &found {
+                db::set_upload_post(tx, *id, post)?;
+            }
+            Ok::<_, crate::store::StoreError>(found.len())
+        })
+        .await;
+    if let Err(e) = marked {
+        tracing::warn!(error = %e, "web gallery: cannot look for uploads posted meanwhile");
     }
 }
 
