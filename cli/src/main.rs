@@ -416,7 +416,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             let mut out = Vec::new();
             for p in &posts {
                 let here = node.originals(&ch, &p.id)?.is_some();
-                out.push(json!({"post": p.id.to_hex(), "author": p.author.name, "time_ms": p.time.0, "caption": p.caption,
+                out.push(json!({"post": p.id.to_hex(), "author": p.author.name, "guest": p.guest, "time_ms": p.time.0, "caption": p.caption,
                                 "files": p.items.iter().map(|i| json!({"name": i.name, "mime": i.mime, "size": i.size, "content_hash": i.content_hash.to_hex()})).collect::<Vec<_>>(),
                                 "originals_here": here}));
             }
