@@ -10,6 +10,15 @@
 //! Exit codes: 0 done, 1 failed, 2 bad input, 3 nobody reachable, 4 a node already runs
 //! on the data folder.
 
+/// Prints a line on standard output. A closed output (`swarmroll run | head`) is no
+/// reason for the node to die, so write errors are ignored (`println!` would panic).
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 mod control;
 mod folders;
 mod interrupt;
@@ -364,17 +373,10 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                 .collect();
             show::result(json, &Value::Array(v), |_| {
                 if list.is_empty() {
-                    println!("No channels yet. Create one with: swarmroll create \"Our party\"");
+                    say!("No channels yet. Create one with: swarmroll create \"Our party\"");
                 }
                 for c in &list {
-                    println!(
-                        "{}  {:<24} {:?}, {} photos, {} unread",
-                        c.id.to_hex(),
-                        c.name,
-                        c.my_role,
-                        c.items,
-                        c.unread
-                    );
+                    say!("{}  {:<24} {:?}, {} photos, {} unread", c.id.to_hex(), c.name, c.my_role, c.items, c.unread);
                 }
             });
         }
@@ -384,7 +386,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                            "inviter_name": inv.inviter_name, "epoch": inv.epoch, "addresses": inv.addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
                            "expires_ms": inv.expires.map(|t| t.0)});
             show::result(json, &v, |_| {
-                println!(
+                say!(
                     "Channel  {}\nId       {}\nRole     {:?}\nFrom     {}",
                     inv.name,
                     inv.channel.to_hex(),
@@ -400,9 +402,9 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             stop(started).await;
             show::result(json, &v, |v| {
                 if v["synced"].as_bool() == Some(true) {
-                    println!("Joined {}. Its posts and comments are here; run `swarmroll run` or `mirror` for the originals.", v["name"].as_str().unwrap_or_default());
+                    say!("Joined {}. Its posts and comments are here; run `swarmroll run` or `mirror` for the originals.", v["name"].as_str().unwrap_or_default());
                 } else {
-                    println!(
+                    say!(
                         "Joined {}, but no member answered yet: it fills in when one is reachable.",
                         v["name"].as_str().unwrap_or_default()
                     );
@@ -422,12 +424,12 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             }
             show::result(json, &Value::Array(out.clone()), |_| {
                 if out.is_empty() {
-                    println!("No posts yet.");
+                    say!("No posts yet.");
                 }
                 for (p, v) in posts.iter().zip(&out) {
                     let bytes: u64 = p.items.iter().map(|i| i.size).sum();
                     let here = if v["originals_here"].as_bool() == Some(true) { "here" } else { "not yet here" };
-                    println!(
+                    say!(
                         "{}  {} · {} files, {} KB, {}  {}",
                         p.id.to_hex(),
                         p.author.name,
@@ -449,13 +451,13 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                            "comments": t.comments.iter().map(|c| json!({"comment": c.id.to_hex(), "author": c.author.name, "text": c.text,
                                 "reply_to": c.reply_to.map(|r| r.to_hex()), "time_ms": c.time.0, "reactions": reactions(&c.reactions)})).collect::<Vec<_>>()});
             show::result(json, &v, |_| {
-                println!("{} — {} ({} files)", t.post.author.name, t.post.caption, t.post.items.len());
+                say!("{} — {} ({} files)", t.post.author.name, t.post.caption, t.post.items.len());
                 for r in &t.reactions {
                     print!("{} {}  ", r.emoji, r.count);
                 }
-                println!();
+                say!();
                 for c in &t.comments {
-                    println!("  {}: {}    [{}]", c.author.name, c.text, &c.id.to_hex()[..12]);
+                    say!("  {}: {}    [{}]", c.author.name, c.text, &c.id.to_hex()[..12]);
                 }
             });
         }
@@ -468,23 +470,23 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             };
             let (v, started) = request(cli, req, &none, None).await?;
             stop(started).await;
-            show::result(json, &v, |v| println!("Commented ({}).", v["comment"].as_str().unwrap_or_default()));
+            show::result(json, &v, |v| say!("Commented ({}).", v["comment"].as_str().unwrap_or_default()));
         }
         Command::React { channel, target, emoji, off } => {
             let req =
                 Request::React { channel: channel.clone(), target: target.clone(), emoji: emoji.clone(), on: !off };
             let (v, started) = request(cli, req, &none, None).await?;
             stop(started).await;
-            show::result(json, &v, |_| println!("Done."));
+            show::result(json, &v, |_| say!("Done."));
         }
         Command::Status => match control::ask(&dir, &Request::Status, |_, _| {}, None).await? {
             Some(v) => show::result(json, &v, |v| {
-                println!("Node running, sync on {}.", v["sync_address"].as_str().unwrap_or("-"));
+                say!("Node running, sync on {}.", v["sync_address"].as_str().unwrap_or("-"));
                 if let Some(h) = v["held"].as_str() {
-                    println!("Originals held: {h}");
+                    say!("Originals held: {h}");
                 }
                 for c in v["channels"].as_array().into_iter().flatten() {
-                    println!(
+                    say!(
                         "{}  {:<24} {} members connected",
                         c["channel"].as_str().unwrap_or_default(),
                         c["name"].as_str().unwrap_or_default(),
@@ -492,7 +494,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                     );
                 }
                 for t in v["transfers"].as_array().into_iter().flatten() {
-                    println!(
+                    say!(
                         "  post {}: {}/{} bytes",
                         &t["post"].as_str().unwrap_or_default()[..12],
                         t["have_bytes"],
@@ -500,9 +502,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                     );
                 }
             }),
-            None => {
-                show::result(json, &json!({"running": false}), |_| println!("No node is running on this data folder."))
-            }
+            None => show::result(json, &json!({"running": false}), |_| say!("No node is running on this data folder.")),
         },
         Command::Run { mirror, watch, net } => {
             let mut folders = Vec::new();
@@ -556,7 +556,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             node.stop().await;
             result?;
             let n = copied.load(std::sync::atomic::Ordering::Relaxed);
-            show::result(json, &json!({"channel": channel, "copied": n}), |_| println!("Exported: {n} files copied."));
+            show::result(json, &json!({"channel": channel, "copied": n}), |_| say!("Exported: {n} files copied."));
         }
     }
     Ok(())
@@ -627,11 +627,11 @@ async fn share(
         (_, inv) => inv,
     };
     if json {
-        println!("{}", json!({"shared": v, "invite": invite}));
+        say!("{}", json!({"shared": v, "invite": invite}));
     } else {
         show::shared(&v);
         if let Some(inv) = invite.as_ref().filter(|_| !cancelled) {
-            println!();
+            say!();
             show::invite(inv);
         }
     }

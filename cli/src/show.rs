@@ -11,7 +11,7 @@ use swarmroll_core::node::NodeEvent;
 /// Prints a result: as JSON, or through `human`.
 pub fn result(json: bool, v: &Value, human: impl FnOnce(&Value)) {
     if json {
-        println!("{v}");
+        say!("{v}");
     } else {
         human(v);
     }
@@ -27,15 +27,15 @@ fn s(v: &Value, k: &str) -> String {
 
 /// An invite: name, both links and the QR code of the app link.
 pub fn invite(v: &Value) {
-    println!("Channel  {}", s(v, "name"));
-    println!("Id       {}", s(v, "channel"));
-    println!("Role     {}", s(v, "role"));
-    println!("Invite   {}", s(v, "link"));
-    println!("Web      {}", s(v, "https_link"));
-    println!();
+    say!("Channel  {}", s(v, "name"));
+    say!("Id       {}", s(v, "channel"));
+    say!("Role     {}", s(v, "role"));
+    say!("Invite   {}", s(v, "link"));
+    say!("Web      {}", s(v, "https_link"));
+    say!();
     match qr::terminal(&s(v, "link")) {
-        Ok(code) => println!("{code}"),
-        Err(_) => println!("(the link is too long for a QR code)"),
+        Ok(code) => say!("{code}"),
+        Err(_) => say!("(the link is too long for a QR code)"),
     }
 }
 
@@ -72,42 +72,42 @@ pub fn shared(v: &Value) {
     let n = |k: &str| v[k].as_u64().unwrap_or(0);
     let posts = v["posts"].as_array().map_or(0, Vec::len) as u64;
     if v["cancelled"].as_bool() == Some(true) {
-        println!(
+        say!(
             "Stopped: {} shared in {}; {} not shared. Share the same files again to add the rest.",
             count(n("shared"), "file", "files"),
             count(posts, "post", "posts"),
             count(n("not_shared"), "file was", "files were"),
         );
     } else {
-        println!(
+        say!(
             "Shared {} in {}.",
             count(n("shared"), "photo or video", "photos and videos"),
             count(posts, "post", "posts")
         );
     }
     if n("duplicates") > 0 {
-        println!("{} already in the channel, not posted again.", count(n("duplicates"), "file was", "files were"));
+        say!("{} already in the channel, not posted again.", count(n("duplicates"), "file was", "files were"));
     }
     for k in v["skipped"].as_array().into_iter().flatten() {
-        println!("Skipped {}: {}", s(k, "file"), s(k, "reason"));
+        say!("Skipped {}: {}", s(k, "file"), s(k, "reason"));
     }
     if v["skipped"].as_array().is_some_and(|a| a.iter().any(|k| k["code"] == "location")) {
-        println!("  (add --keep-location to share those with where they were taken)");
+        say!("  (add --keep-location to share those with where they were taken)");
     }
     if n("other_files") > 0 {
-        println!(
+        say!(
             "Left out {}.",
             count(n("other_files"), "file that is not a photo or video", "files that are not photos or videos")
         );
     }
     if n("skipped_folders") > 0 {
-        println!(
+        say!(
             "Did not look into {} (name a folder to include it).",
             count(n("skipped_folders"), "hidden or system folder", "hidden or system folders")
         );
     }
     if let Some(why) = v["stopped"].as_str() {
-        println!("Posting stopped early: {why}. Share the same files again to post the rest.");
+        say!("Posting stopped early: {why}. Share the same files again to post the rest.");
     }
 }
 
@@ -150,7 +150,7 @@ impl Events {
     /// Prints a line above the bars.
     pub fn line(&self, v: Value, text: String) {
         if self.json {
-            println!("{v}");
+            say!("{v}");
         } else {
             let _ = self.bars.println(text);
         }
@@ -177,7 +177,7 @@ impl Events {
             ),
             NodeEvent::TransferProgress { channel, post, have_bytes, total_bytes, .. } => {
                 if self.json {
-                    println!(
+                    say!(
                         "{}",
                         json!({"event": "transfer", "channel": channel.to_hex(), "post": post.to_hex(), "have_bytes": have_bytes, "total_bytes": total_bytes})
                     );

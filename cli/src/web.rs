@@ -69,15 +69,15 @@ pub async fn run(dir: &Path, json: bool, args: WebArgs<'_>) -> Result<(), Failur
         "closes_ms": gallery.closes.0,
     });
     show::result(json, &v, |_| {
-        println!("Guests on this network can open the gallery until the window closes:");
-        println!("  {guests}");
+        say!("Guests on this network can open the gallery until the window closes:");
+        say!("  {guests}");
         if let Ok(code) = qr::terminal(&guests) {
-            println!("{code}");
+            say!("{code}");
         }
-        println!("View only:  {viewers}");
-        println!("Your host link (hide, block; keep it to yourself): {host}");
-        println!("Slideshow for a TV, with the guests' QR code: {host}slideshow");
-        println!();
+        say!("View only:  {viewers}");
+        say!("Your host link (hide, block; keep it to yourself): {host}");
+        say!("Slideshow for a TV, with the guests' QR code: {host}slideshow");
+        say!();
     });
     let deadline = tokio::time::Instant::now() + window;
     let served = node::serve(&node, dir, json, Vec::new(), Some(deadline)).await;

@@ -27,13 +27,39 @@ pub struct Cursor {
     pub content_hash: ContentHash,
 }
 
-/// A member credited for a photo.
+/// A member credited for a photo: the member's device, or a guest of the venue web
+/// gallery for whom that device posted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Credit {
-    /// The member's device.
+    /// The member's device (for a guest, the device that posted for them).
     pub device: DeviceId,
-    /// Their display name.
+    /// Their display name (for a guest, the posting member's).
     pub name: String,
+    /// The guest the member posted for, if any.
+    pub guest: Option<String>,
+}
+
+impl Credit {
+    /// The name to show: the member's, or "Maya (guest)".
+    pub fn display(&self) -> String {
+        match &self.guest {
+            Some(g) => format!("{g} (guest)"),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// Everyone credited, for people: "Ana", "Ana and Ben", "Ana, Ben and Maya (guest)",
+/// "Ana and 4 others".
+pub fn credit_line(credits: &[Credit]) -> String {
+    let names: Vec<String> = credits.iter().map(Credit::display).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [a, b, c] => format!("{a}, {b} and {c}"),
+        [a, rest @ ..] => format!("{a} and {} others", rest.len()),
+    }
 }
 
 /// One distinct photo or video in the gallery.
@@ -91,6 +117,8 @@ pub struct PostItem {
     pub capture_time: Option<Timestamp>,
     /// Video length.
     pub duration_ms: Option<u64>,
+    /// Everyone who shared these bytes in the channel (this post's author first).
+    pub credits: Vec<Credit>,
 }
 
 /// A visible post.
@@ -147,4 +175,6 @@ pub struct ChannelSummary {
     pub unread: u64,
     /// Number of distinct photos and videos.
     pub items: u64,
+    /// How many of them are videos.
+    pub videos: u64,
 }

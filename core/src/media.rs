@@ -7,11 +7,19 @@
 //! thumbnail, and the screen-sized preview comes from the same decode. HEIC and videos are
 //! not decoded here: their poster comes from the platform.
 
+pub mod heif;
+mod inflate;
+pub mod isobmff;
 pub mod jpeg;
 pub mod kind;
 pub mod meta;
+pub mod mp4;
+pub mod png;
 pub mod strip;
 pub mod thumb;
+pub mod tiff;
+pub mod webp;
+pub mod xmp;
 
 pub use kind::Kind;
 pub use meta::{Location, Metadata, Orientation};

@@ -493,14 +493,7 @@ impl Node {
     /// # Errors
     /// [`NodeError::Replica`].
     pub fn posts(&self, channel: &ChannelId) -> Result<Vec<crate::catalog::Post>, NodeError> {
-        let ids = self.inner.replica.store().read(|c| crate::catalog::db::visible_posts(c, channel))?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(t) = self.thread(&id)? {
-                out.push(t.post);
-            }
-        }
-        Ok(out)
+        Ok(self.inner.replica.store().read(|c| crate::catalog::db::channel_posts(c, channel))?)
     }
 
     /// A post with its thread.

@@ -259,7 +259,13 @@ fn heic_and_video_use_the_platform_poster_and_keep_the_original() {
     assert!(s.failed.is_empty(), "{:?}", s.failed);
     let h = &s.imported[0].1;
     assert_eq!(h.kind, Kind::Heif);
-    assert_eq!(h.shared_hash, h.original_hash, "HEIC is shared untouched");
+    // Its GPS is removed from the shared copy in place, like a JPEG's; its size comes
+    // from the container (it was 0×0 before).
+    assert_ne!(h.shared_hash, h.original_hash, "the HEIC's location is removed");
+    let shared = media::strip::apply(&std::fs::read(&heic).unwrap(), &h.patches);
+    assert_eq!(media::meta::read(&shared, Kind::Heif).location, None);
+    assert!(media::meta::read(&std::fs::read(&heic).unwrap(), Kind::Heif).location.is_some());
+    assert_eq!((h.width, h.height), (2566, 3313));
     assert!(!h.thumbnail.is_empty() && h.thumbnail.len() < 32_000);
     assert!(h.meta.capture_time.is_some(), "capture time read from the HEIC's EXIF");
     assert_eq!(h.meta.make.as_deref(), Some("Apple"));
@@ -359,4 +365,51 @@ fn cmyk_and_png_images_get_thumbnails_too() {
     let t = media::thumb::from_image(&png, Kind::Png, media::Orientation(1)).unwrap();
     assert_eq!(decode(&t.small).dimensions(), (160, 320));
     assert_eq!(decode(&t.preview).dimensions(), (640, 1280));
+}
+
+/// Every container the app imports, from real phones and cameras: the shared copy carries
+/// no location (the original is untouched), and a video whose GPS track cannot be removed
+/// is refused unless the user keeps location, with a reason that says so.
+#[test]
+fn every_container_is_shared_without_location_or_refused() {
+    let media_dir = own_fixtures().join("media");
+    let with_location = [
+        ("iphone11promax-gps.heic", Kind::Heif),
+        ("nokia83-gps.heif", Kind::Heif),
+        ("gps.avif", Kind::Heif),
+        ("iphonex-iso6709.mov", Kind::Mov),
+        ("android-xyz-rot90.mp4", Kind::Mp4),
+        ("exif-gps-xmp.png", Kind::Png),
+        ("iphone11promax-gps.webp", Kind::Webp),
+    ];
+    let (_d, imp) = importer();
+    let reqs: Vec<Request> = with_location.iter().map(|(f, _)| Request::path(media_dir.join(f))).collect();
+    let s = imp.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false));
+    assert!(s.failed.is_empty(), "{:?}", s.failed);
+    for (i, item) in &s.imported {
+        let (name, kind) = with_location[*i];
+        let original = std::fs::read(media_dir.join(name)).unwrap();
+        assert_eq!(item.kind, kind, "{name}");
+        assert!(!item.patches.is_empty() && item.shared_hash != item.original_hash, "{name}: location removed");
+        let shared = media::strip::apply(&original, &item.patches);
+        assert_eq!(shared.len(), original.len(), "{name}");
+        assert_eq!(media::meta::read(&shared, kind).location, None, "{name}");
+        assert_eq!(std::fs::read(media_dir.join(name)).unwrap(), original, "{name}: the original is untouched");
+        assert!(item.width > 0 && item.height > 0, "{name}: a size");
+    }
+    // Upright sizes from the containers: a 90° phone video is portrait.
+    let rotated = s.imported.iter().find(|(i, _)| with_location[*i].0 == "android-xyz-rot90.mp4").unwrap();
+    assert_eq!((rotated.1.width, rotated.1.height), (1080, 1920));
+
+    // A GoPro's GPS track is in the video data: refused, unless the user keeps location.
+    let gopro = vec![Request::path(media_dir.join("gopro-karma-gpmf.mp4"))];
+    let refused = imp.run(&gopro, Options::default(), &|_| {}, &AtomicBool::new(false));
+    assert_eq!(refused.failed.len(), 1);
+    let (_, why) = &refused.failed[0];
+    assert!(matches!(why, ImportError::Media(MediaError::LocationNotRemovable(_))), "{why:?}");
+    assert!(why.to_string().contains("GPS track"), "{why}");
+    let kept = imp.run(&gopro, Options { share_location: true }, &|_| {}, &AtomicBool::new(false));
+    assert!(kept.failed.is_empty(), "{:?}", kept.failed);
+    let (_, item) = &kept.imported[0];
+    assert!(item.location_shared && item.patches.is_empty(), "kept as it is, and recorded as kept");
 }

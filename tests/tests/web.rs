@@ -205,6 +205,11 @@ async fn bad_input_is_refused_with_a_clear_status_and_nothing_is_stored() {
     let r = maya.upload(&up, "cut.jpg", "image/jpeg", &cut, 64 << 10).await;
     assert_eq!(err(&r), (415, Some("not_media".into())), "{}", r.text());
 
+    // A video whose GPS track cannot be removed is refused, and says why.
+    let gopro = std::fs::read(swarmroll_tests::own_fixtures().join("media/gopro-karma-gpmf.mp4")).unwrap();
+    let r = maya.upload(&up, "GOPR0001.MP4", "video/mp4", &gopro, 64 << 10).await;
+    assert_eq!(err(&r), (422, Some("location_kept".into())), "{}", r.text());
+
     // Bytes that do not match the announced hash: refused, started over.
     let r = maya.json("POST", &format!("{up}api/uploads"), &announce("b.jpg", jpeg.len(), b"other bytes")).await;
     let bad = r.json()["id"].as_str().unwrap().to_owned();

@@ -165,16 +165,21 @@ fn refresh_gallery(tx: &Transaction<'_>, ch: &ChannelId, hash: &ContentHash) -> 
     Ok(())
 }
 
+/// Everyone who shared `hash` in `ch` in a visible post, first poster first; a guest
+/// of the web gallery is credited by name, not the member who posted for them.
 fn credits(conn: &Connection, ch: &ChannelId, hash: &ContentHash) -> Result<Vec<Credit>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT p.author, coalesce(m.name, '') FROM items i JOIN posts p ON p.event = i.post
+        "SELECT p.author, coalesce(m.name, ''), p.guest, min(p.time_ms) FROM items i JOIN posts p ON p.event = i.post
          LEFT JOIN members m ON m.channel = p.channel AND m.device = p.author
-         WHERE i.channel = ?1 AND i.content_hash = ?2 AND p.visible = 1 ORDER BY p.author",
+         WHERE i.channel = ?1 AND i.content_hash = ?2 AND p.visible = 1
+         GROUP BY p.author, p.guest ORDER BY 4, p.author",
     )?;
     let rows = stmt
-        .query_map(params![ch.0, hash.0], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)))?
+        .query_map(params![ch.0, hash.0], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter().map(|(d, name)| Ok(Credit { device: DeviceId(blob32(d)?), name })).collect()
+    rows.into_iter().map(|(d, name, guest)| Ok(Credit { device: DeviceId(blob32(d)?), name, guest })).collect()
 }
 
 /// One page of the gallery, newest first, starting after `cursor`.
@@ -237,68 +242,91 @@ pub fn gallery_page(conn: &Connection, ch: &ChannelId, cursor: Option<Cursor>, l
 pub fn post(conn: &Connection, id: &EventId) -> Result<Option<Post>, StoreError> {
     let row = row(
         conn,
-        "SELECT p.author, coalesce(m.name, ''), p.time_ms, p.caption, p.guest, p.info_hash FROM posts p
+        "SELECT p.author, coalesce(m.name, ''), p.time_ms, p.caption, p.guest, p.info_hash, p.channel FROM posts p
              LEFT JOIN members m ON m.channel = p.channel AND m.device = p.author
              WHERE p.event = ?1 AND p.visible = 1",
         [id.0],
         |r| {
             Ok((
-                r.get::<_, Vec<u8>>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Vec<u8>>(5)?,
+                (r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?),
+                (r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<String>>(4)?),
+                (r.get::<_, Vec<u8>>(5)?, r.get::<_, Vec<u8>>(6)?),
             ))
         },
     )
     .optional()?;
-    let Some((author, name, time, caption, guest, info_hash)) = row else {
+    let Some(((author, name), (time, caption, guest), (info_hash, channel))) = row else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT idx, content_hash, name, mime, size, width, height, capture_ms, duration_ms
-         FROM items WHERE post = ?1 ORDER BY idx",
-    )?;
-    let items = stmt
-        .query_map([id.0], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, u32>(5)?,
-                r.get::<_, u32>(6)?,
-                r.get::<_, Option<i64>>(7)?,
-                r.get::<_, Option<i64>>(8)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .map(|(index, hash, name, mime, size, width, height, capture, duration)| {
-            Ok(PostItem {
-                index,
-                content_hash: ContentHash(blob32(hash)?),
-                name,
-                mime,
-                size: size as u64,
-                width,
-                height,
-                capture_time: capture.map(Timestamp),
-                duration_ms: duration.map(|d| d as u64),
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+    let author = Credit { device: DeviceId(blob32(author)?), name, guest: guest.clone() };
+    let items = post_items(conn, &ChannelId(blob32(channel)?), id, &author)?;
     Ok(Some(Post {
         id: *id,
-        author: Credit { device: DeviceId(blob32(author)?), name },
+        author,
         time: Timestamp(time),
         caption,
         guest,
         info_hash: info_hash.try_into().map_err(|_| StoreError::Corrupt("info hash"))?,
         items,
     }))
+}
+
+/// A post's items, each crediting everyone who shared its bytes (`author` first).
+fn post_items(conn: &Connection, ch: &ChannelId, post: &EventId, author: &Credit) -> Result<Vec<PostItem>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT idx, content_hash, name, mime, size, width, height, capture_ms, duration_ms
+         FROM items WHERE post = ?1 ORDER BY idx",
+    )?;
+    let rows = stmt
+        .query_map([post.0], |r| {
+            Ok((
+                (r.get::<_, u32>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?),
+                (r.get::<_, i64>(4)?, r.get::<_, u32>(5)?, r.get::<_, u32>(6)?),
+                (r.get::<_, Option<i64>>(7)?, r.get::<_, Option<i64>>(8)?),
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut items = Vec::with_capacity(rows.len());
+    for ((index, hash, name, mime), (size, width, height), (capture, duration)) in rows {
+        let content_hash = ContentHash(blob32(hash)?);
+        let mut credits = credits(conn, ch, &content_hash)?;
+        if let Some(at) = credits.iter().position(|c| c.device == author.device && c.guest == author.guest) {
+            credits[..=at].rotate_right(1);
+        }
+        items.push(PostItem {
+            index,
+            content_hash,
+            name,
+            mime,
+            size: u64::try_from(size).unwrap_or(0),
+            width,
+            height,
+            capture_time: capture.map(Timestamp),
+            duration_ms: duration.and_then(|d| u64::try_from(d).ok()),
+            credits,
+        });
+    }
+    Ok(items)
+}
+
+/// The channel's visible posts, newest first, each with only the items the gallery shows
+/// from it: a photo two members shared appears once, in the first post, crediting both;
+/// a post whose every item was shared earlier is left out.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn channel_posts(conn: &Connection, ch: &ChannelId) -> Result<Vec<Post>, StoreError> {
+    let mut out = Vec::new();
+    for id in visible_posts(conn, ch)? {
+        let Some(mut p) = post(conn, &id)? else { continue };
+        let mut shown = conn.prepare_cached("SELECT idx FROM gallery WHERE channel = ?1 AND post = ?2")?;
+        let idx: Vec<u32> = shown.query_map(params![ch.0, id.0], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        p.items.retain(|it| idx.contains(&it.index));
+        if !p.items.is_empty() {
+            out.push(p);
+        }
+    }
+    Ok(out)
 }
 
 /// The channel's members, owner first, then by name.
@@ -346,7 +374,9 @@ pub fn channels(conn: &Connection, me: &DeviceId) -> Result<Vec<ChannelSummary>,
           + (SELECT count(*) FROM comments k WHERE k.channel = c.id AND k.visible = 1 AND k.author != ?1
                 AND k.seqno > coalesce(rm.last_seqno, 0)),
             (SELECT count(*) FROM gallery g WHERE g.channel = c.id),
-            (SELECT max(seqno) FROM events e WHERE e.channel = c.id)
+            (SELECT max(seqno) FROM events e WHERE e.channel = c.id),
+            (SELECT count(*) FROM gallery g JOIN items i ON i.post = g.post AND i.idx = g.idx
+              WHERE g.channel = c.id AND i.mime LIKE 'video/%')
          FROM channels c LEFT JOIN read_markers rm ON rm.channel = c.id
          ORDER BY 6 DESC, c.name",
     )?;
@@ -358,17 +388,19 @@ pub fn channels(conn: &Connection, me: &DeviceId) -> Result<Vec<ChannelSummary>,
                 r.get::<_, i64>(2)?,
                 r.get::<_, i64>(3)?,
                 r.get::<_, i64>(4)?,
+                r.get::<_, i64>(6)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
-        .map(|(id, name, role, unread, items)| {
+        .map(|(id, name, role, unread, items, videos)| {
             Ok(ChannelSummary {
                 id: ChannelId(blob32(id)?),
                 name,
                 my_role: Role::from_i64(role).ok_or(StoreError::Corrupt("role"))?,
                 unread: unread as u64,
                 items: items as u64,
+                videos: videos as u64,
             })
         })
         .collect()

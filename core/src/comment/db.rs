@@ -102,7 +102,7 @@ pub fn thread(conn: &Connection, post: &EventId, me: &DeviceId) -> Result<Option
         comments.push(Comment {
             reactions: reactions(conn, &id, me)?,
             id,
-            author: Credit { device: DeviceId(blob32(author)?), name },
+            author: Credit { device: DeviceId(blob32(author)?), name, guest: guest.clone() },
             time: Timestamp(time),
             text,
             reply_to: reply_to.map(|r| blob32(r).map(EventId)).transpose()?,

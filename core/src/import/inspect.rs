@@ -47,25 +47,52 @@ pub fn inspect(
         }
         (meta, width, height)
     } else {
-        let meta = media::meta::read(bytes, kind);
-        let (width, height) = (meta.width, meta.height);
+        let mut meta = media::meta::read(bytes, kind);
+        let (width, height) = container_size(bytes, kind, &mut meta)?;
         (meta, width, height)
     };
     if kind.decodable() && meta.orientation.swaps_axes() {
         std::mem::swap(&mut width, &mut height);
     }
+    // Looked for even when kept, so what is kept is known (a GPS track nom-exif misses).
+    let found = media::strip::location_patches(bytes, kind);
+    let carries_location = meta.location.is_some() || !matches!(&found, Ok(p) if p.is_empty());
     let patches = if options.share_location {
         Vec::new()
     } else {
-        media::strip::location_patches(bytes, kind).map_err(|u| MediaError::LocationNotRemovable(u.what()))?
+        found.map_err(|u| MediaError::LocationNotRemovable(u.what()))?
     };
     let thumbs = if kind.decodable() {
         Some(media::thumb::from_image(bytes, kind, meta.orientation)?)
     } else {
         poster().map(|p| media::thumb::from_poster(&p)).transpose()?
     };
-    let location_shared = options.share_location && meta.location.is_some();
+    let location_shared = options.share_location && carries_location;
     Ok(Inspection { meta, width, height, patches, location_shared, thumbs })
+}
+
+/// The upright size of a format the core does not decode, from its container (the
+/// primary image's `ispe` and `irot` in HEIF; the video track's `tkhd` and its matrix in
+/// MP4/MOV, with the movie's length), falling back to what the metadata says. A HEIF or
+/// video whose container gives no picture size is damaged (cut short, say).
+fn container_size(bytes: &[u8], kind: Kind, meta: &mut Metadata) -> Result<(u32, u32), ImportError> {
+    let from_container = match kind {
+        Kind::Heif => media::heif::dimensions(bytes),
+        Kind::Mp4 | Kind::Mov => media::mp4::video_info(bytes).map(|(w, h, duration)| {
+            meta.duration_ms = meta.duration_ms.or(duration);
+            (w, h)
+        }),
+        _ => None,
+    };
+    let (width, height) = match from_container {
+        Some(size) => size,
+        None if kind.decodable() => (meta.width, meta.height),
+        None => return Err(MediaError::Corrupt.into()),
+    };
+    if !kind.decodable() {
+        media::check_size(width, height)?;
+    }
+    Ok((width, height))
 }
 
 /// Checks that the file at `path` is a photo or video the import takes, as it is (no

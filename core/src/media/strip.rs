@@ -1,14 +1,25 @@
-//! Location removal for the shared copy of a JPEG, without re-encoding and without
-//! changing its length.
+//! Location removal for the shared copy of a photo or video, without re-encoding and
+//! without changing its length.
 //!
-//! The GPS IFD of the EXIF block is emptied in place (entry count 0, its entries and the
-//! values they point to zeroed), and `exif:GPS…` values in an XMP packet are blanked with
-//! spaces. Offsets elsewhere in the file stay valid and the image data is untouched, so
-//! the shared version is the original plus a handful of [`Patch`]es: the swarm can serve
-//! it from the original file by splicing them in, with no second copy on disk. No EXIF
-//! crate offers length-preserving removal, which is why this small walker exists.
+//! The shared version is the original plus a handful of [`Patch`]es: byte ranges
+//! overwritten with one repeated byte. Offsets elsewhere in the file stay valid and the
+//! image and video data are untouched, so the swarm can serve the shared copy from the
+//! original file by splicing the patches in, with no second copy on disk. No metadata
+//! crate offers length-preserving removal, which is why these small walkers exist.
+//!
+//! [`location_patches`] is the one entry point; per format:
+//! - JPEG: the GPS IFD of the EXIF segment is emptied ([`tiff`]) and `exif:GPS…` values of
+//!   the XMP segment are blanked ([`xmp`]);
+//! - PNG ([`png`]), WebP ([`webp`]), HEIF/HEIC/AVIF ([`heif`]): the same for the EXIF and
+//!   XMP they carry in their chunks or items;
+//! - MP4/MOV ([`mp4`]): location boxes become `free` boxes, location items of a `keys` list
+//!   lose their key and value; an image sequence's `moov` in a HEIF file likewise.
+//!
+//! Location that cannot be removed in place (compressed metadata, GPS telemetry tracks)
+//! is reported as [`Uncleanable`], never silently left in.
 
-use super::jpeg::Segment;
+use super::jpeg::{self, Segment};
+use super::{heif, mp4, png, tiff, webp, xmp, Kind};
 
 /// A byte range of the original to overwrite with `fill` in the shared copy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -21,97 +32,16 @@ pub struct Patch {
     pub fill: u8,
 }
 
-struct Tiff<'a> {
-    data: &'a [u8],
-    big_endian: bool,
-}
-
-impl Tiff<'_> {
-    fn u16(&self, at: usize) -> Option<u16> {
-        let b = self.data.get(at..at + 2)?;
-        Some(if self.big_endian { u16::from_be_bytes([b[0], b[1]]) } else { u16::from_le_bytes([b[0], b[1]]) })
-    }
-
-    fn u32(&self, at: usize) -> Option<u32> {
-        let b = self.data.get(at..at + 4)?;
-        let a = [b[0], b[1], b[2], b[3]];
-        Some(if self.big_endian { u32::from_be_bytes(a) } else { u32::from_le_bytes(a) })
-    }
-}
-
-fn type_size(t: u16) -> usize {
-    match t {
-        3 | 8 => 2,
-        4 | 9 | 11 => 4,
-        5 | 10 | 12 => 8,
-        _ => 1,
-    }
-}
-
-/// Patches that empty the GPS IFD of one EXIF segment (`Exif\0\0` + TIFF).
-fn exif_gps(bytes: &[u8], seg: &Segment, out: &mut Vec<Patch>) -> Option<()> {
-    let payload = bytes.get(seg.start..seg.start + seg.len)?;
-    let tiff_at = seg.start + 6;
-    let t = Tiff { data: payload.strip_prefix(b"Exif\0\0")?, big_endian: payload.get(6..8)? == b"MM" };
-    if t.u16(2)? != 42 {
-        return None;
-    }
-    let ifd0 = t.u32(4)? as usize;
-    let n = usize::from(t.u16(ifd0)?);
-    let gps = (0..n).find_map(|i| {
-        let e = ifd0 + 2 + i * 12;
-        (t.u16(e)? == 0x8825).then(|| t.u32(e + 8)).flatten()
-    })? as usize;
-    let m = usize::from(t.u16(gps)?);
-    let ifd_len = 2 + m * 12 + 4;
-    t.data.get(gps..gps + ifd_len)?;
-    for i in 0..m {
-        let e = gps + 2 + i * 12;
-        let size = type_size(t.u16(e + 2)?).saturating_mul(t.u32(e + 4)? as usize);
-        if size > 4 {
-            let at = t.u32(e + 8)? as usize;
-            if at.checked_add(size).is_some_and(|end| end <= t.data.len()) {
-                out.push(Patch { offset: (tiff_at + at) as u64, len: size as u32, fill: 0 });
-            }
-        }
-    }
-    out.push(Patch { offset: (tiff_at + gps) as u64, len: ifd_len as u32, fill: 0 });
-    Some(())
-}
-
-/// Patches that blank `exif:GPS…` values in one XMP segment.
-fn xmp_gps(bytes: &[u8], seg: &Segment, out: &mut Vec<Patch>) {
-    let Some(payload) = bytes.get(seg.start..seg.start + seg.len) else { return };
-    if !payload.starts_with(b"http://ns.adobe.com/xap/1.0/\0") {
-        return;
-    }
-    let needle = b"exif:GPS";
-    let mut i = 0;
-    while let Some(found) = payload[i..].windows(needle.len()).position(|w| w == needle) {
-        let mut j = i + found + needle.len();
-        while payload.get(j).is_some_and(u8::is_ascii_alphanumeric) {
-            j += 1;
-        }
-        let value = match payload.get(j) {
-            Some(b'=') => payload.get(j + 1).and_then(|&q| {
-                let start = j + 2;
-                payload[start.min(payload.len())..].iter().position(|&c| c == q).map(|len| (start, len))
-            }),
-            Some(b'>') => payload[j + 1..].iter().position(|&c| c == b'<').map(|len| (j + 1, len)),
-            _ => None,
-        };
-        if let Some((start, len)) = value {
-            if len > 0 {
-                out.push(Patch { offset: (seg.start + start) as u64, len: len as u32, fill: b' ' });
-            }
-        }
-        i = j;
-    }
-}
-
 /// Why the location in a file cannot be removed without rewriting it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Uncleanable {
+    /// Compressed metadata holds the location (a PNG `zTXt` or compressed `iTXt`, a
+    /// compressed HEIF XMP item, a QuickTime compressed movie header): blanking it in place
+    /// would need recompressing it.
+    CompressedMetadata,
+    /// A timed metadata track records the position frame by frame (GoPro GPMF, Google
+    /// camera motion, DJI, Apple timed metadata), or a dash camera's GPS log.
+    Telemetry,
     /// The container could not be read far enough to find every place a location hides.
     Malformed,
 }
@@ -120,43 +50,152 @@ impl Uncleanable {
     /// A few words for people.
     pub fn what(self) -> &'static str {
         match self {
+            Uncleanable::CompressedMetadata => "it is inside compressed metadata",
+            Uncleanable::Telemetry => "a GPS track in the video records it",
             Uncleanable::Malformed => "the file's metadata is damaged",
         }
     }
 }
 
-/// The patches that remove location from `bytes` of format `kind`.
+impl std::fmt::Display for Uncleanable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.what())
+    }
+}
+
+/// The patches that remove location from `bytes`, a file of format `kind`: empty when it
+/// carries none.
 ///
 /// # Errors
-/// [`Uncleanable`] when the file carries a location that cannot be removed in place.
-pub fn location_patches(bytes: &[u8], kind: super::Kind) -> Result<Vec<Patch>, Uncleanable> {
-    match kind {
-        super::Kind::Jpeg => {
-            let (segs, _) = super::jpeg::segments(bytes).map_err(|_| Uncleanable::Malformed)?;
-            Ok(jpeg_patches(bytes, &segs))
+/// [`Uncleanable`] when the file carries location that cannot be removed in place, or its
+/// structure cannot be followed far enough to be sure.
+pub fn location_patches(bytes: &[u8], kind: Kind) -> Result<Vec<Patch>, Uncleanable> {
+    let patches = match kind {
+        Kind::Jpeg => {
+            let (segs, _) = jpeg::segments(bytes).map_err(|_| Uncleanable::Malformed)?;
+            jpeg_patches(bytes, &segs)
         }
-        _ => Ok(Vec::new()),
+        Kind::Png => png::location_patches(bytes)?,
+        Kind::Webp => webp::location_patches(bytes)?,
+        Kind::Heif => {
+            // Items in `meta`; an image sequence's `moov` and XMP `uuid` boxes as in a video.
+            let mut p = heif::location_patches(bytes)?;
+            p.extend(mp4::location_patches(bytes)?);
+            p
+        }
+        Kind::Mp4 | Kind::Mov => mp4::location_patches(bytes)?,
+    };
+    // Every patch is built inside the file; this only guards the guarantee.
+    let len = u64::try_from(bytes.len()).map_err(|_| Uncleanable::Malformed)?;
+    if patches.iter().any(|p| p.offset.checked_add(u64::from(p.len)).is_none_or(|end| end > len)) {
+        return Err(Uncleanable::Malformed);
     }
+    Ok(patches)
 }
 
 /// The patches that remove location from a JPEG whose header segments are `segs`.
 pub fn jpeg_patches(bytes: &[u8], segs: &[Segment]) -> Vec<Patch> {
     let mut out = Vec::new();
     for seg in segs.iter().filter(|s| s.marker == 0xE1) {
-        exif_gps(bytes, seg, &mut out);
-        xmp_gps(bytes, seg, &mut out);
+        let Some(payload) = seg.start.checked_add(seg.len).and_then(|end| bytes.get(seg.start..end)) else {
+            continue;
+        };
+        let Ok(at) = u64::try_from(seg.start) else { continue };
+        if let Some(t) = payload.strip_prefix(b"Exif\0\0") {
+            tiff::gps_patches(t, at.saturating_add(6), &mut out);
+        }
+        if payload.starts_with(b"http://ns.adobe.com/xap/1.0/\0") {
+            xmp::gps_patches(payload, at, &mut out);
+        }
     }
     out
+}
+
+/// Appends patches that write `data` at `offset`: one patch per run of equal bytes (a
+/// [`Patch`] repeats a single byte, so arbitrary bytes take several).
+pub fn write_bytes(offset: u64, data: &[u8], out: &mut Vec<Patch>) {
+    let mut at = offset;
+    for run in data.chunk_by(|a, b| a == b) {
+        let (Some(&fill), Ok(len)) = (run.first(), u32::try_from(run.len())) else { return };
+        out.push(Patch { offset: at, len, fill });
+        let Some(next) = at.checked_add(u64::from(len)) else { return };
+        at = next;
+    }
 }
 
 /// The shared copy: `bytes` with `patches` applied.
 pub fn apply(bytes: &[u8], patches: &[Patch]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     for p in patches {
-        let start = p.offset as usize;
-        if let Some(range) = out.get_mut(start..start + p.len as usize) {
+        let Ok(start) = usize::try_from(p.offset) else { continue };
+        let Some(end) = usize::try_from(p.len).ok().and_then(|len| start.checked_add(len)) else { continue };
+        if let Some(range) = out.get_mut(start..end) {
             range.fill(p.fill);
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_bytes_makes_runs() {
+        let mut out = Vec::new();
+        write_bytes(10, b"free", &mut out);
+        assert_eq!(
+            out,
+            [
+                Patch { offset: 10, len: 1, fill: b'f' },
+                Patch { offset: 11, len: 1, fill: b'r' },
+                Patch { offset: 12, len: 2, fill: b'e' }
+            ]
+        );
+        assert_eq!(apply(&[0; 16], &out)[10..14], *b"free");
+    }
+
+    #[test]
+    fn heif_sequences_are_cleaned_like_videos() {
+        use super::super::isobmff::tests::bx;
+        let udta = bx(b"udta", &bx(b"\xa9xyz", b"\0\x12\x15\xc7+52.5200+013.4050/"));
+        let f = [bx(b"ftyp", b"msf1\0\0\0\0"), bx(b"moov", &udta)].concat();
+        assert_eq!(Kind::sniff(&f), Some(Kind::Heif));
+        let shared = apply(&f, &location_patches(&f, Kind::Heif).unwrap());
+        assert!(!String::from_utf8_lossy(&shared).contains("52.52"));
+        assert_eq!(location_patches(&f[..16], Kind::Heif), Err(Uncleanable::Malformed));
+    }
+
+    #[test]
+    fn apply_ignores_patches_outside() {
+        let p = [Patch { offset: u64::MAX, len: 4, fill: 1 }, Patch { offset: 2, len: 9, fill: 1 }];
+        assert_eq!(apply(&[0; 4], &p), [0; 4]);
+    }
+
+    #[test]
+    fn jpeg_keeps_its_behaviour() {
+        // SOI, APP1 Exif with GPS, APP1 XMP, SOS.
+        let tiff = super::super::tiff::tests::tiff_with_gps(true);
+        let mut exif = b"Exif\0\0".to_vec();
+        exif.extend_from_slice(&tiff);
+        let xmp = b"http://ns.adobe.com/xap/1.0/\0<x exif:GPSLatitude=\"1,2N\"/>";
+        let mut f = vec![0xFF, 0xD8];
+        for p in [&exif[..], &xmp[..]] {
+            f.extend_from_slice(&[0xFF, 0xE1]);
+            f.extend_from_slice(&u16::try_from(p.len() + 2).unwrap().to_be_bytes());
+            f.extend_from_slice(p);
+        }
+        f.extend_from_slice(&[0xFF, 0xDA, 0, 2, 0xFF, 0xD9]);
+        let p = location_patches(&f, Kind::Jpeg).unwrap();
+        let value_at = f.windows(4).position(|w| w == b"1,2N").unwrap() as u64;
+        assert_eq!(
+            p,
+            [
+                Patch { offset: 6 + 6 + 68, len: 24, fill: 0 },
+                Patch { offset: 6 + 6 + 38, len: 30, fill: 0 },
+                Patch { offset: value_at, len: 4, fill: b' ' },
+            ]
+        );
+        assert_eq!(location_patches(&f[..20], Kind::Jpeg), Err(Uncleanable::Malformed));
+    }
 }
