@@ -8,8 +8,11 @@ set -euo pipefail
 # Debian packages the tests and benchmarks need:
 # - nasm: libjpeg-turbo's SIMD code for the JPEG fast path (built without it, it is slower);
 # - libvips-tools: vipsthumbnail, the reference in the import benchmark;
-# - aria2: a stock BitTorrent client for the interop tests.
-APT_PACKAGES=(nasm libvips-tools aria2)
+# - aria2: a stock BitTorrent client for the interop tests;
+# - ffmpeg, heif-thumbnailer: the terminal node's posters for videos and HEIC photos;
+# - libheif-examples (heif-convert), libimage-exiftool-perl (exiftool): the location
+#   tests check the shared copies of HEIF, MP4/MOV, PNG and WebP files with them.
+APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl)
 
 log() {
     printf '==> ci-setup: %s\n' "$*"

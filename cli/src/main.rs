@@ -22,8 +22,10 @@ macro_rules! say {
 mod control;
 mod folders;
 mod interrupt;
+mod logs;
 mod node;
 mod ops;
+mod posters;
 mod show;
 mod web;
 
@@ -46,6 +48,9 @@ struct Cli {
     /// Machine-readable output: one JSON value per result, one JSON line per event.
     #[arg(long, global = true)]
     json: bool,
+    /// Log more on standard error (-v, -vv, -vvv); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -615,6 +620,7 @@ async fn share(
     let (mut v, started) = request(cli, req, net, Some(&interrupt)).await?;
     drop(interrupt);
     v["other_files"] = found.other_files.into();
+    v["install_for_previews"] = posters::ToolPosters::detect().missing_for(found.kinds.iter().copied()).into();
     v["skipped_folders"] = found.skipped_folders.into();
     let cancelled = v["cancelled"].as_bool() == Some(true);
     // The invite is made once the node listens, so it carries its real address.
@@ -659,6 +665,7 @@ async fn long_running(cli: &Cli, net: &NetArgs, folders: Vec<Folder>) -> Result<
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    logs::init(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {

@@ -56,6 +56,7 @@ impl NetArgs {
             ..Policy::default()
         };
         cfg.network = NetworkState { kind: NetworkKind::Ethernet, metered: self.metered, constrained: false };
+        cfg.posters = crate::posters::ToolPosters::detect().source();
         cfg
     }
 }

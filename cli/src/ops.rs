@@ -226,6 +226,8 @@ pub struct Expanded {
     pub other_files: usize,
     /// Hidden or system folders not looked into.
     pub skipped_folders: usize,
+    /// The formats of the files found (one per file recognised).
+    pub kinds: Vec<swarmroll_core::media::Kind>,
 }
 
 /// The files to share: files as named, and the photos and videos of folders, their
@@ -244,6 +246,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Expanded, Failure> {
         if meta.is_dir() {
             walk(p, &mut out)?;
         } else {
+            out.kinds.extend(sniff(p));
             out.files.push(p.clone());
         }
     }
@@ -268,10 +271,12 @@ fn walk(root: &Path, out: &mut Expanded) -> Result<(), Failure> {
                     stack.push(path);
                 }
             } else if kind.is_file() && !crate::folders::hidden(&path) {
-                if is_media(&path) {
-                    found.push(path);
-                } else {
-                    out.other_files += 1;
+                match sniff(&path) {
+                    Some(k) => {
+                        out.kinds.push(k);
+                        found.push(path);
+                    }
+                    None => out.other_files += 1,
                 }
             }
         }
@@ -281,10 +286,10 @@ fn walk(root: &Path, out: &mut Expanded) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Whether the file's first bytes are a photo or video format the app takes.
-fn is_media(p: &Path) -> bool {
+/// The photo or video format the file's first bytes say, if any.
+fn sniff(p: &Path) -> Option<swarmroll_core::media::Kind> {
     use std::io::Read;
     let mut head = [0u8; 32];
     let n = std::fs::File::open(p).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
-    swarmroll_core::media::Kind::sniff(&head[..n]).is_some()
+    swarmroll_core::media::Kind::sniff(&head[..n])
 }

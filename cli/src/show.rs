@@ -106,6 +106,9 @@ pub fn shared(v: &Value) {
             count(n("skipped_folders"), "hidden or system folder", "hidden or system folders")
         );
     }
+    if let Some(tool) = v["install_for_previews"].as_str() {
+        say!("Videos or HEIC photos show as placeholders: install {tool} for their thumbnails.");
+    }
     if let Some(why) = v["stopped"].as_str() {
         say!("Posting stopped early: {why}. Share the same files again to post the rest.");
     }

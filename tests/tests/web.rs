@@ -370,3 +370,35 @@ async fn an_upload_whose_page_never_committed_it_is_posted_for_the_guest() {
     );
     v.node.stop().await;
 }
+
+/// A HEIC photo or a video for which no poster could be made (no platform decoder, no
+/// tools, no frame from the page) still has its size, and its tile is a picture naming
+/// the file type, never a broken image.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn items_without_a_poster_show_a_placeholder_naming_their_type() {
+    let v = Venue::start(|_| {}).await;
+    let up = Venue::base(&v.uploader);
+    let mut maya = v.guest(&v.uploader, Some("Maya")).await;
+    let heic = photo("heic/IMG_5195.HEIC");
+    let clip = std::fs::read(swarmroll_tests::own_fixtures().join("clip.mp4")).unwrap();
+    let mut ids = Vec::new();
+    for (name, mime, bytes) in [("IMG_5195.HEIC", "image/heic", &heic), ("clip.mp4", "video/mp4", &clip)] {
+        let r = maya.upload(&up, name, mime, bytes, 1 << 20).await;
+        assert_eq!(r.json()["state"], "complete", "{}", r.text());
+        ids.push(r.json()["id"].as_str().unwrap().to_owned());
+    }
+    let r = maya.json("POST", &format!("{up}api/uploads/commit"), &json!({"ids": ids})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let items = maya.get(&format!("{up}api/items")).await.json();
+    let items = items["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    for it in items {
+        assert!(it["width"].as_u64().unwrap() > 0 && it["height"].as_u64().unwrap() > 0, "{it}");
+        let thumb = maya.get(&format!("{up}{}", it["thumb"].as_str().unwrap())).await;
+        assert_eq!(thumb.status, 200);
+        assert_eq!(thumb.header("content-type"), Some("image/svg+xml"));
+        let label = if it["mime"] == "image/heic" { "HEIC" } else { "MP4" };
+        assert!(thumb.text().starts_with("<svg") && thumb.text().contains(label), "{}", thumb.text());
+    }
+    v.node.stop().await;
+}

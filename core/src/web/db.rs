@@ -353,13 +353,13 @@ pub fn thumbnail(
     channel: &ChannelId,
     post: &EventId,
     index: u32,
-) -> Result<Option<Vec<u8>>, StoreError> {
+) -> Result<Option<(Vec<u8>, String)>, StoreError> {
     Ok(row(
         conn,
-        "SELECT i.thumbnail FROM items i JOIN posts p ON p.event = i.post
+        "SELECT i.thumbnail, i.mime FROM items i JOIN posts p ON p.event = i.post
          WHERE i.post = ?1 AND i.idx = ?2 AND p.channel = ?3 AND p.visible = 1",
         params![post.0, index, channel.0],
-        |r| r.get::<_, Vec<u8>>(0),
+        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)),
     )
     .optional()?)
 }

@@ -450,19 +450,41 @@ async fn thumb(
 ) -> Result<Response, ApiError> {
     let post = parse_id(&post)?;
     let channel = access.channel;
-    let bytes = s
+    let (bytes, mime) = s
         .node
         .replica()
         .store()
         .read_async(move |c| db::thumbnail(c, &channel, &post, index))
         .await?
-        .filter(|b| !b.is_empty())
         .ok_or(ApiError::NotFound)?;
-    let mime = match crate::media::Kind::sniff(&bytes) {
-        Some(k) => k.mime(),
-        None => "application/octet-stream",
+    let cache = (header::CACHE_CONTROL, "private, max-age=86400");
+    if bytes.is_empty() {
+        // No poster could be made for it (a HEIC or a video where no decoder was at
+        // hand): a picture that says what it is, never a broken image.
+        return Ok(([(header::CONTENT_TYPE, "image/svg+xml"), cache], placeholder(&mime)).into_response());
+    }
+    let mime = crate::media::Kind::sniff(&bytes).map_or("application/octet-stream", crate::media::Kind::mime);
+    Ok(([(header::CONTENT_TYPE, mime), cache], bytes).into_response())
+}
+
+/// A square tile naming the file type, with a play sign for videos.
+fn placeholder(mime: &str) -> String {
+    let video = mime.starts_with("video/");
+    let label = match mime {
+        "image/heic" => "HEIC",
+        "video/quicktime" => "MOV",
+        "video/mp4" => "MP4",
+        m => m.rsplit('/').next().unwrap_or("FILE"),
+    }
+    .to_ascii_uppercase();
+    let sign = if video {
+        r##"<circle cx="160" cy="138" r="46" fill="none" stroke="#9aa4b2" stroke-width="8"/><path d="M147 114v48l38-24z" fill="#9aa4b2"/>"##
+    } else {
+        r##"<path d="M96 176l40-52 30 38 20-24 38 38z" fill="#9aa4b2"/><circle cx="200" cy="108" r="14" fill="#9aa4b2"/>"##
     };
-    Ok(([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, max-age=86400")], bytes).into_response())
+    format!(
+        r###"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 320" role="img" aria-label="{label}"><rect width="320" height="320" fill="#2a2f37"/>{sign}<text x="160" y="236" fill="#d5dbe3" font-family="system-ui,sans-serif" font-size="34" font-weight="600" text-anchor="middle" letter-spacing="2">{label}</text></svg>"###
+    )
 }
 
 async fn original(
