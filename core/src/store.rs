@@ -203,3 +203,21 @@ pub fn blob32(v: Vec<u8>) -> Result<[u8; 32], StoreError> {
 
 #[cfg(test)]
 mod tests;
+
+/// Bytes free for this user on the disk holding `path` (`None` where it cannot be told).
+/// Work that writes much (uploads, fetched originals) checks it first, so that a full
+/// disk is a clear refusal rather than a failed write halfway.
+pub fn free_bytes(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let s = nix::sys::statvfs::statvfs(path).ok()?;
+        // The counts are u32 on Apple platforms, u64 here.
+        #[allow(clippy::useless_conversion)]
+        Some(u64::from(s.blocks_available()).saturating_mul(u64::from(s.fragment_size())))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}

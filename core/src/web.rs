@@ -18,12 +18,15 @@ mod extract;
 mod live;
 mod range;
 mod routes;
+mod serve;
 mod upload;
+
+pub use serve::ConnLimits;
 
 pub use error::ApiError;
 
 use crate::node::Node;
-use crate::store::{Store, StoreError};
+use crate::store::{lock, Store, StoreError};
 use crate::types::{ChannelId, Timestamp};
 use rand_core::{OsRng, RngCore};
 use std::collections::HashMap;
@@ -132,6 +135,19 @@ pub struct WebConfig {
     /// The token of the link guests scan, if the host's pages (the slideshow on the
     /// venue's TV) should show it as a QR code. Only the host's link is told it.
     pub guest_token: Option<String>,
+    /// Connections: per address, in all, and how long headers (and idleness) may take.
+    pub connections: ConnLimits,
+    /// Guest sessions one address may open per [`WebConfig::session_window`] (a browser
+    /// opens one; a script cycling cookies is stopped here).
+    pub sessions_per_address: usize,
+    /// The window over which sessions per address are counted.
+    pub session_window: std::time::Duration,
+    /// Guest sessions one link may have in all.
+    pub sessions_per_link: usize,
+    /// Unfinished uploads untouched for this long are dropped with their bytes.
+    pub partial_ttl: std::time::Duration,
+    /// Free space the disk keeps: uploads that would eat into it are refused.
+    pub disk_reserve: u64,
 }
 
 impl WebConfig {
@@ -145,6 +161,12 @@ impl WebConfig {
             max_parallel: 4,
             commit_after: std::time::Duration::from_secs(600),
             guest_token: None,
+            connections: ConnLimits::default(),
+            sessions_per_address: 20,
+            session_window: std::time::Duration::from_secs(600),
+            sessions_per_link: 2000,
+            partial_ttl: std::time::Duration::from_secs(24 * 3600),
+            disk_reserve: 512 << 20,
         }
     }
 }
@@ -195,6 +217,41 @@ pub(crate) struct Shared {
     addr: SocketAddr,
     /// Held while uploads are posted (a page's commit, the sweeper).
     posting: tokio::sync::Mutex<()>,
+    /// Guest sessions opened lately, per address.
+    sessions: SessionLog,
+}
+
+impl Shared {
+    /// Refuses `bytes` more when the disk would then keep less than
+    /// `cfg.disk_reserve` free (the node's database and the members' originals need it).
+    pub(crate) fn room_for(&self, bytes: u64) -> Result<(), ApiError> {
+        match crate::store::free_bytes(&self.incoming) {
+            Some(free) if free < bytes.saturating_add(self.cfg.disk_reserve) => Err(ApiError::DiskFull),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// When each address opened its recent guest sessions.
+#[derive(Default)]
+pub(crate) struct SessionLog(Mutex<HashMap<IpAddr, std::collections::VecDeque<std::time::Instant>>>);
+
+impl SessionLog {
+    /// Records a new session from `ip` if it opened fewer than `max` in the last `window`.
+    pub(crate) fn allow(&self, ip: IpAddr, max: usize, window: std::time::Duration) -> bool {
+        let now = std::time::Instant::now();
+        let mut all = lock(&self.0);
+        all.retain(|_, times| {
+            times.retain(|t| now.duration_since(*t) < window);
+            !times.is_empty()
+        });
+        let times = all.entry(ip).or_default();
+        if times.len() >= max {
+            return false;
+        }
+        times.push_back(now);
+        true
+    }
 }
 
 impl WebServer {
@@ -223,18 +280,12 @@ impl WebServer {
             stopping: stopping.clone(),
             addr,
             posting: tokio::sync::Mutex::new(()),
+            sessions: SessionLog::default(),
         });
         tokio::spawn(upload::sweep(shared.clone()));
+        let limits = shared.cfg.connections;
         let app = routes::router(shared);
-        let mut until = stopping;
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = until.wait_for(|s| *s).await;
-            });
-            if let Err(e) = served.await {
-                tracing::warn!(error = %e, "web gallery server ended");
-            }
-        });
+        let task = tokio::spawn(serve::serve(listener, app, limits, stopping));
         tracing::info!(%addr, "web gallery listening");
         Ok(WebServer { addr, stop, task })
     }

@@ -39,6 +39,9 @@ impl Response {
 pub struct Client {
     pub addr: SocketAddr,
     pub cookie: Option<String>,
+    /// The address it connects from (another loopback address stands for another
+    /// phone on the Wi-Fi); the system's choice when `None`.
+    pub source: Option<std::net::IpAddr>,
 }
 
 fn head(
@@ -60,6 +63,18 @@ fn head(
     req
 }
 
+/// A TCP connection to `addr`, from `source` if given.
+pub async fn connect(addr: SocketAddr, source: Option<std::net::IpAddr>) -> std::io::Result<TcpStream> {
+    match source {
+        None => TcpStream::connect(addr).await,
+        Some(ip) => {
+            let socket = if ip.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+            socket.bind(SocketAddr::new(ip, 0))?;
+            socket.connect(addr).await
+        }
+    }
+}
+
 fn dechunk(mut raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(pos) = raw.windows(2).position(|w| w == b"\r\n") {
@@ -77,7 +92,7 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
 impl Client {
     /// A client with no cookie yet.
     pub fn new(addr: SocketAddr) -> Self {
-        Client { addr, cookie: None }
+        Client { addr, cookie: None, source: None }
     }
 
     /// Sends one request and reads the whole response; keeps a `Set-Cookie`.
@@ -88,7 +103,7 @@ impl Client {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> std::io::Result<Response> {
-        let mut s = TcpStream::connect(self.addr).await?;
+        let mut s = connect(self.addr, self.source).await?;
         let req = head(self.addr, method, path, self.cookie.as_deref(), headers, body.len());
         s.write_all(req.as_bytes()).await?;
         s.write_all(body).await?;

@@ -402,3 +402,110 @@ async fn items_without_a_poster_show_a_placeholder_naming_their_type() {
     }
     v.node.stop().await;
 }
+
+/// Whether the server closed `s` within `wait` (a read returns end of file or an error).
+async fn closed_within(s: &mut tokio::net::TcpStream, wait: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 256];
+    matches!(tokio::time::timeout(wait, s.read(&mut buf)).await, Ok(Ok(0) | Err(_)))
+}
+
+/// One client holding hundreds of idle or half-sent connections cannot starve another
+/// guest; idle connections are closed after the header timeout; a script cycling guest
+/// sessions is stopped; unfinished uploads expire with their bytes; a full disk refuses
+/// uploads with a clear error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_or_greedy_client_cannot_starve_the_other_guests() {
+    use swarmroll_tests::http::connect;
+    use tokio::io::AsyncWriteExt;
+    let v = Venue::start(|c| {
+        c.connections =
+            swarmroll_core::web::ConnLimits { per_address: 8, total: 64, header_timeout: Duration::from_secs(2) };
+        c.sessions_per_address = 5;
+        c.partial_ttl = Duration::from_secs(1);
+        c.commit_after = Duration::from_secs(2);
+    })
+    .await;
+    let up = Venue::base(&v.uploader);
+    let attacker: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+
+    // 300 connections from one address, each sending half a request and waiting.
+    let mut held = Vec::new();
+    for _ in 0..300 {
+        if let Ok(mut s) = connect(v.addr(), Some(attacker)).await {
+            let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await;
+            held.push(s);
+        }
+    }
+    let mut open = 0;
+    for s in &mut held {
+        if !closed_within(s, Duration::from_millis(20)).await {
+            open += 1;
+        }
+    }
+    assert!(open <= 8, "{open} of 300 connections from one address are being served");
+    // Another phone on the Wi-Fi is served at once, page and API.
+    let mut maya = Client::new(v.addr());
+    maya.source = Some("127.0.0.2".parse().unwrap());
+    let started = std::time::Instant::now();
+    assert_eq!(maya.session(&up, Some("Maya")).await.status, 200);
+    assert_eq!(maya.get(&up).await.status, 200);
+    assert_eq!(maya.get(&format!("{up}api/items")).await.status, 200);
+    assert!(started.elapsed() < Duration::from_secs(2), "served in {:?}", started.elapsed());
+    // The half-sent requests are dropped once the header timeout passes.
+    let mut still = 0;
+    for s in &mut held {
+        if !closed_within(s, Duration::from_millis(2500)).await {
+            still += 1;
+        }
+    }
+    assert_eq!(still, 0, "every slow connection was closed");
+
+    // A kept-alive connection left idle is closed too.
+    let mut idle = connect(v.addr(), Some("127.0.0.4".parse().unwrap())).await.unwrap();
+    idle.write_all(format!("GET {up} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes()).await.unwrap();
+    let mut first = [0u8; 12];
+    tokio::io::AsyncReadExt::read_exact(&mut idle, &mut first).await.unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    let mut rest = Vec::new();
+    let _ =
+        tokio::time::timeout(Duration::from_secs(4), tokio::io::AsyncReadExt::read_to_end(&mut idle, &mut rest)).await;
+    assert!(closed_within(&mut idle, Duration::from_millis(100)).await, "an idle keep-alive connection is closed");
+
+    // Sessions from one address are limited: a script cycling cookies gets 429.
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let mut fresh = Client::new(v.addr());
+        fresh.source = Some("127.0.0.3".parse().unwrap());
+        statuses.push(fresh.session(&up, None).await.status);
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 429, 429]);
+
+    // An upload left half-way expires with its bytes.
+    let jpeg = photo("cameras/Nikon_D70.jpg");
+    let hash = blake3::hash(&jpeg).to_hex().to_string();
+    let r = maya
+        .json(
+            "POST",
+            &format!("{up}api/uploads"),
+            &json!({"name": "a.jpg", "size": jpeg.len(), "type": "image/jpeg", "hash": hash}),
+        )
+        .await;
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let r =
+        maya.send("PATCH", &format!("{up}api/uploads/{id}"), &[("Upload-Offset", "0")], &jpeg[..1000]).await.unwrap();
+    assert_eq!(r.json()["offset"], 1000);
+    let incoming = v.dir.path().join("web/incoming");
+    assert_eq!(count_files(&incoming), 1);
+    until(10, "the abandoned upload to expire", || count_files(&incoming) == 0).await;
+    assert_eq!(maya.get(&format!("{up}api/uploads/{id}")).await.status, 404);
+    v.node.stop().await;
+
+    // A disk without room to spare refuses uploads, saying why.
+    let full = Venue::start(|c| c.disk_reserve = u64::MAX / 4).await;
+    let fup = Venue::base(&full.uploader);
+    let mut jon = full.guest(&full.uploader, Some("Jon")).await;
+    let r = jon.upload(&fup, "a.jpg", "image/jpeg", &jpeg, 1 << 20).await;
+    assert_eq!((r.status, r.json()["error"].as_str()), (507, Some("disk_full")), "{}", r.text());
+    full.node.stop().await;
+}

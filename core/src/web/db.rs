@@ -96,6 +96,12 @@ pub fn insert_guest(tx: &Transaction<'_>, link: i64, secret: &str, name: Option<
     Ok(tx.last_insert_rowid())
 }
 
+/// Guests who opened a link.
+pub fn guest_count(conn: &Connection, link: i64) -> Result<usize, StoreError> {
+    let n: i64 = row(conn, "SELECT count(*) FROM web_guests WHERE link = ?1", [link], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
 pub fn set_guest_name(tx: &Transaction<'_>, guest: i64, name: &str) -> Result<(), StoreError> {
     exec(tx, "UPDATE web_guests SET name = ?2 WHERE id = ?1", params![guest, name])?;
     Ok(())
@@ -229,6 +235,16 @@ pub fn posted_meanwhile(conn: &Connection) -> Result<Vec<(i64, EventId)>, StoreE
         }
     }
     Ok(out)
+}
+
+/// Deletes unfinished uploads untouched for `ttl_ms`; returns their ids (their files
+/// are the caller's to remove).
+pub fn expire_partial_uploads(tx: &Transaction<'_>, ttl_ms: i64) -> Result<Vec<i64>, StoreError> {
+    let before = Timestamp::now().0.saturating_sub(ttl_ms);
+    let mut stmt =
+        tx.prepare_cached("DELETE FROM web_uploads WHERE completed_ms IS NULL AND touched_ms < ?1 RETURNING id")?;
+    let ids = stmt.query_map([before], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+    Ok(ids)
 }
 
 /// Unfinished uploads the guest touched in the last `recent_ms`.

@@ -53,6 +53,9 @@ pub enum ApiError {
     /// Too many uploads at once from one guest.
     #[error("too many uploads at once; the others will follow")]
     TooMany,
+    /// The host's device has no room for it.
+    #[error("the host's device is out of space; the upload will continue when there is room")]
+    DiskFull,
     /// The node is not running its network (uploads cannot be shared yet).
     #[error("the gallery is busy; try again in a moment")]
     Busy,
@@ -80,6 +83,7 @@ impl ApiError {
             ApiError::HashMismatch => "hash_mismatch",
             ApiError::LocationKept => "location_kept",
             ApiError::TooMany => "too_many",
+            ApiError::DiskFull => "disk_full",
             ApiError::Busy => "busy",
             ApiError::Internal => "internal",
         }
@@ -99,6 +103,7 @@ impl ApiError {
             ApiError::NotMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::HashMismatch | ApiError::LocationKept => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

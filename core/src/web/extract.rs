@@ -14,7 +14,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
-        let bytes = axum::body::to_bytes(req.into_body(), 64 << 10).await.map_err(|_| ApiError::TooLarge)?;
+        // A body trickled in to hold the request open is let go.
+        let read = axum::body::to_bytes(req.into_body(), 64 << 10);
+        let bytes = tokio::time::timeout(std::time::Duration::from_secs(30), read)
+            .await
+            .map_err(|_| ApiError::BadRequest("body too slow"))?
+            .map_err(|_| ApiError::TooLarge)?;
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|_| ApiError::BadRequest("json"))
     }
 }

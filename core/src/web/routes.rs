@@ -136,6 +136,7 @@ struct NameBody {
 async fn session(
     State(s): St,
     Path(token): Path<String>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<NameBody>,
 ) -> Result<Response, ApiError> {
@@ -156,9 +157,21 @@ async fn session(
         };
         return Ok(Json(session_json(&s, &access, g.id, name).await?).into_response());
     }
+    // A new browser: within the limits per address and per link, so that a script
+    // cycling cookies cannot make guests without end.
+    if !s.sessions.allow(peer.ip(), s.cfg.sessions_per_address, s.cfg.session_window) {
+        return Err(ApiError::TooMany);
+    }
     let secret = super::random_secret();
-    let (link, stored, n) = (access.link, secret.clone(), name.clone());
-    let id = store.write_async(move |tx| db::insert_guest(tx, link, &stored, n.as_deref())).await?;
+    let (link, stored, n, cap) = (access.link, secret.clone(), name.clone(), s.cfg.sessions_per_link);
+    let id = store
+        .write_async(move |tx| {
+            if db::guest_count(tx, link)? >= cap {
+                return Err(ApiError::TooMany);
+            }
+            Ok(db::insert_guest(tx, link, &stored, n.as_deref())?)
+        })
+        .await?;
     let mut resp = Json(session_json(&s, &access, id, name).await?).into_response();
     if let Ok(v) = HeaderValue::from_str(&access::set_cookie(&token, &secret)) {
         resp.headers_mut().insert(header::SET_COOKIE, v);

@@ -31,6 +31,8 @@ type St = State<Arc<Shared>>;
 const IDLE_MS: i64 = 10 * 60 * 1000;
 /// Largest video poster a page may send.
 const MAX_POSTER_BYTES: usize = 1 << 20;
+/// Longest a chunk's body may pause before the request is let go.
+const BODY_STALL: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most uploads in one commit.
 const MAX_COMMIT: usize = 60;
 /// File types a guest may upload (checked again by content when the upload completes).
@@ -175,6 +177,7 @@ async fn create(
     }
     let hash = ContentHash::from_hex(&body.hash.to_ascii_lowercase()).ok_or(ApiError::BadRequest("hash"))?;
     let name = clean_name(&body.name, &body.mime).ok_or(ApiError::NotMedia)?;
+    s.room_for(body.size)?;
     let (channel, size, max) = (access.channel, body.size, s.cfg.max_parallel as i64);
     let store = s.node.replica().store().clone();
     let found = store
@@ -237,24 +240,25 @@ async fn append(
         return Err(ApiError::OffsetMismatch(have));
     }
     let limit = (s.cfg.chunk_bytes as u64).min(up.size - have);
+    s.room_for(limit)?;
     let part = s.part_path(up.id);
     let mut file =
         tokio::fs::OpenOptions::new().create(true).append(true).open(&part).await.map_err(|_| ApiError::Internal)?;
     let mut written = 0u64;
     let mut stream = body.into_data_stream();
     let mut failure = None;
-    while let Some(chunk) = stream.next().await {
-        let Ok(chunk) = chunk else {
-            // The connection dropped: what arrived stays, the page resumes from there.
-            break;
-        };
+    loop {
+        // A client that stops sending mid-chunk (or trickles bytes to hold the request
+        // open) is let go; what arrived stays, and the page resumes from there.
+        let Ok(Some(Ok(chunk))) = tokio::time::timeout(BODY_STALL, stream.next()).await else { break };
         written += chunk.len() as u64;
         if written > limit {
             failure = Some(ApiError::TooLarge);
             break;
         }
-        if file.write_all(&chunk).await.is_err() {
-            failure = Some(ApiError::Internal);
+        if let Err(e) = file.write_all(&chunk).await {
+            failure =
+                Some(if e.kind() == std::io::ErrorKind::StorageFull { ApiError::DiskFull } else { ApiError::Internal });
             break;
         }
     }
@@ -456,6 +460,7 @@ pub async fn sweep(s: Arc<Shared>) {
     let mut stopping = s.stopping.clone();
     loop {
         mark_posted(&s).await;
+        expire_partials(&s).await;
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = stopping.wait_for(|v| *v) => return,
@@ -473,6 +478,24 @@ pub async fn sweep(s: Arc<Shared>) {
                 tracing::warn!(error = %e, "web gallery: an uncommitted upload could not be posted");
             }
         }
+    }
+}
+
+/// Drops unfinished uploads nobody touched for `cfg.partial_ttl`, with their bytes, so
+/// that guests who came and went (or a script cycling sessions) cannot fill the disk
+/// over time.
+async fn expire_partials(s: &Arc<Shared>) {
+    let ttl_ms = i64::try_from(s.cfg.partial_ttl.as_millis()).unwrap_or(i64::MAX);
+    let store = s.node.replica().store().clone();
+    let gone = store.write_async(move |tx| db::expire_partial_uploads(tx, ttl_ms)).await;
+    match gone {
+        Ok(ids) => {
+            for id in ids {
+                let _ = tokio::fs::remove_file(s.part_path(id)).await;
+                let _ = tokio::fs::remove_file(s.poster_path(id)).await;
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "web gallery: cannot drop old unfinished uploads"),
     }
 }
 
