@@ -218,8 +218,11 @@ enum Command {
         #[arg(long = "for", value_name = "LENGTH", default_value = "6h")]
         window: String,
         /// Guests may look and comment, not upload.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "drop_box")]
         view_only: bool,
+        /// A drop box: guests add photos and videos and see only their own (you see all).
+        #[arg(long)]
+        drop_box: bool,
         /// Where to listen (default: this machine's LAN address, port 8080).
         #[arg(long, value_name = "IP:PORT")]
         bind: Option<std::net::SocketAddr>,
@@ -527,9 +530,13 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Watch { folder, channel, net } => {
             long_running(cli, net, vec![Folder::Watch(folder.clone(), ops::channel_id(channel)?)]).await?;
         }
-        Command::Web { channel, window, view_only, bind, net } => {
-            let args =
-                web::WebArgs { channel: ops::channel_id(channel)?, window, view_only: *view_only, bind: *bind, net };
+        Command::Web { channel, window, view_only, drop_box, bind, net } => {
+            let guests = match (view_only, drop_box) {
+                (true, _) => swarmroll_core::web::GuestAccess::ViewOnly,
+                (_, true) => swarmroll_core::web::GuestAccess::DropBox,
+                _ => swarmroll_core::web::GuestAccess::Upload,
+            };
+            let args = web::WebArgs { channel: ops::channel_id(channel)?, window, guests, bind: *bind, net };
             web::run(&dir, json, args).await?;
         }
         Command::Export { channel, folder, net } => {

@@ -10,14 +10,14 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 use swarmroll_core::channel::qr;
-use swarmroll_core::web::{self, Gallery, WebError};
+use swarmroll_core::web::{self, Gallery, GuestAccess, WebError};
 use swarmroll_core::ChannelId;
 
 /// What `swarmroll web` was asked.
 pub struct WebArgs<'a> {
     pub channel: ChannelId,
     pub window: &'a str,
-    pub view_only: bool,
+    pub guests: GuestAccess,
     pub bind: Option<SocketAddr>,
     pub net: &'a NetArgs,
 }
@@ -47,7 +47,7 @@ pub async fn run(dir: &Path, json: bool, args: WebArgs<'_>) -> Result<(), Failur
     let node = node::open(dir, args.net)?;
     node.start().await?;
     let bind = args.bind.unwrap_or_else(web::default_bind);
-    let gallery = match Gallery::open(node.clone(), args.channel, window, args.view_only, bind).await {
+    let gallery = match Gallery::open(node.clone(), args.channel, window, args.guests, bind).await {
         Ok(g) => g,
         Err(e) => {
             node.stop().await;

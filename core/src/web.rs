@@ -20,6 +20,7 @@ mod range;
 mod routes;
 mod serve;
 mod upload;
+mod view;
 
 pub use serve::ConnLimits;
 
@@ -37,7 +38,7 @@ use std::sync::Mutex;
 use tokio::sync::watch;
 
 /// What a link lets its holder do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkRole {
     /// See the gallery and originals, comment, react.
     Viewer,
@@ -45,6 +46,9 @@ pub enum LinkRole {
     Uploader,
     /// Also hide posts and block guests: the host's own link.
     Host,
+    /// Upload, and see only one's own uploads and comments (a drop box, as Immich and
+    /// PhotoPrism users ask for): not the channel's gallery.
+    DropBox,
 }
 
 impl LinkRole {
@@ -54,6 +58,7 @@ impl LinkRole {
             LinkRole::Viewer => "viewer",
             LinkRole::Uploader => "uploader",
             LinkRole::Host => "host",
+            LinkRole::DropBox => "dropbox",
         }
     }
 
@@ -62,7 +67,19 @@ impl LinkRole {
             "viewer" => Some(LinkRole::Viewer),
             "uploader" => Some(LinkRole::Uploader),
             "host" => Some(LinkRole::Host),
+            "dropbox" => Some(LinkRole::DropBox),
             _ => None,
+        }
+    }
+
+    /// Whether this link allows what `need` allows: `Viewer` — the channel's gallery;
+    /// `Uploader` — uploads; `Host` — moderation.
+    pub fn allows(self, need: LinkRole) -> bool {
+        match need {
+            LinkRole::Viewer => self != LinkRole::DropBox,
+            LinkRole::Uploader => matches!(self, LinkRole::Uploader | LinkRole::Host | LinkRole::DropBox),
+            LinkRole::Host => self == LinkRole::Host,
+            LinkRole::DropBox => self == LinkRole::DropBox,
         }
     }
 }
@@ -219,6 +236,9 @@ pub(crate) struct Shared {
     posting: tokio::sync::Mutex<()>,
     /// Guest sessions opened lately, per address.
     sessions: SessionLog,
+    /// `(guest, post)` once a guest's uploads are marked posted: what a drop box's live
+    /// page hears (the node's own post event comes before the upload knows its post).
+    posted: tokio::sync::broadcast::Sender<(i64, crate::types::EventId)>,
 }
 
 impl Shared {
@@ -281,6 +301,7 @@ impl WebServer {
             addr,
             posting: tokio::sync::Mutex::new(()),
             sessions: SessionLog::default(),
+            posted: tokio::sync::broadcast::channel(64).0,
         });
         tokio::spawn(upload::sweep(shared.clone()));
         let limits = shared.cfg.connections;
@@ -317,8 +338,19 @@ pub struct Gallery {
     store: Arc<Store>,
 }
 
+/// What guests who scan the gallery's QR code may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GuestAccess {
+    /// See the gallery, add photos and videos, comment.
+    Upload,
+    /// See the gallery and comment.
+    ViewOnly,
+    /// Add photos and videos and see only their own, with their own comments: a drop box.
+    DropBox,
+}
+
 impl Gallery {
-    /// Opens `channel` to browsers at `bind` for `window`.
+    /// Opens `channel` to browsers at `bind` for `window`, guests allowed `guests`.
     ///
     /// # Errors
     /// [`WebError`]: unknown channel, a view-only device asked for uploads, the address.
@@ -326,9 +358,10 @@ impl Gallery {
         node: Node,
         channel: ChannelId,
         window: std::time::Duration,
-        view_only: bool,
+        guests: GuestAccess,
         bind: SocketAddr,
     ) -> Result<Gallery, WebError> {
+        let view_only = guests == GuestAccess::ViewOnly;
         let role = node
             .channels()
             .map_err(|_| WebError::UnknownChannel)?
@@ -342,7 +375,11 @@ impl Gallery {
         let closes =
             Timestamp(Timestamp::now().0.saturating_add(i64::try_from(window.as_millis()).unwrap_or(i64::MAX)));
         let store = node.replica().store().clone();
-        let guest_role = if view_only { LinkRole::Viewer } else { LinkRole::Uploader };
+        let guest_role = match guests {
+            GuestAccess::Upload => LinkRole::Uploader,
+            GuestAccess::ViewOnly => LinkRole::Viewer,
+            GuestAccess::DropBox => LinkRole::DropBox,
+        };
         let guests = create_link(&store, &channel, guest_role, Some(closes))?;
         let viewers = create_link(&store, &channel, LinkRole::Viewer, Some(closes))?;
         let host = create_link(&store, &channel, LinkRole::Host, Some(closes))?;

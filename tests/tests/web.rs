@@ -85,8 +85,8 @@ async fn a_guest_upload_becomes_a_post_on_a_member_node_and_comments_arrive_live
     let items = jon.get(&format!("{view}api/items")).await.json();
     let item = &items["items"][0];
     assert_eq!(
-        (item["post"].as_str(), item["guest"].as_str(), item["kind"].as_str()),
-        (Some(post.as_str()), Some("Maya"), Some("image"))
+        (item["post"].as_str(), item["by"].as_str(), item["kind"].as_str()),
+        (Some(post.as_str()), Some("Maya (guest)"), Some("image"))
     );
     let thumb = jon.get(&format!("{view}{}", item["thumb"].as_str().unwrap())).await;
     assert_eq!((thumb.status, thumb.header("content-type")), (200, Some("image/jpeg")));
@@ -508,4 +508,69 @@ async fn a_slow_or_greedy_client_cannot_starve_the_other_guests() {
     let r = jon.upload(&fup, "a.jpg", "image/jpeg", &jpeg, 1 << 20).await;
     assert_eq!((r.status, r.json()["error"].as_str()), (507, Some("disk_full")), "{}", r.text());
     full.node.stop().await;
+}
+
+/// A drop-box link: each guest uploads and sees only their own uploads and comments;
+/// the host's link sees everything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drop_box_shows_each_guest_only_their_own() {
+    let v = Venue::start(|_| {}).await;
+    let closes = Some(Timestamp(Timestamp::now().0 + 3_600_000));
+    let dropbox = web::create_link(v.node.replica().store(), &v.channel, LinkRole::DropBox, closes).unwrap();
+    let (drop, hostp, up) = (Venue::base(&dropbox), Venue::base(&v.host), Venue::base(&v.uploader));
+    let mut maya = v.guest(&dropbox, Some("Maya")).await;
+    let mut jon = v.guest(&dropbox, Some("Jon")).await;
+    let mut ana = v.guest(&v.host, Some("Ana")).await;
+    let mut kim = v.guest(&v.uploader, Some("Kim")).await;
+    assert_eq!(maya.get(&format!("{drop}api/me")).await.json()["role"], "dropbox");
+    let mut maya_live = Events::open(&maya, &format!("{drop}api/events")).await.unwrap();
+    assert!(maya_live.next_named("ready", Duration::from_secs(5)).await.is_some());
+
+    let post_of = |r: &swarmroll_tests::http::Response| r.json()["post"].as_str().unwrap().to_owned();
+    let commit = |c: &mut Client, base: &str, id: String| {
+        let (mut c, path) = (c.clone(), format!("{base}api/uploads/commit"));
+        async move { c.json("POST", &path, &json!({"ids": [id]})).await }
+    };
+    // Jon's upload: Maya's page hears nothing of it.
+    let r = jon.upload(&drop, "jon.jpg", "image/jpeg", &photo("cameras/Nikon_D70.jpg"), 1 << 20).await;
+    let jon_post = post_of(&commit(&mut jon, &drop, r.json()["id"].as_str().unwrap().to_owned()).await);
+    assert!(maya_live.next_named("item", Duration::from_millis(800)).await.is_none(), "Jon's post is not Maya's");
+    // Maya's upload and comment.
+    let r = maya.upload(&drop, "maya.jpg", "image/jpeg", &photo("cameras/Canon_40D.jpg"), 1 << 20).await;
+    let maya_post = post_of(&commit(&mut maya, &drop, r.json()["id"].as_str().unwrap().to_owned()).await);
+    assert!(maya_live.next_named("item", Duration::from_secs(5)).await.is_some());
+    let r = maya.json("POST", &format!("{drop}api/post/{maya_post}/comments"), &json!({"text": "Ours!"})).await;
+    assert_eq!(r.status, 201);
+    // Another guest (an ordinary upload link) comments on Maya's photo: Maya does not see it.
+    let r = kim.json("POST", &format!("{up}api/post/{maya_post}/comments"), &json!({"text": "Kim here"})).await;
+    assert_eq!(r.status, 201);
+    // The owner's own post is no one's in the drop box.
+    let roll = vec![swarmroll_core::import::Request::path(swarmroll_tests::photos().join("cameras/fujifilm-dx10.jpg"))];
+    let own = v.node.share(&v.channel, roll, Default::default(), &Default::default()).await.unwrap().posts[0].to_hex();
+
+    let items = |r: swarmroll_tests::http::Response| -> Vec<String> {
+        r.json()["items"].as_array().unwrap().iter().map(|i| i["post"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(items(maya.get(&format!("{drop}api/items")).await), std::slice::from_ref(&maya_post));
+    assert_eq!(items(jon.get(&format!("{drop}api/items")).await), std::slice::from_ref(&jon_post));
+    let mut all = items(ana.get(&format!("{hostp}api/items")).await);
+    all.sort();
+    let mut expected = vec![maya_post.clone(), jon_post.clone(), own.clone()];
+    expected.sort();
+    assert_eq!(all, expected, "the host sees everything");
+    // Maya's thread has her comment only; other posts, thumbnails and originals are not hers.
+    let t = maya.get(&format!("{drop}api/post/{maya_post}")).await.json();
+    let texts: Vec<&str> = t["comments"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Ours!"]);
+    for other in [&jon_post, &own] {
+        assert_eq!(maya.get(&format!("{drop}api/post/{other}")).await.status, 404);
+        assert_eq!(maya.get(&format!("{drop}thumb/{other}/0")).await.status, 404);
+        assert_eq!(maya.get(&format!("{drop}original/{other}/0")).await.status, 404);
+        let r = maya.json("POST", &format!("{drop}api/post/{other}/comments"), &json!({"text": "x"})).await;
+        assert_eq!(r.status, 404);
+    }
+    assert_eq!(maya.get(&format!("{drop}thumb/{maya_post}/0")).await.status, 200);
+    assert_eq!(maya.get(&format!("{drop}slideshow")).await.status, 403);
+    assert_eq!(maya.get(&format!("{drop}api/guests")).await.status, 403);
+    v.node.stop().await;
 }

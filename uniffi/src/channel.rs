@@ -36,6 +36,27 @@ pub struct SkippedFile {
     pub reason: String,
 }
 
+/// What guests who scan the web gallery's QR code may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum WebGuestAccess {
+    /// See the gallery, add photos and videos, comment.
+    Upload,
+    /// See the gallery and comment.
+    ViewOnly,
+    /// Add photos and videos and see only their own: a drop box.
+    DropBox,
+}
+
+impl From<WebGuestAccess> for swarmroll_core::web::GuestAccess {
+    fn from(a: WebGuestAccess) -> Self {
+        match a {
+            WebGuestAccess::Upload => Self::Upload,
+            WebGuestAccess::ViewOnly => Self::ViewOnly,
+            WebGuestAccess::DropBox => Self::DropBox,
+        }
+    }
+}
+
 /// What sharing did.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct ShareResult {
@@ -217,8 +238,9 @@ impl Channel {
     }
 
     /// Opens this channel to browsers on the local network for `minutes`: guests without
-    /// the app scan the QR code, see the gallery, add photos and videos (unless
-    /// `view_only`) and comment; their uploads become posts by this device for them.
+    /// the app scan the QR code and, as `guests` allows, see the gallery, add photos and
+    /// videos and comment — or, in a drop box, add photos and see only their own; their
+    /// uploads become posts by this device for them.
     /// `bind`: `"IP:PORT"` to listen on (`null`/`nil`: the Wi-Fi address, port 8080).
     ///
     /// # Errors
@@ -227,7 +249,7 @@ impl Channel {
     pub async fn open_web_gallery(
         &self,
         minutes: u32,
-        view_only: bool,
+        guests: WebGuestAccess,
         bind: Option<String>,
     ) -> Result<Arc<WebGallery>, SwarmrollError> {
         if minutes == 0 || minutes > 30 * 24 * 60 {
@@ -242,7 +264,7 @@ impl Channel {
         let (ch, node) = (self.id, self.node.clone());
         run(async move {
             let window = std::time::Duration::from_secs(u64::from(minutes) * 60);
-            let gallery = swarmroll_core::web::Gallery::open(node, ch, window, view_only, bind).await?;
+            let gallery = swarmroll_core::web::Gallery::open(node, ch, window, guests.into(), bind).await?;
             WebGallery::new(gallery)
         })
         .await

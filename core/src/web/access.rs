@@ -23,13 +23,18 @@ pub struct Access {
 }
 
 impl Access {
-    /// Refuses unless the link allows at least `role`.
+    /// Refuses unless the link allows what `role` allows ([`LinkRole::allows`]).
     pub fn require(&self, role: LinkRole) -> Result<(), ApiError> {
-        if self.role >= role {
+        if self.role.allows(role) {
             Ok(())
         } else {
             Err(ApiError::Forbidden)
         }
+    }
+
+    /// Whether the guest sees only their own uploads and comments (a drop box).
+    pub fn own_only(&self) -> bool {
+        self.role == LinkRole::DropBox
     }
 }
 

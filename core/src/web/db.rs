@@ -322,36 +322,24 @@ pub fn stale_uploads(conn: &Connection, idle_ms: i64) -> Result<Vec<(ChannelId, 
     Ok(out)
 }
 
-/// A visible post's channel, author, guest and comment count.
+/// A visible post's channel, author and comment count.
 pub struct PostMeta {
     pub channel: ChannelId,
     pub author: DeviceId,
-    pub by: String,
-    pub guest: Option<String>,
     pub comments: i64,
 }
 
 pub fn post_meta(conn: &Connection, post: &EventId) -> Result<Option<PostMeta>, StoreError> {
     let found = row(
         conn,
-        "SELECT p.channel, p.author, coalesce(m.name, ''), p.guest,
-                (SELECT count(*) FROM comments k WHERE k.post = p.event AND k.visible = 1)
-         FROM posts p LEFT JOIN members m ON m.channel = p.channel AND m.device = p.author
-         WHERE p.event = ?1 AND p.visible = 1",
+        "SELECT p.channel, p.author, (SELECT count(*) FROM comments k WHERE k.post = p.event AND k.visible = 1)
+         FROM posts p WHERE p.event = ?1 AND p.visible = 1",
         [post.0],
-        |r| {
-            Ok((
-                r.get::<_, Vec<u8>>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        },
+        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, i64>(2)?)),
     )
     .optional()?;
-    let Some((channel, author, by, guest, comments)) = found else { return Ok(None) };
-    Ok(Some(PostMeta { channel: ChannelId(blob32(channel)?), author: DeviceId(blob32(author)?), by, guest, comments }))
+    let Some((channel, author, comments)) = found else { return Ok(None) };
+    Ok(Some(PostMeta { channel: ChannelId(blob32(channel)?), author: DeviceId(blob32(author)?), comments }))
 }
 
 /// The channel of a visible comment.
@@ -411,4 +399,38 @@ pub fn guest_reactions(conn: &Connection, guest: i64, target: &EventId) -> Resul
     let mut stmt = conn.prepare_cached("SELECT emoji FROM web_reactions WHERE guest = ?1 AND target = ?2")?;
     let rows = stmt.query_map(params![guest, target.0], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+/// The items a guest's uploads became: `(post, index)` of each, in the post that shows
+/// them (their own, or an earlier one holding the same bytes), newest first. What a
+/// drop-box guest sees, and all they may see.
+pub fn guest_items(conn: &Connection, guest: i64) -> Result<Vec<(EventId, u32)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.post, i.idx FROM web_uploads u
+         JOIN items i ON i.post = u.post
+           AND (i.content_hash = u.hash
+                OR i.content_hash = (SELECT m.shared_hash FROM media m WHERE m.original_hash = u.hash))
+         JOIN posts p ON p.event = i.post AND p.visible = 1
+         WHERE u.guest = ?1 AND u.post IS NOT NULL
+         GROUP BY i.post, i.idx ORDER BY max(u.id) DESC",
+    )?;
+    let rows = stmt.query_map([guest], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, u32>(1)?)))?;
+    rows.map(|r| {
+        let (post, idx) = r?;
+        Ok((EventId(blob32(post)?), idx))
+    })
+    .collect()
+}
+
+/// Records that `guest` wrote `comment`.
+pub fn record_comment(tx: &Transaction<'_>, guest: i64, comment: &EventId) -> Result<(), StoreError> {
+    exec(tx, "INSERT OR IGNORE INTO web_comments (comment, guest) VALUES (?1, ?2)", params![comment.0, guest])?;
+    Ok(())
+}
+
+/// Whether `guest` wrote `comment`.
+pub fn wrote(conn: &Connection, guest: i64, comment: &EventId) -> Result<bool, StoreError> {
+    Ok(row(conn, "SELECT 1 FROM web_comments WHERE comment = ?1 AND guest = ?2", params![comment.0, guest], |_| Ok(()))
+        .optional()?
+        .is_some())
 }

@@ -20,8 +20,9 @@ fn event(name: &str, data: serde_json::Value) -> Event {
 }
 
 /// The stream for one page.
-pub fn stream(shared: Arc<Shared>, access: Access) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub fn stream(shared: Arc<Shared>, access: Access, guest: i64) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let mut events = shared.node.subscribe();
+    let mut posted = shared.posted.subscribe();
     let mut stopping = shared.stopping.clone();
     let s = async_stream(move |tx| async move {
         let channel = access.channel;
@@ -49,11 +50,21 @@ pub fn stream(shared: Arc<Shared>, access: Access) -> Sse<impl Stream<Item = Res
                     }
                     continue;
                 }
+                p = posted.recv(), if access.own_only() => match p {
+                    Ok((g, post)) if g == guest => event("item", serde_json::json!({ "post": post.to_hex() })),
+                    Err(RecvError::Lagged(_)) => event("changed", serde_json::json!({})),
+                    Err(RecvError::Closed) => return,
+                    Ok(_) => continue,
+                },
                 e = events.recv() => match e {
-                    Ok(NodeEvent::PostArrived { channel: c, post }) if c == channel => {
+                    // A drop box hears of its guest's posts once they are theirs (above).
+                    Ok(NodeEvent::PostArrived { channel: c, post }) if c == channel && !access.own_only() => {
                         event("item", serde_json::json!({ "post": post.to_hex() }))
                     }
                     Ok(NodeEvent::CommentAdded { channel: c, post, comment }) if c == channel => {
+                        if !shown(&shared, &access, guest, &comment).await {
+                            continue;
+                        }
                         event("comment", serde_json::json!({ "post": post.to_hex(), "comment": comment.to_hex() }))
                     }
                     Ok(NodeEvent::Changed { channel: c, .. }) if c == channel => event("changed", serde_json::json!({})),
@@ -69,6 +80,17 @@ pub fn stream(shared: Arc<Shared>, access: Access) -> Sse<impl Stream<Item = Res
         }
     });
     Sse::new(s).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// Whether the guest's page hears of a comment: always, except on a drop box, which
+/// hears only of its guest's own.
+async fn shown(shared: &Shared, access: &Access, guest: i64, comment: &crate::types::EventId) -> bool {
+    if !access.own_only() {
+        return true;
+    }
+    let id = *comment;
+    let store = shared.node.replica().store().clone();
+    store.read_async(move |c| super::db::wrote(c, guest, &id)).await.unwrap_or(false)
 }
 
 /// A stream fed by a task through a small channel (ends when the task does or the

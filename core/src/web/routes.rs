@@ -2,11 +2,11 @@
 //! reactions, moderation, thumbnails and originals. Uploads are in `upload.rs`.
 
 use super::access::{self, Access, Visit};
-use super::extract::{blocking, ApiPath, ApiQuery, JsonBody};
-use super::{assets, db, live, range, upload, ApiError, LinkRole, Shared};
+use super::extract::{blocking, ApiPath, JsonBody};
+use super::view::{self, may_see, my_role, parse_id};
+use super::{assets, db, live, upload, ApiError, LinkRole, Shared};
 use crate::channel::{valid_name, Role};
 use crate::log::body::{ModAction, MAX_COMMENT_BYTES};
-use crate::types::{ContentHash, EventId};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,19 +29,19 @@ pub fn router(shared: Arc<Shared>) -> Router {
             get(|Path(token): Path<String>| async move { Redirect::permanent(&format!("/g/{token}/")) }),
         )
         .route("/g/{token}/", get(|s: St, p: Path<String>| page(s, p, "gallery.html")))
-        .route("/g/{token}/slideshow", get(|s: St, p: Path<String>| page(s, p, "slideshow.html")))
+        .route("/g/{token}/slideshow", get(slideshow))
         .route("/g/{token}/api/session", post(session))
         .route("/g/{token}/api/me", get(me).put(rename))
-        .route("/g/{token}/api/items", get(items))
-        .route("/g/{token}/api/post/{post}", get(thread))
+        .route("/g/{token}/api/items", get(view::items))
+        .route("/g/{token}/api/post/{post}", get(view::thread))
         .route("/g/{token}/api/post/{post}/comments", post(comment))
         .route("/g/{token}/api/post/{post}/hide", post(hide))
         .route("/g/{token}/api/react", post(react))
         .route("/g/{token}/api/guests", get(guests))
         .route("/g/{token}/api/guests/{id}/block", post(block))
         .route("/g/{token}/api/events", get(events))
-        .route("/g/{token}/thumb/{post}/{index}", get(thumb))
-        .route("/g/{token}/original/{post}/{index}", get(original))
+        .route("/g/{token}/thumb/{post}/{index}", get(view::thumb))
+        .route("/g/{token}/original/{post}/{index}", get(view::original))
         .merge(upload::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::BadMethod })
@@ -88,8 +88,13 @@ async fn page(State(s): St, Path(token): Path<String>, file: &'static str) -> Re
     }
 }
 
-fn parse_id(hex: &str) -> Result<EventId, ApiError> {
-    EventId::from_hex(hex).ok_or(ApiError::NotFound)
+/// The slideshow shows the channel's gallery: not for a drop box.
+async fn slideshow(State(s): St, Path(token): Path<String>) -> Response {
+    match access::link(&s, &token).await {
+        Ok(a) if a.own_only() => ApiError::Forbidden.page(),
+        Ok(_) => asset_response("slideshow.html"),
+        Err(e) => e.page(),
+    }
 }
 
 fn guest_name(raw: &str) -> Result<String, ApiError> {
@@ -195,129 +200,6 @@ async fn rename(
 }
 
 #[derive(Deserialize)]
-struct ItemsQuery {
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
-
-fn parse_cursor(c: &str) -> Result<crate::catalog::Cursor, ApiError> {
-    let bad = ApiError::BadRequest("cursor");
-    let (ms, hash) = c.split_once('.').ok_or(bad.clone())?;
-    let hash = ContentHash::from_hex(hash).ok_or(bad.clone())?;
-    Ok(crate::catalog::Cursor { sort_ms: ms.parse().map_err(|_| bad)?, content_hash: hash })
-}
-
-fn kind_of(mime: &str) -> &'static str {
-    if mime.starts_with("video/") {
-        "video"
-    } else {
-        "image"
-    }
-}
-
-/// A gallery page, newest first.
-async fn items(
-    State(s): St,
-    Visit { access, .. }: Visit,
-    ApiQuery(q): ApiQuery<ItemsQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let cursor = q.cursor.as_deref().map(parse_cursor).transpose()?;
-    let limit = q.limit.unwrap_or(40).clamp(1, 100);
-    let node = s.node.clone();
-    blocking(move || {
-        let page = node.gallery(&access.channel, cursor, limit)?;
-        let store = node.replica().store();
-        let mut out = Vec::with_capacity(page.items.len());
-        for it in page.items {
-            let Some(meta) = store.read(|c| db::post_meta(c, &it.post))? else { continue };
-            let (post, idx) = (it.post.to_hex(), it.index);
-            out.push(json!({
-                "post": post,
-                "index": idx,
-                "mime": it.mime,
-                "kind": kind_of(&it.mime),
-                "width": it.width,
-                "height": it.height,
-                "duration_ms": it.duration_ms,
-                "time_ms": it.sort_time.0,
-                "thumb": format!("thumb/{post}/{idx}"),
-                "original": format!("original/{post}/{idx}"),
-                "by": meta.by,
-                "guest": meta.guest,
-                "comments": meta.comments,
-            }));
-        }
-        let next = page.next.map(|c| format!("{}.{}", c.sort_ms, c.content_hash.to_hex()));
-        Ok(Json(json!({ "items": out, "next": next })))
-    })
-    .await
-}
-
-fn reactions_json(list: &[crate::comment::ReactionCount], mine: &[String]) -> Value {
-    Value::Array(
-        list.iter().map(|r| json!({ "emoji": r.emoji, "count": r.count, "mine": mine.contains(&r.emoji) })).collect(),
-    )
-}
-
-/// This device's role in the channel.
-fn my_role(node: &crate::node::Node, channel: &crate::types::ChannelId) -> Result<Role, ApiError> {
-    node.channels()?.into_iter().find(|c| c.id == *channel).map(|c| c.my_role).ok_or(ApiError::NotFound)
-}
-
-/// A post with its comments.
-async fn thread(
-    State(s): St,
-    Visit { access, guest }: Visit,
-    ApiPath((_, post)): ApiPath<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let post = parse_id(&post)?;
-    let node = s.node.clone();
-    blocking(move || {
-        let store = node.replica().store();
-        let meta = store.read(|c| db::post_meta(c, &post))?.filter(|m| m.channel == access.channel);
-        let (Some(meta), Some(t)) = (meta, node.thread(&post)?) else { return Err(ApiError::NotFound) };
-        let me = node.replica().device_id();
-        let hidable =
-            access.role == LinkRole::Host && (meta.author == me || my_role(&node, &access.channel)? >= Role::Admin);
-        let hex = post.to_hex();
-        let items: Vec<Value> = t
-            .post
-            .items
-            .iter()
-            .map(|it| {
-                json!({
-                    "post": hex, "index": it.index, "mime": it.mime, "kind": kind_of(&it.mime),
-                    "width": it.width, "height": it.height, "duration_ms": it.duration_ms,
-                    "time_ms": it.capture_time.unwrap_or(t.post.time).0,
-                    "thumb": format!("thumb/{hex}/{}", it.index), "original": format!("original/{hex}/{}", it.index),
-                    "by": meta.by, "guest": meta.guest, "comments": meta.comments,
-                    "name": it.name, "size": it.size,
-                })
-            })
-            .collect();
-        let mut comments = Vec::with_capacity(t.comments.len());
-        for c in &t.comments {
-            let mine = store.read(|conn| db::guest_reactions(conn, guest.id, &c.id))?;
-            comments.push(json!({
-                "id": c.id.to_hex(), "by": c.author.name, "guest": c.guest, "time_ms": c.time.0,
-                "text": c.text, "reply_to": c.reply_to.map(|r| r.to_hex()),
-                "reactions": reactions_json(&c.reactions, &mine),
-            }));
-        }
-        let mine = store.read(|conn| db::guest_reactions(conn, guest.id, &post))?;
-        Ok(Json(json!({
-            "post": {
-                "id": hex, "by": meta.by, "guest": meta.guest, "time_ms": t.post.time.0,
-                "caption": t.post.caption, "items": items,
-                "reactions": reactions_json(&t.reactions, &mine), "hidable": hidable,
-            },
-            "comments": comments,
-        })))
-    })
-    .await
-}
-
-#[derive(Deserialize)]
 struct CommentBody {
     text: String,
     reply_to: Option<String>,
@@ -340,11 +222,18 @@ async fn comment(
     let node = s.node.clone();
     let id = blocking(move || {
         let store = node.replica().store();
-        store.read(|c| db::post_meta(c, &post))?.filter(|m| m.channel == access.channel).ok_or(ApiError::NotFound)?;
+        if !may_see(&node, &access, guest.id, &post)? {
+            return Err(ApiError::NotFound);
+        }
         if let Some(r) = reply_to {
             store.read(|c| db::comment_channel(c, &r))?.filter(|c| *c == access.channel).ok_or(ApiError::NotFound)?;
+            if access.own_only() && !store.read(|c| db::wrote(c, guest.id, &r))? {
+                return Err(ApiError::NotFound);
+            }
         }
-        Ok(node.replica().guest_comment(&access.channel, &post, &text, reply_to, &name)?)
+        let id = node.replica().guest_comment(&access.channel, &post, &text, reply_to, &name)?;
+        store.write(|tx| db::record_comment(tx, guest.id, &id))?;
+        Ok(id)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id.to_hex() }))).into_response())
@@ -376,13 +265,17 @@ async fn react(
     let node = s.node.clone();
     blocking(move || {
         let store = node.replica().store();
-        let in_channel = store.read(|c| {
-            Ok::<_, ApiError>(
-                db::post_meta(c, &target)?.map(|m| m.channel) == Some(access.channel)
-                    || db::comment_channel(c, &target)? == Some(access.channel),
-            )
-        })?;
-        if !in_channel {
+        let visible = if access.own_only() {
+            may_see(&node, &access, guest.id, &target)? || store.read(|c| db::wrote(c, guest.id, &target))?
+        } else {
+            store.read(|c| {
+                Ok::<_, ApiError>(
+                    db::post_meta(c, &target)?.map(|m| m.channel) == Some(access.channel)
+                        || db::comment_channel(c, &target)? == Some(access.channel),
+                )
+            })?
+        };
+        if !visible {
             return Err(ApiError::NotFound);
         }
         let (emoji, on) = (body.emoji, body.on);
@@ -452,73 +345,8 @@ async fn block(
     Ok(Json(json!({ "ok": true })))
 }
 
-async fn events(State(s): St, Visit { access, .. }: Visit) -> Result<Response, ApiError> {
-    Ok(live::stream(s, access).into_response())
-}
-
-async fn thumb(
-    State(s): St,
-    Visit { access, .. }: Visit,
-    ApiPath((_, post, index)): ApiPath<(String, String, u32)>,
-) -> Result<Response, ApiError> {
-    let post = parse_id(&post)?;
-    let channel = access.channel;
-    let (bytes, mime) = s
-        .node
-        .replica()
-        .store()
-        .read_async(move |c| db::thumbnail(c, &channel, &post, index))
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let cache = (header::CACHE_CONTROL, "private, max-age=86400");
-    if bytes.is_empty() {
-        // No poster could be made for it (a HEIC or a video where no decoder was at
-        // hand): a picture that says what it is, never a broken image.
-        return Ok(([(header::CONTENT_TYPE, "image/svg+xml"), cache], placeholder(&mime)).into_response());
-    }
-    let mime = crate::media::Kind::sniff(&bytes).map_or("application/octet-stream", crate::media::Kind::mime);
-    Ok(([(header::CONTENT_TYPE, mime), cache], bytes).into_response())
-}
-
-/// A square tile naming the file type, with a play sign for videos.
-fn placeholder(mime: &str) -> String {
-    let video = mime.starts_with("video/");
-    let label = match mime {
-        "image/heic" => "HEIC",
-        "video/quicktime" => "MOV",
-        "video/mp4" => "MP4",
-        m => m.rsplit('/').next().unwrap_or("FILE"),
-    }
-    .to_ascii_uppercase();
-    let sign = if video {
-        r##"<circle cx="160" cy="138" r="46" fill="none" stroke="#9aa4b2" stroke-width="8"/><path d="M147 114v48l38-24z" fill="#9aa4b2"/>"##
-    } else {
-        r##"<path d="M96 176l40-52 30 38 20-24 38 38z" fill="#9aa4b2"/><circle cx="200" cy="108" r="14" fill="#9aa4b2"/>"##
-    };
-    format!(
-        r###"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 320" role="img" aria-label="{label}"><rect width="320" height="320" fill="#2a2f37"/>{sign}<text x="160" y="236" fill="#d5dbe3" font-family="system-ui,sans-serif" font-size="34" font-weight="600" text-anchor="middle" letter-spacing="2">{label}</text></svg>"###
-    )
-}
-
-async fn original(
-    State(s): St,
-    Visit { access, .. }: Visit,
-    ApiPath((_, post, index)): ApiPath<(String, String, u32)>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let post = parse_id(&post)?;
-    let node = s.node.clone();
-    let (original, patches) = blocking(move || {
-        let found = node.originals(&access.channel, &post)?;
-        let original =
-            found.and_then(|list| list.into_iter().find(|o| o.item.index == index)).ok_or(ApiError::NotHere)?;
-        // The author's own file may still hold the location the shared copy does not.
-        let hash = original.item.content_hash;
-        let patches = node.replica().store().read(|c| crate::import::db::patches_of(c, &hash))?.unwrap_or_default();
-        Ok((original, patches))
-    })
-    .await?;
-    Ok(range::serve(&original.path, &original.item.mime, patches, &headers).await)
+async fn events(State(s): St, Visit { access, guest }: Visit) -> Result<Response, ApiError> {
+    Ok(live::stream(s, access, guest.id).into_response())
 }
 
 #[cfg(test)]
@@ -535,7 +363,7 @@ mod tests {
         assert!(guest_name("  Maya ").is_ok_and(|n| n == "Maya"));
         assert!(guest_name("").is_err());
         assert!(guest_name("a\u{0}b").is_err());
-        assert!(parse_cursor("12.zz").is_err());
+        assert!(view::parse_cursor("12.zz").is_err());
         assert!(parse_id("nothex").is_err());
     }
 

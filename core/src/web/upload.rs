@@ -437,6 +437,7 @@ pub async fn post_uploads(
         }
         let _ = tokio::fs::remove_file(s.poster_path(up.id)).await;
     }
+    let marked: Vec<(i64, EventId)> = settled.iter().filter_map(|(_, p)| p.map(|p| (open[0].guest, p))).collect();
     store
         .write_async(move |tx| {
             for (id, post) in &settled {
@@ -448,6 +449,9 @@ pub async fn post_uploads(
             Ok::<_, ApiError>(())
         })
         .await?;
+    for m in marked {
+        let _ = s.posted.send(m);
+    }
     Ok(out)
 }
 

@@ -198,8 +198,8 @@ fun webGallery() = runBlocking {
     val node = SwarmrollNode.open(settings(tempDir()), null, null)
     node.start()
     val ch = node.createChannel("Garden party", "Ana")
-    assertFailsWith<SwarmrollException.InvalidArgument> { ch.openWebGallery(0u, false, "127.0.0.1:0") }
-    val gallery = ch.openWebGallery(60u, false, "127.0.0.1:0")
+    assertFailsWith<SwarmrollException.InvalidArgument> { ch.openWebGallery(0u, WebGuestAccess.UPLOAD, "127.0.0.1:0") }
+    val gallery = ch.openWebGallery(60u, WebGuestAccess.UPLOAD, "127.0.0.1:0")
     assertContentEquals(byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte()), gallery.guestQrPng().copyOf(4))
     assertTrue(gallery.guestUrl().startsWith("http://127.0.0.1:"))
     assertEquals(200, httpStatus(gallery.guestUrl()))

@@ -285,8 +285,8 @@ def test_an_app_opens_the_venue_web_gallery_and_closes_it(dirs):
         await node.start()
         ch = node.create_channel("Garden party", "Ana")
         with pytest.raises(sr.SwarmrollError.InvalidArgument):
-            await ch.open_web_gallery(60, False, "not an address")
-        gallery = await ch.open_web_gallery(60, False, "127.0.0.1:0")
+            await ch.open_web_gallery(60, sr.WebGuestAccess.UPLOAD, "not an address")
+        gallery = await ch.open_web_gallery(60, sr.WebGuestAccess.UPLOAD, "127.0.0.1:0")
         assert gallery.guest_qr_png()[:8] == b"\x89PNG\r\n\x1a\n"
         assert gallery.closes_ms() > int(time.time() * 1000) + 59 * 60 * 1000
         guest, host = gallery.guest_url(), gallery.host_url()
@@ -298,6 +298,11 @@ def test_an_app_opens_the_venue_web_gallery_and_closes_it(dirs):
         code, body = status(host + "api/session", json.dumps({"name": None}).encode())
         assert json.loads(body)["guest_url"] == guest
         await gallery.stop()
+        # A drop box: its guests upload and see only their own.
+        box = await ch.open_web_gallery(60, sr.WebGuestAccess.DROP_BOX, "127.0.0.1:0")
+        code, body = status(box.guest_url() + "api/session", json.dumps({"name": "Jo"}).encode())
+        assert code == 200 and json.loads(body)["role"] == "dropbox"
+        await box.stop()
         await gallery.stop()  # stopping twice is harmless
         with pytest.raises(OSError):
             urllib.request.urlopen(guest, timeout=5)
