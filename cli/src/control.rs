@@ -1,7 +1,10 @@
 //! The running node's control socket: `<data folder>/node.sock`, one JSON request per
-//! connection, answered by JSON lines (`{"progress":…}` while importing, then `{"ok":…}`
-//! or `{"error":…,"code":…}`). Commands typed while a node runs on the same folder go
-//! through it, so what they change is pushed to members at once.
+//! connection, answered by JSON lines (reports on the way such as `{"progress":…}` or
+//! `{"web":…}`, then `{"ok":…}` or `{"error":…,"code":…}`). A later line
+//! `{"cmd":"cancel"}` stops the request (Ctrl-C in the asking terminal). Commands typed
+//! while a node runs on the same folder go through it, so what they change is pushed to
+//! members at once, and a web gallery or an export runs beside a `share` that keeps its
+//! node running.
 //!
 //! The socket sits in the data folder, readable by its owner only: whoever can use it
 //! could read the database anyway. Unix only; elsewhere commands work on the database.
@@ -19,13 +22,14 @@ pub fn socket_path(dir: &Path) -> PathBuf {
     dir.join("node.sock")
 }
 
-/// Sends `req` to the node running on `dir`; `None` when none runs there. When
-/// `interrupt` fires (Ctrl-C here), the running node is asked to stop the request.
+/// Sends `req` to the node running on `dir`; `None` when none runs there. Reports on
+/// the way go to `report`; when `interrupt` fires (Ctrl-C here), the running node is
+/// asked to stop the request.
 #[cfg(unix)]
 pub async fn ask(
     dir: &Path,
     req: &Request,
-    progress: impl Fn(u64, u64),
+    report: impl Fn(&Value),
     interrupt: Option<&Interrupt>,
 ) -> Result<Option<Value>, Failure> {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -48,14 +52,14 @@ pub async fn ask(
             return Err(Failure::other("the running node closed the connection"));
         };
         let v: Value = serde_json::from_str(&l).map_err(|_| Failure::other("the running node answered garbage"))?;
-        if let Some(p) = v.get("progress") {
-            progress(p["done"].as_u64().unwrap_or(0), p["total"].as_u64().unwrap_or(0));
-        } else if let Some(ok) = v.get("ok") {
+        if let Some(ok) = v.get("ok") {
             return Ok(Some(ok.clone()));
-        } else {
+        }
+        if v.get("error").is_some() {
             let code = v["code"].as_u64().and_then(|c| u8::try_from(c).ok()).unwrap_or(1);
             return Err(Failure(code, v["error"].as_str().unwrap_or("the running node failed").to_owned()));
         }
+        report(&v);
     }
 }
 
@@ -66,7 +70,7 @@ fn line(req: &Request) -> Result<Vec<u8>, Failure> {
 }
 
 #[cfg(not(unix))]
-pub async fn ask(_: &Path, _: &Request, _: impl Fn(u64, u64), _: Option<&Interrupt>) -> Result<Option<Value>, Failure> {
+pub async fn ask(_: &Path, _: &Request, _: impl Fn(&Value), _: Option<&Interrupt>) -> Result<Option<Value>, Failure> {
     Ok(None)
 }
 
@@ -103,9 +107,11 @@ async fn answer(stream: tokio::net::UnixStream, node: Node) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
     let Ok(Some(first)) = lines.next_line().await else { return };
+    let request = serde_json::from_str::<Request>(&first);
+    let ends_with_asker = request.as_ref().is_ok_and(Request::ends_with_asker);
     let cancel = Cancel::default();
-    // Later lines may ask to cancel; the asker going away does not (a share it started
-    // is journaled and finishes).
+    // Later lines may ask to cancel. The asker going away cancels a web gallery or an
+    // export (they belong to that terminal), not a share (journaled, it finishes).
     let listen = {
         let cancel = cancel.clone();
         tokio::spawn(async move {
@@ -114,20 +120,23 @@ async fn answer(stream: tokio::net::UnixStream, node: Node) {
                     cancel.cancel();
                 }
             }
+            if ends_with_asker {
+                cancel.cancel();
+            }
         })
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
     let work = {
         let tx = tx.clone();
         async move {
-            let reply = match serde_json::from_str::<Request>(&first) {
+            let reply = match request {
                 Err(_) => json!({"error": "not a request this node understands", "code": 2}),
                 Ok(req) => {
-                    let progress = tx.clone();
-                    let report = move |done, total| {
-                        let _ = progress.send(json!({"progress": {"done": done, "total": total}}));
-                    };
-                    match ops::exec(&node, req, report, &cancel).await {
+                    let lines = tx.clone();
+                    let notify: ops::Notify = std::sync::Arc::new(move |v| {
+                        let _ = lines.send(v);
+                    });
+                    match ops::exec(&node, req, notify, &cancel).await {
                         Ok(v) => json!({"ok": v}),
                         Err(Failure(code, msg)) => json!({"error": msg, "code": code}),
                     }

@@ -45,6 +45,7 @@ pub async fn mirror(
     note: impl Fn(Note),
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(&dir).map_err(|e| Failure::other(format!("cannot create the folder ({})", e.kind())))?;
+    sweep_partial_copies(&dir);
     let mut events = node.subscribe();
     let mut done: HashSet<EventId> = HashSet::new();
     loop {
@@ -117,6 +118,19 @@ pub async fn mirror(
     }
 }
 
+/// Removes copies a killed mirror left half-written (`.swarmroll-*.part`): only this
+/// node writes them, and it is starting.
+fn sweep_partial_copies(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".swarmroll-") && name.ends_with(".part") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Longest file name written (bytes, before " (n)" and the extension), well under the
 /// 255 bytes most file systems allow, leaving room for the temporary name.
 const MAX_NAME: usize = 200;
@@ -144,7 +158,9 @@ fn place(from: &Path, dir: &Path, name: &str, hash: &ContentHash) -> std::io::Re
         let target = dir.join(&candidate);
         match std::fs::symlink_metadata(&target) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let tmp = dir.join(format!(".swarmroll-{}.part", std::process::id()));
+                // Named after the bytes, not the process: a copy cut off by a kill is
+                // replaced by the next copy of the same file, and swept at start.
+                let tmp = dir.join(format!(".swarmroll-{}.part", &hash.to_hex()[..16]));
                 let _ = std::fs::remove_file(&tmp);
                 let mut out = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
                 std::io::copy(&mut std::fs::File::open(from)?, &mut out)?;

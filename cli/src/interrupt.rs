@@ -1,7 +1,8 @@
-//! Ctrl-C during a share: the first one asks the share to stop between files — what was
-//! imported by then is posted, and the command says what was shared — the second quits
-//! at once. Quitting at once is safe: the share is journaled as cancelled, and photos
-//! imported but not posted are posted by the next share of the same files.
+//! Ctrl-C during work that should end cleanly: the first one asks it to stop — a share
+//! stops between files and posts what was imported, a web gallery revokes its links —
+//! and the second quits at once. Quitting at once is safe: a share is journaled as
+//! cancelled, and photos imported but not posted are posted by the next share of the
+//! same files; a gallery's links end with their window.
 
 use swarmroll_core::share::Cancel;
 use tokio::sync::watch;
@@ -17,8 +18,8 @@ pub struct Interrupt {
 }
 
 impl Interrupt {
-    /// Starts listening.
-    pub fn install() -> Self {
+    /// Starts listening; `stopping` is said at the first Ctrl-C.
+    pub fn install(stopping: &'static str) -> Self {
         let cancel = Cancel::default();
         let (tx, asked) = watch::channel(false);
         let c = cancel.clone();
@@ -26,9 +27,9 @@ impl Interrupt {
             crate::node::stopped().await;
             c.cancel();
             let _ = tx.send(true);
-            eprintln!("\nStopping after the files being read now… (Ctrl-C again to quit at once)");
+            eprintln!("\n{stopping} (Ctrl-C again to quit at once)");
             crate::node::stopped().await;
-            eprintln!("Quit. Files imported but not posted are posted when you share them again.");
+            eprintln!("Quit.");
             std::process::exit(i32::from(EXIT));
         });
         Interrupt { cancel, asked, task }

@@ -20,22 +20,24 @@ macro_rules! say {
 }
 
 mod control;
+mod files;
 mod folders;
 mod interrupt;
 mod logs;
 mod node;
 mod ops;
 mod posters;
+mod read;
+mod share;
 mod show;
 mod web;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use node::{Folder, NetArgs};
 use ops::Request;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use swarmroll_core::channel::Invite;
 use swarmroll_core::node::{Node, NodeError};
 use swarmroll_core::Timestamp;
 
@@ -61,6 +63,16 @@ enum InviteRole {
     Viewer,
     /// May also post photos and videos.
     Contributor,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MemberRole {
+    /// May also hide posts and comments.
+    CoHost,
+    /// May post photos and videos.
+    Contributor,
+    /// May see, comment and react.
+    Viewer,
 }
 
 #[derive(Subcommand)]
@@ -176,6 +188,56 @@ enum Command {
         /// Take the reaction back.
         #[arg(long)]
         off: bool,
+    },
+    /// List a channel's members: names, roles, ids.
+    Members {
+        /// The channel id.
+        channel: String,
+    },
+    /// Hide a post or comment from every member (owner and co-hosts).
+    Hide {
+        /// The channel id.
+        channel: String,
+        /// The post or comment id.
+        target: String,
+    },
+    /// Show a hidden post or comment again (owner and co-hosts).
+    Unhide {
+        /// The channel id.
+        channel: String,
+        /// The post or comment id.
+        target: String,
+    },
+    /// Remove a member from a channel you own: nothing posted from then on is readable
+    /// to them.
+    Remove {
+        /// The channel id.
+        channel: String,
+        /// The member's id (from `swarmroll members`).
+        member: String,
+    },
+    /// Give a member of a channel you own a role: `co-host` (may hide posts and
+    /// comments), `contributor` or `viewer`. Roles go to members, never to invite links,
+    /// so a forwarded link cannot make strangers co-hosts.
+    Promote {
+        /// The channel id.
+        channel: String,
+        /// The member's id (from `swarmroll members`).
+        member: String,
+        /// The role.
+        #[arg(long, value_enum, default_value_t = MemberRole::CoHost)]
+        role: MemberRole,
+    },
+    /// Write a public post's .torrent and print a magnet link with this node's address,
+    /// to open it in any BitTorrent client (the node must run to seed it).
+    Torrent {
+        /// The post id (from `swarmroll posts`).
+        post: String,
+        /// Where to write the .torrent (default: <post id>.torrent here).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        net: NetArgs,
     },
     /// What the running node is doing: members, transfers, what is held.
     Status,
@@ -303,25 +365,30 @@ async fn request(
 ) -> Result<(Value, Option<(Node, std::fs::File)>), Failure> {
     let dir = data_dir(cli)?;
     let bar = show::import_bar();
-    let progress = {
+    let report = {
         let (bar, json) = (bar.clone(), cli.json);
-        move |done: u64, total: u64| show::import_progress(&bar, json, done, total)
+        move |v: &Value| {
+            if let Some(p) = v.get("progress") {
+                show::import_progress(&bar, json, p["done"].as_u64().unwrap_or(0), p["total"].as_u64().unwrap_or(0));
+            }
+        }
     };
-    if let Some(v) = control::ask(&dir, &req, progress.clone(), interrupt).await? {
+    if let Some(v) = control::ask(&dir, &req, &report, interrupt).await? {
         bar.finish_and_clear();
         return Ok((v, None));
     }
     let node = node::open(&dir, net)?;
     let started = if req.needs_network() {
         let lock = node::lock(&dir)?;
-        node.start().await?;
+        node.start().await.map_err(node::start_failure)?;
         Some(lock)
     } else {
         None
     };
     let none = swarmroll_core::share::Cancel::default();
     let cancel = interrupt.map_or(&none, interrupt::Interrupt::cancel);
-    let out = ops::exec(&node, req, progress, cancel).await;
+    let notify: ops::Notify = std::sync::Arc::new(move |v: Value| report(&v));
+    let out = ops::exec(&node, req, notify, cancel).await;
     bar.finish_and_clear();
     match (out, started) {
         (Ok(v), Some(lock)) => Ok((v, Some((node, lock)))),
@@ -346,129 +413,40 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
     let none = NetArgs::default();
     match &cli.command {
         Command::Create { name, as_name, role, private } => {
-            let req = Request::Create {
-                name: name.clone(),
-                as_name: as_name.clone(),
-                private: *private,
-                contributor: matches!(role, InviteRole::Contributor),
-            };
-            let (v, started) = request(cli, req, &none, None).await?;
-            stop(started).await;
-            show::result(json, &v, show::invite);
+            let contributor = matches!(role, InviteRole::Contributor);
+            let req = Request::Create { name: name.clone(), as_name: as_name.clone(), private: *private, contributor };
+            change(cli, req, &none, show::invite).await
         }
         Command::Invite { channel, role, expires_in_hours } => {
             let expires_ms = expires_in_hours.map(|h| Timestamp::now().0 + i64::from(h) * 3_600_000);
-            let req = Request::Invite {
-                channel: channel.clone(),
-                contributor: matches!(role, InviteRole::Contributor),
-                expires_ms,
-            };
-            let (v, started) = request(cli, req, &none, None).await?;
-            stop(started).await;
-            show::result(json, &v, show::invite);
+            let contributor = matches!(role, InviteRole::Contributor);
+            change(cli, Request::Invite { channel: channel.clone(), contributor, expires_ms }, &none, show::invite)
+                .await
         }
         Command::Share { paths, channel, new, as_name, private, caption, no_serve, keep_location, net } => {
-            let args =
-                ShareArgs { paths, channel, new, as_name, private: *private, caption, keep_location: *keep_location };
-            share(cli, &dir, args, *no_serve, net).await?;
+            let args = share::ShareArgs {
+                paths,
+                channel,
+                new,
+                as_name,
+                private: *private,
+                caption,
+                keep_location: *keep_location,
+            };
+            share::share(cli, &dir, args, *no_serve, net).await
         }
-        Command::Channels => {
-            let node = node::open(&dir, &none)?;
-            let list = node.channels()?;
-            let v: Vec<Value> = list
-                .iter()
-                .map(|c| json!({"id": c.id.to_hex(), "name": c.name, "role": format!("{:?}", c.my_role).to_lowercase(), "unread": c.unread, "items": c.items}))
-                .collect();
-            show::result(json, &Value::Array(v), |_| {
-                if list.is_empty() {
-                    say!("No channels yet. Create one with: swarmroll create \"Our party\"");
-                }
-                for c in &list {
-                    say!("{}  {:<24} {:?}, {} photos, {} unread", c.id.to_hex(), c.name, c.my_role, c.items, c.unread);
-                }
-            });
-        }
-        Command::Inspect { link } => {
-            let inv = Invite::parse(link, Timestamp::now()).map_err(Failure::input)?;
-            let v = json!({"channel": inv.channel.to_hex(), "name": inv.name, "role": format!("{:?}", inv.capability.role()).to_lowercase(),
-                           "inviter_name": inv.inviter_name, "epoch": inv.epoch, "addresses": inv.addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                           "expires_ms": inv.expires.map(|t| t.0)});
-            show::result(json, &v, |_| {
-                say!(
-                    "Channel  {}\nId       {}\nRole     {:?}\nFrom     {}",
-                    inv.name,
-                    inv.channel.to_hex(),
-                    inv.capability.role(),
-                    inv.inviter_name
-                );
-            });
-        }
+        Command::Channels => read::channels(&dir, json),
+        Command::Inspect { link } => read::inspect(link, json),
         Command::Join { link, as_name, wait, net } => {
             let req =
                 Request::Join { link: link.clone(), as_name: as_name.clone(), wait_ms: wait.saturating_mul(1000) };
             let (v, started) = request(cli, req, net, None).await?;
             stop(started).await;
-            show::result(json, &v, |v| {
-                if v["synced"].as_bool() == Some(true) {
-                    say!("Joined {}. Its posts and comments are here; run `swarmroll run` or `mirror` for the originals.", v["name"].as_str().unwrap_or_default());
-                } else {
-                    say!(
-                        "Joined {}, but no member answered yet: it fills in when one is reachable.",
-                        v["name"].as_str().unwrap_or_default()
-                    );
-                }
-            });
+            read::joined(json, &v)
         }
-        Command::Posts { channel } => {
-            let node = node::open(&dir, &none)?;
-            let ch = ops::channel_id(channel)?;
-            let posts = node.posts(&ch)?;
-            let mut out = Vec::new();
-            for p in &posts {
-                let here = node.originals(&ch, &p.id)?.is_some();
-                out.push(json!({"post": p.id.to_hex(), "author": p.author.name, "guest": p.guest, "time_ms": p.time.0, "caption": p.caption,
-                                "files": p.items.iter().map(|i| json!({"name": i.name, "mime": i.mime, "size": i.size, "content_hash": i.content_hash.to_hex()})).collect::<Vec<_>>(),
-                                "originals_here": here}));
-            }
-            show::result(json, &Value::Array(out.clone()), |_| {
-                if out.is_empty() {
-                    say!("No posts yet.");
-                }
-                for (p, v) in posts.iter().zip(&out) {
-                    let bytes: u64 = p.items.iter().map(|i| i.size).sum();
-                    let here = if v["originals_here"].as_bool() == Some(true) { "here" } else { "not yet here" };
-                    say!(
-                        "{}  {} · {} files, {} KB, {}  {}",
-                        p.id.to_hex(),
-                        p.author.name,
-                        p.items.len(),
-                        bytes / 1024,
-                        here,
-                        p.caption
-                    );
-                }
-            });
-        }
-        Command::Thread { post } => {
-            let node = node::open(&dir, &none)?;
-            let Some(t) = node.thread(&ops::event_id(post)?)? else { return Err(Failure::input("no such post here")) };
-            let reactions = |r: &[swarmroll_core::comment::ReactionCount]| {
-                r.iter().map(|x| json!({"emoji": x.emoji, "count": x.count})).collect::<Vec<_>>()
-            };
-            let v = json!({"post": t.post.id.to_hex(), "author": t.post.author.name, "caption": t.post.caption, "reactions": reactions(&t.reactions),
-                           "comments": t.comments.iter().map(|c| json!({"comment": c.id.to_hex(), "author": c.author.name, "text": c.text,
-                                "reply_to": c.reply_to.map(|r| r.to_hex()), "time_ms": c.time.0, "reactions": reactions(&c.reactions)})).collect::<Vec<_>>()});
-            show::result(json, &v, |_| {
-                say!("{} — {} ({} files)", t.post.author.name, t.post.caption, t.post.items.len());
-                for r in &t.reactions {
-                    print!("{} {}  ", r.emoji, r.count);
-                }
-                say!();
-                for c in &t.comments {
-                    say!("  {}: {}    [{}]", c.author.name, c.text, &c.id.to_hex()[..12]);
-                }
-            });
-        }
+        Command::Posts { channel } => read::posts(&dir, json, channel),
+        Command::Thread { post } => read::thread(&dir, json, post),
+        Command::Members { channel } => read::members(&dir, json, channel),
         Command::Comment { channel, post, text, reply_to } => {
             let req = Request::Comment {
                 channel: channel.clone(),
@@ -476,42 +454,34 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                 text: text.clone(),
                 reply_to: reply_to.clone(),
             };
-            let (v, started) = request(cli, req, &none, None).await?;
-            stop(started).await;
-            show::result(json, &v, |v| say!("Commented ({}).", v["comment"].as_str().unwrap_or_default()));
+            change(cli, req, &none, |v| say!("Commented ({}).", v["comment"].as_str().unwrap_or_default())).await
         }
         Command::React { channel, target, emoji, off } => {
             let req =
                 Request::React { channel: channel.clone(), target: target.clone(), emoji: emoji.clone(), on: !off };
-            let (v, started) = request(cli, req, &none, None).await?;
-            stop(started).await;
-            show::result(json, &v, |_| say!("Done."));
+            change(cli, req, &none, |_| say!("Done.")).await
         }
-        Command::Status => match control::ask(&dir, &Request::Status, |_, _| {}, None).await? {
-            Some(v) => show::result(json, &v, |v| {
-                say!("Node running, sync on {}.", v["sync_address"].as_str().unwrap_or("-"));
-                if let Some(h) = v["held"].as_str() {
-                    say!("Originals held: {h}");
-                }
-                for c in v["channels"].as_array().into_iter().flatten() {
-                    say!(
-                        "{}  {:<24} {} members connected",
-                        c["channel"].as_str().unwrap_or_default(),
-                        c["name"].as_str().unwrap_or_default(),
-                        c["peers"]
-                    );
-                }
-                for t in v["transfers"].as_array().into_iter().flatten() {
-                    say!(
-                        "  post {}: {}/{} bytes",
-                        &t["post"].as_str().unwrap_or_default()[..12],
-                        t["have_bytes"],
-                        t["total_bytes"]
-                    );
-                }
-            }),
-            None => show::result(json, &json!({"running": false}), |_| say!("No node is running on this data folder.")),
-        },
+        Command::Hide { channel, target } | Command::Unhide { channel, target } => {
+            let hide = matches!(cli.command, Command::Hide { .. });
+            let req = Request::Moderate { channel: channel.clone(), target: target.clone(), hide };
+            let done = if hide { "Hidden from every member." } else { "Shown again." };
+            change(cli, req, &none, |_| say!("{done}")).await
+        }
+        Command::Remove { channel, member } => {
+            let req = Request::Remove { channel: channel.clone(), member: member.clone() };
+            change(cli, req, &none, |_| say!("Removed: nothing posted from now on is readable to them.")).await
+        }
+        Command::Promote { channel, member, role } => {
+            let role = match role {
+                MemberRole::CoHost => "admin",
+                MemberRole::Contributor => "contributor",
+                MemberRole::Viewer => "viewer",
+            };
+            let req = Request::SetRole { channel: channel.clone(), member: member.clone(), role: role.into() };
+            change(cli, req, &none, |_| say!("Done: the new role reaches members as they sync.")).await
+        }
+        Command::Torrent { post, out, net } => read::torrent(cli, post, out.as_deref(), net).await,
+        Command::Status => read::status(&dir, json).await,
         Command::Run { mirror, watch, net } => {
             let mut folders = Vec::new();
             for m in mirror {
@@ -522,143 +492,35 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
                 let (dir, ch) = split_pair(w, "--watch")?;
                 folders.push(Folder::Watch(PathBuf::from(dir), ops::channel_id(&ch)?));
             }
-            long_running(cli, net, folders).await?;
+            long_running(cli, net, folders).await
         }
         Command::Mirror { channel, folder, net } => {
-            long_running(cli, net, vec![Folder::Mirror(ops::channel_id(channel)?, folder.clone())]).await?;
+            long_running(cli, net, vec![Folder::Mirror(ops::channel_id(channel)?, folder.clone())]).await
         }
         Command::Watch { folder, channel, net } => {
-            long_running(cli, net, vec![Folder::Watch(folder.clone(), ops::channel_id(channel)?)]).await?;
+            long_running(cli, net, vec![Folder::Watch(folder.clone(), ops::channel_id(channel)?)]).await
         }
         Command::Web { channel, window, view_only, drop_box, bind, net } => {
             let guests = match (view_only, drop_box) {
-                (true, _) => swarmroll_core::web::GuestAccess::ViewOnly,
-                (_, true) => swarmroll_core::web::GuestAccess::DropBox,
-                _ => swarmroll_core::web::GuestAccess::Upload,
+                (true, _) => "view",
+                (_, true) => "dropbox",
+                _ => "upload",
             };
-            let args = web::WebArgs { channel: ops::channel_id(channel)?, window, guests, bind: *bind, net };
-            web::run(&dir, json, args).await?;
+            web::run(cli, &dir, web::WebArgs { channel, window, guests, bind: *bind, net }).await
         }
         Command::Export { channel, folder, net } => {
-            let ch = ops::channel_id(channel)?;
-            let _lock = node::lock(&dir)?;
-            let node = node::open(&dir, net)?;
-            node.start().await?;
-            let events = show::Events::new(json);
-            let mut rx = node.subscribe();
-            let printer = async {
-                loop {
-                    match rx.recv().await {
-                        Ok(e) => events.event(&e),
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                        // The node is gone: only the mirror ends the export.
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => std::future::pending::<()>().await,
-                    }
-                }
-            };
-            let copied = std::sync::atomic::AtomicUsize::new(0);
-            let result = tokio::select! {
-                r = folders::mirror(node.clone(), ch, folder.clone(), true, |n| {
-                    if let folders::Note::Mirrored { files, .. } = n {
-                        copied.fetch_add(files, std::sync::atomic::Ordering::Relaxed);
-                    }
-                }) => r,
-                () = printer => Ok(()),
-            };
-            node.stop().await;
-            result?;
-            let n = copied.load(std::sync::atomic::Ordering::Relaxed);
-            show::result(json, &json!({"channel": channel, "copied": n}), |_| say!("Exported: {n} files copied."));
+            let folder = std::path::absolute(folder).unwrap_or_else(|_| folder.clone());
+            web::export(cli, &dir, channel, folder, net).await
         }
     }
-    Ok(())
 }
 
-/// What `swarmroll share` was asked.
-struct ShareArgs<'a> {
-    paths: &'a [PathBuf],
-    channel: &'a Option<String>,
-    new: &'a Option<String>,
-    as_name: &'a str,
-    private: bool,
-    caption: &'a str,
-    keep_location: bool,
-}
-
-async fn share(
-    cli: &Cli,
-    dir: &std::path::Path,
-    a: ShareArgs<'_>,
-    no_serve: bool,
-    net: &NetArgs,
-) -> Result<(), Failure> {
-    let json = cli.json;
-    let paths: Vec<PathBuf> = a.paths.iter().map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())).collect();
-    // Looked at before a channel is made: nothing to share makes no channel.
-    let found = ops::expand(&paths)?;
-    if found.files.is_empty() {
-        return Err(Failure::input(show::nothing_found(&found)));
-    }
-    let mut invite = None;
-    let channel = match (a.channel, a.new) {
-        (Some(c), _) => c.clone(),
-        (None, Some(name)) => {
-            let req = Request::Create {
-                name: name.clone(),
-                as_name: a.as_name.to_owned(),
-                private: a.private,
-                contributor: true,
-            };
-            let (v, started) = request(cli, req, net, None).await?;
-            stop(started).await;
-            let id = v["channel"].as_str().unwrap_or_default().to_owned();
-            invite = Some(v);
-            id
-        }
-        (None, None) => return Err(Failure::input("say --channel ID or --new NAME")),
-    };
-    let interrupt = interrupt::Interrupt::install();
-    let req = Request::Share {
-        channel: channel.clone(),
-        caption: a.caption.to_owned(),
-        files: found.files.clone(),
-        keep_location: a.keep_location,
-    };
-    let (mut v, started) = request(cli, req, net, Some(&interrupt)).await?;
-    drop(interrupt);
-    v["other_files"] = found.other_files.into();
-    v["install_for_previews"] = posters::ToolPosters::detect().missing_for(found.kinds.iter().copied()).into();
-    v["skipped_folders"] = found.skipped_folders.into();
-    let cancelled = v["cancelled"].as_bool() == Some(true);
-    // The invite is made once the node listens, so it carries its real address.
-    let invite = match (&started, invite) {
-        (Some((node, _)), Some(_)) => {
-            let ch = ops::channel_id(&channel)?;
-            let (inv, link) = node.invite(&ch, swarmroll_core::channel::Role::Contributor, None).await?;
-            Some(ops::invite_value(&ch, &inv, &link))
-        }
-        (_, inv) => inv,
-    };
-    if json {
-        say!("{}", json!({"shared": v, "invite": invite}));
-    } else {
-        show::shared(&v);
-        if let Some(inv) = invite.as_ref().filter(|_| !cancelled) {
-            say!();
-            show::invite(inv);
-        }
-    }
-    if cancelled {
-        stop(started).await;
-        return Err(Failure(interrupt::EXIT, "stopped by Ctrl-C".into()));
-    }
-    if let Some((node, _lock)) = started {
-        if !no_serve {
-            node::serve(&node, dir, json, Vec::new(), None).await?;
-        } else {
-            node.stop().await;
-        }
-    }
+/// Runs a request that changes something (through the running node if there is one)
+/// and prints its result: as JSON, or through `human`.
+async fn change(cli: &Cli, req: Request, net: &NetArgs, human: impl FnOnce(&Value)) -> Result<(), Failure> {
+    let (v, started) = request(cli, req, net, None).await?;
+    stop(started).await;
+    show::result(cli.json, &v, human);
     Ok(())
 }
 
@@ -666,7 +528,7 @@ async fn long_running(cli: &Cli, net: &NetArgs, folders: Vec<Folder>) -> Result<
     let dir = data_dir(cli)?;
     let _lock = node::lock(&dir)?;
     let node = node::open(&dir, net)?;
-    node.start().await?;
+    node.start().await.map_err(node::start_failure)?;
     node::serve(&node, &dir, cli.json, folders, None).await
 }
 

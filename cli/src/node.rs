@@ -10,7 +10,8 @@ use serde_json::json;
 use std::fs::File;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use swarmroll_core::node::{NetworkKind, NetworkState, Node, NodeConfig, Originals, Policy};
+use swarmroll_core::node::{NetworkKind, NetworkState, Node, NodeConfig, NodeError, Originals, Policy};
+use swarmroll_core::swarm::SwarmError;
 use swarmroll_core::ChannelId;
 
 /// How the node meets the network.
@@ -63,7 +64,38 @@ impl NetArgs {
 
 /// Opens the node on `dir` without starting it.
 pub fn open(dir: &Path, net: &NetArgs) -> Result<Node, Failure> {
+    check_listen(net)?;
     Node::open(net.config(dir)).map_err(|e| Failure::other(format!("cannot open the data folder: {e}")))
+}
+
+/// A clear failure for a node that could not start: a taken port is named with the flag
+/// that chooses another.
+pub fn start_failure(e: NodeError) -> Failure {
+    match e {
+        NodeError::Swarm(SwarmError::AddressInUse(addr)) => Failure::other(format!(
+            "BitTorrent cannot listen on {addr}: it is in use (another node or torrent client?); \
+             choose another with --swarm-listen IP:PORT"
+        )),
+        e => Failure::from(e),
+    }
+}
+
+/// Refuses a sync address given with `--listen` that cannot be bound, before the node
+/// starts (sync would otherwise start without it and say so only in the event stream).
+pub fn check_listen(net: &NetArgs) -> Result<(), Failure> {
+    match net.listen {
+        Some(addr) if addr.port() != 0 => std::net::TcpListener::bind(addr).map(drop).map_err(|e| {
+            Failure::other(format!(
+                "sync cannot listen on {addr} ({}): choose another with --listen IP:PORT",
+                if e.kind() == std::io::ErrorKind::AddrInUse {
+                    "it is in use".to_owned()
+                } else {
+                    format!("{:?}", e.kind())
+                }
+            ))
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Takes the data folder's lock: one running node per folder.
@@ -93,6 +125,26 @@ pub async fn serve(
     json: bool,
     folders: Vec<Folder>,
     deadline: Option<tokio::time::Instant>,
+) -> Result<(), Failure> {
+    let until = async {
+        match deadline {
+            Some(d) => tokio::select! {
+                () = tokio::time::sleep_until(d) => {}
+                () = stopped() => {}
+            },
+            None => stopped().await,
+        }
+    };
+    serve_until(node, dir, json, folders, until).await
+}
+
+/// [`serve`] until `until` completes (the caller handles Ctrl-C).
+pub async fn serve_until(
+    node: &Node,
+    dir: &Path,
+    json: bool,
+    folders: Vec<Folder>,
+    until: impl std::future::Future<Output = ()>,
 ) -> Result<(), Failure> {
     let events = std::sync::Arc::new(Events::new(json));
     let addr = node.sync_addr().await.map(|a| a.to_string());
@@ -148,14 +200,7 @@ pub async fn serve(
             }
         })
     };
-    let until = async {
-        match deadline {
-            Some(d) => tokio::time::sleep_until(d).await,
-            None => std::future::pending().await,
-        }
-    };
     let outcome = tokio::select! {
-        () = stopped() => Ok(()),
         () = until => Ok(()),
         // A folder task or the control socket failing ends the node with its error.
         (r, _, _) = futures_util::future::select_all(tasks.iter_mut()) => {

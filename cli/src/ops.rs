@@ -3,18 +3,27 @@
 //! a comment typed in a second terminal goes out live through the running node.
 //!
 //! Results are JSON values: printed as they are with `--json`, or for people by `show`.
+//! Work that takes a while reports on the way through [`Notify`] (import progress, the
+//! web gallery's links), which the control socket forwards as JSON lines.
+
+mod export;
+mod share;
+mod torrent;
+mod web;
 
 use crate::Failure;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 use swarmroll_core::channel::invite::{HTTPS_PREFIX, SCHEME_PREFIX};
 use swarmroll_core::channel::{Invite, Role};
-use swarmroll_core::import::{ImportError, Request as ImportRequest};
-use swarmroll_core::node::{Node, NodeError, NodeEvent};
-use swarmroll_core::share::{self, Cancel};
-use swarmroll_core::{ChannelId, EventId, Timestamp};
+use swarmroll_core::node::{Node, NodeError};
+use swarmroll_core::share::Cancel;
+use swarmroll_core::{ChannelId, DeviceId, EventId, Timestamp};
+
+/// Where long work reports on the way: a JSON value per report.
+pub type Notify = std::sync::Arc<dyn Fn(Value) + Send + Sync>;
 
 /// A change a node makes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,12 +37,24 @@ pub enum Request {
     Join { link: String, as_name: String, wait_ms: u64 },
     /// Import files (already expanded from folders) and post them.
     Share { channel: String, caption: String, files: Vec<PathBuf>, keep_location: bool },
-    /// Stop the share this connection asked for (Ctrl-C in the terminal that asked).
+    /// Stop what this connection asked for (Ctrl-C in the terminal that asked).
     Cancel,
     /// Comment on a post.
     Comment { channel: String, post: String, text: String, reply_to: Option<String> },
     /// React to a post or comment.
     React { channel: String, target: String, emoji: String, on: bool },
+    /// Hide a post or comment from every member, or show it again (owner, co-hosts).
+    Moderate { channel: String, target: String, hide: bool },
+    /// Remove a member (owner).
+    Remove { channel: String, member: String },
+    /// Give a member a role (owner): "admin" (co-host), "contributor", "viewer".
+    SetRole { channel: String, member: String, role: String },
+    /// Open the web gallery for a window; reports its links, ends with the window or Cancel.
+    Web { channel: String, window_ms: u64, guests: String, bind: Option<std::net::SocketAddr> },
+    /// Copy every original of a channel into a folder once here.
+    Export { channel: String, folder: PathBuf },
+    /// A post as a .torrent and a magnet link with this node's address.
+    Torrent { post: String },
     /// What is moving.
     Status,
 }
@@ -41,7 +62,13 @@ pub enum Request {
 impl Request {
     /// Whether it needs the node started (the network), not just its database.
     pub fn needs_network(&self) -> bool {
-        matches!(self, Request::Join { .. } | Request::Share { .. })
+        matches!(self, Request::Join { .. } | Request::Share { .. } | Request::Web { .. } | Request::Export { .. })
+    }
+
+    /// Whether the work ends when the terminal that asked goes away (a web gallery
+    /// without its terminal would be a surprise; a share goes on, journaled).
+    pub fn ends_with_asker(&self) -> bool {
+        matches!(self, Request::Web { .. } | Request::Export { .. })
     }
 }
 
@@ -52,6 +79,20 @@ pub fn channel_id(s: &str) -> Result<ChannelId, Failure> {
 pub fn event_id(s: &str) -> Result<EventId, Failure> {
     EventId::from_hex(s)
         .ok_or_else(|| Failure::input("not a post or comment id (64 hex digits; see `swarmroll posts`)"))
+}
+
+pub fn device_id(s: &str) -> Result<DeviceId, Failure> {
+    DeviceId::from_hex(s).ok_or_else(|| Failure::input("not a member id (64 hex digits; see `swarmroll members`)"))
+}
+
+/// A channel this device has, or exit 2.
+pub fn known_channel(node: &Node, s: &str) -> Result<ChannelId, Failure> {
+    let ch = channel_id(s)?;
+    if node.channels()?.iter().any(|c| c.id == ch) {
+        Ok(ch)
+    } else {
+        Err(Failure::input("no such channel here (see `swarmroll channels`)"))
+    }
 }
 
 fn role(contributor: bool) -> Role {
@@ -87,13 +128,9 @@ pub async fn invite(node: &Node, ch: &ChannelId, role: Role, expires: Option<Tim
     Ok(invite_value(ch, &invite, &link))
 }
 
-/// Runs `req` on `node`; `progress(done, total)` hears of each imported file.
-pub async fn exec(
-    node: &Node,
-    req: Request,
-    progress: impl Fn(u64, u64) + Send + Sync + 'static,
-    cancel: &Cancel,
-) -> Result<Value, Failure> {
+/// Runs `req` on `node`, reporting on the way through `notify`; `cancel` stops shares,
+/// web galleries and exports.
+pub async fn exec(node: &Node, req: Request, notify: Notify, cancel: &Cancel) -> Result<Value, Failure> {
     match req {
         Request::Create { name, as_name, private, contributor } => {
             let ch = node.replica().create_channel_with(&name, None, &as_name, private).map_err(Failure::input)?;
@@ -101,7 +138,7 @@ pub async fn exec(
             Ok(invite_value(&ch, &invite, &link))
         }
         Request::Invite { channel, contributor, expires_ms } => {
-            invite(node, &channel_id(&channel)?, role(contributor), expires_ms.map(Timestamp)).await
+            invite(node, &known_channel(node, &channel)?, role(contributor), expires_ms.map(Timestamp)).await
         }
         Request::Join { link, as_name, wait_ms } => {
             let invite = Invite::parse(&link, Timestamp::now()).map_err(Failure::input)?;
@@ -113,183 +150,80 @@ pub async fn exec(
             Ok(json!({"channel": invite.channel.to_hex(), "name": invite.name, "synced": synced}))
         }
         Request::Share { channel, caption, files, keep_location } => {
-            share(node, &channel_id(&channel)?, caption, files, keep_location, progress, cancel).await
+            share::share(node, &known_channel(node, &channel)?, caption, files, keep_location, notify, cancel).await
         }
         Request::Cancel => Err(Failure::input("nothing to cancel")),
         Request::Comment { channel, post, text, reply_to } => {
-            let reply = reply_to.as_deref().map(event_id).transpose()?;
-            let id = node
-                .replica()
-                .comment(&channel_id(&channel)?, &event_id(&post)?, &text, reply)
-                .map_err(Failure::input)?;
+            let (post, reply) = (event_id(&post)?, reply_to.as_deref().map(event_id).transpose()?);
+            let id =
+                node.replica().comment(&known_channel(node, &channel)?, &post, &text, reply).map_err(Failure::input)?;
             Ok(json!({"comment": id.to_hex()}))
         }
         Request::React { channel, target, emoji, on } => {
-            let id = node
-                .replica()
-                .react(&channel_id(&channel)?, &event_id(&target)?, &emoji, on)
-                .map_err(Failure::input)?;
+            let target = event_id(&target)?;
+            let id =
+                node.replica().react(&known_channel(node, &channel)?, &target, &emoji, on).map_err(Failure::input)?;
             Ok(json!({"reaction": id.to_hex()}))
         }
-        Request::Status => {
-            let transfers: Vec<Value> = node
-                .transfer_list()
-                .into_iter()
-                .map(|t| {
-                    json!({"channel": t.channel.to_hex(), "post": t.post.to_hex(), "have_bytes": t.have_bytes,
-                           "total_bytes": t.total_bytes, "bytes_per_s": t.bytes_per_s})
-                })
-                .collect();
-            let mut channels = Vec::new();
-            for c in node.channels()? {
-                let peers = node.peers(&c.id).await.len();
-                channels.push(json!({"channel": c.id.to_hex(), "name": c.name, "peers": peers}));
-            }
-            let s = node.settings();
-            Ok(json!({
-                "running": true,
-                "sync_address": node.sync_addr().await.map(|a| a.to_string()),
-                "held": s.held.map(|h| format!("{h:?}")),
-                "transfers": transfers,
-                "channels": channels,
-            }))
+        Request::Moderate { channel, target, hide } => {
+            let target = event_id(&target)?;
+            let id = node.moderate(&known_channel(node, &channel)?, &target, hide)?;
+            Ok(json!({"moderation": id.to_hex(), "hidden": hide}))
         }
+        Request::Remove { channel, member } => {
+            let device = device_id(&member)?;
+            let id = node.remove_member(&known_channel(node, &channel)?, &device)?;
+            Ok(json!({"rotation": id.to_hex(), "removed": member}))
+        }
+        Request::SetRole { channel, member, role } => {
+            let r = match role.as_str() {
+                "admin" | "co-host" => Role::Admin,
+                "contributor" => Role::Contributor,
+                "viewer" => Role::Viewer,
+                _ => return Err(Failure::input("a role is admin (co-host), contributor or viewer")),
+            };
+            let device = device_id(&member)?;
+            let id = node.set_role(&known_channel(node, &channel)?, &device, r)?;
+            Ok(json!({"rotation": id.to_hex(), "member": member, "role": role}))
+        }
+        Request::Web { channel, window_ms, guests, bind } => {
+            web::web(node, &known_channel(node, &channel)?, window_ms, &guests, bind, notify, cancel).await
+        }
+        Request::Export { channel, folder } => {
+            export::export(node, known_channel(node, &channel)?, folder, notify, cancel).await
+        }
+        Request::Torrent { post } => torrent::torrent(node, &event_id(&post)?).await,
+        Request::Status => status(node).await,
     }
 }
 
-/// Imports and posts `files`, reporting progress, and says what became of each file.
-async fn share(
-    node: &Node,
-    ch: &ChannelId,
-    caption: String,
-    files: Vec<PathBuf>,
-    keep_location: bool,
-    progress: impl Fn(u64, u64) + Send + Sync + 'static,
-    cancel: &Cancel,
-) -> Result<Value, Failure> {
-    let mut events = node.subscribe();
-    let relay = tokio::spawn(async move {
-        while let Ok(e) = events.recv().await {
-            if let NodeEvent::ImportProgress { done, total } = e {
-                progress(done, total);
-            }
-        }
-    });
-    let requests = files.iter().cloned().map(ImportRequest::path).collect();
-    let options = share::Options { caption, guest: None, keep_location };
-    let result = node.share(ch, requests, options, cancel).await;
-    relay.abort();
-    let outcome = result?;
-    let name = |i: usize| files.get(i).map(|p| p.display().to_string()).unwrap_or_default();
-    let skipped: Vec<Value> = outcome
-        .failed()
+/// What the running node is doing: members connected (by name), transfers, holds.
+async fn status(node: &Node) -> Result<Value, Failure> {
+    let transfers: Vec<Value> = node
+        .transfer_list()
         .into_iter()
-        .map(|(i, e)| json!({"file": name(i), "reason": e.to_string(), "code": skip_code(e)}))
+        .map(|t| {
+            json!({"channel": t.channel.to_hex(), "post": t.post.to_hex(), "have_bytes": t.have_bytes,
+                   "total_bytes": t.total_bytes, "bytes_per_s": t.bytes_per_s})
+        })
         .collect();
+    let mut channels = Vec::new();
+    for c in node.channels()? {
+        let peers = node.peers(&c.id).await;
+        let members = node.members(&c.id)?;
+        let names: Vec<String> = peers
+            .iter()
+            .map(|p| members.iter().find(|m| m.device == *p).map_or_else(|| "someone".into(), |m| m.name.clone()))
+            .collect();
+        channels.push(json!({"channel": c.id.to_hex(), "name": c.name, "peers": peers.len(), "connected": names}));
+    }
+    let s = node.settings();
     Ok(json!({
-        "channel": ch.to_hex(),
-        "posts": outcome.posts.iter().map(|p| p.to_hex()).collect::<Vec<_>>(),
-        "shared": outcome.posted(),
-        "duplicates": outcome.already_there(),
-        "skipped": skipped,
-        "not_shared": outcome.not_shared(),
-        "cancelled": outcome.cancelled,
-        "stopped": outcome.stopped,
+        "running": true,
+        "sync_address": node.sync_addr().await.map(|a| a.to_string()),
+        "swarm_address": node.swarm_addr().await.map(|a| a.to_string()),
+        "held": s.held.map(|h| format!("{h:?}")),
+        "transfers": transfers,
+        "channels": channels,
     }))
-}
-
-/// A stable code for why a file was skipped, for scripts.
-fn skip_code(e: &ImportError) -> &'static str {
-    use swarmroll_core::media::MediaError as M;
-    match e {
-        ImportError::Unreadable(_) => "unreadable",
-        ImportError::Media(M::Unsupported | M::Empty) => "not_media",
-        ImportError::Media(M::Truncated | M::Corrupt) => "damaged",
-        ImportError::Media(M::TooLarge { .. }) => "too_large",
-        ImportError::Media(M::NeedsPoster) => "no_preview",
-        ImportError::Media(M::LocationNotRemovable(_)) => "location",
-        _ => "failed",
-    }
-}
-
-/// Folders nobody means to share: the system's and photo tools' own.
-const SYSTEM_FOLDERS: &[&str] =
-    &["@eaDir", "#recycle", "$RECYCLE.BIN", "System Volume Information", "lost+found", "Thumbs", "thumbnails"];
-
-/// What a set of paths holds to share.
-#[derive(Debug, Default)]
-pub struct Expanded {
-    /// Files to share: files named as they are, then photos and videos found in folders
-    /// and their subfolders (sorted by path).
-    pub files: Vec<PathBuf>,
-    /// Files in those folders that are not photos or videos (left out).
-    pub other_files: usize,
-    /// Hidden or system folders not looked into.
-    pub skipped_folders: usize,
-    /// The formats of the files found (one per file recognised).
-    pub kinds: Vec<swarmroll_core::media::Kind>,
-}
-
-/// The files to share: files as named, and the photos and videos of folders, their
-/// subfolders included (hidden and system folders left out, files recognised by their
-/// content).
-///
-/// # Errors
-/// A path that does not exist or cannot be read, named.
-pub fn expand(paths: &[PathBuf]) -> Result<Expanded, Failure> {
-    let mut out = Expanded::default();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Failure::input(format!("no such file or folder: {}", p.display())),
-            k => Failure::input(format!("cannot read {} ({k})", p.display())),
-        })?;
-        if meta.is_dir() {
-            walk(p, &mut out)?;
-        } else {
-            out.kinds.extend(sniff(p));
-            out.files.push(p.clone());
-        }
-    }
-    Ok(out)
-}
-
-fn walk(root: &Path, out: &mut Expanded) -> Result<(), Failure> {
-    let mut found = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| Failure::input(format!("cannot list the folder {} ({})", dir.display(), e.kind())))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else { continue };
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if kind.is_dir() {
-                if name.starts_with('.') || SYSTEM_FOLDERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
-                    out.skipped_folders += 1;
-                } else {
-                    stack.push(path);
-                }
-            } else if kind.is_file() && !crate::folders::hidden(&path) {
-                match sniff(&path) {
-                    Some(k) => {
-                        out.kinds.push(k);
-                        found.push(path);
-                    }
-                    None => out.other_files += 1,
-                }
-            }
-        }
-    }
-    found.sort();
-    out.files.extend(found);
-    Ok(())
-}
-
-/// The photo or video format the file's first bytes say, if any.
-fn sniff(p: &Path) -> Option<swarmroll_core::media::Kind> {
-    use std::io::Read;
-    let mut head = [0u8; 32];
-    let n = std::fs::File::open(p).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
-    swarmroll_core::media::Kind::sniff(&head[..n])
 }

@@ -49,7 +49,7 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
 }
 
 /// Why there is nothing to share in the paths given.
-pub fn nothing_found(found: &crate::ops::Expanded) -> String {
+pub fn nothing_found(found: &crate::files::Expanded) -> String {
     let mut msg = String::from("nothing to share: no photos or videos in the paths given");
     if found.other_files > 0 {
         let other = count(found.other_files as u64, "file that is not one", "files that are not");

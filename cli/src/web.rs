@@ -1,23 +1,30 @@
-//! `swarmroll web`: opens a channel to browsers on the local network for a time window.
-//! Guests scan the QR code and see the gallery, add photos and comment without the app;
-//! the host's own link can hide uploads and block guests. When the window ends or the
-//! host stops the command, every link made here is revoked.
+//! `swarmroll web` and `swarmroll export`: work that belongs to the terminal that asked
+//! for it. Both go through the node already running on the data folder if there is one
+//! (so they work beside `swarmroll share`, which keeps its node running), or start one
+//! here for as long as the work lasts. Ctrl-C stops the work cleanly: the gallery's links
+//! are revoked, the export keeps what it copied.
+//!
+//! `web` opens a channel to browsers on the local network for a time window: guests scan
+//! the QR code and see the gallery, add photos and comment without the app; the host's
+//! own link can hide uploads and block guests.
 
+use crate::interrupt::Interrupt;
 use crate::node::{self, NetArgs};
-use crate::{show, Failure};
-use serde_json::json;
+use crate::ops::{self, Request};
+use crate::{control, show, Cli, Failure};
+use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use swarmroll_core::channel::qr;
-use swarmroll_core::web::{self, Gallery, GuestAccess, WebError};
-use swarmroll_core::ChannelId;
 
 /// What `swarmroll web` was asked.
 pub struct WebArgs<'a> {
-    pub channel: ChannelId,
+    pub channel: &'a str,
     pub window: &'a str,
-    pub guests: GuestAccess,
+    /// "upload", "view" or "dropbox".
+    pub guests: &'a str,
     pub bind: Option<SocketAddr>,
     pub net: &'a NetArgs,
 }
@@ -41,50 +48,108 @@ pub fn parse_window(s: &str) -> Result<Duration, Failure> {
     Ok(Duration::from_secs(secs))
 }
 
-pub async fn run(dir: &Path, json: bool, args: WebArgs<'_>) -> Result<(), Failure> {
-    let window = parse_window(args.window)?;
-    let _lock = node::lock(dir)?;
-    let node = node::open(dir, args.net)?;
-    node.start().await?;
-    let bind = args.bind.unwrap_or_else(web::default_bind);
-    let gallery = match Gallery::open(node.clone(), args.channel, window, args.guests, bind).await {
-        Ok(g) => g,
-        Err(e) => {
-            node.stop().await;
-            return Err(match e {
-                WebError::UnknownChannel | WebError::ViewOnly => Failure::input(e),
-                WebError::Bind(_) => Failure::other(format!("{e}: choose another address with --bind IP:PORT")),
-                e => Failure::other(e),
-            });
+/// Prints the gallery's links and the guests' QR code.
+fn links(json: bool, v: &Value) {
+    let w = &v["web"];
+    let mut line = w.clone();
+    line["event"] = "web".into();
+    show::result(json, &line, |_| {
+        let guests = w["guest_url"].as_str().unwrap_or_default();
+        if w["guests"] == "dropbox" {
+            say!("Guests on this network can add photos and videos to the drop box until the window closes");
+            say!("(each sees only their own; you see everything with your host link):");
+        } else {
+            say!("Guests on this network can open the gallery until the window closes:");
         }
-    };
-    let (guests, viewers, host) =
-        (gallery.url(&gallery.guests), gallery.url(&gallery.viewers), gallery.url(&gallery.host));
-    let v = json!({
-        "event": "web",
-        "address": gallery.addr().to_string(),
-        "guest_url": guests,
-        "viewer_url": viewers,
-        "host_url": host,
-        "closes_ms": gallery.closes.0,
-    });
-    show::result(json, &v, |_| {
-        say!("Guests on this network can open the gallery until the window closes:");
         say!("  {guests}");
-        if let Ok(code) = qr::terminal(&guests) {
+        if let Ok(code) = qr::terminal(guests) {
             say!("{code}");
         }
-        say!("View only:  {viewers}");
+        say!("View only:  {}", w["viewer_url"].as_str().unwrap_or_default());
+        let host = w["host_url"].as_str().unwrap_or_default();
         say!("Your host link (hide, block; keep it to yourself): {host}");
         say!("Slideshow for a TV, with the guests' QR code: {host}slideshow");
         say!();
     });
-    let deadline = tokio::time::Instant::now() + window;
-    let served = node::serve(&node, dir, json, Vec::new(), Some(deadline)).await;
-    if let Err(e) = gallery.close().await {
-        eprintln!("swarmroll: the gallery's links could not all be revoked ({e}); they end with the window");
+}
+
+pub async fn run(cli: &Cli, dir: &Path, a: WebArgs<'_>) -> Result<(), Failure> {
+    let window = parse_window(a.window)?;
+    ops::channel_id(a.channel)?;
+    let req = Request::Web {
+        channel: a.channel.to_owned(),
+        window_ms: u64::try_from(window.as_millis()).unwrap_or(u64::MAX),
+        guests: a.guests.to_owned(),
+        bind: a.bind,
+    };
+    let json = cli.json;
+    let done = attached(cli, dir, req, a.net, "Closing the gallery…", move |v| {
+        if v.get("web").is_some() {
+            links(json, v);
+        }
+    })
+    .await?;
+    show::result(json, &json!({"event": "closed", "links_revoked": done["links_revoked"]}), |_| {
+        say!("The gallery is closed and its links no longer work.");
+    });
+    Ok(())
+}
+
+pub async fn export(cli: &Cli, dir: &Path, channel: &str, folder: PathBuf, net: &NetArgs) -> Result<(), Failure> {
+    ops::channel_id(channel)?;
+    let req = Request::Export { channel: channel.to_owned(), folder };
+    let json = cli.json;
+    let done = attached(cli, dir, req, net, "Stopping the export…", move |v| {
+        if let Some(e) = v.get("exported") {
+            let files = e["files"].as_u64().unwrap_or(0);
+            show::result(json, &json!({"event": "exported", "post": e["post"], "files": files}), |_| {
+                say!("> {} copied", show::count(files, "file", "files"));
+            });
+        } else if let Some(w) = v.get("warning") {
+            eprintln!("swarmroll: {}", w.as_str().unwrap_or_default());
+        }
+    })
+    .await?;
+    let n = done["copied"].as_u64().unwrap_or(0);
+    show::result(json, &done, |_| {
+        if done["complete"].as_bool() == Some(true) {
+            say!("Exported: {} copied.", show::count(n, "file", "files"));
+        } else {
+            say!("Stopped: {} copied so far; run it again to go on.", show::count(n, "file", "files"));
+        }
+    });
+    Ok(())
+}
+
+/// Runs `req` through the node running on `dir`, or on one started here for as long as
+/// it lasts (serving the control socket and printing events meanwhile); Ctrl-C cancels
+/// it. `report` sees the reports on the way.
+async fn attached(
+    cli: &Cli,
+    dir: &Path,
+    req: Request,
+    net: &NetArgs,
+    stopping: &'static str,
+    report: impl Fn(&Value) + Send + Sync + 'static,
+) -> Result<Value, Failure> {
+    let interrupt = Interrupt::install(stopping);
+    if let Some(v) = control::ask(dir, &req, &report, Some(&interrupt)).await? {
+        return Ok(v);
     }
-    served
+    let _lock = node::lock(dir)?;
+    let node = node::open(dir, net)?;
+    node.start().await.map_err(node::start_failure)?;
+    let notify: ops::Notify = Arc::new(move |v: Value| report(&v));
+    let work = ops::exec(&node, req, notify, interrupt.cancel());
+    tokio::pin!(work);
+    let mut result = None;
+    let until = async {
+        result = Some(work.as_mut().await);
+    };
+    let served = node::serve_until(&node, dir, cli.json, Vec::new(), until).await;
+    let _ = std::fs::remove_file(control::socket_path(dir));
+    served?;
+    result.unwrap_or_else(|| Err(Failure::other("stopped")))
 }
 
 #[cfg(test)]

@@ -43,7 +43,10 @@ fn create_invite_join_and_restart() {
     let net = ["--listen", "127.0.0.1:0", "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht", "--wait", "1"];
     let mut args = vec!["--json", "join", &link, "--as-name", "Ben"];
     args.extend(net);
-    let joined = json(&swarmroll(guest.path(), &args));
+    let out = swarmroll(guest.path(), &args);
+    assert_eq!(out.status.code(), Some(3), "nobody reachable: exit 3");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nobody was reachable"));
+    let joined: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(joined["channel"], created["channel"]);
     assert_eq!(joined["synced"], false);
 
@@ -88,9 +91,18 @@ fn open_web(dir: &Path, channel: &str, window: &str) -> (std::process::Child, se
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-    (child, serde_json::from_str(&line).unwrap())
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    // The links are one line among the node's events.
+    let links = loop {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).unwrap() > 0, "no links printed");
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if v["guest_url"].is_string() {
+            break v;
+        }
+    };
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    (child, links)
 }
 
 /// The status code of a GET of `url` (`http://IP:PORT/path`).

@@ -25,11 +25,18 @@ fn open_web(dir: &Path, channel: &str) -> (Child, Value) {
         .spawn()
         .unwrap();
     let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
+    // The links are one line among the node's events.
+    let links = loop {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).unwrap() > 0, "no links printed");
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v["guest_url"].is_string() {
+            break v;
+        }
+    };
     // Keep reading what it prints, as a terminal would.
     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    (child, serde_json::from_str(&line).unwrap())
+    (child, links)
 }
 
 fn posted_files(dir: &Path, channel: &str) -> Vec<(String, Value)> {

@@ -14,6 +14,7 @@ pub mod events;
 pub mod policy;
 
 mod files;
+mod moderation;
 mod originals;
 mod pass;
 mod seeding;
@@ -164,6 +165,17 @@ pub struct SettingsView {
     pub network: NetworkState,
     /// The battery the platform last reported.
     pub power: PowerState,
+}
+
+/// A post as BitTorrent knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostTorrent {
+    /// Its info hash.
+    pub info_hash: [u8; 20],
+    /// Its bencoded info dictionary, as the post carries it.
+    pub info: Vec<u8>,
+    /// Its files travel encrypted for members (a private channel's post).
+    pub private: bool,
 }
 
 /// What runs while the node is started.
@@ -417,6 +429,24 @@ impl Node {
     /// The swarm, while started.
     pub async fn swarm(&self) -> Option<Arc<Swarm>> {
         self.inner.live.lock().await.as_ref().map(|l| Arc::clone(&l.swarm))
+    }
+
+    /// Where the swarm listens, while started.
+    pub async fn swarm_addr(&self) -> Option<std::net::SocketAddr> {
+        self.swarm().await.and_then(|s| s.listen_addr())
+    }
+
+    /// A visible post as BitTorrent knows it: its info hash, its bencoded info
+    /// dictionary, and whether it is encrypted for members (a private channel's).
+    ///
+    /// # Errors
+    /// [`NodeError::Store`].
+    pub fn post_torrent(&self, post: &EventId) -> Result<Option<PostTorrent>, NodeError> {
+        let t = self.inner.replica.store().read(|c| crate::catalog::db::post_transfer(c, post))?;
+        let Some(t) = t else { return Ok(None) };
+        let info_hash =
+            self.inner.replica.thread(post)?.map(|th| th.post.info_hash).ok_or(crate::publish::Error::UnknownPost)?;
+        Ok(Some(PostTorrent { info_hash, info: t.info, private: t.media_key.is_some() }))
     }
 
     /// Members connected for `channel`.

@@ -449,24 +449,50 @@ impl Replica {
     /// # Errors
     /// [`Error::NotOwner`], [`Error::Store`].
     pub fn remove_members(&self, channel: &ChannelId, members: &[DeviceId]) -> Result<EventId, Error> {
+        self.rotate(channel, members, &[])
+    }
+
+    /// Gives `member` the role `role` (viewer, contributor, or admin — a co-host, who may
+    /// hide posts and comments) in a channel this device owns: a new key epoch whose
+    /// certificates carry the new role. A role is given to a member, never to a link, so
+    /// a forwarded invite cannot make strangers co-hosts.
+    ///
+    /// # Errors
+    /// [`Error::NotOwner`]; [`Error::Invalid`] for the owner role or a device that is not
+    /// a member; [`Error::Store`].
+    pub fn set_role(&self, channel: &ChannelId, member: &DeviceId, role: Role) -> Result<EventId, Error> {
+        if role == Role::Owner {
+            return Err(Error::Invalid("role"));
+        }
+        self.rotate(channel, &[], &[(*member, role)])
+    }
+
+    /// A new key epoch: `removed` lose access, `roles` get new roles, everyone else keeps
+    /// theirs. Keys are sealed to each remaining member.
+    fn rotate(&self, channel: &ChannelId, removed: &[DeviceId], roles: &[(DeviceId, Role)]) -> Result<EventId, Error> {
         self.write(channel, |tx, fresh| {
             let (owner, seed) = channel::db::owner_secrets(tx, channel)?.ok_or(Error::NotOwner)?;
             let current = log::db::current_keys(tx, channel)?.ok_or(Error::UnknownChannel)?;
+            let members = log::db::certified_members(tx, channel, current.epoch)?;
+            if roles.iter().any(|(d, _)| !members.iter().any(|(m, _)| m == d)) {
+                return Err(Error::Invalid("member"));
+            }
             let new_epoch = current.epoch + 1;
             let keys = EpochKeys::from_seed(&seed, new_epoch);
             let vv = log::db::version_vector(tx, channel)?;
-            let removed: Vec<RemovedMember> = members
+            let gone: Vec<RemovedMember> = removed
                 .iter()
                 .map(|d| RemovedMember { device: *d, last_seq: vv.get(d).copied().unwrap_or(0) })
                 .collect();
             let closed: Vec<(DeviceId, u64)> =
-                vv.iter().filter(|(d, _)| !members.contains(d)).map(|(d, s)| (*d, *s)).collect();
+                vv.iter().filter(|(d, _)| !removed.contains(d)).map(|(d, s)| (*d, *s)).collect();
             let mut certs = Vec::new();
             let mut sealed = Vec::new();
-            for (member, role) in log::db::certified_members(tx, channel, current.epoch)? {
-                if members.contains(&member) {
+            for (member, role) in members {
+                if removed.contains(&member) {
                     continue;
                 }
+                let role = roles.iter().find(|(d, _)| *d == member).map_or(role, |(_, r)| *r);
                 let cert = Certificate::issue(owner.signing(), Issuer::Owner, *channel, new_epoch, member, role)
                     .map_err(|_| Error::Invalid("certificate"))?;
                 let plain = postcard::to_allocvec(&keys.for_role(role)).map_err(|_| Error::Invalid("keys"))?;
@@ -475,12 +501,8 @@ impl Replica {
                 sealed.push(SealedKeys { member, sealed: boxed });
             }
             let contributor_key = keys.contributor_public().ok_or(Error::MissingKeys)?;
-            self.author_in(
-                tx,
-                fresh,
-                channel,
-                Body::Rotate { new_epoch, contributor_key, removed, closed, certs, sealed },
-            )
+            let body = Body::Rotate { new_epoch, contributor_key, removed: gone, closed, certs, sealed };
+            self.author_in(tx, fresh, channel, body)
         })
     }
 

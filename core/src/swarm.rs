@@ -76,6 +76,12 @@ pub enum SwarmError {
     /// The transfer was stopped (forgotten, or the node stopped).
     #[error("the transfer was stopped")]
     Stopped,
+    /// The address BitTorrent was told to listen on is taken (or not this machine's).
+    #[error("the BitTorrent address {0} is already in use or not available")]
+    AddressInUse(SocketAddr),
+    /// The disk is full.
+    #[error("the disk is full")]
+    DiskFull,
 }
 
 /// A transfer's progress.
@@ -208,6 +214,13 @@ impl Swarm {
             persistence: config.fast_resume.then(|| SessionPersistenceConfig::Json { folder: Some(resume.clone()) }),
             ..SessionOptions::default()
         };
+        // Checked first: the engine reports a taken port only as a generic error.
+        if config.listen.port() != 0 {
+            if let Err(e) = std::net::TcpListener::bind(config.listen) {
+                tracing::warn!(kind = ?e.kind(), "the BitTorrent address cannot be bound");
+                return Err(SwarmError::AddressInUse(config.listen));
+            }
+        }
         let session = Session::new_with_opts(work_dir.clone(), opts).await.map_err(engine)?;
         let lead = config.request_window as u64 * 16 * 1024;
         let fetches = fetch::Fetches::new(Arc::clone(&session), lead, config.fast_resume.then_some(resume));

@@ -4,7 +4,9 @@
 
 use crate::error::{guard, SwarmrollError};
 use crate::live::{self, GalleryListener, ThreadListener};
-use crate::records::{event_id, GalleryCursor, GalleryItem, GalleryPage, InviteLink, MemberRole, ThreadItem};
+use crate::records::{
+    event_id, ChannelMember, GalleryCursor, GalleryItem, GalleryPage, InviteLink, MemberRole, ThreadItem,
+};
 use crate::runtime::{run, TaskHandle};
 use crate::settings::SyncPolicy;
 use crate::web::WebGallery;
@@ -214,6 +216,57 @@ impl Channel {
     pub fn react(&self, target_id: String, emoji: String, on: bool) -> Result<(), SwarmrollError> {
         guard(|| {
             self.node.replica().react(&self.id, &event_id(&target_id)?, &emoji, on)?;
+            Ok(())
+        })
+    }
+
+    /// The channel's members, owner first: for the members screen and host tools.
+    ///
+    /// # Errors
+    /// `Storage`.
+    pub fn members(&self) -> Result<Vec<ChannelMember>, SwarmrollError> {
+        guard(|| Ok(self.node.members(&self.id)?.into_iter().map(Into::into).collect()))
+    }
+
+    /// Hides a post or comment from every member (`hidden`), or shows it again. Owners
+    /// and co-hosts only.
+    ///
+    /// # Errors
+    /// `InvalidArgument` (id), `NotAllowed`.
+    pub fn set_hidden(&self, target_id: String, hidden: bool) -> Result<(), SwarmrollError> {
+        guard(|| {
+            self.node.moderate(&self.id, &event_id(&target_id)?, hidden)?;
+            Ok(())
+        })
+    }
+
+    /// Removes a member: a new key epoch they cannot read. Owner only.
+    ///
+    /// # Errors
+    /// `InvalidArgument` (id), `NotAllowed`.
+    pub fn remove_member(&self, device_id: String) -> Result<(), SwarmrollError> {
+        guard(|| {
+            self.node.remove_member(&self.id, &crate::records::device_id(&device_id)?)?;
+            Ok(())
+        })
+    }
+
+    /// Gives a member a role: `Admin` makes a co-host who may hide posts and comments.
+    /// Owner only; a role goes to a member, never to an invite link.
+    ///
+    /// # Errors
+    /// `InvalidArgument` (id, not a member, the owner role), `NotAllowed`.
+    pub fn set_member_role(&self, device_id: String, role: MemberRole) -> Result<(), SwarmrollError> {
+        let role = match role {
+            MemberRole::Viewer => Role::Viewer,
+            MemberRole::Contributor => Role::Contributor,
+            MemberRole::Admin => Role::Admin,
+            MemberRole::Owner => {
+                return Err(SwarmrollError::InvalidArgument { reason: "the owner role cannot be given".into() })
+            }
+        };
+        guard(|| {
+            self.node.set_role(&self.id, &crate::records::device_id(&device_id)?, role)?;
             Ok(())
         })
     }

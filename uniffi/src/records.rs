@@ -19,6 +19,12 @@ pub(crate) fn event_id(hex: &str) -> Result<EventId, SwarmrollError> {
     EventId::from_hex(hex).ok_or_else(|| SwarmrollError::InvalidArgument { reason: "not an event id".into() })
 }
 
+/// Parses a device id from the apps.
+pub(crate) fn device_id(hex: &str) -> Result<swarmroll_core::DeviceId, SwarmrollError> {
+    swarmroll_core::DeviceId::from_hex(hex)
+        .ok_or_else(|| SwarmrollError::InvalidArgument { reason: "not a device id".into() })
+}
+
 /// What a member of a channel may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum MemberRole {
@@ -103,26 +109,60 @@ pub struct ChannelRow {
     pub unread: u64,
     /// Distinct photos and videos in it.
     pub items: u64,
+    /// How many of them are videos.
+    pub videos: u64,
 }
 
 impl From<ChannelSummary> for ChannelRow {
     fn from(c: ChannelSummary) -> Self {
-        ChannelRow { id: c.id.to_hex(), name: c.name, my_role: c.my_role.into(), unread: c.unread, items: c.items }
+        ChannelRow {
+            id: c.id.to_hex(),
+            name: c.name,
+            my_role: c.my_role.into(),
+            unread: c.unread,
+            items: c.items,
+            videos: c.videos,
+        }
     }
 }
 
-/// A person credited for something, by device.
+/// A person credited for something, by device: a member, or a guest of the venue web
+/// gallery for whom that member's device posted.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct Person {
-    /// Their device's id.
+    /// Their device's id (for a guest, the posting member's).
     pub device_id: String,
-    /// Their display name in the channel.
+    /// Their display name in the channel (for a guest, the posting member's).
     pub name: String,
+    /// The guest's name, when a member posted for a web guest.
+    pub guest: Option<String>,
+    /// What to show: the name, or "Maya (guest)".
+    pub display: String,
 }
 
 impl From<Credit> for Person {
     fn from(c: Credit) -> Self {
-        Person { device_id: c.device.to_hex(), name: c.name }
+        let display = c.display();
+        Person { device_id: c.device.to_hex(), name: c.name, guest: c.guest, display }
+    }
+}
+
+/// A member of a channel, for the members screen.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ChannelMember {
+    /// Their device's id.
+    pub device_id: String,
+    /// Their display name.
+    pub name: String,
+    /// Their role now.
+    pub role: MemberRole,
+    /// Removed by the owner (they read nothing posted since).
+    pub removed: bool,
+}
+
+impl From<swarmroll_core::catalog::Member> for ChannelMember {
+    fn from(m: swarmroll_core::catalog::Member) -> Self {
+        ChannelMember { device_id: m.device.to_hex(), name: m.name, role: m.role.into(), removed: m.removed }
     }
 }
 

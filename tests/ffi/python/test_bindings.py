@@ -215,6 +215,23 @@ def test_two_nodes_share_a_photo_and_talk(dirs):
         # Unread counts and news come from the core.
         news = alice.news()
         assert news and news[0].new_comments >= 1 and "Bob" in news[0]._from
+
+        # Host tools: members, hiding a post, a co-host, removing a member.
+        members = party.members()
+        assert [(m.name, m.role) for m in members] == [("Alice", sr.MemberRole.OWNER), ("Bob", sr.MemberRole.CONTRIBUTOR)]
+        bob_id = members[1].device_id
+        with pytest.raises(sr.SwarmrollError.NotAllowed):
+            bob_party.set_hidden(shared.post_id, True)
+        party.set_hidden(shared.post_id, True)
+        assert party.gallery(None, 50).items == []
+        party.set_hidden(shared.post_id, False)
+        assert len(party.gallery(None, 50).items) == 2
+        with pytest.raises(sr.SwarmrollError.InvalidArgument):
+            party.set_member_role(bob_id, sr.MemberRole.OWNER)
+        party.set_member_role(bob_id, sr.MemberRole.ADMIN)
+        assert [m.role for m in party.members() if m.name == "Bob"] == [sr.MemberRole.ADMIN]
+        party.remove_member(bob_id)
+        assert [m.removed for m in party.members() if m.name == "Bob"] == [True]
         await alice.stop()
         await bob.stop()
 
