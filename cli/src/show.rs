@@ -214,6 +214,17 @@ impl Events {
             ),
             NodeEvent::Released => self.line(json!({"event": "released"}), "! originals moving again".into()),
             NodeEvent::Error { what } => self.line(json!({"event": "error", "what": what}), format!("! {what}")),
+            NodeEvent::StorageFull { full: true } => self.line(
+                json!({"event": "disk_full"}),
+                "! the disk is full: originals wait until there is room (what arrived is kept)".into(),
+            ),
+            NodeEvent::StorageFull { full: false } => {
+                self.line(json!({"event": "disk_space"}), "! there is room again: originals are arriving".into())
+            }
+            NodeEvent::Shared { channel, files, resumed: true, .. } => self.line(
+                json!({"event": "share_finished", "channel": channel.to_hex(), "files": files}),
+                format!("+ finished an interrupted share: {} posted", crate::show::count(*files, "file", "files")),
+            ),
             _ => {}
         }
     }

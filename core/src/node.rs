@@ -64,6 +64,9 @@ pub struct NodeConfig {
     pub fetch_originals: bool,
     /// Posters for HEIC and video (the platform's decoders, or tools on a desktop).
     pub posters: Option<import::PosterSource>,
+    /// Free space the disk keeps: originals stop arriving below it (and go on by
+    /// themselves once there is room again).
+    pub disk_reserve: u64,
 }
 
 impl NodeConfig {
@@ -78,6 +81,7 @@ impl NodeConfig {
             power: PowerState::default(),
             fetch_originals: true,
             posters: None,
+            disk_reserve: 100 << 20,
         }
     }
 }

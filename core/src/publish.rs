@@ -307,7 +307,14 @@ async fn fetch_one(
     loop {
         tokio::select! {
             done = t.finished() => {
-                done?;
+                if let Err(e) = done {
+                    // Let go of a failed transfer (a full disk, say), so the next fetch of
+                    // the post starts afresh from what arrived rather than finding it
+                    // still failed in the engine.
+                    swarm.forget(&t).await;
+                    lock(&shared.live).retain(|x| x.info_hash() != t.info_hash());
+                    return Err(e.into());
+                }
                 break;
             }
             () = tokio::time::sleep(crate::swarm::fetch::PROGRESS_EVERY) => set(t.progress()),

@@ -128,6 +128,12 @@ pub enum SwarmrollEvent {
         /// Files in all.
         total: u64,
     },
+    /// The disk is full (`full`): originals wait, keeping what arrived; or there is room
+    /// again and they go on by themselves.
+    StorageFull {
+        /// Whether the disk is too full now.
+        full: bool,
+    },
     /// A share ended: one the user started, or one the app was stopped in the middle of,
     /// finished at the next start (`resumed`).
     Shared {
@@ -189,6 +195,7 @@ impl SwarmrollEvent {
             NodeEvent::Released => SwarmrollEvent::Released,
             NodeEvent::Lan(s) => SwarmrollEvent::Lan { state: s.into() },
             NodeEvent::ImportProgress { done, total } => SwarmrollEvent::ImportProgress { done, total },
+            NodeEvent::StorageFull { full } => SwarmrollEvent::StorageFull { full },
             NodeEvent::Shared { channel, posts, files, resumed } => SwarmrollEvent::Shared {
                 channel_id: channel.to_hex(),
                 post_ids: posts.iter().map(|p| p.to_hex()).collect(),

@@ -108,6 +108,12 @@ pub enum NodeEvent {
         /// Files in all.
         total: u64,
     },
+    /// The disk is full (`full`): originals stop arriving, keeping what arrived; or
+    /// there is room again and they go on.
+    StorageFull {
+        /// Whether the disk is now too full.
+        full: bool,
+    },
     /// A share ended (one the user started, or one a stopped node left unfinished and
     /// this start finished).
     Shared {

@@ -32,6 +32,8 @@ const STALL: Duration = Duration::from_secs(10);
 #[derive(Default)]
 pub(super) struct Shared {
     running: Mutex<HashMap<ChannelId, Running>>,
+    /// Whether the disk was too full at the last look.
+    disk_full: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -88,6 +90,29 @@ fn record_done(inner: &Inner, ch: &ChannelId, fetch: &ChannelFetch) {
     }
 }
 
+/// Whether the disk holding the originals is below the reserve. Going below it stops
+/// every fetch (what arrived stays) and tells the UI; coming back above it tells the UI,
+/// and the next round starts the fetches again, resuming from what arrived.
+async fn disk_full(inner: &Arc<Inner>, swarm: &Arc<Swarm>) -> bool {
+    use std::sync::atomic::Ordering;
+    let media = inner.cfg.data_dir.join("media");
+    let _ = std::fs::create_dir_all(&media);
+    let full = crate::store::free_bytes(&media).is_some_and(|free| free < inner.cfg.disk_reserve);
+    let was = inner.fetching.disk_full.swap(full, Ordering::Relaxed);
+    if full && !was {
+        tracing::warn!("the disk is full: originals wait until there is room");
+        let stopped: Vec<(ChannelId, Running)> = lock(&inner.fetching.running).drain().collect();
+        for (ch, r) in stopped {
+            record_done(inner, &ch, &r.fetch);
+            r.fetch.stop(swarm).await;
+        }
+    }
+    if full != was {
+        let _ = inner.events.send(NodeEvent::StorageFull { full });
+    }
+    full
+}
+
 async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
     // Harvest what finished.
     let ended: Vec<(ChannelId, Running)> = {
@@ -103,6 +128,9 @@ async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
         if let Err(e) = r.fetch.finished().await {
             tracing::debug!(error = %e, "a channel fetch ended early");
         }
+    }
+    if disk_full(inner, swarm).await {
+        return;
     }
     if swarm.is_held() {
         // Held time is not stalling.

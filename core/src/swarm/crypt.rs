@@ -35,16 +35,26 @@ pub fn apply(key: &[u8; 32], offset: u64, buf: &mut [u8]) {
 }
 
 /// Makes [`CryptStorage`]: librqbit's filesystem storage with plaintext on disk and
-/// ciphertext towards the swarm.
+/// ciphertext towards the swarm — or, with no keys, plaintext both ways (public posts).
+///
+/// Every fetch goes through it, encrypted or not, for its writes: librqbit's own
+/// vectored write is a single `pwritev`, which takes a short write (a disk filling up)
+/// as success and drops the rest of the block; here every write is a whole write or an
+/// error, so a full disk fails the transfer cleanly.
 #[derive(Clone)]
 pub struct CryptFactory {
-    keys: Arc<Vec<[u8; 32]>>,
+    keys: Option<Arc<Vec<[u8; 32]>>>,
 }
 
 impl CryptFactory {
     /// A factory for a post's files, `keys[i]` for file `i`.
     pub fn new(keys: Vec<[u8; 32]>) -> Self {
-        CryptFactory { keys: Arc::new(keys) }
+        CryptFactory { keys: Some(Arc::new(keys)) }
+    }
+
+    /// A factory for a public post's files: no encryption, whole writes.
+    pub fn plain() -> Self {
+        CryptFactory { keys: None }
     }
 }
 
@@ -52,9 +62,11 @@ impl StorageFactory for CryptFactory {
     type Storage = CryptStorage;
 
     fn create(&self, shared: &ManagedTorrentShared, metadata: &TorrentMetadata) -> anyhow::Result<CryptStorage> {
-        anyhow::ensure!(metadata.file_infos.len() == self.keys.len(), "a key for every file");
+        if let Some(keys) = &self.keys {
+            anyhow::ensure!(metadata.file_infos.len() == keys.len(), "a key for every file");
+        }
         let inner = FilesystemStorageFactory::default().create(shared, metadata)?;
-        Ok(CryptStorage { inner: Box::new(inner), keys: Arc::clone(&self.keys) })
+        Ok(CryptStorage { inner: Box::new(inner), keys: self.keys.clone() })
     }
 
     fn is_type_id(&self, type_id: std::any::TypeId) -> bool {
@@ -71,12 +83,17 @@ impl StorageFactory for CryptFactory {
 /// See [`CryptFactory`].
 pub struct CryptStorage {
     inner: Box<dyn TorrentStorage>,
-    keys: Arc<Vec<[u8; 32]>>,
+    keys: Option<Arc<Vec<[u8; 32]>>>,
 }
 
 impl CryptStorage {
-    fn key(&self, file_id: usize) -> anyhow::Result<&[u8; 32]> {
-        self.keys.get(file_id).ok_or_else(|| anyhow::anyhow!("no key for this file"))
+    /// XORs `buf` with file `file_id`'s keystream at `offset` (nothing for public posts).
+    fn crypt(&self, file_id: usize, offset: u64, buf: &mut [u8]) -> anyhow::Result<()> {
+        if let Some(keys) = &self.keys {
+            let key = keys.get(file_id).ok_or_else(|| anyhow::anyhow!("no key for this file"))?;
+            apply(key, offset, buf);
+        }
+        Ok(())
     }
 }
 
@@ -85,13 +102,12 @@ impl TorrentStorage for CryptStorage {
 
     fn pread_exact(&self, file_id: usize, offset: u64, buf: &mut [u8]) -> anyhow::Result<()> {
         self.inner.pread_exact(file_id, offset, buf)?;
-        apply(self.key(file_id)?, offset, buf);
-        Ok(())
+        self.crypt(file_id, offset, buf)
     }
 
     fn pwrite_all(&self, file_id: usize, offset: u64, buf: &[u8]) -> anyhow::Result<()> {
         let mut plain = buf.to_vec();
-        apply(self.key(file_id)?, offset, &mut plain);
+        self.crypt(file_id, offset, &mut plain)?;
         self.inner.pwrite_all(file_id, offset, &plain)
     }
 
@@ -99,13 +115,14 @@ impl TorrentStorage for CryptStorage {
         let mut plain = Vec::with_capacity(bufs[0].len() + bufs[1].len());
         plain.extend_from_slice(&bufs[0]);
         plain.extend_from_slice(&bufs[1]);
-        apply(self.key(file_id)?, offset, &mut plain);
+        self.crypt(file_id, offset, &mut plain)?;
+        // A whole write or an error (see `CryptFactory`).
         self.inner.pwrite_all(file_id, offset, &plain)?;
         Ok(plain.len())
     }
 
     fn take(&self) -> anyhow::Result<Box<dyn TorrentStorage>> {
-        Ok(Box::new(CryptStorage { inner: self.inner.take()?, keys: Arc::clone(&self.keys) }))
+        Ok(Box::new(CryptStorage { inner: self.inner.take()?, keys: self.keys.clone() }))
     }
 
     fn on_piece_completed(&self, piece: librqbit_core::lengths::ValidPieceIndex) -> anyhow::Result<()> {

@@ -168,7 +168,7 @@ fn add_options(
 ) -> AddTorrentOptions {
     let inner = match options.file_keys.clone() {
         Some(keys) => crypt::CryptFactory::new(keys).boxed(),
-        None => librqbit::storage::filesystem::FilesystemStorageFactory::default().boxed(),
+        None => crypt::CryptFactory::plain().boxed(),
     };
     AddTorrentOptions {
         overwrite: true,
