@@ -8,11 +8,12 @@ set -euo pipefail
 # Debian packages the tests and benchmarks need:
 # - nasm: libjpeg-turbo's SIMD code for the JPEG fast path (built without it, it is slower);
 # - libvips-tools: vipsthumbnail, the reference in the import benchmark;
-# - aria2: a stock BitTorrent client for the interop tests;
+# - aria2: a stock BitTorrent client for the interop tests; python3-libtorrent: the
+#   engine of qBittorrent and Deluge, which opens a post from `swarmroll torrent`;
 # - ffmpeg, heif-thumbnailer: the terminal node's posters for videos and HEIC photos;
 # - libheif-examples (heif-convert), libimage-exiftool-perl (exiftool): the location
 #   tests check the shared copies of HEIF, MP4/MOV, PNG and WebP files with them.
-APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl)
+APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl python3-libtorrent)
 
 log() {
     printf '==> ci-setup: %s\n' "$*"

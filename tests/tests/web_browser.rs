@@ -129,8 +129,48 @@ async fn guests_in_a_browser_upload_and_comment_live_and_the_posts_reach_a_membe
         let hidden = EventId::from_hex(hidden).unwrap();
         until(20, "the hidden post to disappear on Bob's node", || bob.thread(&hidden).ok().flatten().is_none()).await;
     }
-    publish_screenshots(&["gallery.png", "viewer.png", "upload.png", "slideshow.png"]);
+    let mut shots = vec!["gallery.png".to_owned(), "viewer.png".into(), "upload.png".into(), "slideshow.png".into()];
+    for what in ["gallery", "viewer", "upload"] {
+        for size in ["phone", "tablet", "laptop"] {
+            shots.push(format!("{what}-{size}.png"));
+        }
+    }
+    publish_screenshots(&shots.iter().map(String::as_str).collect::<Vec<_>>());
     bob.stop().await;
+    v.node.stop().await;
+}
+
+/// A drop box in a real browser: Maya and Jon each upload and comment, and each sees only
+/// their own; the host's link sees both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guests_of_a_drop_box_see_only_their_own_and_the_host_sees_all() {
+    if !browser_ready() {
+        return;
+    }
+    let v = Venue::start(|_| {}).await;
+    let closes = Some(swarmroll_core::Timestamp(swarmroll_core::Timestamp::now().0 + 3_600_000));
+    let store = v.node.replica().store();
+    let dropbox =
+        swarmroll_core::web::create_link(store, &v.channel, swarmroll_core::web::LinkRole::DropBox, closes).unwrap();
+    let url = |l| format!("http://{}{}", v.addr(), Venue::base(l));
+    let photos = swarmroll_tests::photos();
+    let photo_paths = [photos.join("gps/DSCN0012.jpg"), photos.join("cameras/Canon_40D.jpg")];
+    let env = [
+        ("SR_DROPBOX_URL", url(&dropbox)),
+        ("SR_HOST_URL", url(&v.host)),
+        ("SR_PHOTOS", photo_paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(":")),
+    ];
+    let result = run_script("dropbox.mjs", &env).await;
+    // Both uploads are posts of the channel, for their guests.
+    for (key, guest) in [("maya_posts", "Maya"), ("jon_posts", "Jon")] {
+        let posts = result[key].as_array().unwrap();
+        assert!(!posts.is_empty(), "{key}");
+        for p in posts {
+            let t = v.node.thread(&EventId::from_hex(p.as_str().unwrap()).unwrap()).unwrap().unwrap();
+            assert_eq!(t.post.guest.as_deref(), Some(guest));
+        }
+    }
+    publish_screenshots(&["dropbox-phone.png", "dropbox-laptop.png"]);
     v.node.stop().await;
 }
 

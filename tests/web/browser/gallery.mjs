@@ -2,7 +2,8 @@
 // test after it has started real Swarmroll nodes. Environment:
 //   SR_GALLERY_URL  uploader link      SR_VIEWER_URL  viewer link    SR_HOST_URL  host link
 //   SR_PHOTOS       two photo paths, ':'-separated                   SR_VIDEO     an .mp4
-//   SR_SCREENSHOTS  folder for gallery.png, viewer.png, upload.png, slideshow.png
+//   SR_SCREENSHOTS  folder for gallery.png, viewer.png, upload.png, slideshow.png (the phone's),
+//                   and gallery-, viewer-, upload-{phone,tablet,laptop}.png
 //   SR_CHROMIUM     the browser (default /usr/bin/chromium)
 // On success prints one line to stdout:
 //   RESULT {"posts": [...], "hidden": "<post>", "guest": "Maya", "comment": "What a day!"}
@@ -18,6 +19,11 @@ const COMMENT = 'What a day!';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' };
+const SIZES = {
+  phone: PHONE,
+  tablet: { viewport: { width: 820, height: 1180 }, deviceScaleFactor: 1, isMobile: false, hasTouch: true, locale: 'en-US' },
+  laptop: { viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false, locale: 'en-US' },
+};
 
 const log = (...a) => console.error('[gallery test]', ...a);
 class Failure extends Error {}
@@ -114,6 +120,91 @@ async function openViewer(page, post, index) {
   await until(page, 'the viewer did not open', () => document.getElementById('viewer').open);
   await until(page, 'the viewer shows no media', () => document.querySelector('#viewer-media img, #viewer-media video'));
   await until(page, 'the viewer did not load the post', () => document.getElementById('viewer-by').textContent.trim() !== '');
+}
+
+// What a new user saw at a laptop's width: the closed viewer drawn over the page (a bar
+// "✕ Photo ‹ ›" over a black panel), and icons drawn with emoji that a browser without an
+// emoji font shows as empty boxes. Checked on the page as it is shown now.
+async function layoutChecks(page, label) {
+  const bad = await page.evaluate(() => {
+    const out = [];
+    const v = document.getElementById('viewer');
+    if (v.open) out.push('the viewer is open');
+    if (getComputedStyle(v).display !== 'none') out.push('the closed viewer is display: ' + getComputedStyle(v).display);
+    for (const e of [v, v.querySelector('.vbar'), document.getElementById('viewer-media')]) {
+      const b = e.getBoundingClientRect();
+      if (b.width > 0 || b.height > 0) out.push('the closed viewer\'s ' + (e.id || e.className) + ' has a box of ' + Math.round(b.width) + 'x' + Math.round(b.height));
+    }
+    const grid = document.getElementById('grid');
+    const g = grid.getBoundingClientRect();
+    const top = Math.max(g.top, document.querySelector('.top').getBoundingClientRect().bottom, 0);
+    const bottom = Math.min(g.bottom, innerHeight);
+    if (bottom - top < 20) out.push('the grid is not in sight (' + Math.round(g.top) + '..' + Math.round(g.bottom) + ')');
+    else {
+      const hit = document.elementFromPoint(g.left + g.width / 2, (top + bottom) / 2);
+      if (!hit || !grid.contains(hit)) out.push('at the grid\'s centre is ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing'));
+    }
+    if (document.documentElement.scrollWidth > innerWidth) out.push('the page is ' + document.documentElement.scrollWidth + ' px wide at ' + innerWidth);
+    // Icons are drawn (svg): no emoji or symbol character outside what people typed or chose.
+    const people = '#reactions, #comments, #viewer-caption, #viewer-by, #channel, #me, #dropbox-channel, #upload-list .name, #guest-list, #status, #name-dialog';
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n; (n = walk.nextNode());) {
+      const e = n.parentElement;
+      if (/[\p{Extended_Pictographic}\u2715\u2039\u203a]/u.test(n.data) && !e.closest(people) && !e.closest('dialog:not([open]), [hidden]')) {
+        out.push('an icon drawn with a character: ' + JSON.stringify(n.data.trim()) + ' in <' + e.tagName.toLowerCase() + ' class="' + e.className + '">');
+      }
+    }
+    for (const b of document.querySelectorAll('a.item .badge, a.item .count')) {
+      if (!b.querySelector('svg')) out.push('a ' + b.className + ' without an svg icon: ' + JSON.stringify(b.textContent));
+    }
+    for (const b of document.querySelectorAll('#viewer-close, #viewer-prev, #viewer-next')) {
+      if (!b.querySelector('svg')) out.push('#' + b.id + ' without an svg icon');
+    }
+    if (v.open) {
+      for (const b of document.querySelectorAll('#reactions .react')) {
+        if (['❤️', '👍', '😂', '😮'].includes(b.dataset.emoji) && !b.querySelector('svg')) out.push('the reaction ' + b.dataset.emoji + ' is not drawn');
+      }
+    }
+    return out;
+  });
+  check(!bad.length, label + ': ' + [...new Set(bad)].slice(0, 8).join('; '));
+}
+
+// The viewer as shown: open, over the whole window, the media in sight and not overlapped.
+async function viewerChecks(page, label) {
+  const bad = await page.evaluate(() => {
+    const out = [];
+    const v = document.getElementById('viewer');
+    const r = v.getBoundingClientRect();
+    if (!v.open || r.width < innerWidth - 1 || r.height < innerHeight - 1) out.push('the viewer is ' + Math.round(r.width) + 'x' + Math.round(r.height) + ' in ' + innerWidth + 'x' + innerHeight);
+    const m = document.querySelector('#viewer-media > img, #viewer-media > video');
+    const b = m && m.getBoundingClientRect();
+    if (!b || b.width < 100 || b.height < 100) out.push('the media is ' + (b ? Math.round(b.width) + 'x' + Math.round(b.height) : 'missing'));
+    else {
+      const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+      if (hit !== m) out.push('over the media is ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing'));
+    }
+    const bar = document.querySelector('.vbar').getBoundingClientRect();
+    if (bar.height < 44 || bar.top < 0) out.push('the viewer\'s bar is at ' + Math.round(bar.top) + ', ' + Math.round(bar.height) + ' px high');
+    for (const e of v.querySelectorAll('button:not([hidden]), a[href], textarea')) {
+      const x = e.getBoundingClientRect();
+      if (x.width && (x.width < 44 || x.height < 44)) out.push((e.id || e.className || e.tagName) + ' is ' + Math.round(x.width) + 'x' + Math.round(x.height) + ' (under 44 px)');
+    }
+    return out;
+  });
+  check(!bad.length, label + ': ' + [...new Set(bad)].slice(0, 8).join('; '));
+}
+
+// Every thumbnail loaded (lazy ones too: the page is scrolled through, then back).
+async function thumbsLoaded(page, who) {
+  await page.evaluate(async () => {
+    for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight / 2) {
+      scrollTo(0, y);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    scrollTo(0, 0);
+  });
+  await until(page, who + '\'s thumbnails did not load', () => [...document.querySelectorAll('a.item img')].every((i) => i.complete && i.naturalWidth > 0));
 }
 
 const commentsHave = (page, who, text) => until(page, who + ' does not see the comment "' + text + '"',
@@ -334,6 +425,8 @@ async function run(browser) {
     await b.setViewportSize({ width: 320, height: 640 });
     const wide = await b.evaluate(() => document.documentElement.scrollWidth);
     check(wide <= 320, 'the gallery is ' + wide + ' px wide at 320 px');
+    await b.evaluate(() => scrollTo(0, 0));
+    await layoutChecks(b, 'at 320 px');
     const unnamed = await a.evaluate(() => [...document.querySelectorAll('button, a[href], input:not([type=hidden]), textarea')]
       .filter((e) => e.offsetParent !== null || e.id === 'file-input')
       .filter((e) => !(e.getAttribute('aria-label') || e.textContent.trim() || (e.labels && e.labels.length) || e.querySelector('img[alt]:not([alt=""])')))
@@ -365,6 +458,49 @@ async function run(browser) {
     await viewerShow.context().close();
     await page.screenshot({ path: path.join(shots, 'slideshow.png'), fullPage: true });
   });
+
+  // The gallery, the viewer and the upload queue on a phone, a tablet and a laptop: Maya
+  // again, in a new browser each time. Each upload: a photo already there, a text file
+  // and a new photo.
+  for (const [size, options] of Object.entries(SIZES)) {
+    await step('the pages at ' + size + ' width (' + options.viewport.width + ' px)', async () => {
+      // The viewer is a modal dialog the size of the window: shot as the window shows it.
+      const shot = async (page, what) => {
+        const file = path.join(shots, what + '-' + size + '.png');
+        await page.screenshot({ path: file, fullPage: what !== 'viewer' });
+        if (size === 'phone') fs.copyFileSync(file, path.join(shots, what + '.png'));
+      };
+      const page = await open(browser, GALLERY, 'Maya on a ' + size, options);
+      await ready(page, 'uploader');
+      await until(page, 'the ' + size + ' does not show Maya\'s photo', (p) => document.querySelector('a.item[data-post="' + p + '"]'), photo.post);
+      await thumbsLoaded(page, 'the ' + size);
+      await layoutChecks(page, size + ' gallery');
+      await shot(page, 'gallery');
+      await openViewer(page, photo.post, photo.index);
+      await commentsHave(page, 'the ' + size, COMMENT);
+      await until(page, 'the original photo did not load on the ' + size, () => {
+        const img = document.querySelector('#viewer-media img');
+        return img && /\/original\//.test(img.src) && img.complete && img.naturalWidth > 0;
+      });
+      await viewerChecks(page, size + ' viewer');
+      await shot(page, 'viewer');
+      await page.keyboard.press('Escape');
+      await until(page, 'the viewer is still open on the ' + size, () => !document.getElementById('viewer').open);
+      await layoutChecks(page, size + ' gallery after the viewer closed');
+      await setName(page, 'Maya');
+      const txt = path.join(tmp, 'notes.txt');
+      const png = await uniquePng(page, 'from-' + size + '.png', 'from a ' + size);
+      await page.setInputFiles('#file-input', [photos[0], txt, png]);
+      await rows(page, [names[0]], 'duplicate');
+      await rows(page, ['notes.txt'], 'failed');
+      const [done] = await rows(page, [path.basename(png)], 'done');
+      await until(page, 'the new photo is not in the ' + size + '\'s grid', (p) => document.querySelector('a.item[data-post="' + p + '"] img[src]'), done.post);
+      await thumbsLoaded(page, 'the ' + size);
+      await layoutChecks(page, size + ' upload queue');
+      await shot(page, 'upload');
+      await page.context().close();
+    });
+  }
 
   check(!errors.length, 'uncaught errors in the pages: ' + errors.join(' | '));
   return { posts, hidden: extra, guest: 'Maya', comment: COMMENT, not_media: notMedia };

@@ -8,9 +8,44 @@ const $ = (id) => document.getElementById(id);
 const base = galleryBase(location.pathname);
 const NAME_KEY = 'swarmroll.name';
 const EMOJI = { '❤️': 'Love', '👍': 'Like', '😂': 'Funny', '😮': 'Wow' };
+// Icons are drawn, never emoji or symbol characters: a browser without an emoji font
+// (Debian's headless Chromium) shows those as empty boxes. The four reactions are drawn
+// too; a reaction someone chose elsewhere shows as its emoji.
+const FACE = '<circle cx="12" cy="12" r="10" fill="#f5c542"/>';
+const INK = 'fill="#5b3a0a"';
+const ICONS = {
+  play: '<path d="M8 5v14l11-7z" fill="currentColor"/>',
+  comment: '<path d="M4 5h16v11h-9l-5 4v-4H4z"/>',
+  // upload rows, by state
+  hashing: '<path d="M12 19V6m-6 6 6-6 6 6"/>',
+  done: '<path d="m5 12.5 4.5 4.5L19 7.5"/>',
+  duplicate: '<circle cx="12" cy="12" r="9"/><path d="M8 12h8"/>',
+  failed: '<circle cx="12" cy="12" r="9"/><path d="M12 7.5v5.5m0 3.5v.01"/>',
+  '❤️': '<path fill="#e5484d" d="M12 21 10.6 19.7C5.4 15 2 11.9 2 8.2 2 5.2 4.4 3 7.3 3c1.9 0 3.6.9 4.7 2.3C13.1 3.9 14.8 3 16.7 3 19.6 3 22 5.2 22 8.2c0 3.7-3.4 6.8-8.6 11.5z"/>',
+  '👍': '<path fill="#e0a028" d="M2 10h4v11H2zm6 11V10l4.3-6.8c.5-.8 1.6-1 2.3-.4.5.4.7 1.1.5 1.7L14 9h5.6c1.5 0 2.6 1.4 2.2 2.8l-1.9 7.3c-.3 1.1-1.2 1.9-2.3 1.9z"/>',
+  '😂': FACE + '<path d="M6.8 9.6q1.7-2 3.4 0m3.6 0q1.7-2 3.4 0" fill="none" stroke="#5b3a0a" stroke-width="1.6" stroke-linecap="round"/><path d="M6.5 13h11a5.5 5.5 0 0 1-11 0z" ' + INK + '/>',
+  '😮': FACE + '<circle cx="8.8" cy="9.5" r="1.4" ' + INK + '/><circle cx="15.2" cy="9.5" r="1.4" ' + INK + '/><ellipse cx="12" cy="15.6" rx="2.3" ry="2.9" ' + INK + '/>',
+};
+function icon(name, cls = 'i') {
+  const s = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  s.setAttribute('viewBox', '0 0 24 24');
+  s.setAttribute('class', cls);
+  s.setAttribute('aria-hidden', 'true');
+  s.innerHTML = ICONS[name];
+  return s;
+}
+// Without a thumbnail the server sends a square tile naming the type: shown whole, not
+// cropped to the item's shape (nor is a thumbnail of another shape than the item).
+function fit(img, it) {
+  img.addEventListener('load', () => {
+    const a = img.naturalWidth / img.naturalHeight, b = it.width / it.height;
+    img.classList.toggle('tile', a > 0 && b > 0 && Math.abs(Math.log(a / b)) > 0.2);
+  });
+}
 const api = createApi(base, { reauth: () => startSession() });
 
 let session = null;
+let drop = false;        // a drop box link: the guest sees only their own uploads
 let closed = false;
 let items = [];          // what the grid shows, newest first
 let next = '';           // cursor of the next page; null at the end
@@ -37,7 +72,7 @@ function el(tag, props, ...kids) {
 const key = (it) => it.post + '/' + it.index;
 const url = (u) => new URL(u, location.origin + base).href;
 const who = (x) => (x.guest ? x.guest + ' (guest)' : x.by || 'Someone');
-const ratio = (it) => Math.min(3, Math.max(0.33, it.width && it.height ? it.width / it.height : 1)).toFixed(3);
+const ratio = (it, min = 0.33) => Math.min(3, Math.max(min, it.width && it.height ? it.width / it.height : 1)).toFixed(3);
 const pad = (n) => String(n).padStart(2, '0');
 const duration = (ms) => {
   const s = Math.round((ms || 0) / 1000);
@@ -77,6 +112,7 @@ function setClosed(msg) {
   if (msg) b.textContent = msg;
   b.hidden = false;
   $('uploader').hidden = true;
+  $('dropbox-intro').hidden = true;
   $('comment-form').hidden = true;
   say(b.textContent);
 }
@@ -91,14 +127,32 @@ function moveStatus(into) {
 async function startSession() {
   session = await api.post('api/session', { name: stored() || null });
   if (session.name && !stored()) store(session.name);
-  document.title = session.channel + ' · photos';
+  drop = session.role === 'dropbox';
+  document.title = session.channel + (drop ? ' · drop box' : ' · photos');
   $('channel').textContent = session.channel;
   document.body.dataset.role = session.role;
+  if (drop) dropBox();
   showName();
-  const up = session.role === 'uploader' || session.role === 'host';
+  const up = session.role === 'uploader' || session.role === 'host' || drop;
   $('uploader').hidden = !up || closed;
   $('guests').hidden = session.role !== 'host';
   return session;
+}
+
+// A drop box: uploads go to the host; the guest sees only their own. Nothing may suggest
+// that other guests see them.
+function dropBox() {
+  $('dropbox-channel').textContent = session.channel;
+  $('dropbox-intro').hidden = closed;
+  $('add-label').textContent = 'Add photos and videos';
+  $('grid-title').textContent = 'Your uploads';
+  $('grid-title').className = 'grid-title';
+  $('grid').setAttribute('aria-label', 'Your uploads, newest first');
+  $('empty').textContent = 'Nothing here yet. Add your photos and videos: the hosts see them, other guests do not.';
+  $('name-help').textContent = 'The host sees it with your photos and comments.';
+  $('comment-help').hidden = false;
+  $('comment-text').setAttribute('aria-describedby', 'comment-help');
+  $('closed').textContent = 'This drop box is closed. Thank you for sharing!';
 }
 
 function showName() {
@@ -153,14 +207,16 @@ $('me').addEventListener('click', () => askName());
 
 function cell(it) {
   const img = el('img', { alt: describe(it), loading: 'lazy', decoding: 'async', width: it.width || 300, height: it.height || 300 });
+  fit(img, it);
   img.src = url(it.thumb);
   const a = el('a', { className: 'item', href: '#/p/' + it.post + '/' + it.index }, img);
   a.dataset.post = it.post;
   a.dataset.index = it.index;
   a.dataset.kind = it.kind;
-  if (it.kind === 'video') a.append(el('span', { className: 'badge', 'aria-hidden': 'true' }, '▶ ' + duration(it.duration_ms)));
+  if (it.kind === 'video') a.append(el('span', { className: 'badge', 'aria-hidden': 'true' }, icon('play'), duration(it.duration_ms)));
   const li = el('li', {}, a);
-  li.style.setProperty('--r', ratio(it));
+  // Not too narrow a cell: a video's badge must fit.
+  li.style.setProperty('--r', ratio(it, 0.6));
   return li;
 }
 
@@ -169,7 +225,7 @@ function updateCell(li, it) {
   let c = a.querySelector('.count');
   if (!it.comments) return c && c.remove();
   if (!c) a.append((c = el('span', { className: 'count' })));
-  c.replaceChildren(el('span', { 'aria-hidden': 'true' }, '💬 '), String(it.comments), el('span', { className: 'sr-only' }, it.comments === 1 ? ' comment' : ' comments'));
+  c.replaceChildren(icon('comment'), String(it.comments), el('span', { className: 'sr-only' }, it.comments === 1 ? ' comment' : ' comments'));
 }
 
 // Shows `list`, reusing the cells already there, and keeps what the guest is looking at
@@ -418,10 +474,14 @@ function showMedia(it) {
   $('viewer-note').textContent = '';
   box.style.setProperty('--r', ratio(it));
   const thumb = el('img', { alt: describe(it), className: 'thumb' });
+  fit(thumb, it);
   thumb.src = url(it.thumb);
   if (it.kind === 'video') {
     const vid = el('video', { controls: true, playsInline: true, preload: 'metadata', poster: thumb.src });
     vid.setAttribute('aria-label', describe(it));
+    // A tile for a poster: the video as small as the tile until it plays.
+    thumb.addEventListener('load', () => vid.classList.toggle('tile', thumb.classList.contains('tile') && vid.paused && !vid.currentTime));
+    vid.addEventListener('play', () => vid.classList.remove('tile'));
     vid.addEventListener('error', () => {
       if (seq !== mediaSeq) return;
       vid.replaceWith(thumb);
@@ -454,7 +514,7 @@ async function explain(it, seq) {
   if (seq !== mediaSeq) return;
   const note = $('viewer-note');
   note.textContent = msg + ' ';
-  if (link) note.append(el('a', { href: url(it.original), download: '' }, 'Download it'));
+  if (link) note.append(el('a', { href: url(it.original), download: '', className: 'button' }, 'Download it'));
 }
 
 function fillInfo({ post: p, comments }) {
@@ -469,7 +529,7 @@ function fillInfo({ post: p, comments }) {
     const r = rs.get(emoji) || { count: 0, mine: false };
     let b = [...box.children].find((x) => x.dataset.emoji === emoji);
     if (!b) box.append((b = el('button', { type: 'button', className: 'react', 'data-emoji': emoji })));
-    b.replaceChildren(el('span', { 'aria-hidden': 'true' }, emoji), ' ' + (r.count || ''));
+    b.replaceChildren(ICONS[emoji] ? icon(emoji, 'ri') : el('span', { 'aria-hidden': 'true' }, emoji), r.count ? ' ' + r.count : '');
     b.setAttribute('aria-label', (EMOJI[emoji] || emoji) + (r.count ? ', ' + r.count : ''));
     b.setAttribute('aria-pressed', String(!!r.mine));
     b.onclick = () => react(p.id, emoji, !r.mine);
@@ -636,7 +696,9 @@ $('guests').addEventListener('toggle', () => $('guests').open && loadGuests());
 // ---- uploads ----
 
 const rows = new Map();
+const DROP_WORDS = { 'Already in the gallery': 'The host already has it', Posted: 'Sent' };
 function drawRow(t) {
+  const text = (drop && DROP_WORDS[t.text]) || t.text;
   let r = rows.get(t);
   if (!r) {
     r = {
@@ -646,16 +708,17 @@ function drawRow(t) {
     };
     r.bar.setAttribute('aria-label', t.name);
     r.li.dataset.uploadName = t.name;
-    r.li.append(el('span', { className: 'name' }, t.name), r.bar, r.st);
+    r.li.append(r.ic = el('span', { className: 'ic' }), el('span', { className: 'name' }, t.name), r.bar, r.st);
     rows.set(t, r);
     $('upload-list').append(r.li);
     $('uploads').hidden = false;
   }
-  if (r.li.dataset.state !== t.state && (t.state === 'failed' || t.state === 'duplicate')) say(t.name + ': ' + t.text);
+  if (r.li.dataset.state !== t.state && (t.state === 'failed' || t.state === 'duplicate')) say(t.name + ': ' + text);
+  if (r.li.dataset.state !== t.state) r.ic.replaceChildren(icon(ICONS[t.state] ? t.state : 'hashing'));
   r.li.dataset.state = t.state;
   if (t.post) r.li.dataset.post = t.post;
   r.bar.value = t.progress;
-  r.st.textContent = t.text;
+  r.st.textContent = text;
   wake();
 }
 
@@ -749,7 +812,8 @@ function setupUploads() {
     onCommit: ({ post, tasks }) => {
       if (!post) return;
       mine.add(post);
-      say(tasks.length === 1 ? 'Your photo is in the gallery.' : 'Your ' + tasks.length + ' files are in the gallery.');
+      const what = tasks.length === 1 ? 'Your ' + (tasks[0].type.startsWith('video/') ? 'video' : 'photo') : 'Your ' + tasks.length + ' files';
+      say(what + (drop ? (tasks.length === 1 ? ' is' : ' are') + ' with the host.' : (tasks.length === 1 ? ' is' : ' are') + ' in the gallery.'));
       refresh(1);
     },
   });

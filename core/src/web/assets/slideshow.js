@@ -60,6 +60,9 @@ async function step() {
       continue;
     }
     if (closed) return;
+    // No thumbnail: the server's square tile naming the type, shown at a modest size.
+    const a = back.naturalWidth / back.naturalHeight, b = it.width / it.height;
+    back.classList.toggle('tile', a > 0 && b > 0 && Math.abs(Math.log(a / b)) > 0.2);
     back.alt = (it.kind === 'video' ? 'Video' : 'Photo') + (who(it) ? ' by ' + who(it) : '');
     back.classList.add('on');
     layers[front].classList.remove('on');
