@@ -268,3 +268,38 @@ fn heic_and_video_get_thumbnails_from_the_tools_here() {
         assert_eq!(stdout.contains(hint), !with_tools, "{stdout}");
     }
 }
+
+/// Logs go to standard error: nothing at the default level on a good run, more with
+/// `-v`, and never a file name, a caption or a comment, even at the most verbose level.
+#[test]
+fn logs_go_to_stderr_at_warn_by_default_and_never_name_user_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    let roll = tmp.path().join("roll");
+    std::fs::create_dir_all(&roll).unwrap();
+    std::fs::copy(photos().join("gps/DSCN0010.jpg"), roll.join("secret-honeymoon-beach.jpg")).unwrap();
+    let share = |data: &Path, verbose: &[&str]| {
+        swarmroll()
+            .arg("--data-dir")
+            .arg(data)
+            .args(verbose)
+            .args(["share", "--new", "Secret party", "--caption", "private words here", "--no-serve"])
+            .arg(&roll)
+            .args(LOOPBACK)
+            .output()
+            .unwrap()
+    };
+    let quiet = share(&tmp.path().join("a"), &[]);
+    assert!(quiet.status.success(), "{}", text(&quiet.stderr));
+    assert!(
+        !text(&quiet.stderr).contains(" INFO ") && !text(&quiet.stderr).contains(" DEBUG "),
+        "{}",
+        text(&quiet.stderr)
+    );
+    let loud = share(&tmp.path().join("b"), &["-vvv"]);
+    let err = text(&loud.stderr);
+    assert!(loud.status.success(), "{err}");
+    assert!(err.contains("DEBUG") || err.contains("TRACE") || err.contains("INFO"), "-vvv logs more: {err}");
+    for secret in ["secret-honeymoon-beach", "private words here", "Secret party"] {
+        assert!(!err.contains(secret), "the log names user content ({secret}):\n{err}");
+    }
+}
