@@ -1,23 +1,9 @@
 //! The `swarmroll` command as a user runs it: real processes, real data folders.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn swarmroll(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_swarmroll"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("SWARMROLL_DATA_DIR")
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::{http_status, ok_json as json, open_web, run as swarmroll};
 
 #[test]
 fn create_invite_join_and_restart() {
@@ -77,44 +63,6 @@ fn bad_input_gives_a_clear_error_and_exit_code() {
     assert_eq!(out.status.code(), Some(2));
     let out = swarmroll(dir.path(), &["run", "--mirror", "nonsense"]);
     assert_eq!(out.status.code(), Some(2));
-}
-
-/// Starts `swarmroll web` on loopback for `window`; returns the process and its first
-/// JSON line (the links).
-fn open_web(dir: &Path, channel: &str, window: &str) -> (std::process::Child, serde_json::Value) {
-    use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_swarmroll"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["--json", "web", channel, "--for", window, "--bind", "127.0.0.1:0"])
-        .args(["--listen", "127.0.0.1:0", "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    // The links are one line among the node's events.
-    let links = loop {
-        let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "no links printed");
-        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-        if v["guest_url"].is_string() {
-            break v;
-        }
-    };
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    (child, links)
-}
-
-/// The status code of a GET of `url` (`http://IP:PORT/path`).
-fn http_status(url: &str) -> u16 {
-    use std::io::{Read, Write};
-    let rest = url.strip_prefix("http://").unwrap();
-    let (addr, path) = rest.split_at(rest.find('/').unwrap());
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out.split(' ').nth(1).unwrap().parse().unwrap()
 }
 
 #[test]

@@ -5,78 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::Value;
-use std::io::BufRead;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-const LOOPBACK: [&str; 6] = ["--listen", "127.0.0.1:0", "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"];
+mod common;
 
-fn swarmroll(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_swarmroll"));
-    c.env_remove("SWARMROLL_DATA_DIR").env_remove("RUST_LOG").arg("--data-dir").arg(dir);
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    swarmroll(dir).args(args).output().unwrap()
-}
-
-fn ok_json(out: &Output) -> Value {
-    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn photos() -> PathBuf {
-    std::env::var_os("SWARMROLL_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-        .join("fixtures/photos")
-}
-
-/// Starts a long-running command and returns it with the first JSON line for which
-/// `wanted` holds; the rest of its output is read and dropped, as a terminal would.
-fn spawn_until(mut cmd: Command, wanted: impl Fn(&Value) -> bool) -> (Child, Value) {
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let found = loop {
-        let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "the command ended before printing what was expected");
-        if let Ok(v) = serde_json::from_str::<Value>(&line) {
-            if wanted(&v) {
-                break v;
-            }
-        }
-    };
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    (child, found)
-}
-
-/// The status of a GET of `url`; 0 when nothing listens there.
-fn http_status(url: &str) -> u16 {
-    use std::io::{Read, Write};
-    let rest = url.strip_prefix("http://").unwrap();
-    let (addr, path) = rest.split_at(rest.find('/').unwrap());
-    let Ok(mut s) = std::net::TcpStream::connect(addr) else { return 0 };
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out.split(' ').nth(1).unwrap().parse().unwrap()
-}
-
-/// Kills the process when dropped (a failing test leaves no node behind).
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::{http_status, ok_json, on as swarmroll, photos, run, spawn_until, text, Killed, LOOPBACK};
 
 fn interrupt(child: &Child) {
     assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());

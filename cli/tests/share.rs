@@ -2,32 +2,13 @@
 //! paths, and Ctrl-C in the middle of a long import.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const LOOPBACK: [&str; 6] = ["--listen", "127.0.0.1:0", "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"];
+mod common;
 
-fn swarmroll() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_swarmroll"));
-    c.env_remove("SWARMROLL_DATA_DIR").env_remove("RUST_LOG");
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    swarmroll().arg("--data-dir").arg(dir).args(args).output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn photos() -> PathBuf {
-    std::env::var_os("SWARMROLL_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-        .join("fixtures/photos")
-}
+use common::{photos, run, swarmroll, text, LOOPBACK};
 
 /// `n` copies of a real phone photo, each with its own bytes (a JPEG comment after the
 /// SOI marker).

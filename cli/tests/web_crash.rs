@@ -5,38 +5,16 @@
 
 use serde_json::{json, Value};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 use swarmroll_tests::http::Client;
 
-fn swarmroll(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_swarmroll"));
-    c.env_remove("SWARMROLL_DATA_DIR").arg("--data-dir").arg(dir);
-    c
-}
+mod common;
 
-/// `swarmroll web` on loopback; the process and its links.
+use common::{on as swarmroll, photos};
+
 fn open_web(dir: &Path, channel: &str) -> (Child, Value) {
-    use std::io::BufRead;
-    let mut child = swarmroll(dir)
-        .args(["--json", "web", channel, "--for", "1h", "--bind", "127.0.0.1:0"])
-        .args(["--listen", "127.0.0.1:0", "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    // The links are one line among the node's events.
-    let links = loop {
-        let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "no links printed");
-        let v: Value = serde_json::from_str(&line).unwrap();
-        if v["guest_url"].is_string() {
-            break v;
-        }
-    };
-    // Keep reading what it prints, as a terminal would.
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    (child, links)
+    common::open_web(dir, channel, "1h")
 }
 
 fn posted_files(dir: &Path, channel: &str) -> Vec<(String, Value)> {
@@ -56,10 +34,7 @@ fn posted_files(dir: &Path, channel: &str) -> Vec<(String, Value)> {
 
 /// A real photo with its own bytes per `i`.
 fn photo(i: usize) -> Vec<u8> {
-    let shared = std::env::var_os("SWARMROLL_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let base = std::fs::read(shared.join("fixtures/photos/phones/jolla.jpg")).unwrap();
+    let base = std::fs::read(photos().join("phones/jolla.jpg")).unwrap();
     swarmroll_tests::bench::variant(&base, i)
 }
 
