@@ -149,7 +149,7 @@ pub async fn serve_until(
     let events = std::sync::Arc::new(Events::new(json));
     let addr = node.sync_addr().await.map(|a| a.to_string());
     events.line(
-        json!({"event": "running", "sync_address": addr, "device": node.replica().device_id().to_hex()}),
+        json!({"event": "running", "sync_address": addr, "device": node.device_id().to_hex()}),
         format!(
             "Node running (sync on {}). Seeding and syncing your channels; Ctrl-C to stop.",
             addr.as_deref().unwrap_or("nothing: the log is held")

@@ -123,7 +123,7 @@ pub async fn invite(node: &Node, ch: &ChannelId, role: Role, expires: Option<Tim
         node.invite(ch, role, expires).await?
     } else {
         let addresses = swarmroll_core::sync::lan_addresses(swarmroll_core::sync::SYNC_PORT);
-        node.replica().invite(ch, role, addresses, expires).map_err(Failure::input)?
+        node.invite_at(ch, role, addresses, expires).map_err(Failure::input)?
     };
     Ok(invite_value(ch, &invite, &link))
 }
@@ -133,7 +133,7 @@ pub async fn invite(node: &Node, ch: &ChannelId, role: Role, expires: Option<Tim
 pub async fn exec(node: &Node, req: Request, notify: Notify, cancel: &Cancel) -> Result<Value, Failure> {
     match req {
         Request::Create { name, as_name, private, contributor } => {
-            let ch = node.replica().create_channel_with(&name, None, &as_name, private).map_err(Failure::input)?;
+            let ch = node.create_channel(&name, &as_name, private).map_err(Failure::input)?;
             let (invite, link) = node.invite(&ch, role(contributor), None).await?;
             Ok(invite_value(&ch, &invite, &link))
         }
@@ -155,14 +155,12 @@ pub async fn exec(node: &Node, req: Request, notify: Notify, cancel: &Cancel) ->
         Request::Cancel => Err(Failure::input("nothing to cancel")),
         Request::Comment { channel, post, text, reply_to } => {
             let (post, reply) = (event_id(&post)?, reply_to.as_deref().map(event_id).transpose()?);
-            let id =
-                node.replica().comment(&known_channel(node, &channel)?, &post, &text, reply).map_err(Failure::input)?;
+            let id = node.comment(&known_channel(node, &channel)?, &post, &text, reply).map_err(Failure::input)?;
             Ok(json!({"comment": id.to_hex()}))
         }
         Request::React { channel, target, emoji, on } => {
             let target = event_id(&target)?;
-            let id =
-                node.replica().react(&known_channel(node, &channel)?, &target, &emoji, on).map_err(Failure::input)?;
+            let id = node.react(&known_channel(node, &channel)?, &target, &emoji, on).map_err(Failure::input)?;
             Ok(json!({"reaction": id.to_hex()}))
         }
         Request::Moderate { channel, target, hide } => {

@@ -28,6 +28,6 @@ pub mod store;
 pub mod swarm;
 pub mod sync;
 pub mod types;
-pub mod web;
+pub mod venue;
 
 pub use types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};

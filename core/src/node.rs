@@ -13,6 +13,7 @@ pub mod diff;
 pub mod events;
 pub mod policy;
 
+mod authoring;
 mod files;
 mod moderation;
 mod originals;
@@ -268,6 +269,11 @@ impl Node {
     /// The replica (queries and authoring).
     pub fn replica(&self) -> &Arc<Replica> {
         &self.inner.replica
+    }
+
+    /// The venue gallery's records: links, guests, their uploads and comments.
+    pub fn venue(&self) -> crate::venue::Venue {
+        crate::venue::Venue::new(self.clone())
     }
 
     /// The data folder.

@@ -6,8 +6,8 @@ use crate::http::Client;
 use crate::net::node_config;
 use std::net::SocketAddr;
 use swarmroll_core::node::Node;
-use swarmroll_core::web::{self, Link, LinkRole, WebConfig, WebServer};
 use swarmroll_core::{ChannelId, Timestamp};
+use swarmroll_web::{self, Link, LinkRole, WebConfig, WebServer};
 use tempfile::TempDir;
 
 /// Alice's node serving one channel's gallery.
@@ -29,7 +29,7 @@ impl Venue {
         node.start().await.expect("start node");
         let channel = node.replica().create_channel("Ana & Ben's wedding", None, "Ana").expect("create channel");
         let closes = Some(Timestamp(Timestamp::now().0 + 3_600_000));
-        let link = |role| web::create_link(node.replica().store(), &channel, role, closes).expect("link");
+        let link = |role| node.venue().create_link(&channel, role, closes).expect("link");
         let (uploader, viewer, host) = (link(LinkRole::Uploader), link(LinkRole::Viewer), link(LinkRole::Host));
         let mut cfg = WebConfig::new("127.0.0.1:0".parse().expect("address"));
         cfg.guest_token = Some(uploader.token.clone());

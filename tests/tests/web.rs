@@ -9,11 +9,11 @@ use serde_json::json;
 use std::time::Duration;
 use swarmroll_core::channel::Role;
 use swarmroll_core::node::Node;
-use swarmroll_core::web::{self, LinkRole};
 use swarmroll_core::Timestamp;
 use swarmroll_tests::http::{Client, Events};
 use swarmroll_tests::net::{node_config, until};
 use swarmroll_tests::venue::Venue;
+use swarmroll_web::{self, LinkRole};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -339,14 +339,14 @@ async fn the_host_hides_uploads_and_blocks_guests_and_links_end_at_once() {
         .any(|g| g["name"] == "Maya" && g["blocked"] == true && g["uploads"] == 1));
 
     // Revoking the viewer link ends Jon's pages, API and live stream.
-    web::revoke(v.node.replica().store(), v.viewer.id).unwrap();
+    v.node.venue().revoke_link(v.viewer.id).unwrap();
     assert_eq!(jon.get(&view).await.status, 404);
     assert_eq!(jon.get(&format!("{view}api/items")).await.status, 404);
     assert!(live.next_named("closed", Duration::from_secs(8)).await.is_some());
 
     // A link whose window is over answers 410 Gone.
     let past = Some(Timestamp(Timestamp::now().0 - 1));
-    let closed = web::create_link(v.node.replica().store(), &v.channel, LinkRole::Uploader, past).unwrap();
+    let closed = v.node.venue().create_link(&v.channel, LinkRole::Uploader, past).unwrap();
     let mut late = Client::new(v.addr());
     assert_eq!(late.session(&Venue::base(&closed), Some("Late")).await.status, 410);
     assert_eq!(late.get(&Venue::base(&closed)).await.status, 410);
@@ -419,8 +419,7 @@ async fn a_slow_or_greedy_client_cannot_starve_the_other_guests() {
     use swarmroll_tests::http::connect;
     use tokio::io::AsyncWriteExt;
     let v = Venue::start(|c| {
-        c.connections =
-            swarmroll_core::web::ConnLimits { per_address: 8, total: 64, header_timeout: Duration::from_secs(2) };
+        c.connections = swarmroll_web::ConnLimits { per_address: 8, total: 64, header_timeout: Duration::from_secs(2) };
         c.sessions_per_address = 5;
         c.partial_ttl = Duration::from_secs(1);
         c.commit_after = Duration::from_secs(2);
@@ -516,7 +515,7 @@ async fn a_slow_or_greedy_client_cannot_starve_the_other_guests() {
 async fn a_drop_box_shows_each_guest_only_their_own() {
     let v = Venue::start(|_| {}).await;
     let closes = Some(Timestamp(Timestamp::now().0 + 3_600_000));
-    let dropbox = web::create_link(v.node.replica().store(), &v.channel, LinkRole::DropBox, closes).unwrap();
+    let dropbox = v.node.venue().create_link(&v.channel, LinkRole::DropBox, closes).unwrap();
     let (drop, hostp, up) = (Venue::base(&dropbox), Venue::base(&v.host), Venue::base(&v.uploader));
     let mut maya = v.guest(&dropbox, Some("Maya")).await;
     let mut jon = v.guest(&dropbox, Some("Jon")).await;

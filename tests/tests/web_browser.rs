@@ -149,9 +149,7 @@ async fn guests_of_a_drop_box_see_only_their_own_and_the_host_sees_all() {
     }
     let v = Venue::start(|_| {}).await;
     let closes = Some(swarmroll_core::Timestamp(swarmroll_core::Timestamp::now().0 + 3_600_000));
-    let store = v.node.replica().store();
-    let dropbox =
-        swarmroll_core::web::create_link(store, &v.channel, swarmroll_core::web::LinkRole::DropBox, closes).unwrap();
+    let dropbox = v.node.venue().create_link(&v.channel, swarmroll_web::LinkRole::DropBox, closes).unwrap();
     let url = |l| format!("http://{}{}", v.addr(), Venue::base(l));
     let photos = swarmroll_tests::photos();
     let photo_paths = [photos.join("gps/DSCN0012.jpg"), photos.join("cameras/Canon_40D.jpg")];

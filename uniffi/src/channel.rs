@@ -49,7 +49,7 @@ pub enum WebGuestAccess {
     DropBox,
 }
 
-impl From<WebGuestAccess> for swarmroll_core::web::GuestAccess {
+impl From<WebGuestAccess> for swarmroll_web::GuestAccess {
     fn from(a: WebGuestAccess) -> Self {
         match a {
             WebGuestAccess::Upload => Self::Upload,
@@ -205,7 +205,7 @@ impl Channel {
     pub fn comment(&self, post_id: String, text: String, reply_to: Option<String>) -> Result<String, SwarmrollError> {
         guard(|| {
             let reply = reply_to.as_deref().map(event_id).transpose()?;
-            Ok(self.node.replica().comment(&self.id, &event_id(&post_id)?, &text, reply)?.to_hex())
+            Ok(self.node.comment(&self.id, &event_id(&post_id)?, &text, reply)?.to_hex())
         })
     }
 
@@ -215,7 +215,7 @@ impl Channel {
     /// `InvalidArgument`, `NotAllowed`, `NotFound`.
     pub fn react(&self, target_id: String, emoji: String, on: bool) -> Result<(), SwarmrollError> {
         guard(|| {
-            self.node.replica().react(&self.id, &event_id(&target_id)?, &emoji, on)?;
+            self.node.react(&self.id, &event_id(&target_id)?, &emoji, on)?;
             Ok(())
         })
     }
@@ -312,12 +312,12 @@ impl Channel {
             Some(b) => {
                 b.parse().map_err(|_| SwarmrollError::InvalidArgument { reason: "bind is not IP:PORT".into() })?
             }
-            None => swarmroll_core::web::default_bind(),
+            None => swarmroll_web::default_bind(),
         };
         let (ch, node) = (self.id, self.node.clone());
         run(async move {
             let window = std::time::Duration::from_secs(u64::from(minutes) * 60);
-            let gallery = swarmroll_core::web::Gallery::open(node, ch, window, guests.into(), bind).await?;
+            let gallery = swarmroll_web::Gallery::open(node, ch, window, guests.into(), bind).await?;
             WebGallery::new(gallery)
         })
         .await

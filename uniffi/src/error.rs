@@ -145,9 +145,9 @@ impl From<NodeError> for SwarmrollError {
     }
 }
 
-impl From<swarmroll_core::web::WebError> for SwarmrollError {
-    fn from(e: swarmroll_core::web::WebError) -> Self {
-        use swarmroll_core::web::WebError as E;
+impl From<swarmroll_web::WebError> for SwarmrollError {
+    fn from(e: swarmroll_web::WebError) -> Self {
+        use swarmroll_web::WebError as E;
         let reason = text(&e);
         match e {
             E::UnknownChannel => SwarmrollError::NotFound { reason },

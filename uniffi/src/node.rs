@@ -136,7 +136,7 @@ impl SwarmrollNode {
 
     /// This device's id.
     pub fn device_id(&self) -> String {
-        self.node.replica().device_id().to_hex()
+        self.node.device_id().to_hex()
     }
 
     /// Starts sync and transfers as the policy allows.
@@ -194,7 +194,7 @@ impl SwarmrollNode {
     /// `InvalidArgument` (an empty or too long name), `Storage`.
     pub fn create_channel(&self, name: String, my_name: String) -> Result<Arc<Channel>, SwarmrollError> {
         guard(|| {
-            let id = self.node.replica().create_channel(&name, None, &my_name)?;
+            let id = self.node.create_channel(&name, &my_name, false)?;
             Ok(Channel::new(self.node.clone(), id))
         })
     }

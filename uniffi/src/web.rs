@@ -5,7 +5,7 @@
 use crate::error::SwarmrollError;
 use crate::runtime::{run, runtime};
 use std::sync::Arc;
-use swarmroll_core::web::Gallery;
+use swarmroll_web::Gallery;
 
 /// An open web gallery. It closes by itself when its window ends, or with [`stop`]
 /// (`close` is taken in Kotlin, where every object is `AutoCloseable`).

@@ -10,8 +10,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use swarmroll_core::node::Node;
 use swarmroll_core::share::Cancel;
-use swarmroll_core::web::{self, Gallery, GuestAccess, WebError};
 use swarmroll_core::ChannelId;
+use swarmroll_web::{Gallery, GuestAccess, WebError};
 
 pub(super) async fn web(
     node: &Node,
@@ -29,7 +29,7 @@ pub(super) async fn web(
         _ => return Err(Failure::input("guests may upload, view or use a drop box")),
     };
     let window = Duration::from_millis(window_ms);
-    let bind = bind.unwrap_or_else(web::default_bind);
+    let bind = bind.unwrap_or_else(swarmroll_web::default_bind);
     let gallery = Gallery::open(node.clone(), *ch, window, guests, bind).await.map_err(|e| match e {
         WebError::UnknownChannel | WebError::ViewOnly => Failure::input(e),
         WebError::Bind(std::io::ErrorKind::AddrInUse) => {

@@ -508,3 +508,56 @@ pub fn post_holding(conn: &Connection, ch: &ChannelId, hash: &ContentHash) -> Re
         .optional()?;
     post.map(|p| blob32(p).map(EventId)).transpose()
 }
+
+/// A visible post's channel and author.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn post_origin(conn: &Connection, post: &EventId) -> Result<Option<(ChannelId, DeviceId)>, StoreError> {
+    let found = row(conn, "SELECT channel, author FROM posts WHERE event = ?1 AND visible = 1", [post.0], |r| {
+        Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })
+    .optional()?;
+    let Some((channel, author)) = found else { return Ok(None) };
+    Ok(Some((ChannelId(blob32(channel)?), DeviceId(blob32(author)?))))
+}
+
+/// A visible item's thumbnail (empty if no poster could be made) and type.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn thumbnail(
+    conn: &Connection,
+    channel: &ChannelId,
+    post: &EventId,
+    index: u32,
+) -> Result<Option<(Vec<u8>, String)>, StoreError> {
+    Ok(row(
+        conn,
+        "SELECT i.thumbnail, i.mime FROM items i JOIN posts p ON p.event = i.post
+         WHERE i.post = ?1 AND i.idx = ?2 AND p.channel = ?3 AND p.visible = 1",
+        params![post.0, index, channel.0],
+        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)),
+    )
+    .optional()?)
+}
+
+/// The indexes of a visible post's items holding any of `hashes`.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn items_holding(conn: &Connection, post: &EventId, hashes: &[ContentHash]) -> Result<Vec<u32>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.idx, i.content_hash FROM items i JOIN posts p ON p.event = i.post AND p.visible = 1
+         WHERE i.post = ?1 ORDER BY i.idx",
+    )?;
+    let rows = stmt.query_map([post.0], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (idx, hash) = r?;
+        if hashes.iter().any(|h| h.0[..] == hash[..]) {
+            out.push(idx);
+        }
+    }
+    Ok(out)
+}

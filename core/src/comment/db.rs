@@ -6,7 +6,7 @@ use crate::log::body::Body;
 use crate::log::db::Accepted;
 use crate::store::{blob32, exec, StoreError};
 use crate::types::{DeviceId, EventId, Timestamp};
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 /// Applies an accepted comment or reaction.
 ///
@@ -110,4 +110,26 @@ pub fn thread(conn: &Connection, post: &EventId, me: &DeviceId) -> Result<Option
         });
     }
     Ok(Some(Thread { reactions: reactions(conn, post, me)?, post: p, comments }))
+}
+
+/// The number of visible comments on `post`.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn count(conn: &Connection, post: &EventId) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM comments WHERE post = ?1 AND visible = 1")?
+        .query_row([post.0], |r| r.get(0))?)
+}
+
+/// The channel of a visible comment.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn channel_of(conn: &Connection, comment: &EventId) -> Result<Option<crate::types::ChannelId>, StoreError> {
+    let found: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT channel FROM comments WHERE event = ?1 AND visible = 1")?
+        .query_row([comment.0], |r| r.get(0))
+        .optional()?;
+    found.map(|c| blob32(c).map(crate::types::ChannelId)).transpose()
 }

@@ -1,4 +1,4 @@
-// Browser test of the invite landing page (core/src/web/assets/join.*), run by a Rust
+// Browser test of the invite landing page (web/assets/join.*), run by a Rust
 // integration test against a node serving /join on 127.0.0.1 (a secure context, so the
 // page checks signatures with WebCrypto as on https://swarmroll.app). Every published
 // invite vector (tests/vectors/invites.json) must show what the core decodes, or the

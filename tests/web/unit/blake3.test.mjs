@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Hasher, blake3Hex, hashBlob } from "../../../core/src/web/assets/lib/blake3.js";
+import { Hasher, blake3Hex, hashBlob } from "../../../web/assets/lib/blake3.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../../vectors/blake3.json", import.meta.url)));
 

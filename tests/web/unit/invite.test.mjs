@@ -1,11 +1,11 @@
-// The invite decoder (core/src/web/assets/lib/invite.js) against the Rust core: every case
+// The invite decoder (web/assets/lib/invite.js) against the Rust core: every case
 // of tests/vectors/invites.json, then edge cases built here with a test key, following
 // what `Invite::parse` and the crates under it (data_encoding, postcard, serde) do.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { parseInvite, MESSAGES } from "../../../core/src/web/assets/lib/invite.js";
-import { Hasher } from "../../../core/src/web/assets/lib/blake3.js";
+import { parseInvite, MESSAGES } from "../../../web/assets/lib/invite.js";
+import { Hasher } from "../../../web/assets/lib/blake3.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../../vectors/invites.json", import.meta.url)));
 const NOW = vectors.now_ms;

@@ -1,10 +1,10 @@
-// The QR encoder (core/src/web/assets/lib/qr.js), checked by decoding its output with an
+// The QR encoder (web/assets/lib/qr.js), checked by decoding its output with an
 // independent decoder (jsQR) at every level, across many versions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import jsQRModule from "jsqr";
-import { qrMatrix, qrSvg } from "../../../core/src/web/assets/lib/qr.js";
+import { qrMatrix, qrSvg } from "../../../web/assets/lib/qr.js";
 
 const jsQR = jsQRModule.default ?? jsQRModule;
 const vectors = JSON.parse(readFileSync(new URL("../../vectors/invites.json", import.meta.url)));

@@ -1,4 +1,4 @@
-// The size budget of the web assets: every script under core/src/web/assets, gzipped,
+// The size budget of the web assets: every script under web/assets, gzipped,
 // stays under 100 KB together (they load over venue Wi-Fi on phones).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
-const ASSETS = fileURLToPath(new URL("../../../core/src/web/assets/", import.meta.url));
+const ASSETS = fileURLToPath(new URL("../../../web/assets/", import.meta.url));
 const BUDGET = 100 * 1024;
 
 test("all scripts gzip to under 100 KB together", () => {

@@ -4,8 +4,8 @@
 // and requests lost before), a damaged file restarted once, duplicates, refusals.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UploadQueue } from '../../../core/src/web/assets/lib/upload.js';
-import { ApiError } from '../../../core/src/web/assets/lib/api.js';
+import { UploadQueue } from '../../../web/assets/lib/upload.js';
+import { ApiError } from '../../../web/assets/lib/api.js';
 
 // A seeded generator, so a failing run can be repeated exactly.
 function rng(seed) {

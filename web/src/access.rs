@@ -1,13 +1,14 @@
 //! Who is asking: the link in the URL and the guest in the cookie, checked on every
 //! request against the database (so a revoke or a block takes effect at once).
 
-use super::db::{self, GuestRow};
-use super::{ApiError, LinkRole, Shared};
-use crate::types::{ChannelId, Timestamp};
+use super::extract::blocking;
+use super::{ApiError, Shared};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use std::sync::Arc;
+use swarmroll_core::types::{ChannelId, Timestamp};
+use swarmroll_core::venue::{GuestInfo, LinkRole};
 
 /// The guest cookie's name.
 pub const COOKIE: &str = "sr_guest";
@@ -63,8 +64,8 @@ pub async fn link(shared: &Shared, token: &str) -> Result<Access, ApiError> {
     if !well_formed(token) {
         return Err(ApiError::NotFound);
     }
-    let t = token.to_owned();
-    let row = shared.node.replica().store().read_async(move |c| db::link_by_token(c, &t)).await?;
+    let (venue, t) = (shared.node.venue(), token.to_owned());
+    let row = blocking(move || Ok(venue.link(&t)?)).await?;
     let row = row.filter(|r| !r.revoked).ok_or(ApiError::NotFound)?;
     if row.expires.is_some_and(|e| e <= Timestamp::now()) {
         return Err(ApiError::Closed);
@@ -85,9 +86,10 @@ pub fn cookie(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The guest of this request on `access`'s link, if any (blocked guests included).
-pub async fn find_guest(shared: &Shared, access: &Access, headers: &HeaderMap) -> Result<Option<GuestRow>, ApiError> {
+pub async fn find_guest(shared: &Shared, access: &Access, headers: &HeaderMap) -> Result<Option<GuestInfo>, ApiError> {
     let Some(secret) = cookie(headers) else { return Ok(None) };
-    let row = shared.node.replica().store().read_async(move |c| db::guest_by_secret(c, &secret)).await?;
+    let venue = shared.node.venue();
+    let row = blocking(move || Ok(venue.guest(&secret)?)).await?;
     Ok(row.filter(|g| g.link == access.link))
 }
 

@@ -12,7 +12,7 @@ macro_rules! assets {
         /// Looks up `/assets/<name>`.
         pub fn get(name: &str) -> Option<Asset> {
             match name {
-                $($name => Some(Asset { body: include_bytes!(concat!("assets/", $name)), mime: $mime }),)*
+                $($name => Some(Asset { body: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/", $name)), mime: $mime }),)*
                 _ => None,
             }
         }

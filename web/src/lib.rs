@@ -1,6 +1,6 @@
 //! The venue web gallery: a channel opened to browsers on the local network, for guests
 //! without the app. Off by default; the host turns it on for a channel and a time window
-//! ([`create_link`] + [`WebServer::start`]).
+//! ([`Gallery::open`], or links from [`swarmroll_core::venue::Venue`] and [`WebServer::start`]).
 //!
 //! Every request under `/g/<token>/` is gated by a guest token from the QR code the host
 //! shows (viewer, uploader or host — see [`LinkRole`]); each browser then gets a guest
@@ -9,10 +9,13 @@
 //! this node on behalf of the named guest; their comments likewise. Pages and scripts are
 //! compiled into the binary (`web/assets/`), so it works with no internet.
 //! The HTTP contract is `docs/web-api.md`.
+//!
+//! This crate is a front end over `swarmroll-core`'s public API: the gallery's records
+//! (links, guests, the upload journal) are the core's [`Venue`], reached through
+//! [`Node::venue`]; here live HTTP, the upload bytes in `<data>/web/`, and the pages.
 
 mod access;
 mod assets;
-mod db;
 mod error;
 mod extract;
 mod live;
@@ -25,114 +28,23 @@ mod view;
 pub use serve::ConnLimits;
 
 pub use error::ApiError;
+pub use swarmroll_core::venue::{Link, LinkRole};
 
-use crate::node::Node;
-use crate::store::{lock, Store, StoreError};
-use crate::types::{ChannelId, Timestamp};
-use rand_core::{OsRng, RngCore};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::Mutex;
+use swarmroll_core::channel::Role;
+use swarmroll_core::node::{Node, NodeError};
+use swarmroll_core::types::{ChannelId, EventId, Timestamp};
+use swarmroll_core::venue::Venue;
 use tokio::sync::watch;
 
-/// What a link lets its holder do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkRole {
-    /// See the gallery and originals, comment, react.
-    Viewer,
-    /// Also upload photos and videos.
-    Uploader,
-    /// Also hide posts and block guests: the host's own link.
-    Host,
-    /// Upload, and see only one's own uploads and comments (a drop box, as Immich and
-    /// PhotoPrism users ask for): not the channel's gallery.
-    DropBox,
-}
-
-impl LinkRole {
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LinkRole::Viewer => "viewer",
-            LinkRole::Uploader => "uploader",
-            LinkRole::Host => "host",
-            LinkRole::DropBox => "dropbox",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "viewer" => Some(LinkRole::Viewer),
-            "uploader" => Some(LinkRole::Uploader),
-            "host" => Some(LinkRole::Host),
-            "dropbox" => Some(LinkRole::DropBox),
-            _ => None,
-        }
-    }
-
-    /// Whether this link allows what `need` allows: `Viewer` — the channel's gallery;
-    /// `Uploader` — uploads; `Host` — moderation.
-    pub fn allows(self, need: LinkRole) -> bool {
-        match need {
-            LinkRole::Viewer => self != LinkRole::DropBox,
-            LinkRole::Uploader => matches!(self, LinkRole::Uploader | LinkRole::Host | LinkRole::DropBox),
-            LinkRole::Host => self == LinkRole::Host,
-            LinkRole::DropBox => self == LinkRole::DropBox,
-        }
-    }
-}
-
-/// A link just made: the only time its token is known in full.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Link {
-    /// Its row, for [`revoke`].
-    pub id: i64,
-    /// The secret in the URL.
-    pub token: String,
-    /// What it allows.
-    pub role: LinkRole,
-}
-
-impl Link {
-    /// The gallery URL on a server listening at `addr`.
-    pub fn url(&self, addr: SocketAddr) -> String {
-        format!("http://{addr}/g/{}/", self.token)
-    }
-}
-
-/// Makes a link to `channel`'s gallery, valid until `expires` (or until revoked).
-///
-/// # Errors
-/// [`StoreError`].
-pub fn create_link(
-    store: &Store,
-    channel: &ChannelId,
-    role: LinkRole,
-    expires: Option<Timestamp>,
-) -> Result<Link, StoreError> {
-    let token = random_secret();
-    let id = store.write(|tx| db::insert_link(tx, channel, &token, role, expires))?;
-    Ok(Link { id, token, role })
-}
-
-/// Revokes a link: its pages, API and live updates stop at once, for every guest who
-/// opened it.
-///
-/// # Errors
-/// [`StoreError`].
-pub fn revoke(store: &Store, link: i64) -> Result<(), StoreError> {
-    store.write(|tx| db::revoke_link(tx, link))
-}
-
-/// 26 lower-case base32 characters: 130 bits from the OS's generator.
-fn random_secret() -> String {
-    let mut bytes = [0u8; 17];
-    OsRng.fill_bytes(&mut bytes);
-    let mut s = data_encoding::BASE32_NOPAD.encode(&bytes).to_ascii_lowercase();
-    s.truncate(26);
-    s
+/// Locks a mutex, carrying on if a panicking holder poisoned it (the data are counters
+/// and maps that stay valid).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Server settings.
@@ -200,7 +112,7 @@ pub enum WebError {
     ViewOnly,
     /// The links could not be stored.
     #[error("cannot store the gallery's links: {0}")]
-    Store(#[from] StoreError),
+    Store(#[from] NodeError),
     /// The address could not be bound.
     #[error("cannot listen for the web gallery ({0:?})")]
     Bind(std::io::ErrorKind),
@@ -238,14 +150,14 @@ pub(crate) struct Shared {
     sessions: SessionLog,
     /// `(guest, post)` once a guest's uploads are marked posted: what a drop box's live
     /// page hears (the node's own post event comes before the upload knows its post).
-    posted: tokio::sync::broadcast::Sender<(i64, crate::types::EventId)>,
+    posted: tokio::sync::broadcast::Sender<(i64, EventId)>,
 }
 
 impl Shared {
     /// Refuses `bytes` more when the disk would then keep less than
     /// `cfg.disk_reserve` free (the node's database and the members' originals need it).
     pub(crate) fn room_for(&self, bytes: u64) -> Result<(), ApiError> {
-        match crate::store::free_bytes(&self.incoming) {
+        match swarmroll_core::store::free_bytes(&self.incoming) {
             Some(free) if free < bytes.saturating_add(self.cfg.disk_reserve) => Err(ApiError::DiskFull),
             _ => Ok(()),
         }
@@ -335,7 +247,7 @@ pub struct Gallery {
     /// When the links stop working.
     pub closes: Timestamp,
     server: WebServer,
-    store: Arc<Store>,
+    venue: Venue,
 }
 
 /// What guests who scan the gallery's QR code may do.
@@ -369,31 +281,31 @@ impl Gallery {
             .find(|c| c.id == channel)
             .map(|c| c.my_role)
             .ok_or(WebError::UnknownChannel)?;
-        if role == crate::channel::Role::Viewer && !view_only {
+        if role == Role::Viewer && !view_only {
             return Err(WebError::ViewOnly);
         }
         let closes =
             Timestamp(Timestamp::now().0.saturating_add(i64::try_from(window.as_millis()).unwrap_or(i64::MAX)));
-        let store = node.replica().store().clone();
+        let venue = node.venue();
         let guest_role = match guests {
             GuestAccess::Upload => LinkRole::Uploader,
             GuestAccess::ViewOnly => LinkRole::Viewer,
             GuestAccess::DropBox => LinkRole::DropBox,
         };
-        let guests = create_link(&store, &channel, guest_role, Some(closes))?;
-        let viewers = create_link(&store, &channel, LinkRole::Viewer, Some(closes))?;
-        let host = create_link(&store, &channel, LinkRole::Host, Some(closes))?;
+        let guests = venue.create_link(&channel, guest_role, Some(closes))?;
+        let viewers = venue.create_link(&channel, LinkRole::Viewer, Some(closes))?;
+        let host = venue.create_link(&channel, LinkRole::Host, Some(closes))?;
         let cfg = WebConfig { guest_token: Some(guests.token.clone()), ..WebConfig::new(bind) };
         let server = match WebServer::start(node, cfg).await {
             Ok(s) => s,
             Err(e) => {
                 for l in [&guests, &viewers, &host] {
-                    let _ = revoke(&store, l.id);
+                    let _ = venue.revoke_link(l.id);
                 }
                 return Err(e);
             }
         };
-        Ok(Gallery { guests, viewers, host, closes, server, store })
+        Ok(Gallery { guests, viewers, host, closes, server, venue })
     }
 
     /// Where it listens.
@@ -409,11 +321,11 @@ impl Gallery {
     /// Closes the gallery: live pages are told, the server stops, the links are revoked.
     ///
     /// # Errors
-    /// [`StoreError`] if a link could not be revoked (it still ends at `closes`).
-    pub async fn close(self) -> Result<(), StoreError> {
+    /// [`NodeError`] if a link could not be revoked (it still ends at `closes`).
+    pub async fn close(self) -> Result<(), NodeError> {
         self.server.stop().await;
         for l in [&self.guests, &self.viewers, &self.host] {
-            revoke(&self.store, l.id)?;
+            self.venue.revoke_link(l.id)?;
         }
         Ok(())
     }

@@ -1,11 +1,11 @@
 //! Serving an original file with HTTP range requests (RFC 9110 §14), so a browser's video
 //! player can seek without downloading the whole file first.
 
-use crate::media::strip::Patch;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::path::Path;
+use swarmroll_core::media::strip::Patch;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 /// A satisfiable byte range, inclusive.

@@ -2,15 +2,11 @@
 //!
 //! A drop-box link ([`LinkRole::DropBox`]) sees only the items its guest's uploads became
 //! and only the comments that guest wrote, and may open nothing else: the same routes,
-//! with the guest's own set ([`db::guest_items`]) as the filter.
+//! with the guest's own set ([`Venue::guest_items`]) as the filter.
 
 use super::access::{Access, Visit};
 use super::extract::{blocking, ApiPath, ApiQuery};
-use super::{db, range, ApiError, LinkRole, Shared};
-use crate::catalog::{credit_line, PostItem};
-use crate::channel::Role;
-use crate::node::Node;
-use crate::types::{ContentHash, EventId};
+use super::{range, ApiError, Shared};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -18,6 +14,13 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
+use swarmroll_core::catalog::{credit_line, Cursor, PostItem};
+use swarmroll_core::channel::Role;
+use swarmroll_core::comment::{Comment, ReactionCount};
+use swarmroll_core::media::Kind;
+use swarmroll_core::node::Node;
+use swarmroll_core::types::{ChannelId, ContentHash, EventId};
+use swarmroll_core::venue::{LinkRole, Venue};
 
 type St = State<Arc<Shared>>;
 
@@ -27,11 +30,11 @@ pub(super) struct ItemsQuery {
     limit: Option<u32>,
 }
 
-pub(super) fn parse_cursor(c: &str) -> Result<crate::catalog::Cursor, ApiError> {
+pub(super) fn parse_cursor(c: &str) -> Result<Cursor, ApiError> {
     let bad = ApiError::BadRequest("cursor");
     let (ms, hash) = c.split_once('.').ok_or(bad.clone())?;
     let hash = ContentHash::from_hex(hash).ok_or(bad.clone())?;
-    Ok(crate::catalog::Cursor { sort_ms: ms.parse().map_err(|_| bad)?, content_hash: hash })
+    Ok(Cursor { sort_ms: ms.parse().map_err(|_| bad)?, content_hash: hash })
 }
 
 pub(super) fn parse_id(hex: &str) -> Result<EventId, ApiError> {
@@ -69,21 +72,21 @@ pub(super) async fn items(
     let limit = q.limit.unwrap_or(40).clamp(1, 100);
     let node = s.node.clone();
     blocking(move || {
+        let venue = node.venue();
         if access.own_only() {
-            let mine = node.replica().store().read(|c| db::guest_items(c, guest.id))?;
+            let mine = venue.guest_items(guest.id)?;
             let mut out = Vec::with_capacity(mine.len());
             for (post, idx) in mine {
                 let Some(t) = node.thread(&post)? else { continue };
                 let Some(it) = t.post.items.iter().find(|i| i.index == idx) else { continue };
-                out.push(item_json(&post, it, t.post.time.0, own_comments(&node, guest.id, &t.comments)?));
+                out.push(item_json(&post, it, t.post.time.0, own_comments(&venue, guest.id, &t.comments)?));
             }
             return Ok(Json(json!({ "items": out, "next": null })));
         }
         let page = node.gallery(&access.channel, cursor, limit)?;
-        let store = node.replica().store();
         let mut out = Vec::with_capacity(page.items.len());
         for it in page.items {
-            let Some(meta) = store.read(|c| db::post_meta(c, &it.post))? else { continue };
+            let Some(meta) = venue.post_meta(&it.post)? else { continue };
             let (post, idx) = (it.post.to_hex(), it.index);
             out.push(json!({
                 "post": post, "index": idx, "mime": it.mime, "kind": kind_of(&it.mime),
@@ -100,34 +103,29 @@ pub(super) async fn items(
 }
 
 /// How many of `comments` the guest wrote.
-fn own_comments(node: &Node, guest: i64, comments: &[crate::comment::Comment]) -> Result<i64, ApiError> {
-    let store = node.replica().store();
+fn own_comments(venue: &Venue, guest: i64, comments: &[Comment]) -> Result<i64, ApiError> {
     let mut n = 0;
     for c in comments {
-        n += i64::from(store.read(|conn| db::wrote(conn, guest, &c.id))?);
+        n += i64::from(venue.wrote(guest, &c.id)?);
     }
     Ok(n)
 }
 
-fn reactions_json(list: &[crate::comment::ReactionCount], mine: &[String]) -> Value {
+fn reactions_json(list: &[ReactionCount], mine: &[String]) -> Value {
     Value::Array(
         list.iter().map(|r| json!({ "emoji": r.emoji, "count": r.count, "mine": mine.contains(&r.emoji) })).collect(),
     )
 }
 
 /// This device's role in the channel.
-pub(super) fn my_role(node: &Node, channel: &crate::types::ChannelId) -> Result<Role, ApiError> {
+pub(super) fn my_role(node: &Node, channel: &ChannelId) -> Result<Role, ApiError> {
     node.channels()?.into_iter().find(|c| c.id == *channel).map(|c| c.my_role).ok_or(ApiError::NotFound)
 }
 
 /// Whether the guest of a drop box may see `post` (one of their uploads is in it); for
 /// other links, whether the post is in the link's channel.
-pub(super) fn may_see(node: &Node, access: &Access, guest: i64, post: &EventId) -> Result<bool, ApiError> {
-    let store = node.replica().store();
-    if access.own_only() {
-        return Ok(store.read(|c| db::guest_items(c, guest))?.iter().any(|(p, _)| p == post));
-    }
-    Ok(store.read(|c| db::post_meta(c, post))?.is_some_and(|m| m.channel == access.channel))
+pub(super) fn may_see(venue: &Venue, access: &Access, guest: i64, post: &EventId) -> Result<bool, ApiError> {
+    Ok(venue.may_see(&access.channel, guest, access.own_only(), post)?)
 }
 
 /// A post with its comments; for a drop box, only the guest's items and comments.
@@ -139,41 +137,34 @@ pub(super) async fn thread(
     let post = parse_id(&post)?;
     let node = s.node.clone();
     blocking(move || {
-        let store = node.replica().store();
-        let meta = store.read(|c| db::post_meta(c, &post))?.filter(|m| m.channel == access.channel);
+        let venue = node.venue();
+        let meta = venue.post_meta(&post)?.filter(|m| m.channel == access.channel);
         let (Some(meta), Some(t)) = (meta, node.thread(&post)?) else { return Err(ApiError::NotFound) };
         let own = access.own_only();
         let mine_only: Vec<u32> = if own {
-            store
-                .read(|c| db::guest_items(c, guest.id))?
-                .into_iter()
-                .filter(|(p, _)| *p == post)
-                .map(|(_, i)| i)
-                .collect()
+            venue.guest_items(guest.id)?.into_iter().filter(|(p, _)| *p == post).map(|(_, i)| i).collect()
         } else {
             Vec::new()
         };
         if own && mine_only.is_empty() {
             return Err(ApiError::NotFound);
         }
-        let me = node.replica().device_id();
-        let hidable =
-            access.role == LinkRole::Host && (meta.author == me || my_role(&node, &access.channel)? >= Role::Admin);
+        let hidable = access.role == LinkRole::Host && (meta.ours || my_role(&node, &access.channel)? >= Role::Admin);
         let shown = t.post.items.iter().filter(|it| !own || mine_only.contains(&it.index));
         let items: Vec<Value> = shown.map(|it| item_json(&post, it, t.post.time.0, meta.comments)).collect();
         let mut comments = Vec::with_capacity(t.comments.len());
         for c in &t.comments {
-            if own && !store.read(|conn| db::wrote(conn, guest.id, &c.id))? {
+            if own && !venue.wrote(guest.id, &c.id)? {
                 continue;
             }
-            let mine = store.read(|conn| db::guest_reactions(conn, guest.id, &c.id))?;
+            let mine = venue.guest_reactions(guest.id, &c.id)?;
             comments.push(json!({
                 "id": c.id.to_hex(), "by": c.author.name, "guest": c.guest, "time_ms": c.time.0,
                 "text": c.text, "reply_to": c.reply_to.map(|r| r.to_hex()),
                 "reactions": reactions_json(&c.reactions, &mine),
             }));
         }
-        let mine = store.read(|conn| db::guest_reactions(conn, guest.id, &post))?;
+        let mine = venue.guest_reactions(guest.id, &post)?;
         let by = t.post.author.display();
         Ok(Json(json!({
             "post": {
@@ -192,7 +183,8 @@ async fn own_item(s: &Shared, access: &Access, guest: i64, post: EventId, index:
     if !access.own_only() {
         return Ok(());
     }
-    let mine = s.node.replica().store().read_async(move |c| db::guest_items(c, guest)).await?;
+    let venue = s.node.venue();
+    let mine = blocking(move || Ok(venue.guest_items(guest)?)).await?;
     if mine.contains(&(post, index)) {
         Ok(())
     } else {
@@ -209,20 +201,16 @@ pub(super) async fn thumb(
     let post = parse_id(&post)?;
     own_item(&s, &access, guest.id, post, index).await?;
     let channel = access.channel;
-    let (bytes, mime) = s
-        .node
-        .replica()
-        .store()
-        .read_async(move |c| db::thumbnail(c, &channel, &post, index))
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let venue = s.node.venue();
+    let (bytes, mime) =
+        blocking(move || Ok(venue.thumbnail(&channel, &post, index)?)).await?.ok_or(ApiError::NotFound)?;
     let cache = (header::CACHE_CONTROL, "private, max-age=86400");
     if bytes.is_empty() {
         // No poster could be made for it (a HEIC or a video where no decoder was at
         // hand): a picture that says what it is, never a broken image.
         return Ok(([(header::CONTENT_TYPE, "image/svg+xml"), cache], placeholder(&mime)).into_response());
     }
-    let mime = crate::media::Kind::sniff(&bytes).map_or("application/octet-stream", crate::media::Kind::mime);
+    let mime = Kind::sniff(&bytes).map_or("application/octet-stream", Kind::mime);
     Ok(([(header::CONTENT_TYPE, mime), cache], bytes).into_response())
 }
 
@@ -262,7 +250,7 @@ pub(super) async fn original(
             found.and_then(|list| list.into_iter().find(|o| o.item.index == index)).ok_or(ApiError::NotHere)?;
         // The author's own file may still hold the location the shared copy does not.
         let hash = original.item.content_hash;
-        let patches = node.replica().store().read(|c| crate::import::db::patches_of(c, &hash))?.unwrap_or_default();
+        let patches = node.location_patches(&hash)?.unwrap_or_default();
         Ok((original, patches))
     })
     .await?;

@@ -3,6 +3,7 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use swarmroll_core::node::NodeError;
 
 /// Why a request was refused (`docs/web-api.md`, "Errors").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -132,27 +133,14 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<crate::store::StoreError> for ApiError {
-    fn from(e: crate::store::StoreError) -> Self {
-        tracing::warn!(error = %e, "web gallery: storage failed");
-        ApiError::Internal
-    }
-}
-
-impl From<crate::node::NodeError> for ApiError {
-    fn from(e: crate::node::NodeError) -> Self {
+impl From<NodeError> for ApiError {
+    fn from(e: NodeError) -> Self {
         match e {
-            crate::node::NodeError::NotStarted => ApiError::Busy,
+            NodeError::NotStarted => ApiError::Busy,
             e => {
                 tracing::warn!(error = %e, "web gallery: node call failed");
                 ApiError::Internal
             }
         }
-    }
-}
-
-impl From<crate::replica::Error> for ApiError {
-    fn from(e: crate::replica::Error) -> Self {
-        crate::node::NodeError::from(e).into()
     }
 }

@@ -8,11 +8,7 @@
 
 use super::access::{Guest, Visit};
 use super::extract::{blocking, ApiPath, JsonBody};
-use super::{db, ApiError, LinkRole, Shared};
-use crate::import::Request;
-use crate::share::{self, FileResult};
-use crate::store::lock;
-use crate::types::{ChannelId, ContentHash, EventId};
+use super::{lock, ApiError, Shared};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -23,6 +19,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
+use swarmroll_core::import::{ImportError, Request};
+use swarmroll_core::media::{Kind, MediaError};
+use swarmroll_core::share::{self, FileResult};
+use swarmroll_core::types::{ChannelId, ContentHash, EventId};
+use swarmroll_core::venue::{Announced, Announcement, LinkRole, Upload};
 use tokio::io::AsyncWriteExt;
 
 type St = State<Arc<Shared>>;
@@ -118,7 +119,7 @@ impl Shared {
         self.incoming.join(format!("{id}.poster"))
     }
 
-    fn final_path(&self, up: &db::UploadRow) -> PathBuf {
+    fn final_path(&self, up: &Upload) -> PathBuf {
         self.files.join(up.hash.to_hex()).join(&up.name)
     }
 
@@ -127,7 +128,7 @@ impl Shared {
     }
 
     /// Bytes received so far.
-    async fn received(&self, up: &db::UploadRow) -> u64 {
+    async fn received(&self, up: &Upload) -> u64 {
         if up.complete {
             return up.size;
         }
@@ -135,7 +136,7 @@ impl Shared {
     }
 }
 
-async fn upload_json(s: &Shared, up: &db::UploadRow) -> Json<Value> {
+async fn upload_json(s: &Shared, up: &Upload) -> Json<Value> {
     let state = match (up.post, up.complete) {
         (Some(_), _) => "posted",
         (None, true) => "complete",
@@ -145,9 +146,10 @@ async fn upload_json(s: &Shared, up: &db::UploadRow) -> Json<Value> {
 }
 
 /// The guest's upload `id`.
-async fn owned(s: &Shared, guest: &Guest, id: &str) -> Result<db::UploadRow, ApiError> {
+async fn owned(s: &Shared, guest: &Guest, id: &str) -> Result<Upload, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
-    let up = s.node.replica().store().read_async(move |c| db::upload(c, id)).await?;
+    let venue = s.node.venue();
+    let up = blocking(move || Ok(venue.upload(id)?)).await?;
     up.filter(|u| u.guest == guest.id).ok_or(ApiError::NotFound)
 }
 
@@ -178,30 +180,13 @@ async fn create(
     let hash = ContentHash::from_hex(&body.hash.to_ascii_lowercase()).ok_or(ApiError::BadRequest("hash"))?;
     let name = clean_name(&body.name, &body.mime).ok_or(ApiError::NotMedia)?;
     s.room_for(body.size)?;
-    let (channel, size, max) = (access.channel, body.size, s.cfg.max_parallel as i64);
-    let store = s.node.replica().store().clone();
-    let found = store
-        .read_async(move |c| {
-            if db::known_bytes(c, &channel, &hash)? {
-                return Ok::<_, ApiError>(Err(()));
-            }
-            if let Some(up) = db::open_upload(c, guest.id, &hash)? {
-                return Ok(Ok(Some(up)));
-            }
-            if db::active_uploads(c, guest.id, IDLE_MS)? >= max {
-                return Err(ApiError::TooMany);
-            }
-            Ok(Ok(None))
-        })
-        .await?;
-    match found {
-        Err(()) => Ok(Json(json!({ "id": null, "offset": size, "size": size, "state": "duplicate" }))),
-        Ok(Some(up)) if up.size == size => Ok(upload_json(&s, &up).await),
-        Ok(_) => {
-            let id = store.write_async(move |tx| db::insert_upload(tx, guest.id, &channel, &hash, size, &name)).await?;
-            let up = store.read_async(move |c| db::upload(c, id)).await?.ok_or(ApiError::Internal)?;
-            Ok(upload_json(&s, &up).await)
-        }
+    let (size, max) = (body.size, i64::try_from(s.cfg.max_parallel).unwrap_or(i64::MAX));
+    let announced = Announcement { guest: guest.id, channel: access.channel, hash, size, name };
+    let venue = s.node.venue();
+    match blocking(move || Ok(venue.announce(&announced, max, IDLE_MS)?)).await? {
+        Announced::Duplicate => Ok(Json(json!({ "id": null, "offset": size, "size": size, "state": "duplicate" }))),
+        Announced::Resume(up) | Announced::New(up) => Ok(upload_json(&s, &up).await),
+        Announced::TooMany => Err(ApiError::TooMany),
     }
 }
 
@@ -269,9 +254,8 @@ async fn append(
     }
     file.flush().await.map_err(|_| ApiError::Internal)?;
     drop(file);
-    let store = s.node.replica().store().clone();
-    let id = up.id;
-    store.write_async(move |tx| db::touch_upload(tx, id)).await?;
+    let (venue, id) = (s.node.venue(), up.id);
+    blocking(move || Ok(venue.touch_upload(id)?)).await?;
     if have + written < up.size {
         return Ok(upload_json(&s, &up).await);
     }
@@ -279,12 +263,11 @@ async fn append(
 }
 
 /// The last byte arrived: check the hash and the content, then keep the file for import.
-async fn finish(s: &Arc<Shared>, up: db::UploadRow) -> Result<Json<Value>, ApiError> {
+async fn finish(s: &Arc<Shared>, up: Upload) -> Result<Json<Value>, ApiError> {
     let part = s.part_path(up.id);
     let target = s.final_path(&up);
     let expected = up.hash;
-    let store = s.node.replica().store().clone();
-    let id = up.id;
+    let (venue, id) = (s.node.venue(), up.id);
     let checked = blocking(move || {
         // One pass: the head for the content check, then the rest, into the hash.
         let mut f = std::fs::File::open(&part).map_err(|_| ApiError::Internal)?;
@@ -299,13 +282,11 @@ async fn finish(s: &Arc<Shared>, up: db::UploadRow) -> Result<Json<Value>, ApiEr
         }
         // What the import will make of it, checked now: a file the gallery takes is one
         // that can be posted (a JPEG header on a damaged body is refused here).
-        if let Err(e) = crate::import::check(&part) {
+        if let Err(e) = swarmroll_core::import::check(&part) {
             let _ = std::fs::remove_file(&part);
-            store.write(|tx| db::delete_upload(tx, id))?;
+            venue.drop_upload(id)?;
             return Err(match e {
-                crate::import::ImportError::Media(crate::media::MediaError::LocationNotRemovable(_)) => {
-                    ApiError::LocationKept
-                }
+                ImportError::Media(MediaError::LocationNotRemovable(_)) => ApiError::LocationKept,
                 _ => ApiError::NotMedia,
             });
         }
@@ -313,13 +294,13 @@ async fn finish(s: &Arc<Shared>, up: db::UploadRow) -> Result<Json<Value>, ApiEr
         let dir = target.parent().ok_or(ApiError::Internal)?;
         std::fs::create_dir_all(dir).map_err(|_| ApiError::Internal)?;
         std::fs::rename(&part, &target).map_err(|_| ApiError::Internal)?;
-        store.write(|tx| db::complete_upload(tx, id))?;
+        venue.complete_upload(id)?;
         Ok(())
     })
     .await;
     lock(&s.upload_locks).remove(&up.id);
     checked?;
-    Ok(upload_json(s, &db::UploadRow { complete: true, ..up }).await)
+    Ok(upload_json(s, &Upload { complete: true, ..up }).await)
 }
 
 /// A video's first frame, drawn by the page (the core cannot decode video).
@@ -332,7 +313,7 @@ async fn poster(
     access.require(LinkRole::Uploader)?;
     let up = owned(&s, &guest, &id).await?;
     let bytes = axum::body::to_bytes(body, MAX_POSTER_BYTES).await.map_err(|_| ApiError::TooLarge)?;
-    if !matches!(crate::media::Kind::sniff(&bytes), Some(crate::media::Kind::Jpeg | crate::media::Kind::Png)) {
+    if !matches!(Kind::sniff(&bytes), Some(Kind::Jpeg | Kind::Png)) {
         return Err(ApiError::NotMedia);
     }
     tokio::fs::write(s.poster_path(up.id), &bytes).await.map_err(|_| ApiError::Internal)?;
@@ -357,7 +338,7 @@ async fn commit(
     if body.ids.is_empty() || body.ids.len() > MAX_COMMIT {
         return Err(ApiError::BadRequest("ids"));
     }
-    if body.caption.len() > crate::log::body::MAX_CAPTION_BYTES {
+    if body.caption.len() > swarmroll_core::log::body::MAX_CAPTION_BYTES {
         return Err(ApiError::BadRequest("caption"));
     }
     let mut ready = Vec::new();
@@ -395,15 +376,14 @@ pub async fn post_uploads(
     channel: &ChannelId,
     name: &str,
     caption: &str,
-    ready: Vec<db::UploadRow>,
+    ready: Vec<Upload>,
 ) -> Result<Posted, ApiError> {
     let _one = s.posting.lock().await;
-    let store = s.node.replica().store().clone();
-    let mut open: Vec<db::UploadRow> = Vec::new();
+    let venue = s.node.venue();
+    let mut open: Vec<Upload> = Vec::new();
     for up in ready {
-        let id = up.id;
-        let still_open =
-            store.read_async(move |c| Ok::<_, ApiError>(db::upload(c, id)?.is_some_and(|u| u.post.is_none()))).await?;
+        let (id, v) = (up.id, venue.clone());
+        let still_open = blocking(move || Ok(v.upload(id)?.is_some_and(|u| u.post.is_none()))).await?;
         if still_open && !open.iter().any(|f| f.id == up.id) {
             open.push(up);
         }
@@ -438,17 +418,7 @@ pub async fn post_uploads(
         let _ = tokio::fs::remove_file(s.poster_path(up.id)).await;
     }
     let marked: Vec<(i64, EventId)> = settled.iter().filter_map(|(_, p)| p.map(|p| (open[0].guest, p))).collect();
-    store
-        .write_async(move |tx| {
-            for (id, post) in &settled {
-                match post {
-                    Some(p) => db::set_upload_post(tx, *id, p)?,
-                    None => db::delete_upload(tx, *id)?,
-                }
-            }
-            Ok::<_, ApiError>(())
-        })
-        .await?;
+    blocking(move || Ok(venue.settle_uploads(&settled)?)).await?;
     for m in marked {
         let _ = s.posted.send(m);
     }
@@ -470,10 +440,11 @@ pub async fn sweep(s: Arc<Shared>) {
             _ = stopping.wait_for(|v| *v) => return,
         }
         let idle_ms = i64::try_from(s.cfg.commit_after.as_millis()).unwrap_or(i64::MAX);
-        let stale = match s.node.replica().store().read_async(move |c| db::stale_uploads(c, idle_ms)).await {
+        let venue = s.node.venue();
+        let stale = match blocking(move || Ok(venue.stale_uploads(idle_ms)?)).await {
             Ok(v) => v,
             Err(e) => {
-                tracing::warn!(error = %ApiError::from(e), "web gallery: cannot look for uncommitted uploads");
+                tracing::warn!(error = %e, "web gallery: cannot look for uncommitted uploads");
                 continue;
             }
         };
@@ -490,8 +461,8 @@ pub async fn sweep(s: Arc<Shared>) {
 /// over time.
 async fn expire_partials(s: &Arc<Shared>) {
     let ttl_ms = i64::try_from(s.cfg.partial_ttl.as_millis()).unwrap_or(i64::MAX);
-    let store = s.node.replica().store().clone();
-    let gone = store.write_async(move |tx| db::expire_partial_uploads(tx, ttl_ms)).await;
+    let venue = s.node.venue();
+    let gone = blocking(move || Ok(venue.expire_partial_uploads(ttl_ms)?)).await;
     match gone {
         Ok(ids) => {
             for id in ids {
@@ -507,16 +478,8 @@ async fn expire_partials(s: &Arc<Shared>) {
 /// node stopping is finished at its next start (the share journal), and the upload then
 /// shows as posted, not as waiting to be posted again.
 async fn mark_posted(s: &Arc<Shared>) {
-    let store = s.node.replica().store().clone();
-    let marked = store
-        .write_async(|tx| {
-            let found = db::posted_meanwhile(tx)?;
-            for (id, post) in &found {
-                db::set_upload_post(tx, *id, post)?;
-            }
-            Ok::<_, crate::store::StoreError>(found.len())
-        })
-        .await;
+    let venue = s.node.venue();
+    let marked = blocking(move || Ok(venue.mark_posted()?)).await;
     if let Err(e) = marked {
         tracing::warn!(error = %e, "web gallery: cannot look for uploads posted meanwhile");
     }

@@ -4,12 +4,13 @@
 
 use super::access::{self, Access};
 use super::Shared;
-use crate::node::events::NodeEvent;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::Stream;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
+use swarmroll_core::node::events::NodeEvent;
+use swarmroll_core::types::EventId;
 use tokio::sync::broadcast::error::RecvError;
 
 /// How often an idle stream re-checks that its link is still valid.
@@ -84,13 +85,12 @@ pub fn stream(shared: Arc<Shared>, access: Access, guest: i64) -> Sse<impl Strea
 
 /// Whether the guest's page hears of a comment: always, except on a drop box, which
 /// hears only of its guest's own.
-async fn shown(shared: &Shared, access: &Access, guest: i64, comment: &crate::types::EventId) -> bool {
+async fn shown(shared: &Shared, access: &Access, guest: i64, comment: &EventId) -> bool {
     if !access.own_only() {
         return true;
     }
-    let id = *comment;
-    let store = shared.node.replica().store().clone();
-    store.read_async(move |c| super::db::wrote(c, guest, &id)).await.unwrap_or(false)
+    let (id, venue) = (*comment, shared.node.venue());
+    super::extract::blocking(move || Ok(venue.wrote(guest, &id)?)).await.unwrap_or(false)
 }
 
 /// A stream fed by a task through a small channel (ends when the task does or the

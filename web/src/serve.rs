@@ -48,7 +48,7 @@ struct Slot {
 
 impl PerAddress {
     fn take(self: &Arc<Self>, ip: IpAddr, cap: usize) -> Option<Slot> {
-        let mut t = crate::store::lock(&self.0);
+        let mut t = crate::lock(&self.0);
         let n = t.entry(ip).or_insert(0);
         if *n >= cap {
             return None;
@@ -60,7 +60,7 @@ impl PerAddress {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut t = crate::store::lock(&self.table.0);
+        let mut t = crate::lock(&self.table.0);
         if let Some(n) = t.get_mut(&self.ip) {
             *n = n.saturating_sub(1);
             if *n == 0 {

@@ -4,9 +4,7 @@
 use super::access::{self, Access, Visit};
 use super::extract::{blocking, ApiPath, JsonBody};
 use super::view::{self, may_see, my_role, parse_id};
-use super::{assets, db, live, upload, ApiError, LinkRole, Shared};
-use crate::channel::{valid_name, Role};
-use crate::log::body::{ModAction, MAX_COMMENT_BYTES};
+use super::{assets, live, upload, ApiError, Shared};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +13,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
+use swarmroll_core::channel::{valid_name, Role};
+use swarmroll_core::log::body::{MAX_COMMENT_BYTES, MAX_EMOJI_BYTES};
+use swarmroll_core::venue::{new_secret, LinkRole};
 
 type St = State<Arc<Shared>>;
 
@@ -110,7 +111,7 @@ async fn session_json(s: &Shared, access: &Access, guest: i64, name: Option<Stri
     let node = s.node.clone();
     let channel = access.channel;
     let title = blocking(move || {
-        Ok(node.replica().settings(&channel).map_err(ApiError::from)?.map(|c| c.name).unwrap_or_default())
+        Ok(node.channels()?.into_iter().find(|c| c.id == channel).map(|c| c.name).unwrap_or_default())
     })
     .await?;
     let guest_url = match (&s.cfg.guest_token, access.role) {
@@ -147,7 +148,7 @@ async fn session(
 ) -> Result<Response, ApiError> {
     let access = access::link(&s, &token).await?;
     let name = body.name.as_deref().filter(|n| !n.trim().is_empty()).map(guest_name).transpose()?;
-    let store = s.node.replica().store().clone();
+    let venue = s.node.venue();
     if let Some(g) = access::find_guest(&s, &access, &headers).await? {
         if g.blocked {
             return Err(ApiError::Blocked);
@@ -155,7 +156,7 @@ async fn session(
         let name = match name {
             Some(n) => {
                 let set = n.clone();
-                store.write_async(move |tx| db::set_guest_name(tx, g.id, &set)).await?;
+                blocking(move || Ok(venue.rename_guest(g.id, &set)?)).await?;
                 Some(n)
             }
             None => g.name,
@@ -167,16 +168,9 @@ async fn session(
     if !s.sessions.allow(peer.ip(), s.cfg.sessions_per_address, s.cfg.session_window) {
         return Err(ApiError::TooMany);
     }
-    let secret = super::random_secret();
+    let secret = new_secret();
     let (link, stored, n, cap) = (access.link, secret.clone(), name.clone(), s.cfg.sessions_per_link);
-    let id = store
-        .write_async(move |tx| {
-            if db::guest_count(tx, link)? >= cap {
-                return Err(ApiError::TooMany);
-            }
-            Ok(db::insert_guest(tx, link, &stored, n.as_deref())?)
-        })
-        .await?;
+    let id = blocking(move || venue.add_guest(link, &stored, n.as_deref(), cap)?.ok_or(ApiError::TooMany)).await?;
     let mut resp = Json(session_json(&s, &access, id, name).await?).into_response();
     if let Ok(v) = HeaderValue::from_str(&access::set_cookie(&token, &secret)) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
@@ -195,7 +189,8 @@ async fn rename(
 ) -> Result<Json<Value>, ApiError> {
     let name = guest_name(body.name.as_deref().unwrap_or(""))?;
     let set = name.clone();
-    s.node.replica().store().write_async(move |tx| db::set_guest_name(tx, guest.id, &set)).await?;
+    let venue = s.node.venue();
+    blocking(move || Ok(venue.rename_guest(guest.id, &set)?)).await?;
     Ok(Json(session_json(&s, &access, guest.id, Some(name)).await?))
 }
 
@@ -219,21 +214,18 @@ async fn comment(
         return Err(ApiError::BadRequest("comment length"));
     }
     let reply_to = body.reply_to.as_deref().map(parse_id).transpose()?;
-    let node = s.node.clone();
+    let venue = s.node.venue();
     let id = blocking(move || {
-        let store = node.replica().store();
-        if !may_see(&node, &access, guest.id, &post)? {
+        if !may_see(&venue, &access, guest.id, &post)? {
             return Err(ApiError::NotFound);
         }
         if let Some(r) = reply_to {
-            store.read(|c| db::comment_channel(c, &r))?.filter(|c| *c == access.channel).ok_or(ApiError::NotFound)?;
-            if access.own_only() && !store.read(|c| db::wrote(c, guest.id, &r))? {
+            venue.comment_channel(&r)?.filter(|c| *c == access.channel).ok_or(ApiError::NotFound)?;
+            if access.own_only() && !venue.wrote(guest.id, &r)? {
                 return Err(ApiError::NotFound);
             }
         }
-        let id = node.replica().guest_comment(&access.channel, &post, &text, reply_to, &name)?;
-        store.write(|tx| db::record_comment(tx, guest.id, &id))?;
-        Ok(id)
+        Ok(venue.comment(guest.id, &name, &access.channel, &post, &text, reply_to)?)
     })
     .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id.to_hex() }))).into_response())
@@ -248,7 +240,7 @@ struct ReactBody {
 
 fn valid_emoji(e: &str) -> bool {
     !e.is_empty()
-        && e.len() <= crate::log::body::MAX_EMOJI_BYTES
+        && e.len() <= MAX_EMOJI_BYTES
         && !e.chars().any(|c| c.is_ascii() || c.is_control() || c.is_whitespace())
 }
 
@@ -262,30 +254,18 @@ async fn react(
     if !valid_emoji(&body.emoji) {
         return Err(ApiError::BadRequest("emoji"));
     }
-    let node = s.node.clone();
+    let venue = s.node.venue();
     blocking(move || {
-        let store = node.replica().store();
         let visible = if access.own_only() {
-            may_see(&node, &access, guest.id, &target)? || store.read(|c| db::wrote(c, guest.id, &target))?
+            may_see(&venue, &access, guest.id, &target)? || venue.wrote(guest.id, &target)?
         } else {
-            store.read(|c| {
-                Ok::<_, ApiError>(
-                    db::post_meta(c, &target)?.map(|m| m.channel) == Some(access.channel)
-                        || db::comment_channel(c, &target)? == Some(access.channel),
-                )
-            })?
+            venue.post_meta(&target)?.map(|m| m.channel) == Some(access.channel)
+                || venue.comment_channel(&target)? == Some(access.channel)
         };
         if !visible {
             return Err(ApiError::NotFound);
         }
-        let (emoji, on) = (body.emoji, body.on);
-        let count = store.write(|tx| db::set_guest_reaction(tx, guest.id, &target, &emoji, on))?;
-        let me = node.replica().device_id();
-        let node_has =
-            store.read(|c| crate::comment::db::reactions(c, &target, &me))?.iter().any(|r| r.emoji == emoji && r.mine);
-        if node_has != (count > 0) {
-            node.replica().react(&access.channel, &target, &emoji, count > 0)?;
-        }
+        venue.react(guest.id, &access.channel, &target, &body.emoji, body.on)?;
         Ok(Json(json!({ "ok": true })))
     })
     .await
@@ -302,16 +282,11 @@ async fn hide(
     let post = parse_id(&post)?;
     let node = s.node.clone();
     blocking(move || {
-        let meta = node
-            .replica()
-            .store()
-            .read(|c| db::post_meta(c, &post))?
-            .filter(|m| m.channel == access.channel)
-            .ok_or(ApiError::NotFound)?;
-        if meta.author == node.replica().device_id() {
-            node.replica().retract(&access.channel, &post)?;
+        let meta = node.venue().post_meta(&post)?.filter(|m| m.channel == access.channel).ok_or(ApiError::NotFound)?;
+        if meta.ours {
+            node.retract(&access.channel, &post)?;
         } else if my_role(&node, &access.channel)? >= Role::Admin {
-            node.replica().moderate(&access.channel, &post, ModAction::Hide)?;
+            node.moderate(&access.channel, &post, true)?;
         } else {
             return Err(ApiError::Forbidden);
         }
@@ -323,7 +298,8 @@ async fn hide(
 async fn guests(State(s): St, Visit { access, .. }: Visit) -> Result<Json<Value>, ApiError> {
     access.require(LinkRole::Host)?;
     let channel = access.channel;
-    let list = s.node.replica().store().read_async(move |c| db::guests(c, &channel)).await?;
+    let venue = s.node.venue();
+    let list = blocking(move || Ok(venue.guests(&channel)?)).await?;
     Ok(Json(Value::Array(
         list.into_iter()
             .map(|g| json!({ "id": g.id, "name": g.name, "uploads": g.uploads, "blocked": g.blocked }))
@@ -338,7 +314,8 @@ async fn block(
 ) -> Result<Json<Value>, ApiError> {
     access.require(LinkRole::Host)?;
     let channel = access.channel;
-    let done = s.node.replica().store().write_async(move |tx| db::block_guest(tx, &channel, id)).await?;
+    let venue = s.node.venue();
+    let done = blocking(move || Ok(venue.block_guest(&channel, id)?)).await?;
     if !done {
         return Err(ApiError::NotFound);
     }
@@ -371,7 +348,7 @@ mod tests {
     fn guests_reach_only_their_own_role() {
         let a = Access {
             link: 1,
-            channel: crate::types::ChannelId([0; 32]),
+            channel: swarmroll_core::types::ChannelId([0; 32]),
             role: LinkRole::Viewer,
             closes: None,
             token: String::new(),
