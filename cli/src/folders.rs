@@ -141,7 +141,7 @@ const MAX_NAME: usize = 200;
 /// written under a fresh temporary name and linked into place only if the name is free.
 /// `true` if copied.
 fn place(from: &Path, dir: &Path, name: &str, hash: &ContentHash) -> std::io::Result<bool> {
-    let safe = swarmroll_core::swarm::torrent::safe_names([name]).pop().unwrap_or_else(|| "file".into());
+    let safe = swarmroll_core::node::safe_names([name]).pop().unwrap_or_else(|| "file".into());
     let (stem, ext) = match safe.rsplit_once('.') {
         Some((s, e)) if !s.is_empty() && e.len() <= 16 => (s.to_owned(), format!(".{e}")),
         _ => (safe.clone(), String::new()),

@@ -322,18 +322,18 @@ impl Failure {
 
 impl From<NodeError> for Failure {
     fn from(e: NodeError) -> Self {
-        use swarmroll_core::{publish, replica, sync};
+        use swarmroll_core::node::{PublishError, ReplicaError, SyncError};
         match e {
-            NodeError::Sync(sync::SyncError::NoPeerReachable) => Failure::unreachable(e),
+            NodeError::Sync(SyncError::NoPeerReachable) => Failure::unreachable(e),
             NodeError::Replica(
-                replica::Error::UnknownChannel
-                | replica::Error::Invalid(_)
-                | replica::Error::Invite(_)
-                | replica::Error::Rejected(_)
-                | replica::Error::NotOwner
-                | replica::Error::MissingKeys,
+                ReplicaError::UnknownChannel
+                | ReplicaError::Invalid(_)
+                | ReplicaError::Invite(_)
+                | ReplicaError::Rejected(_)
+                | ReplicaError::NotOwner
+                | ReplicaError::MissingKeys,
             )
-            | NodeError::Publish(publish::Error::ItemCount | publish::Error::UnknownPost) => Failure::input(e),
+            | NodeError::Publish(PublishError::ItemCount | PublishError::UnknownPost) => Failure::input(e),
             other => Failure::other(other),
         }
     }

@@ -10,8 +10,8 @@ use serde_json::json;
 use std::fs::File;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use swarmroll_core::node::SwarmError;
 use swarmroll_core::node::{NetworkKind, NetworkState, Node, NodeConfig, NodeError, Originals, Policy};
-use swarmroll_core::swarm::SwarmError;
 use swarmroll_core::ChannelId;
 
 /// How the node meets the network.

@@ -122,7 +122,7 @@ pub async fn invite(node: &Node, ch: &ChannelId, role: Role, expires: Option<Tim
     let (invite, link) = if node.sync_addr().await.is_some() {
         node.invite(ch, role, expires).await?
     } else {
-        let addresses = swarmroll_core::sync::lan_addresses(swarmroll_core::sync::SYNC_PORT);
+        let addresses = swarmroll_core::node::lan_addresses(swarmroll_core::node::SYNC_PORT);
         node.invite_at(ch, role, addresses, expires).map_err(Failure::input)?
     };
     Ok(invite_value(ch, &invite, &link))
@@ -144,7 +144,7 @@ pub async fn exec(node: &Node, req: Request, notify: Notify, cancel: &Cancel) ->
             let invite = Invite::parse(&link, Timestamp::now()).map_err(Failure::input)?;
             let synced = match node.join(&invite, &as_name, Duration::from_millis(wait_ms)).await {
                 Ok(_) => true,
-                Err(NodeError::Sync(swarmroll_core::sync::SyncError::NoPeerReachable)) => false,
+                Err(NodeError::Sync(swarmroll_core::node::SyncError::NoPeerReachable)) => false,
                 Err(e) => return Err(e.into()),
             };
             Ok(json!({"channel": invite.channel.to_hex(), "name": invite.name, "synced": synced}))

@@ -13,7 +13,7 @@
 //! Pages are keyset-paged on `(sort time, content hash)`, so a deep page costs the same
 //! as the first.
 
-pub mod db;
+pub(crate) mod db;
 
 use crate::channel::Role;
 use crate::types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};

@@ -16,7 +16,7 @@
 //! never learns them.
 
 pub mod cert;
-pub mod db;
+pub(crate) mod db;
 pub mod invite;
 pub mod qr;
 pub mod seal;

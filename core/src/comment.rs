@@ -4,7 +4,7 @@
 //! them). A reaction is a toggle: the current state for one `(target, author, emoji)` is
 //! the author's highest-seq toggle, so any delivery order gives the same counts.
 
-pub mod db;
+pub(crate) mod db;
 
 use crate::catalog::{Credit, Post};
 use crate::types::{EventId, Timestamp};

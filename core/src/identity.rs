@@ -10,7 +10,7 @@
 //! The same key, converted to X25519 (the standard Edwards→Montgomery map), receives
 //! sealed key bundles when a channel rotates its keys, so a device has one secret only.
 
-pub mod db;
+pub(crate) mod db;
 
 pub use db::{KeyVault, VaultError};
 

@@ -17,7 +17,7 @@
 //! One bad file fails alone with a typed [`ImportError`]; the batch goes on. Progress is
 //! reported after every file; a cancel flag stops the batch between files.
 
-pub mod db;
+pub(crate) mod db;
 mod inspect;
 mod window;
 

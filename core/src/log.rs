@@ -16,7 +16,7 @@
 //! [`db`] for how accepted events become the materialised views.
 
 pub mod body;
-pub mod db;
+pub(crate) mod db;
 pub mod event;
 pub mod validate;
 

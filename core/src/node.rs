@@ -8,7 +8,7 @@
 //! ([`Node::sync_for`]), and reports everything a UI shows as one stream of typed
 //! [`NodeEvent`]s with ids, plus queries and live lists as diffs.
 
-pub mod db;
+pub(crate) mod db;
 pub mod diff;
 pub mod events;
 pub mod policy;
@@ -27,6 +27,17 @@ pub use files::Original;
 pub use pass::PassSummary;
 pub use policy::{Hold, NetworkKind, NetworkState, Originals, Policy, PowerState};
 pub use watch::{ThreadEntry, Transfer, Watch};
+
+// What front ends name from the layers below the facade: the errors inside
+// [`NodeError`], the LAN status in events, and helpers the terminal node shares.
+pub use crate::net::lan::LanStatus;
+pub use crate::publish::Error as PublishError;
+pub use crate::replica::Error as ReplicaError;
+pub use crate::store::StoreError;
+pub use crate::swarm::torrent::safe_names;
+pub use crate::swarm::SwarmError;
+pub use crate::sync::{lan_addresses, SyncError, SYNC_PORT};
+pub use db::News;
 
 use crate::catalog::{ChannelSummary, Cursor, Page};
 use crate::channel::{Invite, Role};
@@ -267,7 +278,7 @@ impl Node {
     }
 
     /// The replica (queries and authoring).
-    pub fn replica(&self) -> &Arc<Replica> {
+    pub(crate) fn replica(&self) -> &Arc<Replica> {
         &self.inner.replica
     }
 

@@ -21,7 +21,7 @@
 //! it again from step 2 ([`Node::start`](crate::node::Node::start)). Cancelling (the user
 //! pressed Ctrl-C or Cancel) stops between files and posts what was imported.
 
-pub mod db;
+pub(crate) mod db;
 
 use crate::catalog;
 use crate::import::{self, ImportError, Importer};

@@ -7,7 +7,7 @@
 //! received from another member — at once. Misbehaving peers are dropped and penalised
 //! by address and device for [`Config::penalty`].
 
-pub mod db;
+pub(crate) mod db;
 pub mod state;
 
 mod conn;

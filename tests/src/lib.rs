@@ -119,14 +119,12 @@ pub fn photo(seed: u8, capture_ms: i64) -> swarmroll_core::log::MediaItem {
 
 /// How many events wait for a dependency in `p`'s copy of a channel.
 pub fn pending(p: &Peer, ch: &ChannelId) -> i64 {
-    p.replica.store().read(|c| swarmroll_core::log::db::pending_count(c, ch)).expect("pending count")
+    swarmroll_core::testing::pending_count(&p.replica, ch).expect("pending count")
 }
 
 /// The events waiting for a dependency in `p`'s copy of a channel.
 pub fn pending_events(p: &Peer, ch: &ChannelId) -> Vec<swarmroll_core::log::Event> {
-    p.replica
-        .store()
-        .read(|c| swarmroll_core::log::db::pending_raw(c, ch))
+    swarmroll_core::testing::pending_raw(&p.replica, ch)
         .expect("pending events")
         .iter()
         .map(|raw| swarmroll_core::log::Event::decode(raw).expect("pending events decode"))

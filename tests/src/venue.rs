@@ -27,7 +27,7 @@ impl Venue {
         let dir = tempfile::tempdir().expect("temp dir");
         let node = Node::open(node_config(dir.path())).expect("open node");
         node.start().await.expect("start node");
-        let channel = node.replica().create_channel("Ana & Ben's wedding", None, "Ana").expect("create channel");
+        let channel = node.create_channel("Ana & Ben's wedding", "Ana", false).expect("create channel");
         let closes = Some(Timestamp(Timestamp::now().0 + 3_600_000));
         let link = |role| node.venue().create_link(&channel, role, closes).expect("link");
         let (uploader, viewer, host) = (link(LinkRole::Uploader), link(LinkRole::Viewer), link(LinkRole::Host));

@@ -108,7 +108,7 @@ async fn a_share_killed_at_any_moment_is_finished_at_the_next_start() {
         let node = swarmroll_core::node::Node::open(swarmroll_tests::net::node_config(&data)).unwrap();
         let mut events = node.subscribe();
         node.start().await.unwrap();
-        let store = node.replica().store().clone();
+        let store = swarmroll_core::testing::replica(&node).store().clone();
         let started = Instant::now();
         while count(&store, "SELECT count(*) FROM shares") > 0 {
             assert!(started.elapsed() < Duration::from_secs(60), "round {round}: the interrupted share never finished");
@@ -139,6 +139,6 @@ async fn a_share_killed_at_any_moment_is_finished_at_the_next_start() {
     let options = swarmroll_core::share::Options::default();
     let outcome = node.share(&ch, requests, options, &swarmroll_core::share::Cancel::default()).await.unwrap();
     assert_eq!(outcome.posted() + outcome.already_there(), total, "{outcome:?}");
-    assert_eq!(assert_every_import_posted_once(node.replica().store()), total as i64);
+    assert_eq!(assert_every_import_posted_once(swarmroll_core::testing::replica(&node).store()), total as i64);
     node.stop().await;
 }

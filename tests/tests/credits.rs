@@ -3,11 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
-use swarmroll_core::catalog::{credit_line, db::channel_posts};
+use swarmroll_core::catalog::credit_line;
 use swarmroll_core::channel::Role;
 use swarmroll_core::import::Request;
 use swarmroll_core::node::Node;
 use swarmroll_core::share::{Cancel, FileResult, Options};
+use swarmroll_core::testing::channel_posts;
 use swarmroll_tests::net::{node_config, until};
 use swarmroll_tests::{alice, bob, photo};
 
@@ -23,7 +24,7 @@ fn a_photo_two_members_posted_offline_shows_once_crediting_both() {
     a.pull(&b, &ch);
     b.pull(&a, &ch);
     for peer in [&a, &b] {
-        let posts = peer.replica.store().read(|c| channel_posts(c, &ch)).unwrap();
+        let posts = channel_posts(&peer.replica, &ch).unwrap();
         let shown: Vec<_> = posts.iter().flat_map(|p| p.items.iter().map(move |i| (p.id, i))).collect();
         assert_eq!(shown.len(), 2, "the shared photo once, Bob's other photo once");
         let (post, shared) = shown.iter().find(|(_, i)| i.content_hash.0 == [7; 32]).unwrap();
@@ -45,7 +46,7 @@ async fn sharing_a_photo_the_channel_shows_posts_nothing_again() {
     let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     let ana = Node::open(node_config(dirs[0].path())).unwrap();
     ana.start().await.unwrap();
-    let ch = ana.replica().create_channel("Wedding", None, "Ana").unwrap();
+    let ch = ana.create_channel("Wedding", "Ana", false).unwrap();
     let ben = Node::open(node_config(dirs[1].path())).unwrap();
     ben.start().await.unwrap();
     let (invite, _) = ana.invite(&ch, Role::Contributor, None).await.unwrap();

@@ -61,7 +61,7 @@ async fn members_meet_under_the_channel_key_on_the_dht() {
 
     // One period for the whole test (a century), so the key cannot turn mid-test.
     let period = Duration::from_secs(100 * 365 * 86_400);
-    let access = a.replica.store().read(swarmroll_core::sync::db::accesses).expect("accesses");
+    let access = swarmroll_core::testing::accesses(&a.replica).expect("accesses");
     let secret = access.iter().find(|x| x.channel == ch).expect("channel").secret;
     let index = swarmroll_core::Timestamp::now().0.div_euclid(period.as_millis() as i64);
     let key = dht_key(&secret, index);

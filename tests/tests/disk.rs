@@ -46,7 +46,7 @@ async fn a_full_disk_holds_originals_and_they_finish_once_space_is_freed() {
     let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     let ana = Node::open(node_config(dirs[0].path())).unwrap();
     ana.start().await.unwrap();
-    let ch = ana.replica().create_channel("Trip", None, "Ana").unwrap();
+    let ch = ana.create_channel("Trip", "Ana", false).unwrap();
     let base = std::fs::read(swarmroll_tests::photos().join("phones/jolla.jpg")).unwrap();
     let mut posts = Vec::new();
     for i in 0..POSTS {

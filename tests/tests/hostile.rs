@@ -46,7 +46,7 @@ async fn tcp_from(last: u8, to: SocketAddr) -> TcpStream {
 }
 
 fn access(p: &Peer, ch: &ChannelId) -> ChannelAccess {
-    let all = p.replica.store().read(swarmroll_core::sync::db::accesses).expect("accesses");
+    let all = swarmroll_core::testing::accesses(&p.replica).expect("accesses");
     all.into_iter().find(|a| a.channel == *ch).expect("member")
 }
 

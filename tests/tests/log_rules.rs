@@ -47,12 +47,12 @@ fn comment_on(post: EventId) -> Body {
 /// did not change.
 fn assert_refused(receiver: &Peer, ch: &ChannelId, raw: Vec<u8>, want: Rejection) {
     let before = receiver.replica.export(ch).unwrap();
-    let pending_before = receiver.replica.store().read(|c| swarmroll_core::log::db::pending_count(c, ch)).unwrap();
+    let pending_before = swarmroll_core::testing::pending_count(&receiver.replica, ch).unwrap();
     let report = receiver.replica.ingest(ch, &[raw]).unwrap();
     assert_eq!(report.rejected, vec![(0, want)]);
     assert!(report.accepted.is_empty());
     assert_eq!(receiver.replica.export(ch).unwrap(), before, "log changed");
-    let pending_after = receiver.replica.store().read(|c| swarmroll_core::log::db::pending_count(c, ch)).unwrap();
+    let pending_after = swarmroll_core::testing::pending_count(&receiver.replica, ch).unwrap();
     assert_eq!(pending_before, pending_after, "pending queue changed");
 }
 
@@ -310,7 +310,7 @@ fn out_of_order_events_wait_then_apply() {
     let report = carol.replica.ingest(&w.ch, &log).unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
     assert_eq!(report.accepted.len(), log.len());
-    assert_eq!(carol.replica.store().read(|c| swarmroll_core::log::db::pending_count(c, &w.ch)).unwrap(), 0);
+    assert_eq!(swarmroll_core::testing::pending_count(&carol.replica, &w.ch).unwrap(), 0);
     assert_eq!(carol.replica.gallery(&w.ch, None, 10).unwrap().items.len(), 1);
 }
 

@@ -42,14 +42,14 @@ fn comments(n: &Node, post: &EventId) -> Vec<String> {
 async fn a_co_host_hides_and_a_removed_member_reads_nothing_new() {
     let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let ana = started(&dirs[0]).await;
-    let ch = ana.replica().create_channel("Wedding", None, "Ana").unwrap();
+    let ch = ana.create_channel("Wedding", "Ana", false).unwrap();
     let ben = join(&ana, &ch, &dirs[1], "Ben").await;
     let cleo = join(&ana, &ch, &dirs[2], "Cleo").await;
     let first = post(&ana, &ch, "cameras/Canon_40D.jpg").await;
     until(30, "the first post everywhere", || sees(&ben, &first) && sees(&cleo, &first)).await;
 
     // Cleo becomes a co-host; a contributor could not hide, a co-host can.
-    let cleo_id = cleo.replica().device_id();
+    let cleo_id = cleo.device_id();
     assert!(cleo.moderate(&ch, &first, true).is_err(), "a contributor may not hide");
     ana.set_role(&ch, &cleo_id, Role::Admin).unwrap();
     until(30, "Cleo's new role at Cleo's", || {
@@ -62,14 +62,14 @@ async fn a_co_host_hides_and_a_removed_member_reads_nothing_new() {
     until(30, "the post shown again", || sees(&ana, &first) && sees(&ben, &first)).await;
 
     // Ben is removed while his node is off; the others go on posting and commenting.
-    let ben_id = ben.replica().device_id();
+    let ben_id = ben.device_id();
     ben.stop().await;
     ana.remove_member(&ch, &ben_id).unwrap();
     assert!(ana.members(&ch).unwrap().iter().any(|m| m.device == ben_id && m.removed));
     let second = post(&ana, &ch, "cameras/Nikon_D70.jpg").await;
     until(30, "the second post at Cleo's", || sees(&cleo, &second)).await;
-    let c = cleo.replica().comment(&ch, &second, "Lovely", None).unwrap();
-    ana.replica().comment(&ch, &first, "Still here", None).unwrap();
+    let c = cleo.comment(&ch, &second, "Lovely", None).unwrap();
+    ana.comment(&ch, &first, "Still here", None).unwrap();
     until(30, "Cleo's comment at Ana's", || comments(&ana, &second).contains(&"Lovely".to_owned())).await;
     until(30, "Ana's comment at Cleo's", || comments(&cleo, &first).contains(&"Still here".to_owned())).await;
 

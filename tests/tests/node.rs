@@ -38,7 +38,7 @@ async fn share(node: &Node, ch: &ChannelId, caption: &str, files: Vec<Request>) 
 async fn alice_with_post(dir: &TempDir, upload_bps: u32) -> (Node, ChannelId, EventId, u64) {
     let a = node(dir, Some(upload_bps));
     a.start().await.unwrap();
-    let ch = a.replica().create_channel("Party", None, "Alice").unwrap();
+    let ch = a.create_channel("Party", "Alice", false).unwrap();
     let outcome = share(&a, &ch, "first dance", photos()).await;
     assert_eq!(outcome.posted(), 4);
     let post = outcome.posts[0];
@@ -56,8 +56,8 @@ async fn guest(dir: &TempDir, host: &Node, ch: &ChannelId, name: &str) -> Node {
 
 /// Verified bytes of `post` held by `n` (all of them once the post is done).
 fn have(n: &Node, ch: &ChannelId, post: &EventId, total: u64) -> u64 {
-    let me = n.replica().device_id();
-    let left = n.replica().store().read(|c| swarmroll_core::node::db::remaining(c, &[*ch], &me)).unwrap().0;
+    let me = n.device_id();
+    let left = swarmroll_core::testing::remaining(swarmroll_core::testing::replica(n), &[*ch], &me).unwrap().0;
     if left == 0 {
         return total;
     }
@@ -88,8 +88,8 @@ fn assert_originals_here(n: &Node, author: &Node, ch: &ChannelId, post: &EventId
 }
 
 async fn done(n: &Node, ch: &ChannelId, secs: u64) {
-    let me = n.replica().device_id();
-    let left = || n.replica().store().read(|c| swarmroll_core::node::db::remaining(c, &[*ch], &me)).unwrap().0;
+    let me = n.device_id();
+    let left = || swarmroll_core::testing::remaining(swarmroll_core::testing::replica(n), &[*ch], &me).unwrap().0;
     until(secs, "every original here", || left() == 0).await;
 }
 
@@ -121,7 +121,7 @@ async fn originals_hold_on_a_metered_network_and_resume_on_wifi() {
     assert_eq!(swarm.traffic().0, fetched_at_hold, "originals moved on a metered network");
     assert!(have(&b, &ch, &post, total) < total, "finished before the network changed: slow the upload down");
     // Comments still flow on cellular.
-    let comment = a.replica().comment(&ch, &post, "gorgeous", None).unwrap();
+    let comment = a.comment(&ch, &post, "gorgeous", None).unwrap();
     until(10, "the comment on cellular", || {
         b.thread(&post).unwrap().is_some_and(|t| t.comments.iter().any(|k| k.id == comment))
     })
@@ -154,7 +154,7 @@ async fn a_background_pass_ends_on_time_while_a_peer_stalls_and_the_next_continu
             held.push(s);
         }
     });
-    b.replica().store().write(|tx| swarmroll_core::sync::db::remember(tx, &ch, stall_addr, 0)).unwrap();
+    swarmroll_core::testing::remember_peer(swarmroll_core::testing::replica(&b), &ch, stall_addr).unwrap();
     let swarm = b.swarm().await.unwrap();
     let before = swarm.traffic().0;
 
@@ -187,7 +187,7 @@ async fn the_event_stream_tells_the_ui_what_changed_with_ids() {
     // Slow enough for the transfer to report progress before it completes.
     let a = node(&dirs[0], Some(1_500_000));
     a.start().await.unwrap();
-    let ch = a.replica().create_channel("Party", None, "Alice").unwrap();
+    let ch = a.create_channel("Party", "Alice", false).unwrap();
     let b = node(&dirs[1], None);
     b.start().await.unwrap();
     let mut events = b.subscribe();
@@ -210,7 +210,7 @@ async fn the_event_stream_tells_the_ui_what_changed_with_ids() {
         }
     }
     assert_eq!(import_steps, 4);
-    let comment = a.replica().comment(&ch, &post, "yum", None).unwrap();
+    let comment = a.comment(&ch, &post, "yum", None).unwrap();
 
     let mut seen = (false, false, false, false, false);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
@@ -221,7 +221,7 @@ async fn the_event_stream_tells_the_ui_what_changed_with_ids() {
             .unwrap();
         match e {
             NodeEvent::PeerConnected { channel, peer } if channel == ch => {
-                assert_eq!(peer, a.replica().device_id());
+                assert_eq!(peer, a.device_id());
                 seen.0 = true;
             }
             NodeEvent::PostArrived { channel, post: p } if channel == ch && p == post => seen.1 = true,
@@ -268,7 +268,7 @@ async fn power_and_per_channel_policies_hold_and_release_the_swarm() {
     let dir = tempfile::tempdir().unwrap();
     let n = node(&dir, None);
     n.start().await.unwrap();
-    let ch = n.replica().create_channel("Trip", None, "Me").unwrap();
+    let ch = n.create_channel("Trip", "Me", false).unwrap();
     let swarm = n.swarm().await.unwrap();
     assert!(!swarm.is_held());
     n.power_changed(false, true).await;
@@ -356,12 +356,11 @@ fn drain<T: Clone>(w: &mut swarmroll_core::node::Watch<T>, list: &mut Vec<T>) ->
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_viewer_transfers_and_settings_screens_come_from_the_core() {
-    use swarmroll_core::log::body::ModAction;
     use swarmroll_core::node::{Originals, Policy, ThreadEntry};
     let dirs: Vec<TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     let a = node(&dirs[0], Some(1_500_000));
     a.start().await.unwrap();
-    let ch = a.replica().create_channel("Party", None, "Alice").unwrap();
+    let ch = a.create_channel("Party", "Alice", false).unwrap();
     let b = guest(&dirs[1], &a, &ch, "Bob").await;
     let mut transfers = b.watch_transfers().unwrap();
     let mut transfer_list = transfers.initial.clone();
@@ -374,20 +373,20 @@ async fn the_viewer_transfers_and_settings_screens_come_from_the_core() {
     let mut viewer = b.watch_thread(post).unwrap();
     let mut thread = viewer.initial.clone();
     assert!(matches!(&thread[..], [ThreadEntry::Post { post: p, .. }] if p.id == post && p.caption == "cake"));
-    let comment = a.replica().comment(&ch, &post, "yum", None).unwrap();
+    let comment = a.comment(&ch, &post, "yum", None).unwrap();
     until(20, "the comment in Bob's viewer", || {
         drain(&mut viewer, &mut thread);
         thread.len() == 2
     })
     .await;
     assert!(matches!(&thread[1], ThreadEntry::Comment(c) if c.id == comment && c.author.name == "Alice"));
-    a.replica().react(&ch, &comment, "🎂", true).unwrap();
+    a.react(&ch, &comment, "🎂", true).unwrap();
     until(20, "the reaction in Bob's viewer", || {
         drain(&mut viewer, &mut thread);
         matches!(&thread[1], ThreadEntry::Comment(c) if c.reactions.len() == 1)
     })
     .await;
-    a.replica().moderate(&ch, &comment, ModAction::Hide).unwrap();
+    a.moderate(&ch, &comment, true).unwrap();
     until(20, "the hidden comment gone from Bob's viewer", || {
         drain(&mut viewer, &mut thread);
         thread.len() == 1
@@ -423,7 +422,7 @@ async fn the_viewer_transfers_and_settings_screens_come_from_the_core() {
 
     // Settings: what the platform reported and what the policy makes of it.
     let s = b.settings();
-    assert_eq!((s.device, s.held, s.network), (b.replica().device_id(), None, NetworkState::WIFI));
+    assert_eq!((s.device, s.held, s.network), (b.device_id(), None, NetworkState::WIFI));
     b.network_changed(NetworkState::CELLULAR).await;
     let own = Policy { originals: Originals::AnyNetwork, ..Policy::default() };
     b.set_policy(Some(ch), own).await.unwrap();

@@ -143,7 +143,7 @@ async fn a_guest_upload_becomes_a_post_on_a_member_node_and_comments_arrive_live
     .await;
     let t = bob.thread(&post_id).unwrap().unwrap();
     assert_eq!(t.post.guest.as_deref(), Some("Maya"));
-    assert_eq!(t.post.author.device, v.node.replica().device_id());
+    assert_eq!(t.post.author.device, v.node.device_id());
     assert_eq!((t.comments[0].guest.as_deref(), t.comments[0].text.as_str()), (Some("Jon"), "What a day!"));
     let page = bob.gallery(&v.channel, None, 10).unwrap();
     assert_eq!(page.items.len(), 1);

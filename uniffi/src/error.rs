@@ -6,7 +6,7 @@
 
 use swarmroll_core::channel::InviteError;
 use swarmroll_core::node::NodeError;
-use swarmroll_core::{publish, replica, sync};
+use swarmroll_core::node::{PublishError, ReplicaError, SyncError};
 
 /// An error from the Swarmroll core. Its message is written for people: show it as it is.
 #[derive(Debug, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -93,9 +93,9 @@ impl From<InviteError> for SwarmrollError {
     }
 }
 
-impl From<replica::Error> for SwarmrollError {
-    fn from(e: replica::Error) -> Self {
-        use replica::Error as E;
+impl From<ReplicaError> for SwarmrollError {
+    fn from(e: ReplicaError) -> Self {
+        use ReplicaError as E;
         let reason = text(&e);
         match e {
             E::Rejected(_) | E::NotOwner | E::MissingKeys => SwarmrollError::NotAllowed { reason },
@@ -109,22 +109,22 @@ impl From<replica::Error> for SwarmrollError {
     }
 }
 
-impl From<sync::SyncError> for SwarmrollError {
-    fn from(e: sync::SyncError) -> Self {
+impl From<SyncError> for SwarmrollError {
+    fn from(e: SyncError) -> Self {
         match e {
-            sync::SyncError::Replica(r) => r.into(),
-            sync::SyncError::UnknownChannel => SwarmrollError::NotFound { reason: text(&e) },
+            SyncError::Replica(r) => r.into(),
+            SyncError::UnknownChannel => SwarmrollError::NotFound { reason: text(&e) },
             other => SwarmrollError::Network { reason: text(&other) },
         }
     }
 }
 
-impl From<publish::Error> for SwarmrollError {
-    fn from(e: publish::Error) -> Self {
+impl From<PublishError> for SwarmrollError {
+    fn from(e: PublishError) -> Self {
         match e {
-            publish::Error::Replica(r) => r.into(),
-            publish::Error::ItemCount => SwarmrollError::InvalidArgument { reason: text(&e) },
-            publish::Error::UnknownPost => SwarmrollError::NotFound { reason: text(&e) },
+            PublishError::Replica(r) => r.into(),
+            PublishError::ItemCount => SwarmrollError::InvalidArgument { reason: text(&e) },
+            PublishError::UnknownPost => SwarmrollError::NotFound { reason: text(&e) },
             other => SwarmrollError::Storage { reason: text(&other) },
         }
     }
@@ -190,17 +190,17 @@ mod tests {
     fn core_errors_map_to_what_the_user_can_act_on() {
         assert_eq!(SwarmrollError::from(NodeError::NotStarted), SwarmrollError::NotStarted);
         assert!(matches!(
-            SwarmrollError::from(NodeError::Sync(sync::SyncError::NoPeerReachable)),
+            SwarmrollError::from(NodeError::Sync(SyncError::NoPeerReachable)),
             SwarmrollError::Network { .. }
         ));
-        assert!(matches!(SwarmrollError::from(replica::Error::NotOwner), SwarmrollError::NotAllowed { .. }));
-        assert!(matches!(SwarmrollError::from(replica::Error::UnknownChannel), SwarmrollError::NotFound { .. }));
+        assert!(matches!(SwarmrollError::from(ReplicaError::NotOwner), SwarmrollError::NotAllowed { .. }));
+        assert!(matches!(SwarmrollError::from(ReplicaError::UnknownChannel), SwarmrollError::NotFound { .. }));
         assert!(matches!(
-            SwarmrollError::from(publish::Error::ItemCount),
+            SwarmrollError::from(PublishError::ItemCount),
             SwarmrollError::InvalidArgument { reason } if reason.contains("between 1 and")
         ));
         assert!(matches!(
-            SwarmrollError::from(replica::Error::Invite(InviteError::Expired)),
+            SwarmrollError::from(ReplicaError::Invite(InviteError::Expired)),
             SwarmrollError::InvalidInvite { .. }
         ));
     }

@@ -2,7 +2,7 @@
 //! app queries what it shows).
 
 use crate::settings::HoldReason;
-use swarmroll_core::net::lan::LanStatus;
+use swarmroll_core::node::LanStatus;
 use swarmroll_core::node::NodeEvent;
 
 /// What local-network discovery found.

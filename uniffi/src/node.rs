@@ -14,8 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use swarmroll_core::channel::Invite;
 use swarmroll_core::import::PosterSource;
+use swarmroll_core::node::SyncError;
 use swarmroll_core::node::{Node, NodeConfig, NodeError, PowerState};
-use swarmroll_core::{sync, Timestamp};
+use swarmroll_core::Timestamp;
 
 /// How a node is set up. Start from [`default_node_settings`].
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -267,7 +268,7 @@ impl SwarmrollNode {
             let channel_id = invite.channel.to_hex();
             match node.join(&invite, &my_name, Duration::from_millis(wait_ms)).await {
                 Ok(_) => Ok(JoinResult { channel_id, synced: true }),
-                Err(NodeError::Sync(sync::SyncError::NoPeerReachable)) => Ok(JoinResult { channel_id, synced: false }),
+                Err(NodeError::Sync(SyncError::NoPeerReachable)) => Ok(JoinResult { channel_id, synced: false }),
                 Err(e) => Err(e.into()),
             }
         })

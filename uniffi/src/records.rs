@@ -410,8 +410,8 @@ pub struct ChannelNews {
     pub from: Vec<String>,
 }
 
-impl From<node::db::News> for ChannelNews {
-    fn from(n: node::db::News) -> Self {
+impl From<node::News> for ChannelNews {
+    fn from(n: node::News) -> Self {
         ChannelNews {
             channel_id: n.channel.to_hex(),
             name: n.name,

@@ -157,7 +157,7 @@ impl Shared {
     /// Refuses `bytes` more when the disk would then keep less than
     /// `cfg.disk_reserve` free (the node's database and the members' originals need it).
     pub(crate) fn room_for(&self, bytes: u64) -> Result<(), ApiError> {
-        match swarmroll_core::store::free_bytes(&self.incoming) {
+        match self.node.free_bytes() {
             Some(free) if free < bytes.saturating_add(self.cfg.disk_reserve) => Err(ApiError::DiskFull),
             _ => Ok(()),
         }

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use swarmroll_core::channel::{valid_name, Role};
-use swarmroll_core::log::body::{MAX_COMMENT_BYTES, MAX_EMOJI_BYTES};
 use swarmroll_core::venue::{new_secret, LinkRole};
+use swarmroll_core::{MAX_COMMENT_BYTES, MAX_EMOJI_BYTES};
 
 type St = State<Arc<Shared>>;
 

@@ -338,7 +338,7 @@ async fn commit(
     if body.ids.is_empty() || body.ids.len() > MAX_COMMIT {
         return Err(ApiError::BadRequest("ids"));
     }
-    if body.caption.len() > swarmroll_core::log::body::MAX_CAPTION_BYTES {
+    if body.caption.len() > swarmroll_core::MAX_CAPTION_BYTES {
         return Err(ApiError::BadRequest("caption"));
     }
     let mut ready = Vec::new();

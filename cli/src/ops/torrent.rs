@@ -30,7 +30,7 @@ pub(super) async fn torrent(node: &Node, post: &EventId) -> Result<Value, Failur
     if let Some(addr) = node.swarm_addr().await {
         let port = addr.port();
         if addr.ip().is_unspecified() {
-            peers.extend(swarmroll_core::sync::lan_addresses(port).into_iter().map(|a| a.to_string()));
+            peers.extend(swarmroll_core::node::lan_addresses(port).into_iter().map(|a| a.to_string()));
             peers.push(format!("127.0.0.1:{port}"));
         } else {
             peers.push(addr.to_string());

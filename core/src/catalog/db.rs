@@ -561,3 +561,13 @@ pub fn items_holding(conn: &Connection, post: &EventId, hashes: &[ContentHash]) 
     }
     Ok(out)
 }
+
+/// Whether any item of `ch` (hidden or not) holds these bytes.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn has_content(conn: &Connection, ch: &ChannelId, hash: &ContentHash) -> Result<bool, StoreError> {
+    Ok(row(conn, "SELECT 1 FROM items WHERE channel = ?1 AND content_hash = ?2", params![ch.0, hash.0], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

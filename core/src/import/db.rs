@@ -6,14 +6,6 @@ use crate::store::{blob32, exec, row, StoreError};
 use crate::types::{ContentHash, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-/// Whether these bytes were imported before.
-///
-/// # Errors
-/// [`StoreError`].
-pub fn known(conn: &Connection, original: &ContentHash) -> Result<bool, StoreError> {
-    Ok(row(conn, "SELECT 1 FROM media WHERE original_hash = ?1", params![original.0], |_| Ok(())).optional()?.is_some())
-}
-
 /// The shared copy's hash of bytes imported before.
 ///
 /// # Errors
@@ -151,14 +143,6 @@ pub fn imported_path_or_asset(conn: &Connection, path: &str, asset_id: Option<&s
     )
     .optional()?
     .is_some())
-}
-
-/// How many files were imported.
-///
-/// # Errors
-/// [`StoreError`].
-pub fn count(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(row(conn, "SELECT count(*) FROM media", [], |r| r.get(0))?)
 }
 
 /// The patches that turn the imported file whose shared copy is `shared` into that copy

@@ -74,17 +74,13 @@ impl Node {
     /// # Errors
     /// [`NodeError::Store`].
     pub fn has_content(&self, channel: &ChannelId, hash: &crate::types::ContentHash) -> Result<bool, NodeError> {
-        Ok(self.replica().store().read(|c| {
-            row(
-                c,
-                "SELECT 1 FROM items WHERE channel = ?1 AND content_hash = ?2",
-                [&channel.0[..], &hash.0[..]],
-                |_| Ok(()),
-            )
-            .optional()
-            .map(|o| o.is_some())
-            .map_err(StoreError::from)
-        })?)
+        Ok(self.replica().store().read(|c| crate::catalog::db::has_content(c, channel, hash))?)
+    }
+
+    /// Free bytes on the disk of the data folder (`None` where the platform cannot say):
+    /// front ends refuse work that would fill it.
+    pub fn free_bytes(&self) -> Option<u64> {
+        crate::store::free_bytes(self.data_dir())
     }
 }
 

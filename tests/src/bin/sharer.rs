@@ -17,7 +17,7 @@ async fn main() {
     node.start().await.unwrap();
     let ch = match node.channels().unwrap().first() {
         Some(c) => c.id,
-        None => node.replica().create_channel("Crash test", None, "Sharer").unwrap(),
+        None => node.create_channel("Crash test", "Sharer", false).unwrap(),
     };
     let mut files: Vec<_> = std::fs::read_dir(&photos).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
