@@ -410,19 +410,16 @@ async fn stop(started: Option<(Node, std::fs::File)>) {
 async fn run(cli: &Cli) -> Result<(), Failure> {
     let dir = data_dir(cli)?;
     let json = cli.json;
-    let none = NetArgs::default();
     match &cli.command {
-        Command::Create { name, as_name, role, private } => {
-            let contributor = matches!(role, InviteRole::Contributor);
-            let req = Request::Create { name: name.clone(), as_name: as_name.clone(), private: *private, contributor };
-            change(cli, req, &none, show::invite).await
-        }
-        Command::Invite { channel, role, expires_in_hours } => {
-            let expires_ms = expires_in_hours.map(|h| Timestamp::now().0 + i64::from(h) * 3_600_000);
-            let contributor = matches!(role, InviteRole::Contributor);
-            change(cli, Request::Invite { channel: channel.clone(), contributor, expires_ms }, &none, show::invite)
-                .await
-        }
+        Command::Create { .. }
+        | Command::Invite { .. }
+        | Command::Comment { .. }
+        | Command::React { .. }
+        | Command::Hide { .. }
+        | Command::Unhide { .. }
+        | Command::Remove { .. }
+        | Command::Promote { .. } => edit(cli).await,
+        Command::Run { .. } | Command::Mirror { .. } | Command::Watch { .. } => serve(cli).await,
         Command::Share { paths, channel, new, as_name, private, caption, no_serve, keep_location, net } => {
             let args = share::ShareArgs {
                 paths,
@@ -447,6 +444,38 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Posts { channel } => read::posts(&dir, json, channel),
         Command::Thread { post } => read::thread(&dir, json, post),
         Command::Members { channel } => read::members(&dir, json, channel),
+        Command::Torrent { post, out, net } => read::torrent(cli, post, out.as_deref(), net).await,
+        Command::Status => read::status(&dir, json).await,
+        Command::Web { channel, window, view_only, drop_box, bind, net } => {
+            let guests = match (view_only, drop_box) {
+                (true, _) => "view",
+                (_, true) => "dropbox",
+                _ => "upload",
+            };
+            web::run(cli, &dir, web::WebArgs { channel, window, guests, bind: *bind, net }).await
+        }
+        Command::Export { channel, folder, net } => {
+            let folder = std::path::absolute(folder).unwrap_or_else(|_| folder.clone());
+            web::export(cli, &dir, channel, folder, net).await
+        }
+    }
+}
+
+/// The commands that change a channel: through the running node if there is one.
+async fn edit(cli: &Cli) -> Result<(), Failure> {
+    let none = NetArgs::default();
+    match &cli.command {
+        Command::Create { name, as_name, role, private } => {
+            let contributor = matches!(role, InviteRole::Contributor);
+            let req = Request::Create { name: name.clone(), as_name: as_name.clone(), private: *private, contributor };
+            change(cli, req, &none, show::invite).await
+        }
+        Command::Invite { channel, role, expires_in_hours } => {
+            let expires_ms = expires_in_hours.map(|h| Timestamp::now().0 + i64::from(h) * 3_600_000);
+            let contributor = matches!(role, InviteRole::Contributor);
+            change(cli, Request::Invite { channel: channel.clone(), contributor, expires_ms }, &none, show::invite)
+                .await
+        }
         Command::Comment { channel, post, text, reply_to } => {
             let req = Request::Comment {
                 channel: channel.clone(),
@@ -480,8 +509,13 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             let req = Request::SetRole { channel: channel.clone(), member: member.clone(), role: role.into() };
             change(cli, req, &none, |_| say!("Done: the new role reaches members as they sync.")).await
         }
-        Command::Torrent { post, out, net } => read::torrent(cli, post, out.as_deref(), net).await,
-        Command::Status => read::status(&dir, json).await,
+        _ => Err(Failure::input("not a command that changes a channel")),
+    }
+}
+
+/// The long-running commands: a node that mirrors and watches folders.
+async fn serve(cli: &Cli) -> Result<(), Failure> {
+    match &cli.command {
         Command::Run { mirror, watch, net } => {
             let mut folders = Vec::new();
             for m in mirror {
@@ -500,18 +534,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Watch { folder, channel, net } => {
             long_running(cli, net, vec![Folder::Watch(folder.clone(), ops::channel_id(channel)?)]).await
         }
-        Command::Web { channel, window, view_only, drop_box, bind, net } => {
-            let guests = match (view_only, drop_box) {
-                (true, _) => "view",
-                (_, true) => "dropbox",
-                _ => "upload",
-            };
-            web::run(cli, &dir, web::WebArgs { channel, window, guests, bind: *bind, net }).await
-        }
-        Command::Export { channel, folder, net } => {
-            let folder = std::path::absolute(folder).unwrap_or_else(|_| folder.clone());
-            web::export(cli, &dir, channel, folder, net).await
-        }
+        _ => Ok(()),
     }
 }
 
