@@ -72,7 +72,7 @@ pub async fn mirror(
                 Ok(Some(files)) => {
                     let (mut copied, mut all) = (0, true);
                     for o in &files {
-                        match place(&o.path, &dir, &o.item.name, &o.item.content_hash) {
+                        match place(&o.path, &dir, &o.item.media.name, &o.item.media.content_hash) {
                             Ok(true) => copied += 1,
                             Ok(false) => {}
                             Err(e) => {

@@ -126,7 +126,8 @@ pub fn posts(dir: &Path, json: bool, channel: &str) -> Result<(), Failure> {
             .items
             .iter()
             .map(|i| {
-                json!({"name": i.name, "mime": i.mime, "size": i.size, "content_hash": i.content_hash.to_hex(),
+                let m = &i.media;
+                json!({"name": m.name, "mime": m.mime, "size": m.size, "content_hash": m.content_hash.to_hex(),
                        "by": i.credits.iter().map(Credit::display).collect::<Vec<_>>()})
             })
             .collect();
@@ -140,9 +141,9 @@ pub fn posts(dir: &Path, json: bool, channel: &str) -> Result<(), Failure> {
             say!("No posts yet.");
         }
         for (p, v) in posts.iter().zip(&out) {
-            let videos = p.items.iter().filter(|i| i.mime.starts_with("video/")).count() as u64;
+            let videos = p.items.iter().filter(|i| i.media.mime.starts_with("video/")).count() as u64;
             let things = photos_and_videos(p.items.len() as u64 - videos, videos);
-            let bytes = size(p.items.iter().map(|i| i.size).sum());
+            let bytes = size(p.items.iter().map(|i| i.media.size).sum());
             let here = if v["originals_here"].as_bool() == Some(true) { "here" } else { "not here yet" };
             let caption = if p.caption.is_empty() { String::new() } else { format!(" · \"{}\"", p.caption) };
             let by = credit_line(&post_credits(p));
@@ -168,7 +169,7 @@ pub fn thread(dir: &Path, json: bool, post: &str) -> Result<(), Failure> {
                         "reply_to": c.reply_to.map(|r| r.to_hex()), "time_ms": c.time.0,
                         "reactions": reactions(&c.reactions)})).collect::<Vec<_>>()});
     show::result(json, &v, |_| {
-        let videos = t.post.items.iter().filter(|i| i.mime.starts_with("video/")).count() as u64;
+        let videos = t.post.items.iter().filter(|i| i.media.mime.starts_with("video/")).count() as u64;
         let things = photos_and_videos(t.post.items.len() as u64 - videos, videos);
         let caption = if t.post.caption.is_empty() { String::new() } else { format!(" · \"{}\"", t.post.caption) };
         say!("{} · {} · {things}{caption}", t.post.author.display(), when(t.post.time));

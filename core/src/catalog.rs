@@ -16,6 +16,7 @@
 pub(crate) mod db;
 
 use crate::channel::Role;
+pub use crate::log::body::MediaInfo;
 use crate::types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};
 
 /// Where a gallery page starts: the last entry of the previous page.
@@ -101,22 +102,8 @@ pub struct Page {
 pub struct PostItem {
     /// Position in the post.
     pub index: u32,
-    /// Content hash.
-    pub content_hash: ContentHash,
-    /// File name.
-    pub name: String,
-    /// MIME type.
-    pub mime: String,
-    /// Size in bytes.
-    pub size: u64,
-    /// Upright width.
-    pub width: u32,
-    /// Upright height.
-    pub height: u32,
-    /// Capture time.
-    pub capture_time: Option<Timestamp>,
-    /// Video length.
-    pub duration_ms: Option<u64>,
+    /// What members see of it.
+    pub media: MediaInfo,
     /// Everyone who shared these bytes in the channel (this post's author first).
     pub credits: Vec<Credit>,
 }

@@ -24,7 +24,7 @@ mod window;
 pub use inspect::{check, Inspection};
 pub use window::{scan_folder, select_for_window, Candidate};
 
-use crate::log::MediaItem;
+use crate::log::{MediaInfo, MediaItem};
 use crate::media::{strip::Patch, Kind, MediaError, Metadata};
 use crate::store::lock;
 use crate::store::{Store, StoreError};
@@ -146,14 +146,16 @@ impl Imported {
     /// The descriptor that goes into a `Post`.
     pub fn media_item(&self) -> MediaItem {
         MediaItem {
-            content_hash: self.shared_hash,
-            name: self.file_name(),
-            mime: self.kind.mime().into(),
-            size: self.size,
-            width: self.width,
-            height: self.height,
-            capture_time: self.capture_time,
-            duration_ms: self.meta.duration_ms,
+            info: MediaInfo {
+                content_hash: self.shared_hash,
+                name: self.file_name(),
+                mime: self.kind.mime().into(),
+                size: self.size,
+                width: self.width,
+                height: self.height,
+                capture_time: self.capture_time,
+                duration_ms: self.meta.duration_ms,
+            },
             thumbnail: self.thumbnail.clone(),
         }
     }

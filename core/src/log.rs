@@ -20,7 +20,7 @@ pub(crate) mod db;
 pub mod event;
 pub mod validate;
 
-pub use body::{Body, MediaItem, ModAction, RemovedMember};
+pub use body::{Body, MediaInfo, MediaItem, ModAction, RemovedMember};
 pub use event::{Event, Header, Kind, WIRE_VERSION};
 pub use validate::Rejection;
 

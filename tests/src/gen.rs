@@ -4,7 +4,7 @@
 
 use swarmroll_core::channel::{Certificate, Issuer, Role, Secret};
 use swarmroll_core::identity::DeviceKey;
-use swarmroll_core::log::{Body, Event, Header, MediaItem, WIRE_VERSION};
+use swarmroll_core::log::{Body, Event, Header, MediaInfo, MediaItem, WIRE_VERSION};
 use swarmroll_core::replica::Replica;
 use swarmroll_core::{ChannelId, ContentHash, EventId, Timestamp};
 
@@ -142,14 +142,16 @@ impl ChannelGen {
             chunk.copy_from_slice(&r[..chunk.len()]);
         }
         MediaItem {
-            content_hash: ContentHash(hash),
-            name: "IMG_0001.jpg".into(),
-            mime: "image/jpeg".into(),
-            size: 3_000_000,
-            width: 4032,
-            height: 3024,
-            capture_time: Some(Timestamp(self.base + self.rng.below(86_400_000) as i64)),
-            duration_ms: None,
+            info: MediaInfo {
+                content_hash: ContentHash(hash),
+                name: "IMG_0001.jpg".into(),
+                mime: "image/jpeg".into(),
+                size: 3_000_000,
+                width: 4032,
+                height: 3024,
+                capture_time: Some(Timestamp(self.base + self.rng.below(86_400_000) as i64)),
+                duration_ms: None,
+            },
             thumbnail,
         }
     }

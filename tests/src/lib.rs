@@ -105,14 +105,16 @@ impl Peer {
 /// A small valid media item with the given content-hash seed.
 pub fn photo(seed: u8, capture_ms: i64) -> swarmroll_core::log::MediaItem {
     swarmroll_core::log::MediaItem {
-        content_hash: swarmroll_core::ContentHash([seed; 32]),
-        name: format!("IMG_{seed:04}.jpg"),
-        mime: "image/jpeg".into(),
-        size: 1000 + u64::from(seed),
-        width: 4032,
-        height: 3024,
-        capture_time: Some(Timestamp(capture_ms)),
-        duration_ms: None,
+        info: swarmroll_core::log::MediaInfo {
+            content_hash: swarmroll_core::ContentHash([seed; 32]),
+            name: format!("IMG_{seed:04}.jpg"),
+            mime: "image/jpeg".into(),
+            size: 1000 + u64::from(seed),
+            width: 4032,
+            height: 3024,
+            capture_time: Some(Timestamp(capture_ms)),
+            duration_ms: None,
+        },
         thumbnail: vec![0xff, 0xd8, seed, 0xff, 0xd9],
     }
 }

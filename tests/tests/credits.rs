@@ -27,7 +27,7 @@ fn a_photo_two_members_posted_offline_shows_once_crediting_both() {
         let posts = channel_posts(&peer.replica, &ch).unwrap();
         let shown: Vec<_> = posts.iter().flat_map(|p| p.items.iter().map(move |i| (p.id, i))).collect();
         assert_eq!(shown.len(), 2, "the shared photo once, Bob's other photo once");
-        let (post, shared) = shown.iter().find(|(_, i)| i.content_hash.0 == [7; 32]).unwrap();
+        let (post, shared) = shown.iter().find(|(_, i)| i.media.content_hash.0 == [7; 32]).unwrap();
         // The earlier post shows it (time order, then event id); both are credited.
         assert!(*post == first || *post == second);
         let names: Vec<String> = shared.credits.iter().map(|c| c.display()).collect();

@@ -89,7 +89,7 @@ async fn a_full_disk_holds_originals_and_they_finish_once_space_is_freed() {
         let files = ben.originals(&ch, post).unwrap().expect("a finished post's originals");
         for o in files {
             let got = blake3::hash(&std::fs::read(&o.path).unwrap());
-            assert_eq!(got.as_bytes(), &o.item.content_hash.0, "intact");
+            assert_eq!(got.as_bytes(), &o.item.media.content_hash.0, "intact");
         }
     };
     finished.iter().for_each(check);

@@ -136,7 +136,7 @@ fn import_strips_location_unless_shared_and_never_touches_the_original() {
     assert_ne!(item.shared_hash, item.original_hash);
     assert_eq!(std::fs::read(&path).unwrap(), before, "the original is never modified");
     assert!(imp.preview_path(&item.shared_hash).exists());
-    let mi = item.media_item();
+    let mi = item.media_item().info;
     assert_eq!(mi.content_hash, item.shared_hash);
     assert_eq!((mi.width, mi.height), (640, 480));
     assert_eq!(mi.capture_time, item.capture_time);
@@ -275,7 +275,7 @@ fn heic_and_video_use_the_platform_poster_and_keep_the_original() {
     assert_eq!((v.width, v.height), (160, 120));
     assert_eq!(v.capture_time, Some(Timestamp(1_781_980_200_000)), "2026-06-20T18:30:00Z from the container");
     assert!(v.thumbnail.is_empty() && !v.has_preview, "no poster was given for the video");
-    assert_eq!(v.media_item().mime, "video/mp4");
+    assert_eq!(v.media_item().info.mime, "video/mp4");
 }
 
 #[test]

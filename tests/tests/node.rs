@@ -42,7 +42,7 @@ async fn alice_with_post(dir: &TempDir, upload_bps: u32) -> (Node, ChannelId, Ev
     let outcome = share(&a, &ch, "first dance", photos()).await;
     assert_eq!(outcome.posted(), 4);
     let post = outcome.posts[0];
-    let total = a.thread(&post).unwrap().unwrap().post.items.iter().map(|i| i.size).sum();
+    let total = a.thread(&post).unwrap().unwrap().post.items.iter().map(|i| i.media.size).sum();
     (a, ch, post, total)
 }
 
@@ -80,7 +80,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 /// The fetched files are exactly the post's shared copies.
 fn assert_originals_here(n: &Node, author: &Node, ch: &ChannelId, post: &EventId) {
     let want: BTreeSet<[u8; 32]> =
-        author.thread(post).unwrap().unwrap().post.items.iter().map(|i| i.content_hash.0).collect();
+        author.thread(post).unwrap().unwrap().post.items.iter().map(|i| i.media.content_hash.0).collect();
     let dir = n.media_dir(ch).join(post.to_hex());
     let got: BTreeSet<[u8; 32]> =
         files_under(&dir).iter().map(|f| *blake3::hash(&std::fs::read(f).unwrap()).as_bytes()).collect();
@@ -411,7 +411,7 @@ async fn the_viewer_transfers_and_settings_screens_come_from_the_core() {
     let at_bob = b.originals(&ch, &post).unwrap().expect("all here");
     assert_eq!(at_bob.len(), 4);
     for o in &at_bob {
-        assert_eq!(blake3::hash(&std::fs::read(&o.path).unwrap()).as_bytes(), &o.item.content_hash.0, "{o:?}");
+        assert_eq!(blake3::hash(&std::fs::read(&o.path).unwrap()).as_bytes(), &o.item.media.content_hash.0, "{o:?}");
     }
     let at_alice = a.originals(&ch, &post).unwrap().expect("the author's own");
     let mut sources: Vec<PathBuf> = photos().into_iter().map(|r| r.path).collect();

@@ -98,8 +98,9 @@ async fn a_guest_upload_becomes_a_post_on_a_member_node_and_comments_arrive_live
     let whole = jon.get(&orig).await;
     assert_eq!((whole.status, whole.body.len()), (200, bytes.len()));
     assert_ne!(whole.body, bytes, "the location is removed");
-    let shared =
-        v.node.thread(&swarmroll_core::EventId::from_hex(&post).unwrap()).unwrap().unwrap().post.items[0].content_hash;
+    let shared = v.node.thread(&swarmroll_core::EventId::from_hex(&post).unwrap()).unwrap().unwrap().post.items[0]
+        .media
+        .content_hash;
     assert_eq!(blake3::hash(&whole.body).as_bytes(), &shared.0);
     let part = jon.send("GET", &orig, &[("Range", "bytes=100-1099")], &[]).await.unwrap();
     assert_eq!(part.status, 206);
@@ -363,7 +364,7 @@ async fn an_upload_whose_page_never_committed_it_is_posted_for_the_guest() {
     // The page is closed before it commits; after a while the node posts it anyway.
     until(15, "the orphaned upload to be posted", || v.node.posts(&v.channel).is_ok_and(|p| p.len() == 1)).await;
     let post = &v.node.posts(&v.channel).unwrap()[0];
-    assert_eq!((post.guest.as_deref(), post.items[0].name.as_str()), (Some("Maya"), "last.jpg"));
+    assert_eq!((post.guest.as_deref(), post.items[0].media.name.as_str()), (Some("Maya"), "last.jpg"));
     assert_eq!(
         maya.get(&format!("{up}api/uploads/{}", r.json()["id"].as_str().unwrap())).await.json()["state"],
         "posted"

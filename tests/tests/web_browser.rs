@@ -116,7 +116,7 @@ async fn guests_in_a_browser_upload_and_comment_live_and_the_posts_reach_a_membe
         let t = bob.thread(p).unwrap().unwrap();
         assert_eq!(t.post.guest.as_deref(), Some("Maya"));
         assert_eq!(t.post.author.device, v.node.device_id());
-        photos_seen += t.post.items.iter().filter(|i| i.mime.starts_with("image/")).count();
+        photos_seen += t.post.items.iter().filter(|i| i.media.mime.starts_with("image/")).count();
         if let Some(c) = t.comments.first() {
             assert_eq!((c.guest.as_deref(), c.text.as_str()), (Some("Jon"), result["comment"].as_str().unwrap()));
         }

@@ -107,12 +107,9 @@ fn index(i: usize) -> u32 {
 }
 
 fn invite_role(role: MemberRole) -> Result<Role, SwarmrollError> {
-    match role {
-        MemberRole::Viewer => Ok(Role::Viewer),
-        MemberRole::Contributor => Ok(Role::Contributor),
-        MemberRole::Admin | MemberRole::Owner => {
-            Err(SwarmrollError::InvalidArgument { reason: "an invite makes viewers or contributors".into() })
-        }
+    match Role::from(role) {
+        r @ (Role::Viewer | Role::Contributor) => Ok(r),
+        _ => Err(SwarmrollError::InvalidArgument { reason: "an invite makes viewers or contributors".into() }),
     }
 }
 
@@ -129,7 +126,7 @@ impl Channel {
     /// `Storage` (then it is not applied).
     pub async fn set_policy(&self, policy: SyncPolicy) -> Result<(), SwarmrollError> {
         let (node, id) = (self.node.clone(), self.id);
-        run(async move { Ok(node.set_policy(Some(id), policy.into()).await?) }).await
+        run(async move { Ok(node.set_policy(Some(id), policy).await?) }).await
     }
 
     /// The originals of a post, once every one is on this device (`null`/`nil` while
@@ -144,8 +141,8 @@ impl Channel {
                 all.into_iter()
                     .map(|o| OriginalFile {
                         index: o.item.index,
-                        name: o.item.name,
-                        mime: o.item.mime,
+                        name: o.item.media.name,
+                        mime: o.item.media.mime,
                         path: o.path.to_string_lossy().into_owned(),
                     })
                     .collect()
@@ -155,7 +152,7 @@ impl Channel {
 
     /// The sync policy in force for this channel.
     pub fn policy(&self) -> SyncPolicy {
-        self.node.policy(Some(&self.id)).into()
+        self.node.policy(Some(&self.id))
     }
 
     /// The user opened the channel: its unread count becomes zero.
@@ -257,14 +254,10 @@ impl Channel {
     /// # Errors
     /// `InvalidArgument` (id, not a member, the owner role), `NotAllowed`.
     pub fn set_member_role(&self, device_id: String, role: MemberRole) -> Result<(), SwarmrollError> {
-        let role = match role {
-            MemberRole::Viewer => Role::Viewer,
-            MemberRole::Contributor => Role::Contributor,
-            MemberRole::Admin => Role::Admin,
-            MemberRole::Owner => {
-                return Err(SwarmrollError::InvalidArgument { reason: "the owner role cannot be given".into() })
-            }
-        };
+        let role = Role::from(role);
+        if role == Role::Owner {
+            return Err(SwarmrollError::InvalidArgument { reason: "the owner role cannot be given".into() });
+        }
         guard(|| {
             self.node.set_role(&self.id, &crate::records::device_id(&device_id)?, role)?;
             Ok(())

@@ -3,10 +3,16 @@
 //! Core errors are many and precise; the apps need few: what to tell the user and
 //! whether to retry. Every case's message is written for people in Rust (UniFFI would
 //! otherwise show a field dump) and never contains user content.
+//!
+//! Each core error maps in one `From` impl, and wrapping errors delegate to the impl of
+//! what they wrap, so a disk failure is `Storage` whichever layer reports it. The core's
+//! errors are `#[non_exhaustive]`: a kind this build does not know is `Internal`, never
+//! guessed to be the network or the disk.
 
 use swarmroll_core::channel::InviteError;
 use swarmroll_core::node::NodeError;
-use swarmroll_core::node::{PublishError, ReplicaError, SyncError};
+use swarmroll_core::node::{PublishError, ReplicaError, StoreError, SwarmError, SyncError};
+use swarmroll_core::share;
 
 /// An error from the Swarmroll core. Its message is written for people: show it as it is.
 #[derive(Debug, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -42,10 +48,18 @@ pub enum SwarmrollError {
         /// What failed.
         reason: String,
     },
+    /// Moving photos and videos failed in the transfer engine (BitTorrent), or the transfer
+    /// was stopped: not the network or the disk. Retrying later may work.
+    #[error("{reason}")]
+    Transfer {
+        /// What failed.
+        reason: String,
+    },
     /// The node is not started (call `start` first).
     #[error("the node is not started")]
     NotStarted,
-    /// The data folder or a file could not be read or written (disk full, permissions).
+    /// The data folder or a file could not be read or written (disk full, permissions, a
+    /// shared original changed or removed since it was posted).
     #[error("{reason}")]
     Storage {
         /// What failed.
@@ -93,13 +107,32 @@ impl From<InviteError> for SwarmrollError {
     }
 }
 
+impl From<StoreError> for SwarmrollError {
+    fn from(e: StoreError) -> Self {
+        SwarmrollError::Storage { reason: text(&e) }
+    }
+}
+
+impl From<SwarmError> for SwarmrollError {
+    fn from(e: SwarmError) -> Self {
+        let reason = text(&e);
+        match e {
+            SwarmError::Io(_) | SwarmError::DiskFull | SwarmError::Changed => SwarmrollError::Storage { reason },
+            SwarmError::Engine | SwarmError::Stopped => SwarmrollError::Transfer { reason },
+            // A listening address that is taken, as for sync and the web gallery.
+            SwarmError::AddressInUse(_) => SwarmrollError::Network { reason },
+            _ => SwarmrollError::Internal { reason },
+        }
+    }
+}
+
 impl From<ReplicaError> for SwarmrollError {
     fn from(e: ReplicaError) -> Self {
         use ReplicaError as E;
         let reason = text(&e);
         match e {
             E::Rejected(_) | E::NotOwner | E::MissingKeys => SwarmrollError::NotAllowed { reason },
-            E::Store(_) => SwarmrollError::Storage { reason },
+            E::Store(s) => s.into(),
             E::UnknownChannel => SwarmrollError::NotFound { reason },
             E::Invite(i) => i.into(),
             E::Invalid(_) => SwarmrollError::InvalidArgument { reason },
@@ -111,21 +144,39 @@ impl From<ReplicaError> for SwarmrollError {
 
 impl From<SyncError> for SwarmrollError {
     fn from(e: SyncError) -> Self {
+        use SyncError as E;
+        let reason = text(&e);
         match e {
-            SyncError::Replica(r) => r.into(),
-            SyncError::UnknownChannel => SwarmrollError::NotFound { reason: text(&e) },
-            other => SwarmrollError::Network { reason: text(&other) },
+            E::Replica(r) => r.into(),
+            E::UnknownChannel => SwarmrollError::NotFound { reason },
+            E::Listen(_) | E::Net(_) | E::NoPeerReachable | E::Penalised | E::TooManyConnections => {
+                SwarmrollError::Network { reason }
+            }
+            _ => SwarmrollError::Internal { reason },
         }
     }
 }
 
 impl From<PublishError> for SwarmrollError {
     fn from(e: PublishError) -> Self {
+        use PublishError as E;
+        let reason = text(&e);
         match e {
-            PublishError::Replica(r) => r.into(),
-            PublishError::ItemCount => SwarmrollError::InvalidArgument { reason: text(&e) },
-            PublishError::UnknownPost => SwarmrollError::NotFound { reason: text(&e) },
-            other => SwarmrollError::Storage { reason: text(&other) },
+            E::Replica(r) => r.into(),
+            E::Swarm(s) => s.into(),
+            E::ItemCount => SwarmrollError::InvalidArgument { reason },
+            E::UnknownPost => SwarmrollError::NotFound { reason },
+            _ => SwarmrollError::Internal { reason },
+        }
+    }
+}
+
+impl From<share::Error> for SwarmrollError {
+    fn from(e: share::Error) -> Self {
+        match e {
+            share::Error::Store(s) => s.into(),
+            share::Error::Publish(p) => p.into(),
+            other => SwarmrollError::Internal { reason: text(&other) },
         }
     }
 }
@@ -133,14 +184,14 @@ impl From<PublishError> for SwarmrollError {
 impl From<NodeError> for SwarmrollError {
     fn from(e: NodeError) -> Self {
         match e {
-            NodeError::Store(s) => SwarmrollError::Storage { reason: text(&s) },
+            NodeError::Store(s) => s.into(),
             NodeError::Replica(r) => r.into(),
+            NodeError::Swarm(s) => s.into(),
             NodeError::Sync(s) => s.into(),
             NodeError::Publish(p) => p.into(),
-            NodeError::Share(swarmroll_core::share::Error::Publish(p)) => p.into(),
-            NodeError::Share(s) => SwarmrollError::Storage { reason: text(&s) },
+            NodeError::Share(s) => s.into(),
             NodeError::NotStarted => SwarmrollError::NotStarted,
-            other => SwarmrollError::Network { reason: text(&other) },
+            other => SwarmrollError::Internal { reason: text(&other) },
         }
     }
 }
@@ -153,7 +204,11 @@ impl From<swarmroll_web::WebError> for SwarmrollError {
             E::UnknownChannel => SwarmrollError::NotFound { reason },
             E::ViewOnly => SwarmrollError::NotAllowed { reason },
             E::Bind(_) => SwarmrollError::Network { reason },
-            _ => SwarmrollError::Storage { reason },
+            // The links' rows: whatever the node reports, mapped as the node's errors are.
+            E::Store(n) => n.into(),
+            // The upload folders: the disk.
+            E::Folder(_) => SwarmrollError::Storage { reason },
+            _ => SwarmrollError::Internal { reason },
         }
     }
 }
@@ -203,5 +258,50 @@ mod tests {
             SwarmrollError::from(ReplicaError::Invite(InviteError::Expired)),
             SwarmrollError::InvalidInvite { .. }
         ));
+    }
+
+    /// Before, every swarm failure was `Network` (reached through `NodeError`'s catch-all)
+    /// and every unknown publish or web failure was `Storage`.
+    #[test]
+    fn swarm_and_disk_failures_are_not_network_failures() {
+        let swarm = |e| SwarmrollError::from(NodeError::Swarm(e));
+        assert!(matches!(swarm(SwarmError::DiskFull), SwarmrollError::Storage { .. }));
+        assert!(matches!(swarm(SwarmError::Io(std::io::ErrorKind::PermissionDenied)), SwarmrollError::Storage { .. }));
+        assert!(matches!(swarm(SwarmError::Changed), SwarmrollError::Storage { .. }));
+        assert!(matches!(swarm(SwarmError::Engine), SwarmrollError::Transfer { .. }));
+        assert!(matches!(swarm(SwarmError::Stopped), SwarmrollError::Transfer { .. }));
+        assert!(matches!(swarm(SwarmError::Encode), SwarmrollError::Internal { .. }));
+        // The same failure reached through publishing, sharing or the replica maps the same.
+        let via_publish = SwarmrollError::from(NodeError::Publish(PublishError::Swarm(SwarmError::DiskFull)));
+        assert!(matches!(via_publish, SwarmrollError::Storage { .. }), "{via_publish:?}");
+        let via_share =
+            SwarmrollError::from(NodeError::Share(share::Error::Publish(PublishError::Swarm(SwarmError::Engine))));
+        assert!(matches!(via_share, SwarmrollError::Transfer { .. }), "{via_share:?}");
+        let store = || StoreError::Corrupt("a row");
+        assert!(matches!(
+            SwarmrollError::from(NodeError::Share(share::Error::Store(store()))),
+            SwarmrollError::Storage { .. }
+        ));
+        assert!(matches!(SwarmrollError::from(ReplicaError::Store(store())), SwarmrollError::Storage { .. }));
+        // Only the network is the network.
+        assert!(matches!(
+            SwarmrollError::from(SyncError::Listen(std::io::ErrorKind::AddrInUse)),
+            SwarmrollError::Network { .. }
+        ));
+        assert!(matches!(SwarmrollError::from(SyncError::TooManyConnections), SwarmrollError::Network { .. }));
+    }
+
+    #[test]
+    fn web_errors_map_by_what_failed() {
+        use swarmroll_web::WebError as E;
+        assert!(matches!(SwarmrollError::from(E::UnknownChannel), SwarmrollError::NotFound { .. }));
+        assert!(matches!(SwarmrollError::from(E::ViewOnly), SwarmrollError::NotAllowed { .. }));
+        assert!(matches!(SwarmrollError::from(E::Bind(std::io::ErrorKind::AddrInUse)), SwarmrollError::Network { .. }));
+        let folder = E::Folder(std::io::ErrorKind::PermissionDenied);
+        assert!(matches!(SwarmrollError::from(folder), SwarmrollError::Storage { .. }));
+        // The node's errors inside keep their own mapping: not started is not a disk failure.
+        assert_eq!(SwarmrollError::from(E::Store(NodeError::NotStarted)), SwarmrollError::NotStarted);
+        let unknown = SwarmrollError::from(E::Store(NodeError::Replica(ReplicaError::UnknownChannel)));
+        assert!(matches!(unknown, SwarmrollError::NotFound { .. }), "{unknown:?}");
     }
 }

@@ -191,7 +191,7 @@ impl SwarmrollEvent {
             NodeEvent::PeerDisconnected { channel, peer } => {
                 SwarmrollEvent::PeerDisconnected { channel_id: channel.to_hex(), device_id: peer.to_hex() }
             }
-            NodeEvent::Held { originals, log_held } => SwarmrollEvent::Held { reason: originals.into(), log_held },
+            NodeEvent::Held { originals, log_held } => SwarmrollEvent::Held { reason: originals, log_held },
             NodeEvent::Released => SwarmrollEvent::Released,
             NodeEvent::Lan(s) => SwarmrollEvent::Lan { state: s.into() },
             NodeEvent::ImportProgress { done, total } => SwarmrollEvent::ImportProgress { done, total },

@@ -79,7 +79,7 @@ impl NodeSettings {
         }
         cfg.swarm.dht = self.internet_discovery;
         cfg.fetch_originals = self.fetch_originals;
-        cfg.network = self.network.into();
+        cfg.network = self.network;
         cfg.power = PowerState { charging: self.charging, battery_low: self.battery_low };
         Ok(cfg)
     }
@@ -170,7 +170,7 @@ impl SwarmrollNode {
     /// The platform reports a new network.
     pub async fn network_changed(&self, network: NetworkInfo) {
         let node = self.node.clone();
-        run_quietly(async move { node.network_changed(network.into()).await }).await;
+        run_quietly(async move { node.network_changed(network).await }).await;
     }
 
     /// The platform reports a new battery state.
@@ -246,7 +246,7 @@ impl SwarmrollNode {
     /// `Storage` (then it is not applied).
     pub async fn set_default_policy(&self, policy: SyncPolicy) -> Result<(), SwarmrollError> {
         let node = self.node.clone();
-        run(async move { Ok(node.set_policy(None, policy.into()).await?) }).await
+        run(async move { Ok(node.set_policy(None, policy).await?) }).await
     }
 
     /// What local discovery found last (client isolation shows here); `null`/`nil`

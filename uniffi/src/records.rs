@@ -3,7 +3,7 @@
 //! since the Unix epoch.
 
 use crate::error::SwarmrollError;
-use swarmroll_core::catalog::{ChannelSummary, Credit, Item, Post};
+use swarmroll_core::catalog::{ChannelSummary, Credit, Item, Post, PostItem};
 use swarmroll_core::channel::{Invite, Role};
 use swarmroll_core::comment::{Comment, ReactionCount};
 use swarmroll_core::node::{self, ThreadEntry};
@@ -45,6 +45,19 @@ impl From<Role> for MemberRole {
             Role::Contributor => MemberRole::Contributor,
             Role::Admin => MemberRole::Admin,
             Role::Owner => MemberRole::Owner,
+        }
+    }
+}
+
+/// The one mapping back; which roles a call accepts is that call's rule (an invite
+/// makes viewers or contributors, the owner role is never given).
+impl From<MemberRole> for Role {
+    fn from(role: MemberRole) -> Self {
+        match role {
+            MemberRole::Viewer => Role::Viewer,
+            MemberRole::Contributor => Role::Contributor,
+            MemberRole::Admin => Role::Admin,
+            MemberRole::Owner => Role::Owner,
         }
     }
 }
@@ -266,6 +279,23 @@ pub struct PostMedia {
     pub duration_ms: Option<u64>,
 }
 
+impl From<PostItem> for PostMedia {
+    fn from(item: PostItem) -> Self {
+        let m = item.media;
+        PostMedia {
+            index: item.index,
+            content_hash: m.content_hash.to_hex(),
+            name: m.name,
+            mime: m.mime,
+            size: m.size,
+            width: m.width,
+            height: m.height,
+            capture_time_ms: m.capture_time.map(|t| t.0),
+            duration_ms: m.duration_ms,
+        }
+    }
+}
+
 /// A post, for the viewer.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct PostView {
@@ -292,21 +322,7 @@ fn post_view(p: Post, reactions: Vec<ReactionCount>) -> PostView {
         time_ms: p.time.0,
         caption: p.caption,
         guest: p.guest,
-        media: p
-            .items
-            .into_iter()
-            .map(|m| PostMedia {
-                index: m.index,
-                content_hash: m.content_hash.to_hex(),
-                name: m.name,
-                mime: m.mime,
-                size: m.size,
-                width: m.width,
-                height: m.height,
-                capture_time_ms: m.capture_time.map(|t| t.0),
-                duration_ms: m.duration_ms,
-            })
-            .collect(),
+        media: p.items.into_iter().map(Into::into).collect(),
         reactions: reactions.into_iter().map(Into::into).collect(),
     }
 }

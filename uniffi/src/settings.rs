@@ -3,8 +3,17 @@
 
 use swarmroll_core::node::{self, Hold, NetworkKind, NetworkState, Originals, PassSummary, Policy};
 
+// The platform's conditions and the policies are the core's own types: each `type` alias
+// names the core type as the apps see it, and UniFFI's remote declaration under it only
+// describes that type to the bindings. There is no copy to convert to and from; the
+// compiler checks every declaration against the core's definition, so a variant or field
+// added there fails this build until it is named here.
+
 /// The kind of network the platform reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub type NetworkType = NetworkKind;
+
+/// The kind of network the platform reports.
+#[uniffi::remote(Enum)]
 pub enum NetworkType {
     /// No network.
     None,
@@ -19,7 +28,10 @@ pub enum NetworkType {
 }
 
 /// The network as the platform reports it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
+pub type NetworkInfo = NetworkState;
+
+/// The network as the platform reports it.
+#[uniffi::remote(Record)]
 pub struct NetworkInfo {
     /// What kind.
     pub kind: NetworkType,
@@ -29,34 +41,11 @@ pub struct NetworkInfo {
     pub constrained: bool,
 }
 
-impl From<NetworkInfo> for NetworkState {
-    fn from(n: NetworkInfo) -> Self {
-        let kind = match n.kind {
-            NetworkType::None => NetworkKind::None,
-            NetworkType::Wifi => NetworkKind::Wifi,
-            NetworkType::Ethernet => NetworkKind::Ethernet,
-            NetworkType::Cellular => NetworkKind::Cellular,
-            NetworkType::Other => NetworkKind::Other,
-        };
-        NetworkState { kind, metered: n.metered, constrained: n.constrained }
-    }
-}
-
-impl From<NetworkState> for NetworkInfo {
-    fn from(n: NetworkState) -> Self {
-        let kind = match n.kind {
-            NetworkKind::None => NetworkType::None,
-            NetworkKind::Wifi => NetworkType::Wifi,
-            NetworkKind::Ethernet => NetworkType::Ethernet,
-            NetworkKind::Cellular => NetworkType::Cellular,
-            NetworkKind::Other => NetworkType::Other,
-        };
-        NetworkInfo { kind, metered: n.metered, constrained: n.constrained }
-    }
-}
+/// When originals (full photos and videos) move in the background.
+pub type OriginalsPolicy = Originals;
 
 /// When originals (full photos and videos) move in the background.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum OriginalsPolicy {
     /// On unmetered networks only ("Wi-Fi only", the default).
     UnmeteredOnly,
@@ -67,7 +56,10 @@ pub enum OriginalsPolicy {
 }
 
 /// A sync policy, global or for one channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
+pub type SyncPolicy = Policy;
+
+/// A sync policy, global or for one channel.
+#[uniffi::remote(Record)]
 pub struct SyncPolicy {
     /// When originals move.
     pub originals: OriginalsPolicy,
@@ -79,38 +71,11 @@ pub struct SyncPolicy {
     pub metered_daily_bytes: Option<u64>,
 }
 
-impl From<SyncPolicy> for Policy {
-    fn from(p: SyncPolicy) -> Self {
-        Policy {
-            originals: match p.originals {
-                OriginalsPolicy::UnmeteredOnly => Originals::UnmeteredOnly,
-                OriginalsPolicy::AnyNetwork => Originals::AnyNetwork,
-                OriginalsPolicy::Never => Originals::Never,
-            },
-            log_on_metered: p.log_on_metered,
-            charging_only: p.charging_only,
-            metered_daily_bytes: p.metered_daily_bytes,
-        }
-    }
-}
-
-impl From<Policy> for SyncPolicy {
-    fn from(p: Policy) -> Self {
-        SyncPolicy {
-            originals: match p.originals {
-                Originals::UnmeteredOnly => OriginalsPolicy::UnmeteredOnly,
-                Originals::AnyNetwork => OriginalsPolicy::AnyNetwork,
-                Originals::Never => OriginalsPolicy::Never,
-            },
-            log_on_metered: p.log_on_metered,
-            charging_only: p.charging_only,
-            metered_daily_bytes: p.metered_daily_bytes,
-        }
-    }
-}
+/// Why originals are held back now (show it on the transfers and settings screens).
+pub type HoldReason = Hold;
 
 /// Why originals are held back now (show it on the transfers and settings screens).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum HoldReason {
     /// No network.
     Offline,
@@ -128,21 +93,6 @@ pub enum HoldReason {
     BudgetSpent,
     /// The policy never moves originals in the background.
     Never,
-}
-
-impl From<Hold> for HoldReason {
-    fn from(h: Hold) -> Self {
-        match h {
-            Hold::Offline => HoldReason::Offline,
-            Hold::Paused => HoldReason::Paused,
-            Hold::Metered => HoldReason::Metered,
-            Hold::DataSaver => HoldReason::DataSaver,
-            Hold::NotCharging => HoldReason::NotCharging,
-            Hold::BatteryLow => HoldReason::BatteryLow,
-            Hold::BudgetSpent => HoldReason::BudgetSpent,
-            Hold::Never => HoldReason::Never,
-        }
-    }
 }
 
 /// A channel with a policy of its own.
@@ -179,15 +129,15 @@ impl From<node::SettingsView> for SettingsState {
     fn from(s: node::SettingsView) -> Self {
         SettingsState {
             device_id: s.device.to_hex(),
-            policy: s.policy.into(),
+            policy: s.policy,
             channel_policies: s
                 .channel_policies
                 .into_iter()
-                .map(|(c, p)| ChannelPolicy { channel_id: c.to_hex(), policy: p.into() })
+                .map(|(c, p)| ChannelPolicy { channel_id: c.to_hex(), policy: p })
                 .collect(),
-            held: s.held.map(Into::into),
+            held: s.held,
             metered_today_bytes: s.metered_today,
-            network: s.network.into(),
+            network: s.network,
             charging: s.power.charging,
             battery_low: s.power.battery_low,
         }

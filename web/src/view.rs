@@ -51,14 +51,14 @@ fn kind_of(mime: &str) -> &'static str {
 
 /// One item as the pages show it. `by` credits everyone who shared its bytes.
 fn item_json(post: &EventId, it: &PostItem, time_ms: i64, comments: i64) -> Value {
-    let (hex, idx) = (post.to_hex(), it.index);
+    let (hex, idx, m) = (post.to_hex(), it.index, &it.media);
     json!({
-        "post": hex, "index": idx, "mime": it.mime, "kind": kind_of(&it.mime),
-        "width": it.width, "height": it.height, "duration_ms": it.duration_ms,
-        "time_ms": it.capture_time.map_or(time_ms, |t| t.0),
+        "post": hex, "index": idx, "mime": m.mime, "kind": kind_of(&m.mime),
+        "width": m.width, "height": m.height, "duration_ms": m.duration_ms,
+        "time_ms": m.capture_time.map_or(time_ms, |t| t.0),
         "thumb": format!("thumb/{hex}/{idx}"), "original": format!("original/{hex}/{idx}"),
         "by": credit_line(&it.credits), "guest": null, "comments": comments,
-        "name": it.name, "size": it.size,
+        "name": m.name, "size": m.size,
     })
 }
 
@@ -249,10 +249,10 @@ pub(super) async fn original(
         let original =
             found.and_then(|list| list.into_iter().find(|o| o.item.index == index)).ok_or(ApiError::NotHere)?;
         // The author's own file may still hold the location the shared copy does not.
-        let hash = original.item.content_hash;
+        let hash = original.item.media.content_hash;
         let patches = node.location_patches(&hash)?.unwrap_or_default();
         Ok((original, patches))
     })
     .await?;
-    Ok(range::serve(&original.path, &original.item.mime, patches, &headers).await)
+    Ok(range::serve(&original.path, &original.item.media.mime, patches, &headers).await)
 }

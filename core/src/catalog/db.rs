@@ -1,9 +1,9 @@
 //! SQL for the gallery, posts, members and channel list, and for applying accepted
 //! events to them.
 
-use super::{ChannelSummary, Credit, Cursor, Item, Member, Page, Post, PostItem, Settings};
+use super::{ChannelSummary, Credit, Cursor, Item, MediaInfo, Member, Page, Post, PostItem, Settings};
 use crate::channel::Role;
-use crate::log::body::{Body, ModAction};
+use crate::log::body::{Body, MediaItem, ModAction};
 use crate::log::db::Accepted;
 use crate::store::{blob32, exec, row, StoreError};
 use crate::types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};
@@ -35,7 +35,7 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
                     media_key.as_ref().map(|k| k.0)
                 ],
             )?;
-            for (idx, it) in items.iter().enumerate() {
+            for (idx, MediaItem { info: it, thumbnail }) in items.iter().enumerate() {
                 exec(
                     tx,
                     "INSERT INTO items (post, idx, channel, content_hash, name, mime, size, width, height,
@@ -53,7 +53,7 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
                         it.height,
                         it.capture_time.map(|t| t.0),
                         it.duration_ms.map(|d| d as i64),
-                        it.thumbnail,
+                        thumbnail,
                         it.capture_time.unwrap_or(h.time).0,
                     ],
                 )?;
@@ -293,8 +293,7 @@ fn post_items(conn: &Connection, ch: &ChannelId, post: &EventId, author: &Credit
         if let Some(at) = credits.iter().position(|c| c.device == author.device && c.guest == author.guest) {
             credits[..=at].rotate_right(1);
         }
-        items.push(PostItem {
-            index,
+        let media = MediaInfo {
             content_hash,
             name,
             mime,
@@ -303,8 +302,8 @@ fn post_items(conn: &Connection, ch: &ChannelId, post: &EventId, author: &Credit
             height,
             capture_time: capture.map(Timestamp),
             duration_ms: duration.and_then(|d| u64::try_from(d).ok()),
-            credits,
-        });
+        };
+        items.push(PostItem { index, media, credits });
     }
     Ok(items)
 }
@@ -362,24 +361,41 @@ pub fn members(conn: &Connection, ch: &ChannelId) -> Result<Vec<Member>, StoreEr
     Ok(out)
 }
 
-/// Every channel this device belongs to, with unread counts, most recently active first.
+/// What counts as unread, the one place the rule is written: a visible post or comment
+/// by another member (`?1`: this device) that arrived after the user last opened its
+/// channel ([`mark_read`]: its `seqno` is past the channel's read marker; everything, in a
+/// channel never opened).
+///
+/// `select` runs with the rule as a common table expression,
+/// `unread (channel, author, seqno, is_post)`: the channel list's counts here and the
+/// notifications' (`node::db::news`) read it, so they always agree.
+pub(crate) fn with_unread(select: &str) -> String {
+    format!(
+        "WITH unread (channel, author, seqno, is_post) AS (
+            SELECT p.channel, p.author, p.seqno, 1 FROM posts p LEFT JOIN read_markers rm ON rm.channel = p.channel
+            WHERE p.visible = 1 AND p.author != ?1 AND p.seqno > coalesce(rm.last_seqno, 0)
+            UNION ALL
+            SELECT k.channel, k.author, k.seqno, 0 FROM comments k LEFT JOIN read_markers rm ON rm.channel = k.channel
+            WHERE k.visible = 1 AND k.author != ?1 AND k.seqno > coalesce(rm.last_seqno, 0))
+         {select}"
+    )
+}
+
+/// Every channel this device belongs to, with unread counts ([`with_unread`]), most
+/// recently active first.
 ///
 /// # Errors
 /// [`StoreError`].
 pub fn channels(conn: &Connection, me: &DeviceId) -> Result<Vec<ChannelSummary>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.name, c.my_role,
-            (SELECT count(*) FROM posts p WHERE p.channel = c.id AND p.visible = 1 AND p.author != ?1
-                AND p.seqno > coalesce(rm.last_seqno, 0))
-          + (SELECT count(*) FROM comments k WHERE k.channel = c.id AND k.visible = 1 AND k.author != ?1
-                AND k.seqno > coalesce(rm.last_seqno, 0)),
+    let mut stmt = conn.prepare_cached(&with_unread(
+        "SELECT c.id, c.name, c.my_role, coalesce(u.n, 0),
             (SELECT count(*) FROM gallery g WHERE g.channel = c.id),
             (SELECT max(seqno) FROM events e WHERE e.channel = c.id),
             (SELECT count(*) FROM gallery g JOIN items i ON i.post = g.post AND i.idx = g.idx
               WHERE g.channel = c.id AND i.mime LIKE 'video/%')
-         FROM channels c LEFT JOIN read_markers rm ON rm.channel = c.id
+         FROM channels c LEFT JOIN (SELECT channel, count(*) AS n FROM unread GROUP BY channel) u ON u.channel = c.id
          ORDER BY 6 DESC, c.name",
-    )?;
+    ))?;
     let rows = stmt
         .query_map([me.0], |r| {
             Ok((

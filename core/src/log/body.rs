@@ -18,9 +18,11 @@ pub const MAX_EMOJI_BYTES: usize = 32;
 /// Longest file name, in bytes.
 pub const MAX_FILE_NAME_BYTES: usize = 255;
 
-/// One photo or video inside a post.
+/// What a member sees of a photo or video, the one place its fields are declared: the
+/// log carries it in a [`MediaItem`], the catalog lists it in a post (`catalog::PostItem`),
+/// and the FFI's `PostMedia` is made from it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MediaItem {
+pub struct MediaInfo {
     /// BLAKE3 of the shared file's bytes: the same photo posted twice is one gallery item.
     pub content_hash: ContentHash,
     /// File name as shown to members.
@@ -37,6 +39,16 @@ pub struct MediaItem {
     pub capture_time: Option<Timestamp>,
     /// Length of a video, in milliseconds.
     pub duration_ms: Option<u64>,
+}
+
+/// One photo or video inside a post: what members see of it, and its thumbnail.
+///
+/// Postcard encodes a struct as its fields in order with no framing, so this nesting
+/// encodes exactly as the flat struct of earlier releases did (`tests::media_item_wire`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaItem {
+    /// The descriptor.
+    pub info: MediaInfo,
     /// A small JPEG or WebP (about 320 px), shown before the original arrives.
     pub thumbnail: Vec<u8>,
 }
@@ -202,11 +214,11 @@ impl Body {
                 ok(caption.len() <= MAX_CAPTION_BYTES, "caption")?;
                 ok(!items.is_empty() && items.len() <= MAX_ITEMS, "item count")?;
                 ok(on_behalf_of.as_deref().is_none_or(valid_name), "guest name")?;
-                for it in items {
+                for MediaItem { info: it, thumbnail } in items {
                     ok(!it.name.is_empty() && it.name.len() <= MAX_FILE_NAME_BYTES, "file name")?;
                     ok(!it.name.contains(['/', '\\', '\0']), "file name")?;
                     ok(it.mime.len() <= 100 && it.mime.contains('/'), "mime type")?;
-                    ok(it.thumbnail.len() <= MAX_THUMBNAIL_BYTES, "thumbnail")?;
+                    ok(thumbnail.len() <= MAX_THUMBNAIL_BYTES, "thumbnail")?;
                 }
                 Ok(())
             }
@@ -222,5 +234,55 @@ impl Body {
                 ok(certs.len() == sealed.len(), "rotation keys")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The media item as earlier releases declared it: flat.
+    #[derive(Serialize, Deserialize, PartialEq, Debug)]
+    struct FlatItem {
+        content_hash: ContentHash,
+        name: String,
+        mime: String,
+        size: u64,
+        width: u32,
+        height: u32,
+        capture_time: Option<Timestamp>,
+        duration_ms: Option<u64>,
+        thumbnail: Vec<u8>,
+    }
+
+    #[test]
+    fn media_item_wire() {
+        let flat = FlatItem {
+            content_hash: ContentHash([7; 32]),
+            name: "IMG_0001.JPG".into(),
+            mime: "image/jpeg".into(),
+            size: 123_456,
+            width: 4032,
+            height: 3024,
+            capture_time: Some(Timestamp(1_700_000_000_000)),
+            duration_ms: None,
+            thumbnail: vec![1, 2, 3],
+        };
+        let nested = MediaItem {
+            info: MediaInfo {
+                content_hash: flat.content_hash,
+                name: flat.name.clone(),
+                mime: flat.mime.clone(),
+                size: flat.size,
+                width: flat.width,
+                height: flat.height,
+                capture_time: flat.capture_time,
+                duration_ms: flat.duration_ms,
+            },
+            thumbnail: flat.thumbnail.clone(),
+        };
+        let old = postcard::to_allocvec(&flat).unwrap();
+        assert_eq!(postcard::to_allocvec(&nested).unwrap(), old, "a post's bytes, hence its id, are unchanged");
+        assert_eq!(postcard::from_bytes::<MediaItem>(&old).unwrap(), nested);
     }
 }

@@ -1,6 +1,7 @@
 //! What the node reads and writes in the store: which posts' originals are here, what
 //! remains, what is new for notifications, and ids behind events.
 
+use crate::catalog::db::with_unread;
 use crate::store::{blob32, exec, StoreError};
 use crate::types::{ChannelId, DeviceId, EventId, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -92,48 +93,31 @@ pub struct News {
     pub from: Vec<String>,
 }
 
-/// What is new in every channel with anything new, most recent first.
+/// What is new in every channel with anything new, most recent first: what the channel
+/// list counts as unread (`catalog::db::with_unread`), told apart and with its authors.
 ///
 /// # Errors
 /// [`StoreError`].
 pub fn news(conn: &Connection, me: &DeviceId) -> Result<Vec<News>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "WITH marks AS (SELECT c.id AS channel, c.name AS name, coalesce(rm.last_seqno, 0) AS seen
-                        FROM channels c LEFT JOIN read_markers rm ON rm.channel = c.id),
-              fresh AS (SELECT p.channel, p.author, p.seqno, 1 AS is_post FROM posts p JOIN marks m ON m.channel = p.channel
-                        WHERE p.visible = 1 AND p.author != ?1 AND p.seqno > m.seen
-                        UNION ALL
-                        SELECT k.channel, k.author, k.seqno, 0 FROM comments k JOIN marks m ON m.channel = k.channel
-                        WHERE k.visible = 1 AND k.author != ?1 AND k.seqno > m.seen)
-         SELECT f.channel, m.name, sum(f.is_post), sum(1 - f.is_post), max(m.seen), max(f.seqno)
-         FROM fresh f JOIN marks m ON m.channel = f.channel GROUP BY f.channel ORDER BY 6 DESC",
-    )?;
+    let mut stmt = conn.prepare_cached(&with_unread(
+        "SELECT u.channel, c.name, sum(u.is_post), sum(1 - u.is_post), max(u.seqno)
+         FROM unread u JOIN channels c ON c.id = u.channel GROUP BY u.channel ORDER BY 5 DESC",
+    ))?;
     let rows = stmt
         .query_map([me.0], |r| {
-            Ok((
-                r.get::<_, Vec<u8>>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut names = conn.prepare_cached(
+    let mut names = conn.prepare_cached(&with_unread(
         "SELECT mb.name FROM (
-           SELECT author, max(seqno) AS s FROM (
-             SELECT author, seqno FROM posts WHERE channel = ?1 AND visible = 1 AND author != ?2 AND seqno > ?3
-             UNION ALL
-             SELECT author, seqno FROM comments WHERE channel = ?1 AND visible = 1 AND author != ?2 AND seqno > ?3)
-           GROUP BY author ORDER BY s DESC LIMIT 3) a
-         JOIN members mb ON mb.channel = ?1 AND mb.device = a.author ORDER BY a.s DESC",
-    )?;
+           SELECT author, max(seqno) AS s FROM unread WHERE channel = ?2 GROUP BY author ORDER BY s DESC LIMIT 3) a
+         JOIN members mb ON mb.channel = ?2 AND mb.device = a.author ORDER BY a.s DESC",
+    ))?;
     let mut out = Vec::with_capacity(rows.len());
-    for (c, name, posts, comments, seen) in rows {
+    for (c, name, posts, comments) in rows {
         let channel = ChannelId(blob32(c)?);
-        let from = names
-            .query_map(params![channel.0, me.0, seen], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
+        let from =
+            names.query_map(params![me.0, channel.0], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
         out.push(News { channel, name, new_posts: posts as u64, new_comments: comments as u64, from });
     }
     Ok(out)

@@ -34,13 +34,13 @@ impl Node {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
                 let path: Option<String> = store.read(|c| {
-                    row(c, "SELECT path FROM media WHERE shared_hash = ?1", [item.content_hash.0], |r| r.get(0))
+                    row(c, "SELECT path FROM media WHERE shared_hash = ?1", [item.media.content_hash.0], |r| r.get(0))
                         .optional()
                         .map_err(StoreError::from)
                 })?;
                 let Some(path) = path.map(PathBuf::from) else { return Ok(None) };
                 // The imported file may be gone (a platform's temporary export, deleted).
-                if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(item.size) {
+                if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(item.media.size) {
                     return Ok(None);
                 }
                 out.push(Original { item, path });
@@ -57,10 +57,10 @@ impl Node {
             return Ok(None);
         }
         let dir = self.media_dir(channel).join(post.to_hex());
-        let names = safe_names(items.iter().map(|i| i.name.as_str()));
+        let names = safe_names(items.iter().map(|i| i.media.name.as_str()));
         let mut out = Vec::with_capacity(items.len());
         for (item, name) in items.into_iter().zip(names) {
-            let Some(path) = find(&dir, &name, item.size) else { return Ok(None) };
+            let Some(path) = find(&dir, &name, item.media.size) else { return Ok(None) };
             out.push(Original { item, path });
         }
         Ok(Some(out))

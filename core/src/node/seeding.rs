@@ -66,14 +66,14 @@ async fn seed(node: &Node, swarm: &Swarm, ch: &ChannelId, post: &EventId) -> Res
     for (i, o) in originals.into_iter().enumerate() {
         // The author's files are originals: the shared copy is them with the patches.
         let patches = if mine {
-            store.read(|c| crate::import::db::patches_of(c, &o.item.content_hash))?.unwrap_or_default()
+            store.read(|c| crate::import::db::patches_of(c, &o.item.media.content_hash))?.unwrap_or_default()
         } else {
             Vec::new()
         };
         files.push(SourceFile {
-            name: o.item.name,
+            name: o.item.media.name,
             path: o.path,
-            len: o.item.size,
+            len: o.item.media.size,
             patches,
             key: transfer.media_key.as_ref().map(|k| crypt::file_key(&k.0, i)),
         });

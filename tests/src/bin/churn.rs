@@ -19,7 +19,7 @@ fn main() {
     loop {
         i = i.wrapping_add(1);
         let mut item = swarmroll_tests::photo((i % 251) as u8, i64::from(i));
-        item.content_hash.0[..4].copy_from_slice(&i.to_le_bytes());
+        item.info.content_hash.0[..4].copy_from_slice(&i.to_le_bytes());
         item.thumbnail = vec![(i % 256) as u8; 20_000];
         let post = replica.post(&ch, "", vec![item]).unwrap();
         replica.comment(&ch, &post, "again!", None).unwrap();
