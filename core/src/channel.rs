@@ -15,11 +15,10 @@
 //! remaining member's device key ([`seal`]) inside a `Rotate` event, so the removed device
 //! never learns them.
 
-pub mod cert;
 pub(crate) mod db;
 pub mod invite;
 pub mod qr;
-pub mod seal;
+internal!(cert, seal);
 
 pub use cert::{CertError, Certificate, Issuer};
 pub use invite::{Capability, Invite, InviteError};

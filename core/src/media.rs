@@ -7,19 +7,11 @@
 //! thumbnail, and the screen-sized preview comes from the same decode. HEIC and videos are
 //! not decoded here: their poster comes from the platform.
 
-pub mod heif;
 mod inflate;
-pub mod isobmff;
-pub mod jpeg;
-pub mod kind;
-pub mod meta;
-pub mod mp4;
-pub mod png;
 pub mod strip;
-pub mod thumb;
-pub mod tiff;
-pub mod webp;
-pub mod xmp;
+// Front ends name only the re-exports below and `strip::Patch`; the formats' readers and
+// writers are opened to the component tests and benchmarks by the `testing` feature.
+internal!(heif, isobmff, jpeg, kind, meta, mp4, png, thumb, tiff, webp, xmp);
 
 pub use kind::Kind;
 pub use meta::{Location, Metadata, Orientation};
