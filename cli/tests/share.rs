@@ -42,10 +42,17 @@ fn media_rows(data: &Path) -> i64 {
     c.query_row("SELECT count(*) FROM media", [], |r| r.get(0)).unwrap_or(0)
 }
 
-/// Ctrl-C in the middle of a share stops it between files, posts what was imported,
-/// says so, and exits 130; sharing the same folder again posts the rest, each photo once.
+/// Ctrl-C (or SIGTERM, as a service manager stops it) in the middle of a share stops it
+/// between files, posts what was imported, says so, and exits 130; sharing the same
+/// folder again posts the rest, each photo once.
 #[test]
 fn ctrl_c_stops_a_share_cleanly_and_the_same_command_shares_the_rest() {
+    for signal in ["-INT", "-TERM"] {
+        stop_a_share_with(signal);
+    }
+}
+
+fn stop_a_share_with(signal: &str) {
     const PHOTOS: usize = 60;
     let tmp = tempfile::tempdir().unwrap();
     let (data, roll) = (tmp.path().join("data"), tmp.path().join("roll"));
@@ -66,10 +73,10 @@ fn ctrl_c_stops_a_share_cleanly_and_the_same_command_shares_the_rest() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
     let out = child.wait_with_output().unwrap();
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(130), "{stdout}\n{stderr}");
+    assert_eq!(out.status.code(), Some(130), "{signal}: {stdout}\n{stderr}");
     assert!(stderr.contains("Stopping after the files being read now"), "{stderr}");
     assert!(stdout.starts_with("Stopped: "), "{stdout}");
     assert!(stdout.contains("not shared. Share the same files again to add the rest."), "{stdout}");
@@ -283,4 +290,93 @@ fn logs_go_to_stderr_at_warn_by_default_and_never_name_user_content() {
     for secret in ["secret-honeymoon-beach", "private words here", "Secret party"] {
         assert!(!err.contains(secret), "the log names user content ({secret}):\n{err}");
     }
+}
+
+/// What the terminal prints about a post: photos and videos counted apart in `channels`,
+/// `posts` and `thread`, singular where there is one, and no stray separator for a post
+/// without a caption.
+#[test]
+fn listings_count_photos_and_videos_apart_and_an_empty_caption_leaves_no_gap() {
+    let media = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/media");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = swarmroll()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["share", "--new", "Clips", "--no-serve"])
+        .arg(media.join("iphone13promax-irot270-nogps.heic"))
+        .arg(media.join("android-xyz-rot90.mp4"))
+        .arg(media.join("iphonex-iso6709.mov"))
+        .args(LOOPBACK)
+        .env("PATH", tmp.path()) // no poster tools: the wording does not depend on them
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list = text(&run(&data, &["channels"]).stdout);
+    assert!(list.contains("Clips") && list.contains("1 photo, 2 videos"), "{list}");
+    let channel = {
+        let list = run(&data, &["--json", "channels"]);
+        serde_json::from_slice::<serde_json::Value>(&list.stdout).unwrap()[0]["id"].as_str().unwrap().to_owned()
+    };
+    let listed = text(&run(&data, &["posts", &channel]).stdout);
+    let line = listed.lines().find(|l| l.contains("Host")).unwrap_or_default().to_owned();
+    assert!(line.contains("Host · 1 photo, 2 videos · "), "{listed}");
+    assert!(!line.contains(" — ") && !line.contains("  ·") && !line.contains("\"\""), "{line}");
+    let post = posts(&data, &channel)[0]["post"].as_str().unwrap().to_owned();
+    let thread = text(&run(&data, &["thread", &post]).stdout);
+    assert!(thread.lines().next().unwrap_or_default().ends_with(" · 1 photo, 2 videos"), "{thread}");
+}
+
+/// A video whose location cannot be removed (a GoPro GPS track) is not shared: it is
+/// named, with why and how to share it anyway; `--keep-location` shares it.
+#[test]
+fn a_file_whose_location_cannot_be_removed_is_named_and_kept_back_unless_asked() {
+    let media = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/media");
+    let gopro = media.join("gopro-karma-gpmf.mp4");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let share = |extra: &[&str], files: &[&Path]| {
+        let out = swarmroll()
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["--json", "share", "--no-serve"])
+            .args(extra)
+            .args(files)
+            .args(LOOPBACK)
+            .env("PATH", tmp.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let human = swarmroll()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["share", "--new", "Trip", "--no-serve"])
+        .arg(&gopro)
+        .arg(media.join("nogps.mp4"))
+        .args(LOOPBACK)
+        .env("PATH", tmp.path())
+        .output()
+        .unwrap();
+    let said = text(&human.stdout);
+    assert!(human.status.success(), "{said}\n{}", text(&human.stderr));
+    assert!(said.contains(&format!("Skipped {}: its location cannot be removed", gopro.display())), "{said}");
+    assert!(said.contains("add --keep-location"), "{said}");
+    let channel = {
+        let list = run(&data, &["--json", "channels"]);
+        serde_json::from_slice::<serde_json::Value>(&list.stdout).unwrap()[0]["id"].as_str().unwrap().to_owned()
+    };
+    let names = |data: &Path| -> Vec<String> {
+        posts(data, &channel)
+            .iter()
+            .flat_map(|p| p["files"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    assert_eq!(names(&data), ["nogps.mp4"]);
+    let v = share(&["--channel", &channel, "--keep-location"], &[&gopro]);
+    assert_eq!(v["shared"]["shared"], 1, "{v}");
+    let mut got = names(&data);
+    got.sort();
+    assert_eq!(got, ["gopro-karma-gpmf.mp4", "nogps.mp4"]);
 }
