@@ -189,13 +189,15 @@ impl SwarmrollNode {
         run(async move { Ok(node.sync_for(Duration::from_millis(budget_ms)).await?.into()) }).await
     }
 
-    /// Creates a channel owned by this device; `my_name` is the user's name in it.
+    /// Creates a channel owned by this device; `my_name` is the user's name in it. A
+    /// `private` channel's posts and originals are end-to-end encrypted for its members
+    /// (no viewer links to the public, no torrent for outside clients).
     ///
     /// # Errors
     /// `InvalidArgument` (an empty or too long name), `Storage`.
-    pub fn create_channel(&self, name: String, my_name: String) -> Result<Arc<Channel>, SwarmrollError> {
+    pub fn create_channel(&self, name: String, my_name: String, private: bool) -> Result<Arc<Channel>, SwarmrollError> {
         guard(|| {
-            let id = self.node.create_channel(&name, &my_name, false)?;
+            let id = self.node.create_channel(&name, &my_name, private)?;
             Ok(Channel::new(self.node.clone(), id))
         })
     }

@@ -97,7 +97,7 @@ fun twoNodesShareAndTalk() = runBlocking {
     val bob = SwarmrollNode.open(settings(tempDir()), null, null)
     alice.start()
     bob.start()
-    val party = alice.createChannel("Garden party", "Alice")
+    val party = alice.createChannel("Garden party", "Alice", false)
     val channel = party.id()
 
     val invite = party.invite(MemberRole.CONTRIBUTOR, null)
@@ -175,7 +175,7 @@ fun typedErrors() = runBlocking {
     val node = SwarmrollNode.open(settings(tempDir()), null, null)
     assertFailsWith<SwarmrollException.InvalidArgument> { node.channel("not-a-channel") }
     assertFailsWith<SwarmrollException.NotFound> { node.channel("00".repeat(32)) }
-    val ch = node.createChannel("x", "me")
+    val ch = node.createChannel("x", "me", false)
     assertFailsWith<SwarmrollException.NotStarted> { ch.share("", listOf(file(File(photos, "phones/jolla.jpg")))) }
     assertFailsWith<SwarmrollException.InvalidInvite> { node.join("nonsense", "me", 1000u) }
     // A bug in Rust arrives as a typed error, sync or suspend, and the library keeps working.
@@ -197,7 +197,7 @@ fun httpStatus(url: String): Int =
 fun webGallery() = runBlocking {
     val node = SwarmrollNode.open(settings(tempDir()), null, null)
     node.start()
-    val ch = node.createChannel("Garden party", "Ana")
+    val ch = node.createChannel("Garden party", "Ana", false)
     assertFailsWith<SwarmrollException.InvalidArgument> { ch.openWebGallery(0u, WebGuestAccess.UPLOAD, "127.0.0.1:0") }
     val gallery = ch.openWebGallery(60u, WebGuestAccess.UPLOAD, "127.0.0.1:0")
     assertContentEquals(byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte()), gallery.guestQrPng().copyOf(4))

@@ -134,7 +134,7 @@ def test_two_nodes_share_a_photo_and_talk(dirs):
         bob = sr.SwarmrollNode.open(settings(dirs[1]), None, None)
         await alice.start()
         await bob.start()
-        party = alice.create_channel("Garden party", "Alice")
+        party = alice.create_channel("Garden party", "Alice", False)
         channel = party.id()
 
         invite = await party.invite(sr.MemberRole.CONTRIBUTOR, None)
@@ -250,7 +250,7 @@ def test_bad_input_and_panics_are_typed_errors(dirs):
         node.channel("00" * 32)
 
     async def needs_start():
-        ch = node.create_channel("x", "me")
+        ch = node.create_channel("x", "me", False)
         with pytest.raises(sr.SwarmrollError.NotStarted):
             await ch.share("", [sr.ShareFile(path=str(PHOTOS / "phones/jolla.jpg"), asset_id=None, created_ms=None)])
         with pytest.raises(sr.SwarmrollError.InvalidInvite):
@@ -300,7 +300,7 @@ def test_an_app_opens_the_venue_web_gallery_and_closes_it(dirs):
     async def scenario():
         node = sr.SwarmrollNode.open(settings(dirs[0]), None, None)
         await node.start()
-        ch = node.create_channel("Garden party", "Ana")
+        ch = node.create_channel("Garden party", "Ana", False)
         with pytest.raises(sr.SwarmrollError.InvalidArgument):
             await ch.open_web_gallery(60, sr.WebGuestAccess.UPLOAD, "not an address")
         gallery = await ch.open_web_gallery(60, sr.WebGuestAccess.UPLOAD, "127.0.0.1:0")

@@ -1,0 +1,170 @@
+package app.swarmroll.android.core.test
+
+import app.swarmroll.android.core.api.ChannelRoom
+import app.swarmroll.android.core.api.ChannelSummary
+import app.swarmroll.android.core.api.GalleryTile
+import app.swarmroll.android.core.api.HoldReason
+import app.swarmroll.android.core.api.InvitePreview
+import app.swarmroll.android.core.api.Joined
+import app.swarmroll.android.core.api.NetworkKind
+import app.swarmroll.android.core.api.NetworkState
+import app.swarmroll.android.core.api.News
+import app.swarmroll.android.core.api.NodeEvent
+import app.swarmroll.android.core.api.Person
+import app.swarmroll.android.core.api.Role
+import app.swarmroll.android.core.api.Settings
+import app.swarmroll.android.core.api.SwarmrollClient
+import app.swarmroll.android.core.api.SwarmrollFailure
+import app.swarmroll.android.core.api.SyncPass
+import app.swarmroll.android.core.api.SyncPolicy
+import app.swarmroll.android.core.api.Transfer
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.MutableSharedFlow
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.asSharedFlow
+import kotlinx.coroutines.flow.combine
+import kotlinx.coroutines.flow.flowOf
+
+/**
+ * A [SwarmrollClient] in memory, for presenter tests, screenshots and the click-through
+ * UI test: channels, galleries and threads behave as the core's do (live lists, unread
+ * counts, roles), with no node behind them. Set [failNext] to make the next action fail.
+ */
+class FakeSwarmrollClient(
+    override val deviceId: String = "d0".repeat(32),
+    private val myName: String = "Ana",
+) : SwarmrollClient {
+    private val rooms = LinkedHashMap<String, FakeChannelRoom>()
+    private val list = MutableStateFlow<List<ChannelSummary>>(emptyList())
+    private val eventFlow = MutableSharedFlow<NodeEvent>(extraBufferCapacity = 64)
+    val transferList = MutableStateFlow<List<Transfer>>(emptyList())
+    val invites = HashMap<String, InvitePreview>()
+    var settingsValue =
+        Settings(
+            deviceId = deviceId,
+            policy = SyncPolicy(),
+            held = null,
+            meteredTodayBytes = 0,
+            network = NetworkState(NetworkKind.Wifi, metered = false, constrained = false),
+            charging = false,
+            batteryLow = false,
+        )
+    var failNext: SwarmrollFailure? = null
+    var started = false
+        private set
+    val calls = mutableListOf<String>()
+    private var nextId = 1
+
+    /** A channel that exists already (as if created or joined earlier). */
+    fun addChannel(name: String, role: Role = Role.Owner, id: String = newId("c")): FakeChannelRoom {
+        val room = FakeChannelRoom(id, Person(deviceId, myName), ::refresh)
+        rooms[id] = room
+        names[id] = name
+        roles[id] = role
+        refresh()
+        return room
+    }
+
+    private val names = HashMap<String, String>()
+    private val roles = HashMap<String, Role>()
+
+    internal fun newId(prefix: String): String = prefix + (nextId++).toString().padStart(63, '0')
+
+    /** Recomputes the channel list from the rooms, as the core's live list would. */
+    fun refresh() {
+        list.value =
+            rooms.values.map { r ->
+                val tiles = r.tiles.value
+                ChannelSummary(
+                    id = r.id,
+                    name = names.getValue(r.id),
+                    myRole = roles.getValue(r.id),
+                    unread = r.unread,
+                    items = tiles.size.toLong(),
+                    videos = tiles.count { it.mime.startsWith("video/") }.toLong(),
+                )
+            }
+    }
+
+    /** Emits [event] to collectors of [events]. */
+    fun emit(event: NodeEvent) {
+        eventFlow.tryEmit(event)
+    }
+
+    private fun check(what: String) {
+        calls += what
+        failNext?.let {
+            failNext = null
+            throw it
+        }
+    }
+
+    override fun channels(): Flow<List<ChannelSummary>> = list
+
+    override fun timeline(): Flow<List<GalleryTile>> {
+        val all = rooms.values.map { room -> room.tiles }
+        if (all.isEmpty()) return flowOf(emptyList())
+        return combine(all) { lists -> lists.flatMap { it }.sortedByDescending { it.sortTimeMs } }
+    }
+
+    override fun events(): Flow<NodeEvent> = eventFlow.asSharedFlow()
+
+    override fun transfers(): Flow<List<Transfer>> = transferList
+
+    override fun channel(id: String): FakeChannelRoom =
+        rooms[id] ?: throw SwarmrollFailure(SwarmrollFailure.Kind.NotFound, "no such channel on this device")
+
+    override suspend fun createChannel(name: String, myName: String, private: Boolean): String {
+        check("createChannel")
+        if (name.isBlank()) throw SwarmrollFailure(SwarmrollFailure.Kind.InvalidArgument, "a channel needs a name")
+        return addChannel(name.trim(), Role.Owner).id
+    }
+
+    override fun parseInvite(link: String): InvitePreview? = invites[link.trim()]
+
+    override suspend fun join(link: String, myName: String, waitMs: Long): Joined {
+        check("join")
+        val preview = invites[link.trim()] ?: throw SwarmrollFailure(SwarmrollFailure.Kind.InvalidInvite, "this is not a Swarmroll invite")
+        if (!rooms.containsKey(preview.channelId)) addChannel(preview.channelName, preview.role, preview.channelId)
+        return Joined(preview.channelId, synced = true)
+    }
+
+    override suspend fun start() {
+        check("start")
+        started = true
+    }
+
+    override suspend fun stop() {
+        check("stop")
+        started = false
+    }
+
+    override suspend fun pause() = check("pause")
+
+    override suspend fun resume() = check("resume")
+
+    override suspend fun networkChanged(network: NetworkState) {
+        check("networkChanged")
+        settingsValue = settingsValue.copy(network = network, held = if (network.kind == NetworkKind.None) HoldReason.Offline else null)
+    }
+
+    override suspend fun powerChanged(charging: Boolean, batteryLow: Boolean) {
+        check("powerChanged")
+        settingsValue = settingsValue.copy(charging = charging, batteryLow = batteryLow)
+    }
+
+    override suspend fun syncFor(budgetMs: Long): SyncPass {
+        check("syncFor")
+        return SyncPass(0, 0, 0, 0, 0, complete = true, tookMs = 1)
+    }
+
+    override fun settings(): Settings = settingsValue
+
+    override suspend fun setDefaultPolicy(policy: SyncPolicy) {
+        check("setDefaultPolicy")
+        settingsValue = settingsValue.copy(policy = policy)
+    }
+
+    override fun news(): List<News> =
+        rooms.values.filter { it.unread > 0 }.map { News(it.id, names.getValue(it.id), it.unread, 0, listOf()) }
+}
