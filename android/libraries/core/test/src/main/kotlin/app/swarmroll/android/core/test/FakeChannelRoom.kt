@@ -25,6 +25,8 @@ class FakeChannelRoom internal constructor(
     override val id: String,
     private val me: Person,
     private val changed: () -> Unit,
+    private val nameOf: () -> String = { "" },
+    private val issued: (link: String, preview: InvitePreview) -> Unit = { _, _ -> },
 ) : ChannelRoom {
     val tiles = MutableStateFlow<List<GalleryTile>>(emptyList())
     private val threads = MutableStateFlow<Map<String, List<ThreadEntry>>>(emptyMap())
@@ -100,8 +102,11 @@ class FakeChannelRoom internal constructor(
     }
 
     override suspend fun invite(role: Role, expiresMs: Long?): Invite {
-        val link = "https://swarmroll.app/join#FAKE${id.take(8)}${role.name.uppercase()}"
-        return Invite(link, ByteArray(0), InvitePreview(id, "", role, me.name, expiresMs))
+        val link = "https://swarmroll.app/join#FAKE${id.takeLast(8)}${role.name.uppercase()}"
+        // Like the core's, the link names the channel and can be read back with parseInvite.
+        val preview = InvitePreview(id, nameOf(), role, me.name, expiresMs)
+        issued(link, preview)
+        return Invite(link, ByteArray(0), preview)
     }
 
     override suspend fun members(): List<Member> = memberList.value

@@ -18,11 +18,13 @@ import app.swarmroll.android.core.api.SwarmrollFailure
 import app.swarmroll.android.core.api.SyncPass
 import app.swarmroll.android.core.api.SyncPolicy
 import app.swarmroll.android.core.api.Transfer
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.MutableSharedFlow
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.asSharedFlow
 import kotlinx.coroutines.flow.combine
+import kotlinx.coroutines.flow.flatMapLatest
 import kotlinx.coroutines.flow.flowOf
 
 /**
@@ -35,6 +37,7 @@ class FakeSwarmrollClient(
     private val myName: String = "Ana",
 ) : SwarmrollClient {
     private val rooms = LinkedHashMap<String, FakeChannelRoom>()
+    private val roomList = MutableStateFlow<List<FakeChannelRoom>>(emptyList())
     private val list = MutableStateFlow<List<ChannelSummary>>(emptyList())
     private val eventFlow = MutableSharedFlow<NodeEvent>(extraBufferCapacity = 64)
     val transferList = MutableStateFlow<List<Transfer>>(emptyList())
@@ -50,6 +53,11 @@ class FakeSwarmrollClient(
             batteryLow = false,
         )
     var failNext: SwarmrollFailure? = null
+
+    /** Every channel created through [createChannel], with the options it was given. */
+    val created = mutableListOf<Created>()
+
+    data class Created(val id: String, val name: String, val myName: String, val private: Boolean)
     var started = false
         private set
     val calls = mutableListOf<String>()
@@ -57,7 +65,10 @@ class FakeSwarmrollClient(
 
     /** A channel that exists already (as if created or joined earlier). */
     fun addChannel(name: String, role: Role = Role.Owner, id: String = newId("c")): FakeChannelRoom {
-        val room = FakeChannelRoom(id, Person(deviceId, myName), ::refresh)
+        val room =
+            FakeChannelRoom(id, Person(deviceId, myName), ::refresh, nameOf = { names[id].orEmpty() }) { link, preview ->
+                invites[link] = preview
+            }
         rooms[id] = room
         names[id] = name
         roles[id] = role
@@ -72,6 +83,7 @@ class FakeSwarmrollClient(
 
     /** Recomputes the channel list from the rooms, as the core's live list would. */
     fun refresh() {
+        roomList.value = rooms.values.toList()
         list.value =
             rooms.values.map { r ->
                 val tiles = r.tiles.value
@@ -101,11 +113,16 @@ class FakeSwarmrollClient(
 
     override fun channels(): Flow<List<ChannelSummary>> = list
 
-    override fun timeline(): Flow<List<GalleryTile>> {
-        val all = rooms.values.map { room -> room.tiles }
-        if (all.isEmpty()) return flowOf(emptyList())
-        return combine(all) { lists -> lists.flatMap { it }.sortedByDescending { it.sortTimeMs } }
-    }
+    /** Like the core's: follows the set of channels, so a channel created or joined later appears. */
+    @OptIn(ExperimentalCoroutinesApi::class)
+    override fun timeline(): Flow<List<GalleryTile>> =
+        roomList.flatMapLatest { all ->
+            if (all.isEmpty()) {
+                flowOf(emptyList())
+            } else {
+                combine(all.map { it.tiles }) { lists -> lists.flatMap { it }.sortedByDescending { it.sortTimeMs } }
+            }
+        }
 
     override fun events(): Flow<NodeEvent> = eventFlow.asSharedFlow()
 
@@ -117,7 +134,9 @@ class FakeSwarmrollClient(
     override suspend fun createChannel(name: String, myName: String, private: Boolean): String {
         check("createChannel")
         if (name.isBlank()) throw SwarmrollFailure(SwarmrollFailure.Kind.InvalidArgument, "a channel needs a name")
-        return addChannel(name.trim(), Role.Owner).id
+        val id = addChannel(name.trim(), Role.Owner).id
+        created += Created(id, name.trim(), myName, private)
+        return id
     }
 
     override fun parseInvite(link: String): InvitePreview? = invites[link.trim()]
