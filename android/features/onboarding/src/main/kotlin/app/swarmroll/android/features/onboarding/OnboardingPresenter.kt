@@ -10,6 +10,9 @@ import kotlinx.coroutines.flow.update
 /** The longest display name, in characters (code points), as people count them. */
 const val MAX_NAME_LENGTH = 60
 
+/** The core's own limit on any name (`channel::MAX_NAME_BYTES`), in bytes of UTF-8. */
+const val MAX_NAME_BYTES = 64
+
 /** Why a display name cannot be used yet. */
 enum class NameError { Blank, TooLong }
 
@@ -31,6 +34,9 @@ data class OnboardingState(
 ) {
     /** Characters used, for the "12 / 60" counter. */
     val length: Int get() = name.trim().let { it.codePointCount(0, it.length) }
+
+    /** Longer than people are told, or than the core takes (64 bytes: fewer emoji fit). */
+    val tooLong: Boolean get() = length > MAX_NAME_LENGTH || name.trim().toByteArray(Charsets.UTF_8).size > MAX_NAME_BYTES
 }
 
 sealed interface OnboardingEvent {
@@ -68,7 +74,7 @@ class OnboardingPresenter(
                 mutable.update {
                     val next = it.copy(name = event.name)
                     // Too long is said while typing; blank only once the user tries to go on.
-                    next.copy(nameError = if (next.length > MAX_NAME_LENGTH) NameError.TooLong else null)
+                    next.copy(nameError = if (next.tooLong) NameError.TooLong else null)
                 }
             OnboardingEvent.Continue -> submit()
             OnboardingEvent.AcceptInvite -> finish(join = true)
@@ -102,7 +108,7 @@ class OnboardingPresenter(
     private fun validate(state: OnboardingState): NameError? =
         when {
             state.name.isBlank() -> NameError.Blank
-            state.length > MAX_NAME_LENGTH -> NameError.TooLong
+            state.tooLong -> NameError.TooLong
             else -> null
         }
 }

@@ -62,7 +62,7 @@ private fun NameStep(state: OnboardingState, onEvent: (OnboardingEvent) -> Unit)
     val error =
         when (state.nameError) {
             NameError.Blank -> str("onboarding_name_blank")
-            NameError.TooLong -> str("onboarding_name_too_long", MAX_NAME_LENGTH)
+            NameError.TooLong -> str("onboarding_name_too_long")
             null -> null
         }
     OutlinedTextField(

@@ -41,12 +41,15 @@ class OnboardingPresenterTest {
     }
 
     @Test
-    fun lengthCountsCharactersPeopleSeeNotUtf16Units() {
+    fun lengthCountsCharactersButTheCoresByteLimitStillHolds() {
         val p = presenter()
-        // 30 emoji are 60 UTF-16 units but 30 characters.
-        p.handle(OnboardingEvent.NameChanged("\uD83C\uDF89".repeat(30)))
-        assertEquals(30, p.state.value.length)
+        // 16 emoji: 16 characters, 32 UTF-16 units, 64 bytes of UTF-8 — the core's limit.
+        p.handle(OnboardingEvent.NameChanged("\uD83C\uDF89".repeat(16)))
+        assertEquals(16, p.state.value.length)
         assertNull(p.state.value.nameError)
+        // One more is 68 bytes, which the core would refuse: said here, before it fails later.
+        p.handle(OnboardingEvent.NameChanged("\uD83C\uDF89".repeat(17)))
+        assertEquals(NameError.TooLong, p.state.value.nameError)
     }
 
     @Test

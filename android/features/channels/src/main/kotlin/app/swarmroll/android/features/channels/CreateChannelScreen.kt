@@ -1,0 +1,144 @@
+package app.swarmroll.android.features.channels
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.Spacer
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.layout.imePadding
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.size
+import androidx.compose.foundation.layout.width
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.selection.selectable
+import androidx.compose.foundation.selection.selectableGroup
+import androidx.compose.foundation.text.KeyboardActions
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.Button
+import androidx.compose.material3.CircularProgressIndicator
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.IconButton
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedCard
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.RadioButton
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TopAppBar
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.liveRegion
+import androidx.compose.ui.semantics.LiveRegionMode
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.input.ImeAction
+import androidx.compose.ui.text.input.KeyboardCapitalization
+import androidx.compose.ui.unit.dp
+import app.swarmroll.android.designsystem.str
+
+/** The create-channel form: a name and open or private, each explained. */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun CreateChannelScreen(state: CreateChannelState, onEvent: (CreateChannelEvent) -> Unit, modifier: Modifier = Modifier) {
+    Scaffold(
+        modifier = modifier,
+        topBar = {
+            TopAppBar(
+                title = { Text(str("channels_create_title")) },
+                navigationIcon = {
+                    val back = str("channels_back")
+                    IconButton(onClick = { onEvent(CreateChannelEvent.Cancel) }, modifier = Modifier.semantics { contentDescription = back }) {
+                        BackIcon()
+                    }
+                },
+            )
+        },
+    ) { padding ->
+        Column(
+            Modifier.padding(padding).fillMaxSize().imePadding().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp, vertical = 8.dp),
+            verticalArrangement = Arrangement.spacedBy(16.dp),
+        ) {
+            NameField(state, onEvent)
+            Text(str("channels_who_title"), style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
+            Column(Modifier.selectableGroup(), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                PrivacyOption(str("channels_private"), str("channels_private_body"), selected = state.private) {
+                    onEvent(CreateChannelEvent.PrivateChanged(true))
+                }
+                PrivacyOption(str("channels_open"), str("channels_open_body"), selected = !state.private) {
+                    onEvent(CreateChannelEvent.PrivateChanged(false))
+                }
+            }
+            state.error?.let {
+                Text(
+                    it,
+                    color = MaterialTheme.colorScheme.error,
+                    style = MaterialTheme.typography.bodyMedium,
+                    modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite },
+                )
+            }
+            CreateButton(state.creating) { onEvent(CreateChannelEvent.Create) }
+        }
+    }
+}
+
+@Composable
+private fun NameField(state: CreateChannelState, onEvent: (CreateChannelEvent) -> Unit) {
+    val error =
+        when (state.nameError) {
+            ChannelNameError.Blank -> str("channels_name_blank")
+            ChannelNameError.TooLong -> str("channels_name_too_long")
+            null -> null
+        }
+    OutlinedTextField(
+        value = state.name,
+        onValueChange = { onEvent(CreateChannelEvent.NameChanged(it)) },
+        label = { Text(str("channels_name_label")) },
+        supportingText = { Text(error ?: str("channels_name_help")) },
+        isError = error != null,
+        singleLine = true,
+        enabled = !state.creating,
+        keyboardOptions = KeyboardOptions(capitalization = KeyboardCapitalization.Sentences, imeAction = ImeAction.Done),
+        keyboardActions = KeyboardActions(onDone = { onEvent(CreateChannelEvent.Create) }),
+        modifier = Modifier.fillMaxWidth().testTag("channel-name"),
+    )
+}
+
+@Composable
+private fun PrivacyOption(title: String, body: String, selected: Boolean, onSelect: () -> Unit) {
+    OutlinedCard(Modifier.fillMaxWidth().selectable(selected = selected, onClick = onSelect, role = Role.RadioButton)) {
+        Row(Modifier.padding(12.dp), verticalAlignment = Alignment.Top) {
+            // The card is the radio button for TalkBack and touch; this one only shows the choice.
+            RadioButton(selected = selected, onClick = null, modifier = Modifier.padding(top = 2.dp))
+            Spacer(Modifier.width(12.dp))
+            Column {
+                Text(title, style = MaterialTheme.typography.titleSmall)
+                Text(body, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            }
+        }
+    }
+}
+
+@Composable
+private fun CreateButton(creating: Boolean, onClick: () -> Unit) {
+    val creatingText = str("channels_creating")
+    Button(
+        onClick = onClick,
+        enabled = !creating,
+        modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp).then(if (creating) Modifier.semantics { contentDescription = creatingText } else Modifier),
+    ) {
+        if (creating) {
+            CircularProgressIndicator(Modifier.size(20.dp), strokeWidth = 2.dp)
+            Spacer(Modifier.width(12.dp))
+            Text(creatingText)
+        } else {
+            Text(str("channels_create_button"))
+        }
+    }
+}
