@@ -47,13 +47,15 @@ class FakeChannelRoom internal constructor(
                 PostFile(i, newId("h"), "IMG_$i", mime, 3_000_000, 4032, 3024, clock, if (mime.startsWith("video/")) 12_000 else null)
             }
         threads.value = threads.value + (postId to listOf(ThreadEntry.Post(postId, author, clock, caption, postFiles, emptyList())))
+        // As in the core, the post counts as unread before the live gallery shows it, so a
+        // screen that marks the channel read on seeing it leaves nothing unread.
+        if (author.deviceId != me.deviceId) unread++
         tiles.value =
             (
                 postFiles.map {
                     GalleryTile(it.contentHash, postId, it.index, clock, it.mime, it.width, it.height, it.durationMs, thumbnail, listOf(author), id)
                 } + tiles.value
             ).sortedByDescending { it.sortTimeMs }
-        if (author.deviceId != me.deviceId) unread++
         changed()
         return postId
     }
