@@ -9,18 +9,17 @@ import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.aspectRatio
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.grid.GridCells
 import androidx.compose.foundation.lazy.grid.GridItemSpan
 import androidx.compose.foundation.lazy.grid.LazyVerticalGrid
 import androidx.compose.foundation.lazy.grid.items
 import androidx.compose.foundation.shape.RoundedCornerShape
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.IconButton
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
@@ -58,30 +57,36 @@ fun GalleryScreen(state: GalleryState, onEvent: (GalleryEvent) -> Unit, modifier
     }
 }
 
-@OptIn(ExperimentalMaterial3Api::class)
+/**
+ * The top bar: back, the channel's name (two lines before it is cut, so a long name
+ * still reads at large font sizes) over its counts, then the actions this member has.
+ */
 @Composable
 private fun GalleryTopBar(state: GalleryState, onEvent: (GalleryEvent) -> Unit) {
-    TopAppBar(
-        title = {
-            Column {
-                Text(state.channelName, maxLines = 1, overflow = TextOverflow.Ellipsis, modifier = Modifier.semantics { heading() })
-                if (!state.loading && state.error == null && !state.empty) {
-                    Text(
-                        counts(state.photos, state.videos),
-                        style = MaterialTheme.typography.bodySmall,
-                        color = MaterialTheme.colorScheme.onSurfaceVariant,
-                        maxLines = 1,
-                    )
-                }
+    Row(Modifier.fillMaxWidth().heightIn(min = 64.dp).padding(horizontal = 4.dp, vertical = 4.dp), verticalAlignment = Alignment.CenterVertically) {
+        ActionIcon(Glyph.Back, str("back")) { onEvent(GalleryEvent.Back) }
+        Column(Modifier.weight(1f).padding(horizontal = 8.dp)) {
+            Text(
+                state.channelName,
+                style = MaterialTheme.typography.titleLarge,
+                maxLines = 2,
+                overflow = TextOverflow.Ellipsis,
+                modifier = Modifier.semantics { heading() },
+            )
+            if (!state.loading && state.error == null && !state.empty) {
+                Text(
+                    counts(state.photos, state.videos),
+                    style = MaterialTheme.typography.bodySmall,
+                    color = MaterialTheme.colorScheme.onSurfaceVariant,
+                    maxLines = 1,
+                    overflow = TextOverflow.Ellipsis,
+                )
             }
-        },
-        navigationIcon = { ActionIcon(Glyph.Back, str("back")) { onEvent(GalleryEvent.Back) } },
-        actions = {
-            if (state.canInvite) ActionIcon(Glyph.Invite, str("gallery_invite")) { onEvent(GalleryEvent.Invite) }
-            if (state.canShare) ActionIcon(Glyph.Plus, str("gallery_add_photos")) { onEvent(GalleryEvent.AddPhotos) }
-            if (state.canHost) ActionIcon(Glyph.Host, str("gallery_host_tools")) { onEvent(GalleryEvent.HostTools) }
-        },
-    )
+        }
+        if (state.canInvite) ActionIcon(Glyph.Invite, str("gallery_invite")) { onEvent(GalleryEvent.Invite) }
+        if (state.canShare) ActionIcon(Glyph.Plus, str("gallery_add_photos")) { onEvent(GalleryEvent.AddPhotos) }
+        if (state.canHost) ActionIcon(Glyph.Host, str("gallery_host_tools")) { onEvent(GalleryEvent.HostTools) }
+    }
 }
 
 /** A 48 dp icon button whose description TalkBack reads. */
