@@ -73,12 +73,17 @@ class FakeChannelRoom internal constructor(
 
     override fun thread(postId: String): Flow<List<ThreadEntry>> = threads.map { it[postId].orEmpty() }
 
+    /** Paths shared so far: the fake's stand-in for the core's content hashes. */
+    private val sharedPaths = HashSet<String>()
+
     override suspend fun share(caption: String, files: List<ShareSource>): ShareOutcome {
         val (media, other) = files.withIndex().partition { (_, f) -> mimeOf(f.path) != null }
         val skipped = other.map { ShareOutcome.Skipped(it.index, "not a photo or video") }
-        if (media.isEmpty()) return ShareOutcome(emptyList(), 0, 0, skipped, other.size)
-        val post = receivePost(me, caption, media.map { mimeOf(it.value.path)!! })
-        return ShareOutcome(listOf(post), media.size, 0, skipped, 0)
+        // Like the core, a file the channel already has is counted, not posted again.
+        val (fresh, duplicates) = media.partition { sharedPaths.add(it.value.path) }
+        if (fresh.isEmpty()) return ShareOutcome(emptyList(), 0, duplicates.size, skipped, 0)
+        val post = receivePost(me, caption, fresh.map { mimeOf(it.value.path)!! })
+        return ShareOutcome(listOf(post), fresh.size, duplicates.size, skipped, 0)
     }
 
     override suspend fun comment(postId: String, text: String, replyTo: String?): String {
