@@ -88,11 +88,15 @@ fun ChannelsScreen(state: ChannelsState, onEvent: (ChannelsEvent) -> Unit, modif
                     selected = state.tab == ChannelsTab.Channels,
                     onClick = { onEvent(ChannelsEvent.SelectTab(ChannelsTab.Channels)) },
                     text = { Text(str("channels_tab_channels")) },
+                    selectedContentColor = MaterialTheme.colorScheme.primary,
+                    unselectedContentColor = MaterialTheme.colorScheme.onSurfaceVariant,
                 )
                 Tab(
                     selected = state.tab == ChannelsTab.Everything,
                     onClick = { onEvent(ChannelsEvent.SelectTab(ChannelsTab.Everything)) },
                     text = { Text(str("channels_tab_everything")) },
+                    selectedContentColor = MaterialTheme.colorScheme.primary,
+                    unselectedContentColor = MaterialTheme.colorScheme.onSurfaceVariant,
                 )
             }
             val error = state.error
@@ -130,12 +134,12 @@ private fun ChannelRow(channel: ChannelSummary, onClick: () -> Unit) {
         headlineContent = {
             Text(
                 channel.name,
-                maxLines = 1,
+                maxLines = 2,
                 overflow = TextOverflow.Ellipsis,
                 fontWeight = if (channel.unread > 0) FontWeight.Bold else FontWeight.Normal,
             )
         },
-        supportingContent = { Text("$counts · $role", maxLines = 2, overflow = TextOverflow.Ellipsis) },
+        supportingContent = { Text("$counts · $role", maxLines = 3, overflow = TextOverflow.Ellipsis) },
         trailingContent = { if (unread != null) UnreadBadge(unread) },
     )
 }

@@ -72,7 +72,7 @@ private fun NameStep(state: OnboardingState, onEvent: (OnboardingEvent) -> Unit)
         singleLine = true,
         isError = error != null,
         supportingText = {
-            Column {
+            Column(Modifier.fillMaxWidth()) {
                 Text(error ?: str("onboarding_name_help"))
                 Text(
                     str("onboarding_name_count", state.length, MAX_NAME_LENGTH),
