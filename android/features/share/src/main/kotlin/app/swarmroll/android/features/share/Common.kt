@@ -39,7 +39,7 @@ internal fun ShareTopBar(title: String, subtitle: String?, onBack: (() -> Unit)?
             val back = str("back")
             IconButton(onClick = onBack, modifier = Modifier.semantics { contentDescription = back }) { LineGlyph(check = false) }
         }
-        Column(Modifier.weight(1f).padding(horizontal = 12.dp)) {
+        Column(Modifier.weight(1f).padding(start = if (onBack != null) 12.dp else 20.dp, end = 12.dp)) {
             Text(title, style = MaterialTheme.typography.titleLarge, maxLines = 2, overflow = TextOverflow.Ellipsis, modifier = Modifier.semantics { heading() })
             if (subtitle != null) {
                 Text(subtitle, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant, maxLines = 1, overflow = TextOverflow.Ellipsis)

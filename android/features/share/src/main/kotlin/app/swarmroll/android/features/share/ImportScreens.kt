@@ -105,7 +105,7 @@ private fun SkippedRow(s: SkippedFile) {
         Thumbnail(s.candidate.thumbnail, s.candidate.mime, s.candidate.name, Modifier.size(56.dp).clip(RoundedCornerShape(8.dp)))
         Column(Modifier.padding(start = 12.dp)) {
             Text(s.candidate.name, style = MaterialTheme.typography.bodyLarge)
-            Text(s.reason, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            Text(s.reason.replaceFirstChar { it.uppercaseChar() }, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
         }
     }
 }
