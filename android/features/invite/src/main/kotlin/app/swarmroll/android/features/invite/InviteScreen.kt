@@ -44,6 +44,7 @@ import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.text.style.TextAlign
+import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
 import app.swarmroll.android.core.api.Invite
 import app.swarmroll.android.core.api.Role
@@ -63,7 +64,7 @@ fun InviteScreen(state: InviteState, onEvent: (InviteEvent) -> Unit, modifier: M
         modifier = modifier,
         topBar = {
             TopAppBar(
-                title = { Text(if (state.channelName.isEmpty()) str("invite_title_plain") else str("invite_title", state.channelName), maxLines = 1) },
+                title = { Text(if (state.channelName.isEmpty()) str("invite_title_plain") else str("invite_title", state.channelName), maxLines = 1, overflow = TextOverflow.Ellipsis) },
                 navigationIcon = {
                     val back = str("invite_back")
                     IconButton(onClick = { onEvent(InviteEvent.Back) }, modifier = Modifier.semantics { contentDescription = back }) { BackIcon() }
@@ -149,6 +150,7 @@ private fun ReadyLink(invite: Invite, role: Role, onEvent: (InviteEvent) -> Unit
         fontFamily = FontFamily.Monospace,
         style = MaterialTheme.typography.bodySmall,
         maxLines = 3,
+        overflow = TextOverflow.Ellipsis,
         modifier =
             Modifier.fillMaxWidth().background(MaterialTheme.colorScheme.surface, RoundedCornerShape(8.dp)).padding(12.dp)
                 .testTag("invite-link"),
@@ -203,7 +205,9 @@ private fun QrFullScreen(channelName: String, invite: Invite, onClose: () -> Uni
                 Text(str("invite_qr_missing"), color = Color.Black, textAlign = TextAlign.Center, modifier = Modifier.padding(24.dp))
             }
         }
-        Text(str("invite_qr_hint"), style = MaterialTheme.typography.bodyMedium, color = Color.DarkGray, textAlign = TextAlign.Center)
+        if (image != null) {
+            Text(str("invite_qr_hint"), style = MaterialTheme.typography.bodyMedium, color = Color.DarkGray, textAlign = TextAlign.Center)
+        }
         TextButton(onClick = onClose, modifier = Modifier.heightIn(min = 48.dp)) {
             Text(str("invite_close"), color = Color(0xFF3D5AFE))
         }
