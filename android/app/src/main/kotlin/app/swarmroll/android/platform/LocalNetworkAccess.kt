@@ -1,0 +1,24 @@
+package app.swarmroll.android.platform
+
+/**
+ * Which runtime permission lets the app reach phones on the same Wi-Fi. Android 17
+ * (API 37) gates local-network traffic (the LAN discovery and transfers between guests at
+ * a venue) behind ACCESS_LOCAL_NETWORK for apps targeting it; Android 16 (API 36) used
+ * NEARBY_WIFI_DEVICES for its opt-in preview of the same protection; older versions need
+ * nothing beyond INTERNET. Both live in the "Nearby devices" group, so the app explains
+ * first (the system dialog names nearby devices, not photos) and then asks. Plain Kotlin,
+ * so the choice is tested without a phone.
+ */
+object LocalNetworkAccess {
+    /** Android 17's permission; a string, as compileSdk 36 has no constant for it yet. */
+    const val ACCESS_LOCAL_NETWORK = "android.permission.ACCESS_LOCAL_NETWORK"
+    const val NEARBY_WIFI_DEVICES = "android.permission.NEARBY_WIFI_DEVICES"
+
+    /** The permission to ask for on [sdk], or null when none is needed. */
+    fun permissionFor(sdk: Int): String? =
+        when {
+            sdk >= 37 -> ACCESS_LOCAL_NETWORK
+            sdk >= 36 -> NEARBY_WIFI_DEVICES
+            else -> null
+        }
+}
