@@ -57,7 +57,7 @@ internal fun Section(title: String, content: @Composable () -> Unit) {
 /** "512 KB", "38 MB", "4.2 MB", "1.5 GB": one decimal below ten. */
 @Composable
 internal fun size(bytes: Long): String {
-    fun num(x: Double) = if (x < 10) String.format(Locale.getDefault(), "%.1f", x) else x.toLong().toString()
+    fun num(x: Double) = if (x < 10 && x % 1.0 in 0.05..0.95) String.format(Locale.getDefault(), "%.1f", x) else Math.round(x).toString()
     return when {
         bytes < 1024 -> str("size_bytes", bytes.toString())
         bytes < 1024 * 1024 -> str("size_kb", num(bytes / 1024.0))

@@ -13,6 +13,7 @@ import kotlinx.coroutines.launch
 
 /** One post's originals on their way, with what it is and where it belongs. */
 data class TransferRow(
+    val channelId: String,
     val postId: String,
     val channelName: String,
     val thumbnail: ByteArray,
@@ -26,7 +27,7 @@ data class TransferRow(
     val fraction: Float get() = if (totalBytes == 0L) 1f else haveBytes.toFloat() / totalBytes
 
     override fun equals(other: Any?): Boolean =
-        other is TransferRow && other.postId == postId && other.haveBytes == haveBytes && other.totalBytes == totalBytes &&
+        other is TransferRow && other.channelId == channelId && other.postId == postId && other.haveBytes == haveBytes && other.totalBytes == totalBytes &&
             other.bytesPerSecond == bytesPerSecond && other.channelName == channelName && other.photos == photos && other.videos == videos
 
     override fun hashCode(): Int = postId.hashCode()
@@ -58,11 +59,12 @@ class TransfersPresenter(private val client: SwarmrollClient, scope: CoroutineSc
         scope.launch {
             combine(client.transfers(), client.channels(), client.timeline()) { transfers, channels, tiles ->
                 val names = channels.associate { it.id to it.name }
-                val byPost = tiles.groupBy { it.postId }
+                val byPost = tiles.groupBy { it.channelId to it.postId }
                 transfers.map { t ->
-                    val postTiles = byPost[t.postId].orEmpty().sortedBy { it.index }
+                    val postTiles = byPost[t.channelId to t.postId].orEmpty().sortedBy { it.index }
                     val first = postTiles.firstOrNull()
                     TransferRow(
+                        channelId = t.channelId,
                         postId = t.postId,
                         channelName = names[t.channelId].orEmpty(),
                         thumbnail = first?.thumbnail ?: ByteArray(0),

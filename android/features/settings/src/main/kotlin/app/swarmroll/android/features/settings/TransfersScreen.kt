@@ -40,7 +40,7 @@ fun TransfersScreen(state: TransfersState, onEvent: (SettingsEvent) -> Unit, mod
             else ->
                 LazyColumn(Modifier.fillMaxSize()) {
                     item(key = "total") { Total(state) }
-                    items(state.rows, key = { it.postId }) { TransferRowView(it) }
+                    items(state.rows, key = { it.channelId + "/" + it.postId }) { TransferRowView(it) }
                 }
         }
     }
