@@ -8,8 +8,6 @@ import android.content.pm.PackageManager
 import android.database.ContentObserver
 import android.net.Uri
 import android.os.Build
-import android.os.Handler
-import android.os.Looper
 import android.provider.MediaStore
 import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.flow.Flow
@@ -113,8 +111,10 @@ class EventWindowSource(private val context: Context) {
                     trySend(fresh)
                 }
             }
+            // No handler: changes arrive on a binder thread, so the (bounded) query never
+            // runs on the main thread.
             val observer =
-                object : ContentObserver(Handler(Looper.getMainLooper())) {
+                object : ContentObserver(null) {
                     override fun onChange(selfChange: Boolean) = offerNew()
                 }
             resolver.registerContentObserver(collection, true, observer)
