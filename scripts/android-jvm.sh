@@ -58,6 +58,9 @@ pom() {
     cmp=$(version compose-multiplatform)
     m3=$(version compose-material3-multiplatform)
     rt=$(version androidx-compose-runtime-desktop)
+    # material3's stable desktop build asks for older animation, ripple and back-handler
+    # modules; Maven would take those (nearest wins) and screens with text fields would
+    # fail at run time (NoSuchMethodError), so they are held at Compose's own version.
     cat <<EOF
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -65,6 +68,10 @@ pom() {
   <dependencyManagement><dependencies>
 $(dep androidx.compose.runtime runtime-desktop "$rt")
 $(dep androidx.compose.runtime runtime-saveable-desktop "$rt")
+$(dep org.jetbrains.compose.animation animation-core-desktop "$cmp")
+$(dep org.jetbrains.compose.animation animation-desktop "$cmp")
+$(dep org.jetbrains.compose.material material-ripple-desktop "$cmp")
+$(dep org.jetbrains.compose.ui ui-backhandler-desktop "$cmp")
   </dependencies></dependencyManagement>
   <dependencies>
 $(dep org.jetbrains.kotlinx kotlinx-coroutines-core-jvm "$(version kotlinx-coroutines)")

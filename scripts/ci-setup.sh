@@ -12,8 +12,10 @@ set -euo pipefail
 #   engine of qBittorrent and Deluge, which opens a post from `swarmroll torrent`;
 # - ffmpeg, heif-thumbnailer: the terminal node's posters for videos and HEIC photos;
 # - libheif-examples (heif-convert), libimage-exiftool-perl (exiftool): the location
-#   tests check the shared copies of HEIF, MP4/MOV, PNG and WebP files with them.
-APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl python3-libtorrent)
+#   tests check the shared copies of HEIF, MP4/MOV, PNG and WebP files with them;
+# - maven: fetches the Android app's JVM test libraries (Compose desktop, coroutines,
+#   JUnit) from Maven Central for scripts/android-jvm.sh.
+APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl python3-libtorrent maven)
 
 log() {
     printf '==> ci-setup: %s\n' "$*"

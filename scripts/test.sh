@@ -67,6 +67,12 @@ bash tests/web/unit.sh 2>&1 | tee -a "$log"
 section "binding tests: Python and Kotlin (JVM) through the generated bindings"
 bash tests/ffi/run.sh 2>&1 | tee -a "$log"
 
+section "android app on the JVM: bridge with two real nodes, presenters, screens rendered and compared, click-through"
+bash scripts/android-jvm.sh 2>&1 | tee -a "$log"
+
+section "android app module: parsed and compiled against the framework jar, manifest, resources, catalog, workflow lint"
+bash scripts/android-check.sh 2>&1 | tee -a "$log"
+
 section "type-check for Android and iOS (check only, never linked)"
 finish "$mobile_pid" "$mobile_log" "mobile-check"
 

@@ -327,6 +327,7 @@ impl From<NodeError> for Failure {
             NodeError::Sync(SyncError::NoPeerReachable) => Failure::unreachable(e),
             NodeError::Replica(
                 ReplicaError::UnknownChannel
+                | ReplicaError::UnknownTarget
                 | ReplicaError::Invalid(_)
                 | ReplicaError::Invite(_)
                 | ReplicaError::Rejected(_)

@@ -49,6 +49,9 @@ pub enum Error {
     /// An argument is out of bounds (names the field).
     #[error("invalid {0}")]
     Invalid(&'static str),
+    /// The post or comment acted on is not in this channel on this device.
+    #[error("no such post or comment in this channel")]
+    UnknownTarget,
     /// This device's identity key could not be loaded.
     #[error(transparent)]
     Identity(identity::VaultError),
@@ -384,7 +387,11 @@ impl Replica {
         text: &str,
         reply_to: Option<EventId>,
     ) -> Result<EventId, Error> {
-        self.author(channel, Body::Comment { post: *post, reply_to, text: text.to_owned() })
+        let body = Body::Comment { post: *post, reply_to, text: text.to_owned() };
+        self.write(channel, |tx, fresh| {
+            check_thread(tx, channel, post, reply_to.as_ref())?;
+            self.author_in(tx, fresh, channel, body)
+        })
     }
 
     /// Comments on a post for a named guest of the venue web gallery.
@@ -400,7 +407,10 @@ impl Replica {
         guest: &str,
     ) -> Result<EventId, Error> {
         let body = Body::GuestComment { post: *post, reply_to, text: text.to_owned(), guest: guest.to_owned() };
-        self.author(channel, body)
+        self.write(channel, |tx, fresh| {
+            check_thread(tx, channel, post, reply_to.as_ref())?;
+            self.author_in(tx, fresh, channel, body)
+        })
     }
 
     /// Adds or takes back a reaction.
@@ -408,7 +418,18 @@ impl Replica {
     /// # Errors
     /// See [`Replica::author`].
     pub fn react(&self, channel: &ChannelId, target: &EventId, emoji: &str, on: bool) -> Result<EventId, Error> {
-        self.author(channel, Body::Reaction { target: *target, emoji: emoji.to_owned(), on })
+        let body = Body::Reaction { target: *target, emoji: emoji.to_owned(), on };
+        self.write(channel, |tx, fresh| {
+            let post = catalog::db::post_origin(tx, target)?.map(|(ch, _)| ch);
+            let found = match post {
+                Some(ch) => Some(ch),
+                None => comment::db::origin(tx, target)?.map(|(ch, _)| ch),
+            };
+            if found != Some(*channel) {
+                return Err(Error::UnknownTarget);
+            }
+            self.author_in(tx, fresh, channel, body)
+        })
     }
 
     /// Withdraws one of this device's own posts or comments.
@@ -636,4 +657,18 @@ fn apply_views(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
         Kind::Comment | Kind::Reaction => comment::db::apply(tx, a),
         Kind::Profile | Kind::Channel | Kind::Rotate => Ok(()),
     }
+}
+
+/// A comment must answer a post of this channel (and, as a reply, a comment on that post):
+/// the log would accept one naming anything, and nobody would ever see it.
+fn check_thread(tx: &Transaction<'_>, channel: &ChannelId, post: &EventId, reply_to: Option<&EventId>) -> Result<(), Error> {
+    if catalog::db::post_origin(tx, post)?.map(|(ch, _)| ch) != Some(*channel) {
+        return Err(Error::UnknownTarget);
+    }
+    if let Some(reply) = reply_to {
+        if comment::db::origin(tx, reply)? != Some((*channel, *post)) {
+            return Err(Error::UnknownTarget);
+        }
+    }
+    Ok(())
 }

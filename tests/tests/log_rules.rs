@@ -142,7 +142,9 @@ fn event_from_a_non_member() {
 fn event_for_another_channel() {
     let w = world();
     let other = w.alice.create("Other party");
-    let c = w.alice.replica.comment(&other, &w.post, "wrong place", None).unwrap();
+    // `comment` refuses a post of another channel; a crafted event is authored directly.
+    let body = swarmroll_core::log::Body::Comment { post: w.post, reply_to: None, text: "wrong place".into() };
+    let c = w.alice.replica.author(&other, body).unwrap();
     let raw =
         w.alice.replica.export(&other).unwrap().into_iter().find(|r| Event::decode(r).unwrap().id() == c).unwrap();
     assert_refused(&w.bob, &w.ch, raw, Rejection::WrongChannel);

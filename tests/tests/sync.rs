@@ -54,6 +54,7 @@ async fn three_nodes_find_each_other_on_the_lan_converge_and_one_catches_up_late
     sc.stop();
     until(10, "carol gone", || sa.peers(&ch).len() == 1).await;
     let post2 = a.replica.post(&ch, "cake", vec![photo(3, 3_000)]).expect("post");
+    until(10, "the cake at b", || b.replica.thread(&post2).is_ok_and(|t| t.is_some())).await;
     b.replica.comment(&ch, &post2, "yum", None).expect("comment");
     until(10, "a and b converge", || b.event_count(&ch) == n + 2 && a.event_count(&ch) == n + 2).await;
     assert_eq!(c.event_count(&ch), n);

@@ -123,3 +123,29 @@ fn the_event_window_reaches_members() {
     let bad = Window { start: window.end, end: window.start };
     assert!(alice.replica.create_channel("Backwards", Some(bad), "Alice").is_err());
 }
+
+/// A comment, reply or reaction must name a post or comment of the same channel: the log
+/// would take one naming anything, and no one would ever see it.
+#[test]
+fn comments_and_reactions_must_name_something_in_the_channel() {
+    use swarmroll_core::replica::Error;
+    let a = alice();
+    let (party, other) = (a.create("Party"), a.create("Other"));
+    let post = a.replica.post(&party, "", vec![photo(1, 1_000)]).unwrap();
+    let elsewhere = a.replica.post(&other, "", vec![photo(2, 2_000)]).unwrap();
+    let comment = a.replica.comment(&party, &post, "first", None).unwrap();
+    let unknown = swarmroll_core::EventId([9; 32]);
+
+    assert!(matches!(a.replica.comment(&party, &unknown, "x", None), Err(Error::UnknownTarget)));
+    assert!(matches!(a.replica.comment(&party, &elsewhere, "x", None), Err(Error::UnknownTarget)));
+    assert!(matches!(a.replica.comment(&party, &post, "x", Some(unknown)), Err(Error::UnknownTarget)));
+    let on_other = a.replica.comment(&other, &elsewhere, "there", None).unwrap();
+    assert!(matches!(a.replica.comment(&party, &post, "x", Some(on_other)), Err(Error::UnknownTarget)));
+    assert!(matches!(a.replica.react(&party, &unknown, "❤️", true), Err(Error::UnknownTarget)));
+    assert!(matches!(a.replica.react(&party, &elsewhere, "❤️", true), Err(Error::UnknownTarget)));
+
+    a.replica.comment(&party, &post, "a reply", Some(comment)).unwrap();
+    a.replica.react(&party, &post, "❤️", true).unwrap();
+    a.replica.react(&party, &comment, "👍", true).unwrap();
+    assert_eq!(a.replica.thread(&post).unwrap().unwrap().comments.len(), 2);
+}

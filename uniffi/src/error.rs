@@ -133,7 +133,7 @@ impl From<ReplicaError> for SwarmrollError {
         match e {
             E::Rejected(_) | E::NotOwner | E::MissingKeys => SwarmrollError::NotAllowed { reason },
             E::Store(s) => s.into(),
-            E::UnknownChannel => SwarmrollError::NotFound { reason },
+            E::UnknownChannel | E::UnknownTarget => SwarmrollError::NotFound { reason },
             E::Invite(i) => i.into(),
             E::Invalid(_) => SwarmrollError::InvalidArgument { reason },
             E::Identity(_) => SwarmrollError::Identity { reason },

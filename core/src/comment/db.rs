@@ -133,3 +133,15 @@ pub fn channel_of(conn: &Connection, comment: &EventId) -> Result<Option<crate::
         .optional()?;
     found.map(|c| blob32(c).map(crate::types::ChannelId)).transpose()
 }
+
+/// The channel and post of a comment, visible or not.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn origin(conn: &Connection, comment: &EventId) -> Result<Option<(crate::types::ChannelId, EventId)>, StoreError> {
+    let found: Option<(Vec<u8>, Vec<u8>)> = conn
+        .prepare_cached("SELECT channel, post FROM comments WHERE event = ?1")?
+        .query_row([comment.0], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    found.map(|(c, p)| Ok((crate::types::ChannelId(blob32(c)?), EventId(blob32(p)?)))).transpose()
+}
