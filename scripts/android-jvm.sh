@@ -117,7 +117,9 @@ mkdir -p "$out"
 export JAVA_OPTS="-Xmx2G -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 compose_plugin=$KOTLIN_HOME/lib/compose-compiler-plugin.jar
 
-# kt OUT.jar CLASSPATH [--compose] SOURCES... — one compilation unit.
+# kt OUT.jar CLASSPATH [--compose] SOURCES... — one compilation unit ($friends: jars whose
+# `internal` declarations it may use).
+friends=
 kt() {
     local jar=$1 cp=$2 plugin=()
     shift 2
@@ -126,7 +128,7 @@ kt() {
         shift
     fi
     log "compiling ${jar#"$out"/}"
-    "$KOTLINC" -jvm-target 17 -nowarn "${plugin[@]}" -cp "$cp" -d "$jar" "$@" ||
+    "$KOTLINC" -jvm-target 17 -nowarn "${plugin[@]}" ${friends:+"-Xfriend-paths=$friends"} -cp "$cp" -d "$jar" "$@" ||
         die "${jar#"$out"/} does not compile"
 }
 
@@ -159,7 +161,10 @@ fi
 mapfile -t test_src < <(sources "$core"/*/src/test/kotlin "$android"/libraries/designsystem/src/test/kotlin \
     "$android"/features/*/src/test/kotlin "$android/tests/desktop/src/test/kotlin")
 test_cp="$out/core-impl.jar:$out/core-fakes.jar:$ui_cp:$JNA_JAR"
+# A module's tests see its `internal` declarations, as Gradle's test source sets do.
+friends=$(find "$out" -maxdepth 1 -name '*.jar' | sort | paste -sd, -)
 kt "$out/tests.jar" "$test_cp" --compose "${test_src[@]}"
+friends=
 
 # --- run them ---
 mapfile -t classes < <(grep -lE '@Test' "${test_src[@]}" | while read -r f; do
