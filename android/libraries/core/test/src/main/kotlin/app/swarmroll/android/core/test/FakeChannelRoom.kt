@@ -27,6 +27,8 @@ class FakeChannelRoom internal constructor(
     private val changed: () -> Unit,
     private val nameOf: () -> String = { "" },
     private val issued: (link: String, preview: InvitePreview) -> Unit = { _, _ -> },
+    /** The poster of a shared file, as the core's poster maker makes it (empty: none). */
+    private val posterOf: (path: String) -> ByteArray = { ByteArray(0) },
 ) : ChannelRoom {
     val tiles = MutableStateFlow<List<GalleryTile>>(emptyList())
     private val threads = MutableStateFlow<Map<String, List<ThreadEntry>>>(emptyMap())
@@ -39,7 +41,10 @@ class FakeChannelRoom internal constructor(
     private fun newId(prefix: String) = prefix + (next++).toString().padStart(63, '0')
 
     /** A post by [author] with [files] (mime types), as if it arrived from a member. */
-    fun receivePost(author: Person, caption: String, files: List<String>, thumbnail: ByteArray = ByteArray(0)): String {
+    fun receivePost(author: Person, caption: String, files: List<String>, thumbnail: ByteArray = ByteArray(0)): String =
+        post(author, caption, files) { thumbnail }
+
+    private fun post(author: Person, caption: String, files: List<String>, thumbnail: (index: Int) -> ByteArray): String {
         val postId = newId("p")
         clock += 60_000
         val postFiles =
@@ -53,7 +58,7 @@ class FakeChannelRoom internal constructor(
         tiles.value =
             (
                 postFiles.map {
-                    GalleryTile(it.contentHash, postId, it.index, clock, it.mime, it.width, it.height, it.durationMs, thumbnail, listOf(author), id)
+                    GalleryTile(it.contentHash, postId, it.index, clock, it.mime, it.width, it.height, it.durationMs, thumbnail(it.index), listOf(author), id)
                 } + tiles.value
             ).sortedByDescending { it.sortTimeMs }
         changed()
@@ -76,13 +81,18 @@ class FakeChannelRoom internal constructor(
     /** Paths shared so far: the fake's stand-in for the core's content hashes. */
     private val sharedPaths = HashSet<String>()
 
+    /** Originals of posts shared from this device, by post. */
+    private val ownOriginals = HashMap<String, List<String>>()
+
     override suspend fun share(caption: String, files: List<ShareSource>): ShareOutcome {
         val (media, other) = files.withIndex().partition { (_, f) -> mimeOf(f.path) != null }
         val skipped = other.map { ShareOutcome.Skipped(it.index, "not a photo or video") }
         // Like the core, a file the channel already has is counted, not posted again.
         val (fresh, duplicates) = media.partition { sharedPaths.add(it.value.path) }
         if (fresh.isEmpty()) return ShareOutcome(emptyList(), 0, duplicates.size, skipped, 0)
-        val post = receivePost(me, caption, fresh.map { mimeOf(it.value.path)!! })
+        val post = post(me, caption, fresh.map { mimeOf(it.value.path)!! }) { i -> posterOf(fresh[i].value.path) }
+        // As in the core, the sharer's own originals are on this device at once.
+        ownOriginals[post] = fresh.map { it.value.path }
         return ShareOutcome(listOf(post), fresh.size, duplicates.size, skipped, 0)
     }
 
@@ -153,7 +163,7 @@ class FakeChannelRoom internal constructor(
         changed()
     }
 
-    override suspend fun originals(postId: String): List<String>? = null
+    override suspend fun originals(postId: String): List<String>? = ownOriginals[postId]
 
     private fun mimeOf(path: String): String? =
         when (path.substringAfterLast('.', "").lowercase()) {

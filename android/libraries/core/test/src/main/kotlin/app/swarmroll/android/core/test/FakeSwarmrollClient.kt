@@ -54,6 +54,9 @@ class FakeSwarmrollClient(
         )
     var failNext: SwarmrollFailure? = null
 
+    /** Makes the poster of a shared file (the core's poster maker); none by default. */
+    var posters: (path: String) -> ByteArray = { ByteArray(0) }
+
     /** Every channel created through [createChannel], with the options it was given. */
     val created = mutableListOf<Created>()
 
@@ -66,9 +69,14 @@ class FakeSwarmrollClient(
     /** A channel that exists already (as if created or joined earlier). */
     fun addChannel(name: String, role: Role = Role.Owner, id: String = newId("c")): FakeChannelRoom {
         val room =
-            FakeChannelRoom(id, Person(deviceId, myName), ::refresh, nameOf = { names[id].orEmpty() }) { link, preview ->
-                invites[link] = preview
-            }
+            FakeChannelRoom(
+                id,
+                Person(deviceId, myName),
+                ::refresh,
+                nameOf = { names[id].orEmpty() },
+                issued = { link, preview -> invites[link] = preview },
+                posterOf = { path -> posters(path) },
+            )
         rooms[id] = room
         names[id] = name
         roles[id] = role
