@@ -1,4 +1,5 @@
-// The home feature: presenters (plain Kotlin) and Compose screens; see src/main/kotlin.
+// The app shell and composition root: navigation, AppState, and every feature's screen wired
+// to its presenter; the phone comes in through the Platform interface (android/app).
 plugins {
     alias(libs.plugins.android.library)
     alias(libs.plugins.kotlin.android)
@@ -25,6 +26,11 @@ dependencies {
     implementation(project(":features:onboarding"))
     implementation(project(":features:channels"))
     implementation(project(":features:invite"))
+    implementation(project(":features:gallery"))
+    // Platform names the share feature's Candidate and CandidateSource.
+    api(project(":features:share"))
+    implementation(project(":features:host"))
+    implementation(project(":features:settings"))
     implementation(platform(libs.androidx.compose.bom))
     implementation(libs.androidx.compose.foundation)
     implementation(libs.androidx.compose.material3)

@@ -21,24 +21,29 @@ sealed interface Destination {
 
     data class Gallery(val channelId: String) : Destination
 
-    /** The viewer opened on one post (from a gallery or the everything timeline). */
-    data class Viewer(val channelId: String, val postId: String) : Destination
+    /** The viewer opened on one file ([index]) of a post (from a gallery or the everything timeline). */
+    data class Viewer(val channelId: String, val postId: String, val index: Int = 0) : Destination
 
     data class Thread(val channelId: String, val postId: String) : Destination
 
     data class Share(val channelId: String) : Destination
 
-    /** Host tools: members, co-hosts, hidden posts, the venue web gallery. */
-    data class Host(val channelId: String) : Destination
+    /**
+     * Host tools: members, co-hosts, hidden posts, the venue web gallery. [hidePostId]: the
+     * viewer asked to hide that post, which the host tools do and confirm.
+     */
+    data class Host(val channelId: String, val hidePostId: String? = null) : Destination
 
     data object Settings : Destination
+
+    /** Originals on their way, with the screen kept on while it is shown. */
+    data object Transfers : Destination
 }
 
 /**
  * The back stack, as plain Kotlin so it is unit-tested and the same on the phone and the
  * desktop. The app's Activity calls [pop] for the system back gesture and finishes when it
- * returns false. Screens that another part of the app draws (gallery, thread, share, host,
- * settings) get this navigator to move on.
+ * returns false.
  */
 class Navigator(start: Destination) {
     private val stack = MutableStateFlow(listOf(start))

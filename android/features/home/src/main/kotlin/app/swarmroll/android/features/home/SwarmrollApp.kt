@@ -1,14 +1,8 @@
 package app.swarmroll.android.features.home
 
-import androidx.compose.foundation.layout.Arrangement
-import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxSize
-import androidx.compose.foundation.layout.heightIn
-import androidx.compose.foundation.layout.padding
 import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Surface
-import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.LaunchedEffect
@@ -16,12 +10,8 @@ import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
-import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.text.style.TextAlign
-import androidx.compose.ui.unit.dp
 import app.swarmroll.android.core.api.SwarmrollClient
-import app.swarmroll.android.designsystem.str
 import app.swarmroll.android.features.channels.ChannelsEvent
 import app.swarmroll.android.features.channels.ChannelsPresenter
 import app.swarmroll.android.features.channels.ChannelsScreen
@@ -41,34 +31,20 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 
-/** A screen another part of the app draws, given where it is and the [Navigator] to move on. */
-typealias ChannelSlot = @Composable (channelId: String, navigator: Navigator) -> Unit
-
-/** A screen about one post (viewer, thread). */
-typealias PostSlot = @Composable (channelId: String, postId: String, navigator: Navigator) -> Unit
-
 /**
- * The app shell: shows the current [Destination] of [appState], wires the presenters of
- * onboarding, channels, create, invite and join to the [client], and turns their
- * navigation events and results into moves of the back stack. Screens written elsewhere
- * (gallery, viewer, thread, share, host tools, settings) come in as slots, each defaulting
- * to a placeholder so the shell stands alone. Platform work stays outside: [onShareLink]
- * opens the Android share sheet, [onScanQr] the scanner (whose result comes back through
- * [AppState.openLink]), and the Activity forwards the system back to [AppState.back].
+ * The app: the composition root of every screen. It shows the current [Destination] of
+ * [appState], creates each screen's presenter over the [client] while the screen is shown
+ * (keyed by its channel and post), and turns presenters' navigation effects into moves of
+ * the back stack. What needs the phone comes in through [platform]; the Activity forwards
+ * the system back to [AppState.back]. The same wiring runs in the desktop click-through
+ * tests against fakes of both.
  */
 @Composable
 fun SwarmrollApp(
     client: SwarmrollClient,
     appState: AppState,
-    onShareLink: (String) -> Unit,
-    onScanQr: () -> Unit,
+    platform: Platform,
     modifier: Modifier = Modifier,
-    galleryScreen: ChannelSlot = { _, nav -> SlotPlaceholder("home_slot_gallery", nav) },
-    viewerScreen: PostSlot = { _, _, nav -> SlotPlaceholder("home_slot_viewer", nav) },
-    threadScreen: PostSlot = { _, _, nav -> SlotPlaceholder("home_slot_thread", nav) },
-    shareScreen: ChannelSlot = { _, nav -> SlotPlaceholder("home_slot_share", nav) },
-    hostScreen: ChannelSlot = { _, nav -> SlotPlaceholder("home_slot_host", nav) },
-    settingsScreen: @Composable (navigator: Navigator) -> Unit = { nav -> SlotPlaceholder("home_slot_settings", nav) },
 ) {
     val stack by appState.navigator.backStack.collectAsState()
     val nav = appState.navigator
@@ -79,14 +55,15 @@ fun SwarmrollApp(
             Destination.Onboarding -> Onboarding(client, appState)
             Destination.Home -> Home(home, appState)
             Destination.CreateChannel -> CreateChannel(client, appState)
-            is Destination.Join -> Join(client, appState, d, onScanQr)
-            is Destination.Invite -> Invite(client, appState, d.channelId, onShareLink)
-            is Destination.Gallery -> galleryScreen(d.channelId, nav)
-            is Destination.Viewer -> viewerScreen(d.channelId, d.postId, nav)
-            is Destination.Thread -> threadScreen(d.channelId, d.postId, nav)
-            is Destination.Share -> shareScreen(d.channelId, nav)
-            is Destination.Host -> hostScreen(d.channelId, nav)
-            Destination.Settings -> settingsScreen(nav)
+            is Destination.Join -> Join(client, appState, d, platform::scanQr)
+            is Destination.Invite -> Invite(client, appState, d.channelId, platform::shareLink)
+            is Destination.Gallery -> GalleryRoute(client, platform, d.channelId, nav)
+            is Destination.Viewer -> ViewerRoute(client, platform, d, nav)
+            is Destination.Thread -> ThreadRoute(client, d, nav)
+            is Destination.Share -> ShareRoute(client, platform, d.channelId, nav)
+            is Destination.Host -> HostRoute(client, d, nav)
+            Destination.Settings -> SettingsRoute(client, platform, nav)
+            Destination.Transfers -> TransfersRoute(client, platform, nav)
         }
     }
 }
@@ -161,7 +138,7 @@ private fun Invite(client: SwarmrollClient, appState: AppState, channelId: Strin
  * own, cancelled when the screen leaves the composition (so live lists stop their listeners).
  */
 @Composable
-private fun <P> rememberPresenter(key: Any, create: (CoroutineScope) -> P): P {
+internal fun <P> rememberPresenter(key: Any, create: (CoroutineScope) -> P): P {
     val parent = rememberCoroutineScope()
     val held =
         remember(key) {
@@ -170,17 +147,4 @@ private fun <P> rememberPresenter(key: Any, create: (CoroutineScope) -> P): P {
         }
     DisposableEffect(held) { onDispose { held.first.cancel() } }
     return held.second
-}
-
-/** Stands in for a screen written elsewhere, so the shell runs alone. */
-@Composable
-private fun SlotPlaceholder(name: String, navigator: Navigator) {
-    Column(
-        Modifier.fillMaxSize().padding(32.dp),
-        verticalArrangement = Arrangement.spacedBy(16.dp, Alignment.CenterVertically),
-        horizontalAlignment = Alignment.CenterHorizontally,
-    ) {
-        Text(str("home_slot_missing", str(name)), style = MaterialTheme.typography.titleMedium, textAlign = TextAlign.Center)
-        OutlinedButton(onClick = { navigator.pop() }, modifier = Modifier.heightIn(min = 48.dp)) { Text(str("home_back")) }
-    }
 }

@@ -37,9 +37,17 @@ import app.swarmroll.android.designsystem.Loading
 import app.swarmroll.android.designsystem.plural
 import app.swarmroll.android.designsystem.str
 
-/** Settings: what is happening now and why, then when originals may move. */
+/**
+ * Settings: what is happening now and why, then when originals may move, then [extra]:
+ * the sections the app adds below (party mode, transfers, notifications per channel).
+ */
 @Composable
-fun SettingsScreen(state: SettingsState, onEvent: (SettingsEvent) -> Unit, modifier: Modifier = Modifier) {
+fun SettingsScreen(
+    state: SettingsState,
+    onEvent: (SettingsEvent) -> Unit,
+    modifier: Modifier = Modifier,
+    extra: @Composable () -> Unit = {},
+) {
     Column(modifier.fillMaxSize()) {
         SettingsTopBar(str("settings_title")) { onEvent(SettingsEvent.Back) }
         val s = state.settings
@@ -53,6 +61,7 @@ fun SettingsScreen(state: SettingsState, onEvent: (SettingsEvent) -> Unit, modif
                     Now(s, state.lastSync)
                     HorizontalDivider()
                     Policy(s, state.saving, onEvent)
+                    extra()
                     Text(
                         str("settings_device", s.deviceId.take(12)),
                         style = MaterialTheme.typography.bodySmall,
