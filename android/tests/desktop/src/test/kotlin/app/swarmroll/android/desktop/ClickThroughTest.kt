@@ -1,14 +1,11 @@
 package app.swarmroll.android.desktop
 
-import androidx.compose.foundation.layout.Column
-import androidx.compose.material3.Button
-import androidx.compose.material3.Text
-import androidx.compose.runtime.Composable
-import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.assertIsDisplayed
 import androidx.compose.ui.test.assertTextContains
+import androidx.compose.ui.test.hasSetTextAction
+import androidx.compose.ui.test.onAllNodesWithText
 import androidx.compose.ui.test.onAllNodesWithContentDescription
 import androidx.compose.ui.test.onNodeWithContentDescription
 import androidx.compose.ui.test.onNodeWithTag
@@ -20,62 +17,44 @@ import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.runComposeUiTest
 import app.swarmroll.android.core.api.InvitePreview
 import app.swarmroll.android.core.api.Role
-import app.swarmroll.android.core.api.ShareSource
 import app.swarmroll.android.core.test.FakeSwarmrollClient
 import app.swarmroll.android.designsystem.SwarmrollTheme
 import app.swarmroll.android.features.home.AppState
-import app.swarmroll.android.features.home.Navigator
 import app.swarmroll.android.features.home.SwarmrollApp
-import kotlinx.coroutines.launch
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertTrue
 import org.junit.Test
+import java.io.File
 
 /**
- * The app clicked through on the desktop-rendered screens against the fake core, as a
- * person would: first start, create a channel, invite, add photos, see them counted. The
- * gallery slot is a stand-in here ([TestGallery]); the share and comment steps belong to
- * the gallery and share screens and are added with them (see the end of [createInviteAndShare]).
+ * The wired app clicked through on the desktop-rendered screens against the fake core and
+ * a fake phone ([FakePlatform]), as a person would: first start, create a channel, invite,
+ * add real photos through the picker, review and share them, open one, comment on it, then
+ * the host tools and settings with transfers. Every screen here is the real one, wired in
+ * [SwarmrollApp] exactly as on the phone.
  */
 @OptIn(ExperimentalTestApi::class)
 class ClickThroughTest {
     private val client = FakeSwarmrollClient(myName = "Ana")
-    private val shared = mutableListOf<String>()
-    private var scans = 0
+    private val platform = FakePlatform()
 
     private fun ComposeUiTest.app(state: AppState) {
         setContent {
             SwarmrollTheme(strings = Screenshots.strings, decoder = Screenshots.decoder) {
-                SwarmrollApp(
-                    client,
-                    state,
-                    onShareLink = { shared += it },
-                    onScanQr = { scans++ },
-                    galleryScreen = { channelId, nav -> TestGallery(channelId, nav) },
-                )
+                SwarmrollApp(client, state, platform)
             }
         }
     }
 
-    /** Stands in for the gallery: says which channel it is and adds a post through the fake's share. */
-    @Composable
-    private fun TestGallery(channelId: String, navigator: Navigator) {
-        val scope = rememberCoroutineScope()
-        Column {
-            Text("Gallery of $channelId")
-            Button(onClick = {
-                scope.launch {
-                    client.channel(channelId).share("Cake!", listOf(ShareSource("/photos/cake.jpg"), ShareSource("/photos/toast.heic"), ShareSource("/photos/dance.mp4")))
-                }
-            }) { Text("Add 2 photos and a video") }
-            Button(onClick = { navigator.pop() }) { Text("Back to channels") }
-        }
-    }
+    private fun ComposeUiTest.waitForText(text: String, substring: Boolean = false) =
+        waitUntil(timeoutMillis = 5_000) { onAllNodesWithText(text, substring = substring).fetchSemanticsNodes().isNotEmpty() }
 
     @Test
-    fun createInviteAndShare() =
+    fun createInviteShareCommentThenHostToolsAndSettings() =
         runComposeUiTest {
             val state = AppState(savedName = null)
+            platform.picks = listOf(FakePlatform.photo("phones/jolla.jpg"), FakePlatform.photo("phones/iphone_hdr_NO.jpg"))
+            client.posters = { path -> FixturePhotos.thumbnail(File(path).readBytes()) }
             app(state)
 
             // First start: a name, then the empty channel list.
@@ -97,25 +76,64 @@ class ClickThroughTest {
             onNodeWithText("Invite to Garden party").assertIsDisplayed()
             onNodeWithTag("invite-link").assertTextContains("https://swarmroll.app/join#", substring = true)
             onNodeWithText("Share link").performScrollTo().performClick()
-            assertEquals(made.id, client.parseInvite(shared.single())!!.channelId)
+            assertEquals(made.id, client.parseInvite(platform.sharedLinks.single())!!.channelId)
             onNodeWithText("Show QR code").performScrollTo().performClick()
             onNodeWithText("Joins as a contributor").assertIsDisplayed()
             onNodeWithText("Close").performScrollTo().performClick()
 
-            // Back lands in the new channel's gallery, where photos are added.
+            // Back lands in the new channel's real gallery, empty.
             onNodeWithContentDescription("Back").performClick()
-            onNodeWithText("Gallery of ${made.id}").assertIsDisplayed()
-            onNodeWithText("Add 2 photos and a video").performClick()
-            onNodeWithText("Back to channels").performClick()
+            waitForText("No photos yet")
 
-            // The channel list counts them, live, and the everything timeline shows them.
-            onNodeWithContentDescription("Garden party, 2 photos · 1 video, You host").assertIsDisplayed()
-            onNodeWithText("Everything").performClick()
-            assertEquals(2, onAllNodesWithContentDescription("Photo in Garden party, shared by Ana").fetchSemanticsNodes().size)
-            onNodeWithContentDescription("Video, 0:12, in Garden party, shared by Ana").performClick()
-            onNodeWithText("The photo viewer will open here.").assertIsDisplayed()
+            // Add photos: the picker returns two real photos, reviewed before anything is posted.
+            onNodeWithContentDescription("Add photos").performClick()
+            onNodeWithText("Choose photos and videos").performClick()
+            waitForText("Review before sharing")
+            assertEquals(2, onAllNodesWithContentDescription(".jpg, selected", substring = true).fetchSemanticsNodes().size)
+            assertTrue("nothing is posted before Share", client.channel(made.id).tiles.value.isEmpty())
+            onNode(hasSetTextAction()).performTextInput("First light in the garden")
+            onNodeWithText("Share").performClick()
+            waitForText("Shared")
+            onNodeWithText("Done").performClick()
 
-            // Share and comment steps: added by the gallery/share screens' click-through, from here.
+            // The tiles appear in the gallery, with the core's posters.
+            waitUntil(timeoutMillis = 5_000) { onAllNodesWithContentDescription("Photo shared by Ana", substring = true).fetchSemanticsNodes().size == 2 }
+            assertTrue(client.channel(made.id).tiles.value.all { it.thumbnail.isNotEmpty() })
+
+            // The viewer opens on a tile, loads its original, and a comment shows in the thread.
+            onAllNodesWithContentDescription("Photo shared by Ana", substring = true)[0].performClick()
+            waitForText("First light in the garden", substring = true)
+            waitUntil(timeoutMillis = 5_000) { platform.loaded.isNotEmpty() }
+            assertTrue(platform.loaded.all { it.endsWith(".jpg") })
+            onNode(hasSetTextAction()).performTextInput("What a light!")
+            onNodeWithContentDescription("Send comment").performClick()
+            waitForText("What a light!")
+            onNodeWithText("No comments yet. Say something nice.").assertDoesNotExist()
+
+            // Host tools open from the gallery, with the owner among the members.
+            onNodeWithContentDescription("Close").performClick()
+            onNodeWithContentDescription("Host tools").performClick()
+            waitForText("Host tools")
+            onNodeWithContentDescription("Back").performClick()
+
+            // Leaving the gallery records the visit (for "new since last visit").
+            onNodeWithContentDescription("Back").performClick()
+            waitUntil(timeoutMillis = 5_000) { onAllNodesWithContentDescription("Garden party, 2 photos", substring = true).fetchSemanticsNodes().isNotEmpty() }
+            assertTrue(made.id in platform.visits)
+
+            // Settings: the core's policy, then party mode, transfers and notifications per channel.
+            onNodeWithContentDescription("Settings").performClick()
+            waitForText("Download originals")
+            onNodeWithText("Party mode").performScrollTo().performClick()
+            assertTrue(platform.partyMode.value)
+            onNodeWithText("Garden party").performScrollTo().performClick()
+            assertEquals(false, platform.notifications[made.id])
+            onNodeWithText("See transfers in progress").performScrollTo().performClick()
+            waitForText("Transfers")
+            assertTrue("the screen stays on while transfers are watched", platform.screenOn.value)
+            onNodeWithContentDescription("Back").performClick()
+            waitForText("Party mode")
+            assertEquals(false, platform.screenOn.value)
         }
 
     @Test
@@ -127,7 +145,7 @@ class ClickThroughTest {
 
             onNodeWithText("Join").performClick()
             onNodeWithText("Scan QR code").performClick()
-            assertEquals("the scanner is the app's to open", 1, scans)
+            assertEquals("the scanner is the app's to open", 1, platform.scans)
             onNodeWithTag("join-link").performTextInput("https://photos.example.com/garden")
             onNodeWithText("Join").performClick()
             onNodeWithText("this is not a Swarmroll invite").assertIsDisplayed()
@@ -136,8 +154,8 @@ class ClickThroughTest {
             onNodeWithTag("join-link").performTextInput(link)
             onNodeWithText("Maya invited you as a contributor.").assertIsDisplayed()
             onNodeWithText("Join").performClick()
-            onNodeWithText("Gallery of c-wedding").assertIsDisplayed()
-            onNodeWithText("Back to channels").performClick()
+            waitForText("No photos yet")
+            onNodeWithContentDescription("Back").performClick()
             onNodeWithContentDescription("Maya & Jon's wedding, Nothing shared yet, Contributor").assertIsDisplayed()
         }
 
@@ -153,7 +171,7 @@ class ClickThroughTest {
             onNodeWithText("Continue").performClick()
             onNodeWithText("Join Maya & Jon's wedding invited by Maya?").assertIsDisplayed()
             onNodeWithText("Join").performClick()
-            onNodeWithText("Gallery of c-wedding").assertIsDisplayed()
+            waitForText("No photos yet")
             assertTrue(client.calls.contains("join"))
         }
 }
