@@ -1,6 +1,7 @@
 // The Android application: MainActivity, the Application that opens the node, the
-// platform glue (Keystore, posters, MediaStore, WorkManager, party mode, notifications)
-// and the features' screens. Debug and release (unsigned here; sign with your own key).
+// platform glue (Keystore, posters, MediaStore, WorkManager, party mode, notifications,
+// Media3 playback) behind features/home's Platform; home wires every feature's screen.
+// Debug and release (unsigned here; sign with your own key).
 plugins {
     alias(libs.plugins.android.application)
     alias(libs.plugins.kotlin.android)
@@ -85,6 +86,8 @@ dependencies {
     implementation(libs.androidx.camera.camera2)
     implementation(libs.androidx.camera.lifecycle)
     implementation(libs.androidx.camera.view)
+    implementation(libs.androidx.media3.exoplayer)
+    implementation(libs.androidx.media3.ui)
     implementation(libs.zxing.core)
     implementation(libs.kotlinx.coroutines.android)
     debugImplementation(libs.androidx.compose.ui.tooling)

@@ -16,9 +16,14 @@ import androidx.compose.runtime.remember
 import app.swarmroll.android.designsystem.SwarmrollTheme
 import app.swarmroll.android.features.home.AppState
 import app.swarmroll.android.features.home.Destination
+import app.swarmroll.android.features.share.Candidate
 import app.swarmroll.android.link.DeferredJoin
+import app.swarmroll.android.media.PhotoPicker
 import app.swarmroll.android.notify.NewsNotifier
+import app.swarmroll.android.platform.ActivityHooks
+import app.swarmroll.android.platform.AndroidPlatform
 import app.swarmroll.android.platform.LocalNetworkAccess
+import app.swarmroll.android.sync.SyncScheduler
 import app.swarmroll.android.ui.AppShell
 import app.swarmroll.android.ui.BitmapImageDecoder
 import app.swarmroll.android.ui.Overlay
@@ -30,14 +35,23 @@ import app.swarmroll.android.ui.ResourceStrings
  * outside — invite links from App Links (`https://swarmroll.app/join#…`), the
  * `swarmroll://` scheme, the QR scanner and, on first start only, the clipboard (the
  * deferred join) — and does what needs an Activity: runtime permissions (camera,
- * notifications, the local network, asked after an explanation), the share sheet, back.
+ * notifications, the local network, asked after an explanation), the share sheet, the
+ * Photo Picker, the scanner and video player overlays, keeping the screen on, back. The
+ * rest of the phone reaches the screens through [AndroidPlatform]; no screen logic here.
  */
 class MainActivity :
     ComponentActivity(),
-    PlatformActions {
+    PlatformActions,
+    ActivityHooks {
     private lateinit var appState: AppState
     private lateinit var deferredJoin: DeferredJoin
+    private lateinit var platform: AndroidPlatform
     private val overlay = mutableStateOf(Overlay.None)
+    private val video = mutableStateOf<String?>(null)
+    private val screenOn = mutableStateOf(false)
+
+    // Registered while the activity is constructed, as activity results must be.
+    private val picker = PhotoPicker(this)
     private val prefs by lazy { getSharedPreferences("profile", MODE_PRIVATE) }
 
     private val cameraPermission =
@@ -54,12 +68,14 @@ class MainActivity :
         val services = application as AppServices
         deferredJoin = DeferredJoin(this)
         appState = AppState(savedName = prefs.getString(KEY_NAME, null), persistName = { prefs.edit().putString(KEY_NAME, it).apply() })
+        platform = AndroidPlatform(applicationContext, services.client, this, SyncScheduler.expectedEveryMs)
         if (savedInstanceState == null) handle(intent)
         onBackPressedDispatcher.addCallback(
             this,
             object : OnBackPressedCallback(true) {
                 override fun handleOnBackPressed() {
                     when {
+                        video.value != null -> video.value = null
                         overlay.value != Overlay.None -> overlay.value = Overlay.None
                         !appState.back() -> finish()
                     }
@@ -69,7 +85,7 @@ class MainActivity :
         setContent {
             val strings = remember { ResourceStrings(this) }
             SwarmrollTheme(dark = isSystemInDarkTheme(), decoder = BitmapImageDecoder, strings = strings) {
-                AppShell(services.client, appState, overlay.value, this)
+                AppShell(services.client, appState, platform, overlay.value, video.value, screenOn.value, this)
             }
         }
         if (appState.myName.value != null) askLocalNetwork()
@@ -118,6 +134,20 @@ class MainActivity :
 
     override fun scanQr() {
         if (granted(Manifest.permission.CAMERA)) overlay.value = Overlay.Scanner else cameraPermission.launch(Manifest.permission.CAMERA)
+    }
+
+    override suspend fun pickMedia(): List<Candidate> = picker.pick()
+
+    override fun playVideo(path: String) {
+        video.value = path
+    }
+
+    override fun closeVideo() {
+        video.value = null
+    }
+
+    override fun keepScreenOn(on: Boolean) {
+        screenOn.value = on
     }
 
     override fun scanned(link: String) {

@@ -20,6 +20,9 @@ import kotlinx.coroutines.FlowPreview
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.collectLatest
 import kotlinx.coroutines.flow.sample
 import kotlinx.coroutines.launch
@@ -50,6 +53,7 @@ class PartyModeService : Service() {
             startForeground(NOTIFICATION_ID, first)
         }
         if (watching == null) watching = scope.launch { run() }
+        runningFlow.value = true
         // Not restarted by the system: party mode is the user's choice each time.
         return START_NOT_STICKY
     }
@@ -71,11 +75,13 @@ class PartyModeService : Service() {
     }
 
     override fun onDestroy() {
+        runningFlow.value = false
         scope.cancel()
         super.onDestroy()
     }
 
     private fun stop() {
+        runningFlow.value = false
         watching?.cancel()
         watching = null
         stopForeground(STOP_FOREGROUND_REMOVE)
@@ -134,6 +140,10 @@ class PartyModeService : Service() {
         private const val NOTIFICATION_ID = 0x5052
         private const val PROGRESS_EVERY_MS = 1_000L
         const val ACTION_STOP = "app.swarmroll.android.action.STOP_PARTY"
+        private val runningFlow = MutableStateFlow(false)
+
+        /** Whether party mode is on (settings shows it; the notification's Stop turns it off). */
+        val running: StateFlow<Boolean> = runningFlow.asStateFlow()
 
         /** Starts party mode; call from a user's tap (a foreground service needs one). */
         fun start(context: Context) {

@@ -14,7 +14,7 @@ import app.swarmroll.android.designsystem.Strings
  * The design system's two platform hooks on the phone: strings looked up by name in the
  * merged resources (every module's strings.xml; res/raw/keep.xml stops the resource
  * shrinker from dropping names only looked up this way), and thumbnails decoded by
- * BitmapFactory. Plus [KeepScreenOn], which screens that watch a transfer use.
+ * BitmapFactory. Plus [KeepScreenOn], which the shell uses while a screen watches a transfer.
  */
 class ResourceStrings(private val context: Context) : Strings {
     private val res = context.resources

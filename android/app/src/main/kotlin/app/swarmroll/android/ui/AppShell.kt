@@ -1,5 +1,6 @@
 package app.swarmroll.android.ui
 
+import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.WindowInsets
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.safeDrawing
@@ -8,8 +9,10 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Surface
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.Color
 import app.swarmroll.android.core.api.SwarmrollClient
 import app.swarmroll.android.features.home.AppState
+import app.swarmroll.android.features.home.Platform
 import app.swarmroll.android.features.home.SwarmrollApp
 import app.swarmroll.android.qr.QrScannerScreen
 
@@ -17,38 +20,52 @@ import app.swarmroll.android.qr.QrScannerScreen
 enum class Overlay { None, LocalNetwork, Scanner }
 
 /**
- * The phone's frame around the shared app shell ([SwarmrollApp] from features/home):
- * system-bar insets (the activity draws edge to edge), and the two screens only the phone
- * has, the local-network explanation and the camera QR scanner. Everything else is the
- * features' screens, drawn the same on the phone and in the desktop tests.
+ * The phone's frame around the app ([SwarmrollApp] from features/home, which wires every
+ * screen to its presenter and reaches the phone through [platform]): system-bar insets (the
+ * activity draws edge to edge), the screen kept on while a screen asks for it
+ * ([keepScreenOn], through [KeepScreenOn]), and the screens only the phone has, drawn over
+ * the app so it keeps its place: the local-network explanation, the camera QR scanner and
+ * the Media3 video player ([videoPath]).
  */
 @Composable
 fun AppShell(
     client: SwarmrollClient,
     appState: AppState,
+    platform: Platform,
     overlay: Overlay,
-    platform: PlatformActions,
+    videoPath: String?,
+    keepScreenOn: Boolean,
+    actions: PlatformActions,
     modifier: Modifier = Modifier,
 ) {
-    Surface(modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
+    if (keepScreenOn) KeepScreenOn()
+    Box(modifier.fillMaxSize()) {
         val inset = Modifier.windowInsetsPadding(WindowInsets.safeDrawing)
-        when (overlay) {
-            Overlay.LocalNetwork -> LocalNetworkScreen(platform::allowLocalNetwork, platform::skipLocalNetwork, inset)
-            Overlay.Scanner -> QrScannerScreen(platform::scanned, platform::closeScanner)
-            Overlay.None -> SwarmrollApp(client, appState, platform::shareLink, platform::scanQr, inset)
+        SwarmrollApp(client, appState, platform, inset)
+        // Surfaces take the touches, so the app underneath is not tapped through an overlay.
+        when {
+            videoPath != null ->
+                Surface(Modifier.fillMaxSize(), color = Color.Black) { VideoPlayerScreen(videoPath, actions::closeVideo, inset) }
+            overlay == Overlay.LocalNetwork ->
+                Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
+                    LocalNetworkScreen(actions::allowLocalNetwork, actions::skipLocalNetwork, inset)
+                }
+            overlay == Overlay.Scanner ->
+                Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
+                    QrScannerScreen(actions::scanned, actions::closeScanner)
+                }
+            else -> Unit
         }
     }
 }
 
-/** The Activity's side of the shell: permissions, the share sheet, the scanner. */
+/** The Activity's side of the shell's overlays: the scanner, the player, the local-network ask. */
 interface PlatformActions {
-    fun shareLink(link: String)
-
-    fun scanQr()
-
     fun scanned(link: String)
 
     fun closeScanner()
+
+    fun closeVideo()
 
     fun allowLocalNetwork()
 
