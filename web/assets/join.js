@@ -56,7 +56,38 @@ function formatExpiry(ms) {
 }
 
 // The link and QR code that hand the invite on, from its normalised text.
+// The invite shown, as an https link: copied when the guest leaves for a store, so the
+// app, installed, offers it on first start (deferred join) — no install referrer, no
+// server: the keys go from this page to the clipboard of this phone only.
+let shownLink = null;
+
+function copyInvite() {
+  if (!shownLink) return;
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(shownLink).catch(() => copyByHand(shownLink));
+  } else {
+    copyByHand(shownLink);
+  }
+}
+
+// For pages served over plain http on a venue's network, where the Clipboard API is off.
+function copyByHand(text) {
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.append(area);
+  area.select();
+  try {
+    document.execCommand("copy");
+  } finally {
+    area.remove();
+  }
+}
+
 function showActions(text, label) {
+  shownLink = HTTPS_PREFIX + text;
   $("open-app").href = SCHEME_PREFIX + text;
   // Level L: the link is shown on a clean screen, and fewer, larger modules scan easier.
   $("qr").innerHTML = qrSvg(HTTPS_PREFIX + text, { ecl: "L", label });
@@ -107,5 +138,6 @@ async function render() {
 
 $("store-apple").href = STORES.apple;
 $("store-google").href = STORES.google;
+for (const id of ["store-apple", "store-google"]) $(id).addEventListener("click", copyInvite);
 addEventListener("hashchange", render);
 render();

@@ -29,7 +29,7 @@ const fragment = (link) => {
 const browser = await chromium.launch({ executablePath: process.env.SR_CHROMIUM || '/usr/bin/chromium', args: ARGS });
 let failed = null;
 try {
-  const ctx = await browser.newContext(PHONE);
+  const ctx = await browser.newContext({ ...PHONE, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -54,7 +54,17 @@ try {
         || got.open !== v.link || !got.qr || (want.role === 'contributor') !== /post your own/.test(got.role)) {
       throw new Error(`valid vector "${v.label}" shows ${JSON.stringify(got)}`);
     }
-    if (i === 0) await page.screenshot({ path: path.join(shots, 'landing.png'), fullPage: true });
+    if (i === 0) {
+      await page.screenshot({ path: path.join(shots, 'landing.png'), fullPage: true });
+      // Deferred join: leaving for a store copies the invite for the app's first start.
+      // The test keeps the page (no request ever leaves this machine).
+      await page.evaluate(() => navigator.clipboard.writeText('nothing yet'));
+      await page.evaluate(() => document.getElementById('store-google').addEventListener('click', (e) => e.preventDefault()));
+      await page.click('#store-google');
+      await page.waitForFunction(async () => (await navigator.clipboard.readText()) !== 'nothing yet');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      if (copied !== v.https_link) throw new Error(`the store link copied ${copied}, not ${v.https_link}`);
+    }
   }
   for (const v of vectors.invalid) {
     await visit(fragment(v.link), v.now_ms ?? vectors.now_ms);
