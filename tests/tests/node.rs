@@ -249,6 +249,8 @@ async fn the_event_stream_tells_the_ui_what_changed_with_ids() {
     assert_eq!(news.len(), 1);
     assert_eq!((news[0].channel, news[0].new_posts, news[0].new_comments), (ch, 1, 1));
     assert_eq!(news[0].from, vec!["Alice".to_string()]);
+    // "Alice added 4 photos": the items of the new posts, and how many people wrote.
+    assert_eq!((news[0].people, news[0].new_photos, news[0].new_videos), (1, 4, 0));
     // The live channel list followed: Bob's one channel with two unread, then none.
     while let Ok(changes) = channels.changes.try_recv() {
         swarmroll_core::node::diff::apply(&mut channel_list, &changes);

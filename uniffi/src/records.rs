@@ -424,6 +424,12 @@ pub struct ChannelNews {
     pub new_comments: u64,
     /// Who wrote them (display names, most recent first, at most three).
     pub from: Vec<String>,
+    /// How many people wrote them ("Ana and 3 others").
+    pub people: u64,
+    /// Photos in the new posts ("added 12 photos").
+    pub new_photos: u64,
+    /// Videos in the new posts.
+    pub new_videos: u64,
 }
 
 impl From<node::News> for ChannelNews {
@@ -434,6 +440,9 @@ impl From<node::News> for ChannelNews {
             new_posts: n.new_posts,
             new_comments: n.new_comments,
             from: n.from,
+            people: n.people,
+            new_photos: n.new_photos,
+            new_videos: n.new_videos,
         }
     }
 }

@@ -367,15 +367,15 @@ pub fn members(conn: &Connection, ch: &ChannelId) -> Result<Vec<Member>, StoreEr
 /// channel never opened).
 ///
 /// `select` runs with the rule as a common table expression,
-/// `unread (channel, author, seqno, is_post)`: the channel list's counts here and the
+/// `unread (channel, author, seqno, is_post, event)`: the channel list's counts here and the
 /// notifications' (`node::db::news`) read it, so they always agree.
 pub(crate) fn with_unread(select: &str) -> String {
     format!(
-        "WITH unread (channel, author, seqno, is_post) AS (
-            SELECT p.channel, p.author, p.seqno, 1 FROM posts p LEFT JOIN read_markers rm ON rm.channel = p.channel
+        "WITH unread (channel, author, seqno, is_post, event) AS (
+            SELECT p.channel, p.author, p.seqno, 1, p.event FROM posts p LEFT JOIN read_markers rm ON rm.channel = p.channel
             WHERE p.visible = 1 AND p.author != ?1 AND p.seqno > coalesce(rm.last_seqno, 0)
             UNION ALL
-            SELECT k.channel, k.author, k.seqno, 0 FROM comments k LEFT JOIN read_markers rm ON rm.channel = k.channel
+            SELECT k.channel, k.author, k.seqno, 0, k.event FROM comments k LEFT JOIN read_markers rm ON rm.channel = k.channel
             WHERE k.visible = 1 AND k.author != ?1 AND k.seqno > coalesce(rm.last_seqno, 0))
          {select}"
     )

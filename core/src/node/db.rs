@@ -91,6 +91,12 @@ pub struct News {
     pub new_comments: u64,
     /// Who wrote them (display names, most recent first, at most three).
     pub from: Vec<String>,
+    /// How many people wrote them (`from` names at most three of them).
+    pub people: u64,
+    /// Photos in the new posts.
+    pub new_photos: u64,
+    /// Videos in the new posts.
+    pub new_videos: u64,
 }
 
 /// What is new in every channel with anything new, most recent first: what the channel
@@ -113,12 +119,28 @@ pub fn news(conn: &Connection, me: &DeviceId) -> Result<Vec<News>, StoreError> {
            SELECT author, max(seqno) AS s FROM unread WHERE channel = ?2 GROUP BY author ORDER BY s DESC LIMIT 3) a
          JOIN members mb ON mb.channel = ?2 AND mb.device = a.author ORDER BY a.s DESC",
     ))?;
+    let mut counts = conn.prepare_cached(&with_unread(
+        "SELECT (SELECT count(DISTINCT author) FROM unread WHERE channel = ?2),
+                count(i.post), coalesce(sum(i.mime LIKE 'video/%'), 0)
+         FROM unread u JOIN items i ON i.post = u.event WHERE u.channel = ?2 AND u.is_post = 1",
+    ))?;
     let mut out = Vec::with_capacity(rows.len());
     for (c, name, posts, comments) in rows {
         let channel = ChannelId(blob32(c)?);
         let from =
             names.query_map(params![me.0, channel.0], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-        out.push(News { channel, name, new_posts: posts as u64, new_comments: comments as u64, from });
+        let (people, items, videos): (i64, i64, i64) =
+            counts.query_row(params![me.0, channel.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        out.push(News {
+            channel,
+            name,
+            new_posts: posts as u64,
+            new_comments: comments as u64,
+            from,
+            people: people as u64,
+            new_photos: (items - videos) as u64,
+            new_videos: videos as u64,
+        });
     }
     Ok(out)
 }

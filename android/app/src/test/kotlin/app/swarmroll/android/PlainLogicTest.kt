@@ -58,7 +58,16 @@ class PlainLogicTest {
 
             override fun two(a: String, b: String) = "$a and $b"
 
-            override fun many(a: String, b: String) = "$a, $b and others"
+            override fun others(a: String, count: Int) = if (count == 1) "$a and 1 other" else "$a and $count others"
+
+            override fun media(who: String, photos: Int, videos: Int): String {
+                fun n(k: Int, one: String) = if (k == 1) "a $one" else "$k ${one}s"
+                return when {
+                    videos == 0 -> "$who added ${n(photos, "photo")}"
+                    photos == 0 -> "$who added ${n(videos, "video")}"
+                    else -> "$who added ${n(photos, "photo")} and ${n(videos, "video")}"
+                }
+            }
 
             override fun posts(who: String, count: Int) = if (count == 1) "$who added a post" else "$who added $count posts"
 
@@ -69,10 +78,13 @@ class PlainLogicTest {
 
     @Test
     fun `news is one notification per channel naming who posted`() {
-        val many = NewsText.lines(News("c1", "Ana & Ben's wedding", 12, 3, listOf("Ana", "Ben", "Chloé")), words)!!
+        val news = News("c1", "Ana & Ben's wedding", 5, 3, listOf("Ana", "Ben", "Chloé"), people = 4, newPhotos = 12)
+        val many = NewsText.lines(news, words)!!
         assertEquals("Ana & Ben's wedding", many.title)
-        assertEquals("Ana, Ben and others added 12 posts", many.text)
-        assertEquals("Ana, Ben and others left 3 comments", many.detail)
+        assertEquals("Ana and 3 others added 12 photos", many.text)
+        assertEquals("Ana and 3 others left 3 comments", many.detail)
+        val both = NewsText.lines(News("c1", "Trip", 2, 0, listOf("Dev", "Eli"), people = 2, newPhotos = 1, newVideos = 2), words)!!
+        assertEquals("Dev and Eli added a photo and 2 videos", both.text)
         val one = NewsText.lines(News("c1", "Trip", 0, 1, listOf("Dev")), words)!!
         assertEquals("Dev left a comment", one.text)
         assertNull(one.detail)

@@ -105,7 +105,17 @@ class NewsNotifier(private val context: Context, private val client: SwarmrollCl
 
         override fun two(a: String, b: String) = context.getString(R.string.notify_who_two, a, b)
 
-        override fun many(a: String, b: String) = context.getString(R.string.notify_who_many, a, b)
+        override fun others(a: String, count: Int) = res.getQuantityString(R.plurals.notify_who_others, count, a, count)
+
+        override fun media(who: String, photos: Int, videos: Int): String {
+            val p = res.getQuantityString(R.plurals.notify_photos, photos, photos)
+            val v = res.getQuantityString(R.plurals.notify_videos, videos, videos)
+            return when {
+                videos == 0 -> context.getString(R.string.notify_added, who, p)
+                photos == 0 -> context.getString(R.string.notify_added, who, v)
+                else -> context.getString(R.string.notify_added_both, who, p, v)
+            }
+        }
 
         override fun posts(who: String, count: Int) = res.getQuantityString(R.plurals.notify_posts, count, who, count)
 

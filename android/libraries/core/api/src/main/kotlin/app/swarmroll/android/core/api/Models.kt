@@ -194,8 +194,20 @@ data class SyncPass(
     val tookMs: Long,
 )
 
-/** New posts and comments in a channel since the user last looked, for notifications. */
-data class News(val channelId: String, val channelName: String, val newPosts: Long, val newComments: Long, val from: List<String>)
+/**
+ * New posts and comments in a channel since the user last looked, for notifications:
+ * [from] names at most three of the [people] who wrote them, most recent first.
+ */
+data class News(
+    val channelId: String,
+    val channelName: String,
+    val newPosts: Long,
+    val newComments: Long,
+    val from: List<String>,
+    val people: Long = from.size.toLong(),
+    val newPhotos: Long = 0,
+    val newVideos: Long = 0,
+)
 
 /** Who may do what through a venue web gallery link. */
 enum class WebGuestAccess { View, Upload, DropBox }

@@ -233,7 +233,16 @@ internal fun BPass.toApi() =
     )
 
 internal fun BNews.toApi() =
-    News(channelId = channelId, channelName = name, newPosts = newPosts.toLong(), newComments = newComments.toLong(), from = from)
+    News(
+        channelId = channelId,
+        channelName = name,
+        newPosts = newPosts.toLong(),
+        newComments = newComments.toLong(),
+        from = from,
+        people = people.toLong(),
+        newPhotos = newPhotos.toLong(),
+        newVideos = newVideos.toLong(),
+    )
 
 internal fun WebGuestAccess.toBinding(): BAccess =
     when (this) {
