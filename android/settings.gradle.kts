@@ -3,6 +3,8 @@
 // Versions live in gradle/libs.versions.toml (read automatically as `libs`), which
 // scripts/android-jvm.sh also reads, so the APK and the Linux checks use the same ones.
 pluginManagement {
+    // The convention plugins (swarmroll.android.library, swarmroll.android.feature).
+    includeBuild("build-logic")
     repositories {
         google()
         mavenCentral()

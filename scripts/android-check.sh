@@ -3,7 +3,8 @@
 # manifest and the GitHub workflow) on a Linux machine without the Android SDK or Gradle
 # (see ../shared/notes/mobile-build.md). What the SDK would catch first, caught here:
 #
-# a. every .kt under android/app and every .gradle.kts under android/ is parsed by the
+# a. every .kt under android/app and android/build-logic (the convention plugins) and every
+#    .gradle.kts under android/ is parsed by the
 #    real Kotlin compiler; only syntax diagnostics fail (unresolved Android/Gradle
 #    references are expected without the SDK);
 # b. the app's Kotlin that needs only the Android framework (no androidx) is compiled
@@ -69,12 +70,16 @@ export JAVA_OPTS="-Xmx2G -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 mapfile -t app_src < <(find "$app/src/main/kotlin" -name '*.kt' | sort)
 mapfile -t app_tests < <(find "$app/src/test/kotlin" -name '*.kt' 2>/dev/null | sort)
 mapfile -t scripts < <(find "$android" -name '*.gradle.kts' -not -path '*/build/*' | sort)
+mapfile -t build_logic < <(find "$android/build-logic" -name '*.kt' -not -path '*/build/*' 2>/dev/null | sort)
 
 # --- a. syntax: the real parser on every file ---
-log "parsing ${#app_src[@]} app sources, ${#app_tests[@]} app tests and ${#scripts[@]} Gradle scripts"
+log "parsing ${#app_src[@]} app sources, ${#app_tests[@]} app tests, ${#build_logic[@]} convention plugin sources and ${#scripts[@]} Gradle scripts"
 parse_log=$work/parse.log
 "$KOTLINC" -Xrender-internal-diagnostic-names -nowarn -d "$work/parse-out" \
     "${app_src[@]}" "${app_tests[@]}" >"$parse_log" 2>&1 || true
+if [ "${#build_logic[@]}" -gt 0 ]; then
+    "$KOTLINC" -Xrender-internal-diagnostic-names -nowarn -d "$work/parse-out" "${build_logic[@]}" >>"$parse_log" 2>&1 || true
+fi
 # Scripts one by one: each is its own compilation of a script.
 for s in "${scripts[@]}"; do
     "$KOTLINC" -Xrender-internal-diagnostic-names -nowarn -d "$work/parse-out" "$s" >>"$parse_log" 2>&1 || true
@@ -83,7 +88,7 @@ if grep -q '\[SYNTAX\]' "$parse_log"; then
     grep -A2 '\[SYNTAX\]' "$parse_log"
     bad "syntax errors in the files above"
 else
-    ok "$((${#app_src[@]} + ${#app_tests[@]} + ${#scripts[@]})) Kotlin files and Gradle scripts parse"
+    ok "$((${#app_src[@]} + ${#app_tests[@]} + ${#build_logic[@]} + ${#scripts[@]})) Kotlin files and Gradle scripts parse"
 fi
 
 # --- b. compile what needs only the Android framework ---
@@ -344,8 +349,18 @@ while read -r use; do
     *) key="libraries:$use" ;;
     esac
     grep -qxF "$key" <<<"$aliases" || { alias_ok=no; printf '    libs.%s is not in %s\n' "$use" "${catalog#"$root"/}"; }
-done < <(grep -ohE '\blibs\.[A-Za-z0-9_.]+' "${scripts[@]}" | grep -v '^libs\.versions\.toml$' | sed -E 's/^libs\.//; s/\.(get|map|orNull|asProvider)$//' | sort -u)
-if [ "$alias_ok" = yes ]; then ok "every libs.* alias the ${#scripts[@]} build scripts use is in the catalog"; else bad "unknown catalog aliases (above)"; fi
+done < <(
+    # Build scripts use the accessors (libs.a.b); the convention plugins look aliases up by
+    # name (libs.findLibrary("a-b"), findPlugin, findVersion, findBundle).
+    {
+        grep -ohE '\blibs\.[A-Za-z0-9_.]+' "${scripts[@]}" "${build_logic[@]}" | grep -vE '^libs\.(versions\.toml|find[A-Za-z]+)$' |
+            sed -E 's/^libs\.//; s/\.(get|map|orNull|asProvider)$//'
+        cat "${build_logic[@]}" /dev/null | grep -ohE '\bfind(Library|Plugin|Version|Bundle)\("[A-Za-z0-9_.-]+"\)' |
+            sed -E 's/^findLibrary\("(.*)"\)$/\1/; s/^findPlugin\("(.*)"\)$/plugins.\1/; s/^findVersion\("(.*)"\)$/versions.\1/; s/^findBundle\("(.*)"\)$/bundles.\1/' |
+            tr '_-' '..'
+    } | sort -u
+)
+if [ "$alias_ok" = yes ]; then ok "every libs.* alias the ${#scripts[@]} build scripts and ${#build_logic[@]} convention plugin sources use is in the catalog"; else bad "unknown catalog aliases (above)"; fi
 
 # --- d. the workflow ---
 if [ ! -f "$workflow" ]; then

@@ -1,23 +1,11 @@
-// Theme, shared components and string lookup by name for every feature's screens.
+// Theme, shared components and string lookup by name for every feature's screens
+// (an Android library set up by swarmroll.android.library, android/build-logic).
 plugins {
-    alias(libs.plugins.android.library)
-    alias(libs.plugins.kotlin.android)
+    id("swarmroll.android.library")
     alias(libs.plugins.kotlin.compose)
 }
 
-android {
-    namespace = "app.swarmroll.android.designsystem"
-    compileSdk = 36
-    defaultConfig { minSdk = 26 }
-    compileOptions {
-        sourceCompatibility = JavaVersion.VERSION_17
-        targetCompatibility = JavaVersion.VERSION_17
-    }
-    sourceSets["main"].java.srcDirs("src/main/kotlin")
-    sourceSets["test"].java.srcDirs("src/test/kotlin")
-}
-
-kotlin { jvmToolchain(17) }
+android { namespace = "app.swarmroll.android.designsystem" }
 
 dependencies {
     api(platform(libs.androidx.compose.bom))

@@ -10,8 +10,7 @@
 import org.gradle.api.tasks.Exec
 
 plugins {
-    alias(libs.plugins.android.library)
-    alias(libs.plugins.kotlin.android)
+    id("swarmroll.android.library")
 }
 
 val repoRoot: File = rootDir.parentFile
@@ -21,20 +20,12 @@ val bindgenConfig: Provider<RegularFile> = layout.buildDirectory.file("generated
 val prebuiltRust: Boolean = providers.gradleProperty("swarmroll.prebuiltRust").orNull.toBoolean()
 val abis = listOf("arm64-v8a", "armeabi-v7a", "x86_64")
 
+// SDK levels, Java 17 and src/*/kotlin: swarmroll.android.library (android/build-logic).
 android {
     namespace = "app.swarmroll.android.core.impl"
-    compileSdk = 36
-    defaultConfig { minSdk = 26 }
-    compileOptions {
-        sourceCompatibility = JavaVersion.VERSION_17
-        targetCompatibility = JavaVersion.VERSION_17
-    }
-    sourceSets["main"].java.srcDirs("src/main/kotlin", bindingsDir)
+    sourceSets["main"].java.srcDirs(bindingsDir)
     sourceSets["main"].jniLibs.srcDirs(jniLibsDir)
-    sourceSets["test"].java.srcDirs("src/test/kotlin")
 }
-
-kotlin { jvmToolchain(17) }
 
 // The Rust library for each ABI, 16 KB page aligned: NDK r28+ links that way by default,
 // and the flag below makes sure of it with an older NDK too (Play requires it for
