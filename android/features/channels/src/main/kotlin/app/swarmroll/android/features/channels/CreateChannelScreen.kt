@@ -2,7 +2,6 @@ package app.swarmroll.android.features.channels
 
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.Spacer
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
@@ -12,7 +11,6 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.layout.width
 import androidx.compose.foundation.rememberScrollState
-import androidx.compose.foundation.selection.selectable
 import androidx.compose.foundation.selection.selectableGroup
 import androidx.compose.foundation.text.KeyboardActions
 import androidx.compose.foundation.text.KeyboardOptions
@@ -20,27 +18,24 @@ import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
 import androidx.compose.material3.CircularProgressIndicator
 import androidx.compose.material3.ExperimentalMaterial3Api
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.OutlinedCard
 import androidx.compose.material3.OutlinedTextField
-import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
-import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.liveRegion
-import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.ImeAction
 import androidx.compose.ui.text.input.KeyboardCapitalization
 import androidx.compose.ui.unit.dp
+import app.swarmroll.android.designsystem.BackButton
+import app.swarmroll.android.designsystem.RadioCard
 import app.swarmroll.android.designsystem.str
 
 /** The create-channel form: a name and open or private, each explained. */
@@ -53,10 +48,7 @@ fun CreateChannelScreen(state: CreateChannelState, onEvent: (CreateChannelEvent)
             TopAppBar(
                 title = { Text(str("channels_create_title")) },
                 navigationIcon = {
-                    val back = str("channels_back")
-                    IconButton(onClick = { onEvent(CreateChannelEvent.Cancel) }, modifier = Modifier.semantics { contentDescription = back }) {
-                        BackIcon()
-                    }
+                    BackButton({ onEvent(CreateChannelEvent.Cancel) }, str("channels_back"))
                 },
             )
         },
@@ -68,10 +60,10 @@ fun CreateChannelScreen(state: CreateChannelState, onEvent: (CreateChannelEvent)
             NameField(state, onEvent)
             Text(str("channels_who_title"), style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
             Column(Modifier.selectableGroup(), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                PrivacyOption(str("channels_private"), str("channels_private_body"), selected = state.private) {
+                RadioCard(str("channels_private"), str("channels_private_body"), selected = state.private) {
                     onEvent(CreateChannelEvent.PrivateChanged(true))
                 }
-                PrivacyOption(str("channels_open"), str("channels_open_body"), selected = !state.private) {
+                RadioCard(str("channels_open"), str("channels_open_body"), selected = !state.private) {
                     onEvent(CreateChannelEvent.PrivateChanged(false))
                 }
             }
@@ -108,21 +100,6 @@ private fun NameField(state: CreateChannelState, onEvent: (CreateChannelEvent) -
         keyboardActions = KeyboardActions(onDone = { onEvent(CreateChannelEvent.Create) }),
         modifier = Modifier.fillMaxWidth().testTag("channel-name"),
     )
-}
-
-@Composable
-private fun PrivacyOption(title: String, body: String, selected: Boolean, onSelect: () -> Unit) {
-    OutlinedCard(Modifier.fillMaxWidth().selectable(selected = selected, onClick = onSelect, role = Role.RadioButton)) {
-        Row(Modifier.padding(12.dp), verticalAlignment = Alignment.Top) {
-            // The card is the radio button for TalkBack and touch; this one only shows the choice.
-            RadioButton(selected = selected, onClick = null, modifier = Modifier.padding(top = 2.dp))
-            Spacer(Modifier.width(12.dp))
-            Column {
-                Text(title, style = MaterialTheme.typography.titleSmall)
-                Text(body, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
-            }
-        }
-    }
 }
 
 @Composable

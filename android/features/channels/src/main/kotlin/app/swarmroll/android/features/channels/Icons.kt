@@ -9,7 +9,6 @@ import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.graphics.Path
 import androidx.compose.ui.graphics.StrokeCap
-import androidx.compose.ui.graphics.StrokeJoin
 import androidx.compose.ui.graphics.drawscope.Stroke
 import androidx.compose.ui.unit.dp
 import kotlin.math.cos
@@ -19,23 +18,6 @@ import kotlin.math.sin
  * The few icons these screens need, drawn, since the Material icon set is not among the
  * app's libraries. Each is decorative: its button carries the content description.
  */
-
-/** An arrow pointing left, for "Back". */
-@Composable
-internal fun BackIcon(color: Color = LocalContentColor.current) {
-    Canvas(Modifier.size(24.dp)) {
-        val w = size.width
-        val stroke = Stroke(width = w * 0.09f, cap = StrokeCap.Round, join = StrokeJoin.Round)
-        val head =
-            Path().apply {
-                moveTo(w * 0.5f, w * 0.2f)
-                lineTo(w * 0.2f, w * 0.5f)
-                lineTo(w * 0.5f, w * 0.8f)
-            }
-        drawPath(head, color, style = stroke)
-        drawLine(color, Offset(w * 0.2f, w * 0.5f), Offset(w * 0.82f, w * 0.5f), strokeWidth = w * 0.09f, cap = StrokeCap.Round)
-    }
-}
 
 /** A cog, for "Settings". */
 @Composable

@@ -21,11 +21,10 @@ import androidx.compose.runtime.remember
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.semantics.Role
-import androidx.compose.ui.semantics.heading
-import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import app.swarmroll.android.core.api.ChannelSummary
 import app.swarmroll.android.core.api.SwarmrollClient
+import app.swarmroll.android.designsystem.Section
 import app.swarmroll.android.designsystem.str
 import app.swarmroll.android.features.settings.SettingsEffect
 import app.swarmroll.android.features.settings.SettingsEvent
@@ -74,14 +73,14 @@ internal fun TransfersRoute(client: SwarmrollClient, platform: Platform, nav: Na
 private fun AppSections(client: SwarmrollClient, platform: Platform, nav: Navigator) {
     val party by platform.partyMode.collectAsState()
     HorizontalDivider()
-    AppSection(str("home_settings_exchange")) {
+    Section(str("home_settings_exchange")) {
         SwitchRow(str("home_party_mode"), str("home_party_mode_body"), party) { platform.setPartyMode(it) }
         OutlinedButton(onClick = { nav.push(Destination.Transfers) }, modifier = Modifier.fillMaxWidth().padding(top = 8.dp).heightIn(min = 48.dp)) {
             Text(str("home_open_transfers"))
         }
     }
     HorizontalDivider()
-    AppSection(str("home_notifications")) { ChannelNotifications(client, platform) }
+    Section(str("home_notifications")) { ChannelNotifications(client, platform) }
 }
 
 /** One switch per channel; each starts as the platform decided (off for big channels). */
@@ -102,14 +101,6 @@ private fun ChannelNotifications(client: SwarmrollClient, platform: Platform) {
             on[c.id] = value
             platform.setNotificationsOn(c.id, value)
         }
-    }
-}
-
-@Composable
-private fun AppSection(title: String, content: @Composable () -> Unit) {
-    Column(Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 8.dp)) {
-        Text(title, style = MaterialTheme.typography.titleSmall, color = MaterialTheme.colorScheme.primary, modifier = Modifier.padding(vertical = 8.dp).semantics { heading() })
-        content()
     }
 }
 

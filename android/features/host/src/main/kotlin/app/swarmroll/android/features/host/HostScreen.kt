@@ -15,7 +15,6 @@ import androidx.compose.foundation.shape.RoundedCornerShape
 import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.DropdownMenu
 import androidx.compose.material3.DropdownMenuItem
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
@@ -33,6 +32,7 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import app.swarmroll.android.core.api.Member
 import app.swarmroll.android.core.api.Role
+import app.swarmroll.android.designsystem.BackButton
 import app.swarmroll.android.designsystem.ErrorState
 import app.swarmroll.android.designsystem.Loading
 import app.swarmroll.android.designsystem.str
@@ -65,8 +65,7 @@ fun HostScreen(state: HostState, onEvent: (HostEvent) -> Unit, modifier: Modifie
 @Composable
 private fun HostTopBar(channelName: String, onBack: () -> Unit) {
     Row(Modifier.fillMaxWidth().heightIn(min = 64.dp).padding(4.dp), verticalAlignment = Alignment.CenterVertically) {
-        val back = str("back")
-        IconButton(onClick = onBack, modifier = Modifier.semantics { contentDescription = back }) { BackArrow() }
+        BackButton(onBack)
         Column(Modifier.weight(1f).padding(horizontal = 12.dp)) {
             Text(str("host_title"), style = MaterialTheme.typography.titleLarge, modifier = Modifier.semantics { heading() })
             Text(channelName, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant, maxLines = 1)

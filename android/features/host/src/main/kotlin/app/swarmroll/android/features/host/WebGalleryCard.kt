@@ -1,6 +1,5 @@
 package app.swarmroll.android.features.host
 
-import androidx.compose.foundation.Canvas
 import androidx.compose.foundation.Image
 import androidx.compose.foundation.background
 import androidx.compose.foundation.layout.Arrangement
@@ -19,7 +18,6 @@ import androidx.compose.foundation.shape.RoundedCornerShape
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.FilterChip
-import androidx.compose.material3.LocalContentColor
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.RadioButton
@@ -28,10 +26,8 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.remember
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.graphics.FilterQuality
-import androidx.compose.ui.graphics.StrokeCap
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
@@ -101,17 +97,5 @@ private fun ColumnScope.WebGalleryOpen(web: OpenWebGallery, onEvent: (HostEvent)
     Text(web.info.guestUrl, style = MaterialTheme.typography.titleMedium, fontFamily = FontFamily.Monospace, modifier = Modifier.padding(vertical = 4.dp))
     OutlinedButton(onClick = { onEvent(HostEvent.CloseWeb) }, modifier = Modifier.fillMaxWidth().padding(top = 8.dp)) {
         Text(str("host_web_close"))
-    }
-}
-
-/** A back arrow drawn with lines (the app has no icon font); the button carries the description. */
-@Composable
-internal fun BackArrow(color: Color = LocalContentColor.current) {
-    Canvas(Modifier.size(24.dp)) {
-        val u = size.minDimension / 24f
-        fun line(x1: Float, y1: Float, x2: Float, y2: Float) = drawLine(color, Offset(x1 * u, y1 * u), Offset(x2 * u, y2 * u), 2.5f * u, StrokeCap.Round)
-        line(5f, 12f, 19f, 12f)
-        line(5f, 12f, 11f, 6f)
-        line(5f, 12f, 11f, 18f)
     }
 }

@@ -19,22 +19,6 @@ import androidx.compose.ui.unit.dp
  * app's libraries). Decorative: the buttons they sit in carry the descriptions.
  */
 
-/** An arrow pointing left, for "Back". */
-@Composable
-internal fun BackIcon(color: Color = LocalContentColor.current) {
-    Canvas(Modifier.size(24.dp)) {
-        val w = size.width
-        val head =
-            Path().apply {
-                moveTo(w * 0.5f, w * 0.2f)
-                lineTo(w * 0.2f, w * 0.5f)
-                lineTo(w * 0.5f, w * 0.8f)
-            }
-        drawPath(head, color, style = Stroke(width = w * 0.09f, cap = StrokeCap.Round, join = StrokeJoin.Round))
-        drawLine(color, Offset(w * 0.2f, w * 0.5f), Offset(w * 0.82f, w * 0.5f), strokeWidth = w * 0.09f, cap = StrokeCap.Round)
-    }
-}
-
 /** Three finder squares and a dot: a QR code, for "Scan" and "Show QR code". */
 @Composable
 internal fun QrIcon(color: Color = LocalContentColor.current) {

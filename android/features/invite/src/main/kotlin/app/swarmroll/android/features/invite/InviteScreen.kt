@@ -15,7 +15,6 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.layout.width
 import androidx.compose.foundation.rememberScrollState
-import androidx.compose.foundation.selection.selectable
 import androidx.compose.foundation.selection.selectableGroup
 import androidx.compose.foundation.shape.RoundedCornerShape
 import androidx.compose.foundation.verticalScroll
@@ -23,11 +22,8 @@ import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.CircularProgressIndicator
 import androidx.compose.material3.ExperimentalMaterial3Api
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
-import androidx.compose.material3.OutlinedCard
-import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
@@ -48,7 +44,9 @@ import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
 import app.swarmroll.android.core.api.Invite
 import app.swarmroll.android.core.api.Role
+import app.swarmroll.android.designsystem.BackButton
 import app.swarmroll.android.designsystem.LocalImageDecoder
+import app.swarmroll.android.designsystem.RadioCard
 import app.swarmroll.android.designsystem.str
 
 /** The invite screen: the role, the link with "Share link", and the QR code full screen on demand. */
@@ -66,8 +64,7 @@ fun InviteScreen(state: InviteState, onEvent: (InviteEvent) -> Unit, modifier: M
             TopAppBar(
                 title = { Text(if (state.channelName.isEmpty()) str("invite_title_plain") else str("invite_title", state.channelName), maxLines = 1, overflow = TextOverflow.Ellipsis) },
                 navigationIcon = {
-                    val back = str("invite_back")
-                    IconButton(onClick = { onEvent(InviteEvent.Back) }, modifier = Modifier.semantics { contentDescription = back }) { BackIcon() }
+                    BackButton({ onEvent(InviteEvent.Back) }, str("invite_back"))
                 },
             )
         },
@@ -100,16 +97,7 @@ private fun RoleOption(role: Role, selected: Boolean, onSelect: () -> Unit) {
             Role.Viewer -> str("invite_role_viewer") to str("invite_role_viewer_body")
             else -> str("invite_role_contributor") to str("invite_role_contributor_body")
         }
-    OutlinedCard(Modifier.fillMaxWidth().selectable(selected, onClick = onSelect, role = androidx.compose.ui.semantics.Role.RadioButton)) {
-        Row(Modifier.padding(12.dp).heightIn(min = 24.dp), verticalAlignment = Alignment.Top) {
-            RadioButton(selected = selected, onClick = null, modifier = Modifier.padding(top = 2.dp))
-            Spacer(Modifier.width(12.dp))
-            Column {
-                Text(title, style = MaterialTheme.typography.titleSmall)
-                Text(body, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
-            }
-        }
-    }
+    RadioCard(title, body, selected, onSelect)
 }
 
 @Composable

@@ -20,7 +20,6 @@ import androidx.compose.material3.Card
 import androidx.compose.material3.CardDefaults
 import androidx.compose.material3.CircularProgressIndicator
 import androidx.compose.material3.ExperimentalMaterial3Api
-import androidx.compose.material3.IconButton
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
@@ -32,7 +31,6 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.LiveRegionMode
-import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
@@ -40,6 +38,7 @@ import androidx.compose.ui.text.input.ImeAction
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import app.swarmroll.android.core.api.InvitePreview
+import app.swarmroll.android.designsystem.BackButton
 import app.swarmroll.android.designsystem.str
 
 /** Joining: paste a link or scan a QR code, see what the invite says, then join. */
@@ -52,8 +51,7 @@ fun JoinScreen(state: JoinState, onEvent: (JoinEvent) -> Unit, modifier: Modifie
             TopAppBar(
                 title = { Text(str("join_title")) },
                 navigationIcon = {
-                    val back = str("invite_back")
-                    IconButton(onClick = { onEvent(JoinEvent.Back) }, modifier = Modifier.semantics { contentDescription = back }) { BackIcon() }
+                    BackButton({ onEvent(JoinEvent.Back) }, str("invite_back"))
                 },
             )
         },

@@ -32,8 +32,10 @@ import app.swarmroll.android.core.api.HoldReason
 import app.swarmroll.android.core.api.NetworkKind
 import app.swarmroll.android.core.api.OriginalsPolicy
 import app.swarmroll.android.core.api.Settings
+import app.swarmroll.android.designsystem.BackTopBar
 import app.swarmroll.android.designsystem.ErrorState
 import app.swarmroll.android.designsystem.Loading
+import app.swarmroll.android.designsystem.Section
 import app.swarmroll.android.designsystem.plural
 import app.swarmroll.android.designsystem.str
 
@@ -49,7 +51,7 @@ fun SettingsScreen(
     extra: @Composable () -> Unit = {},
 ) {
     Column(modifier.fillMaxSize()) {
-        SettingsTopBar(str("settings_title")) { onEvent(SettingsEvent.Back) }
+        BackTopBar(str("settings_title")) { onEvent(SettingsEvent.Back) }
         val s = state.settings
         when {
             state.loading -> Loading(str("settings_loading"))

@@ -21,6 +21,7 @@ import androidx.compose.ui.draw.clip
 import androidx.compose.ui.semantics.clearAndSetSemantics
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.unit.dp
+import app.swarmroll.android.designsystem.BackTopBar
 import app.swarmroll.android.designsystem.EmptyState
 import app.swarmroll.android.designsystem.ErrorState
 import app.swarmroll.android.designsystem.Loading
@@ -32,7 +33,7 @@ import app.swarmroll.android.designsystem.str
 @Composable
 fun TransfersScreen(state: TransfersState, onEvent: (SettingsEvent) -> Unit, modifier: Modifier = Modifier) {
     Column(modifier.fillMaxSize()) {
-        SettingsTopBar(str("transfers_title")) { onEvent(SettingsEvent.Back) }
+        BackTopBar(str("transfers_title")) { onEvent(SettingsEvent.Back) }
         when {
             state.error != null -> ErrorState(state.error)
             state.loading -> Loading(str("transfers_loading"))

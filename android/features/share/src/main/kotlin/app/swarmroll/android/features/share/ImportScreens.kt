@@ -27,6 +27,7 @@ import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
+import app.swarmroll.android.designsystem.BackTopBar
 import app.swarmroll.android.designsystem.Thumbnail
 import app.swarmroll.android.designsystem.plural
 import app.swarmroll.android.designsystem.str
@@ -46,7 +47,7 @@ fun ImportScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier: M
 @Composable
 fun ProgressScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier: Modifier = Modifier) {
     Column(modifier.fillMaxSize()) {
-        ShareTopBar(str("share_progress_title", state.channelName), null, null)
+        BackTopBar(str("share_progress_title", state.channelName), null, null)
         Column(Modifier.fillMaxSize().padding(24.dp), verticalArrangement = Arrangement.Center) {
             val line =
                 if (state.done == 0L) {
@@ -69,7 +70,7 @@ fun ProgressScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier:
 fun ResultScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier: Modifier = Modifier) {
     val r = state.result ?: return
     Column(modifier.fillMaxSize()) {
-        ShareTopBar(str("share_result_title"), state.channelName, null)
+        BackTopBar(str("share_result_title"), state.channelName, null)
         Column(Modifier.weight(1f).verticalScroll(rememberScrollState()).padding(horizontal = 24.dp, vertical = 8.dp)) {
             val what = if (r.photos != null && r.videos != null) mediaCounts(r.photos, r.videos) else plural("share_files", r.shared, r.shared)
             Text(
@@ -115,7 +116,7 @@ private fun SkippedRow(s: SkippedFile) {
 fun EventWindowScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier: Modifier = Modifier) {
     val w = state.window ?: return
     Column(modifier.fillMaxSize()) {
-        ShareTopBar(str("share_window_title"), str("share_to_channel", state.channelName)) { onEvent(ImportEvent.Back) }
+        BackTopBar(str("share_window_title"), str("share_to_channel", state.channelName)) { onEvent(ImportEvent.Back) }
         Column(Modifier.weight(1f).verticalScroll(rememberScrollState()).padding(horizontal = 24.dp, vertical = 8.dp)) {
             Text(str("share_window_body"), style = MaterialTheme.typography.bodyMedium)
             val from = str("share_window_from")

@@ -31,6 +31,8 @@ import androidx.compose.ui.draw.alpha
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.unit.dp
+import app.swarmroll.android.designsystem.BackTopBar
+import app.swarmroll.android.designsystem.CheckIcon
 import app.swarmroll.android.designsystem.Thumbnail
 import app.swarmroll.android.designsystem.plural
 import app.swarmroll.android.designsystem.str
@@ -39,7 +41,7 @@ import app.swarmroll.android.designsystem.str
 @Composable
 fun ReviewScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier: Modifier = Modifier) {
     Column(modifier.fillMaxSize()) {
-        ShareTopBar(str("share_review_title"), str("share_to_channel", state.channelName)) { onEvent(ImportEvent.Back) }
+        BackTopBar(str("share_review_title"), str("share_to_channel", state.channelName)) { onEvent(ImportEvent.Back) }
         LazyVerticalGrid(
             columns = GridCells.Adaptive(96.dp),
             modifier = Modifier.weight(1f).fillMaxWidth(),
@@ -94,7 +96,7 @@ private fun ReviewTile(item: ReviewItem, onEvent: (ImportEvent) -> Unit) {
         val mark = Modifier.align(Alignment.TopEnd).padding(6.dp).size(24.dp)
         if (item.selected) {
             Box(mark.background(MaterialTheme.colorScheme.primary, CircleShape), contentAlignment = Alignment.Center) {
-                LineGlyph(check = true, size = 18.dp, color = MaterialTheme.colorScheme.onPrimary)
+                CheckIcon(size = 18.dp, color = MaterialTheme.colorScheme.onPrimary)
             }
         } else {
             Box(mark.border(2.dp, Color.White, CircleShape).background(Color.Black.copy(alpha = 0.3f), CircleShape))
