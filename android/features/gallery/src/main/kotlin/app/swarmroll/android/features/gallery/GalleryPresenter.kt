@@ -12,10 +12,8 @@ import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
-import kotlinx.coroutines.flow.catch
 import kotlinx.coroutines.flow.receiveAsFlow
 import kotlinx.coroutines.flow.update
-import kotlinx.coroutines.launch
 import java.time.LocalDate
 
 /** One tile as the grid draws it: [isNew] when it arrived after the user's last visit. */
@@ -109,15 +107,7 @@ class GalleryPresenter(
     private fun load() {
         job?.cancel()
         mutable.update { it.copy(loading = true, error = null) }
-        job =
-            scope.launch {
-                room.gallery()
-                    .catch { e ->
-                        if (e !is SwarmrollFailure) throw e
-                        mutable.update { it.copy(loading = false, error = e.message) }
-                    }
-                    .collect { tiles -> show(tiles) }
-            }
+        job = scope.followGallery(room, fail = { message -> mutable.update { it.copy(loading = false, error = message) } }) { tiles -> show(tiles) }
     }
 
     private suspend fun show(tiles: List<GalleryTile>) {

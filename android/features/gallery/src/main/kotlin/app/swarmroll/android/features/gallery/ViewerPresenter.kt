@@ -13,7 +13,6 @@ import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
-import kotlinx.coroutines.flow.catch
 import kotlinx.coroutines.flow.receiveAsFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
@@ -75,14 +74,7 @@ class ViewerPresenter(
     private var current: Pair<String, Int> = start.postId to start.index
 
     init {
-        scope.launch {
-            room.gallery()
-                .catch { e ->
-                    if (e !is SwarmrollFailure) throw e
-                    mutable.update { it.copy(loading = false, error = e.message) }
-                }
-                .collect { tiles -> show(tiles) }
-        }
+        scope.followGallery(room, fail = { message -> mutable.update { it.copy(loading = false, error = message) } }) { tiles -> show(tiles) }
     }
 
     fun handle(event: ViewerEvent) {
