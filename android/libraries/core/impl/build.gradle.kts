@@ -43,7 +43,7 @@ val cargoNdk by tasks.registering(Exec::class) {
             abis.forEach { addAll(listOf("-t", it)) }
             addAll(listOf("--platform", "26", "-o", jniLibsDir.absolutePath))
             addAll(listOf("build", "--release", "--locked", "-p", "swarmroll-ffi"))
-        },
+        }
     )
 }
 
@@ -69,7 +69,7 @@ val generateBindings by tasks.registering(Exec::class) {
     commandLine(
         "cargo", "run", "--locked", "-p", "swarmroll-ffi", "--features", "bindgen", "--bin", "uniffi-bindgen", "--",
         "generate", "--library", library.absolutePath, "--language", "kotlin",
-        "--config", config.absolutePath, "--out-dir", out.absolutePath, "--no-format",
+        "--config", config.absolutePath, "--out-dir", out.absolutePath, "--no-format"
     )
     doLast {
         val generated = out.resolve("app/swarmroll/core/swarmroll_ffi.kt")

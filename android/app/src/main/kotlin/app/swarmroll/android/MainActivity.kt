@@ -80,7 +80,7 @@ class MainActivity :
                         !appState.back() -> finish()
                     }
                 }
-            },
+            }
         )
         setContent {
             val strings = remember { ResourceStrings(this) }

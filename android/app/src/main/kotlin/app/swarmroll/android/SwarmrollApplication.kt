@@ -13,6 +13,7 @@ import app.swarmroll.android.notify.NewsNotifier
 import app.swarmroll.android.platform.PlatformMonitor
 import app.swarmroll.android.security.KeystoreSecureStorage
 import app.swarmroll.android.sync.SyncScheduler
+import java.io.File
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.FlowPreview
@@ -22,7 +23,6 @@ import kotlinx.coroutines.flow.filter
 import kotlinx.coroutines.flow.launchIn
 import kotlinx.coroutines.flow.onEach
 import kotlinx.coroutines.launch
-import java.io.File
 
 /**
  * The process: opens the node once ([BindingsClient.open] with the Keystore-backed secret
@@ -41,7 +41,7 @@ class SwarmrollApplication :
             dataDir = File(filesDir, "node").path,
             // noBackupFilesDir: wrapped secrets are useless without this phone's Keystore key.
             secureStorage = KeystoreSecureStorage(File(noBackupFilesDir, "secrets")),
-            posters = AndroidPosterMaker(),
+            posters = AndroidPosterMaker()
         )
     }
 

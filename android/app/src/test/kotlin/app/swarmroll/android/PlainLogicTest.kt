@@ -7,12 +7,12 @@ import app.swarmroll.android.notify.NewsText
 import app.swarmroll.android.notify.NewsWords
 import app.swarmroll.android.platform.BatteryMaker
 import app.swarmroll.android.platform.LocalNetworkAccess
+import java.nio.file.Files
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
-import java.nio.file.Files
 
 /** The app module's decisions that need no Android: links, makers, permissions, news text, seen media. */
 class PlainLogicTest {

@@ -27,7 +27,9 @@ class DeferredJoin(private val context: Context) {
         prefs.edit().putBoolean("clipboard-checked", true).apply()
         val clipboard = context.getSystemService(ClipboardManager::class.java) ?: return null
         val description = clipboard.primaryClipDescription ?: return null
-        if (!description.hasMimeType(ClipDescription.MIMETYPE_TEXT_PLAIN) && !description.hasMimeType(ClipDescription.MIMETYPE_TEXT_URILIST)) {
+        if (!description.hasMimeType(ClipDescription.MIMETYPE_TEXT_PLAIN) &&
+            !description.hasMimeType(ClipDescription.MIMETYPE_TEXT_URILIST)
+        ) {
             return null
         }
         val clip = clipboard.primaryClip ?: return null

@@ -38,10 +38,9 @@ class ContentCopier(private val resolver: ContentResolver, cacheDir: File) {
         dir.listFiles()?.forEach { it.delete() }
     }
 
-    private fun sizeOf(uri: Uri): Long? =
-        resolver.query(uri, arrayOf(OpenableColumns.SIZE), null, null, null)?.use { c ->
-            if (c.moveToFirst() && !c.isNull(0)) c.getLong(0) else null
-        }
+    private fun sizeOf(uri: Uri): Long? = resolver.query(uri, arrayOf(OpenableColumns.SIZE), null, null, null)?.use { c ->
+        if (c.moveToFirst() && !c.isNull(0)) c.getLong(0) else null
+    }
 
     /** The display name with a sensible extension (the core sniffs content, but names show). */
     private fun safeName(uri: Uri): String {

@@ -23,7 +23,7 @@ data class WindowItem(
     val modifiedSec: Long,
     val name: String,
     /** The file itself when the app may read it directly (Android 11+ media access), else null. */
-    val path: String?,
+    val path: String?
 )
 
 /** How much of the library the user let the app see. */
@@ -48,9 +48,12 @@ class EventWindowSource(private val context: Context) {
         return when {
             Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
                 granted(Manifest.permission.READ_MEDIA_IMAGES) && granted(Manifest.permission.READ_MEDIA_VIDEO) -> MediaAccess.Full
+
             Build.VERSION.SDK_INT >= Build.VERSION_CODES.UPSIDE_DOWN_CAKE &&
                 granted(Manifest.permission.READ_MEDIA_VISUAL_USER_SELECTED) -> MediaAccess.Partial
+
             Build.VERSION.SDK_INT < Build.VERSION_CODES.TIRAMISU && granted(Manifest.permission.READ_EXTERNAL_STORAGE) -> MediaAccess.Full
+
             else -> MediaAccess.None
         }
     }
@@ -67,7 +70,7 @@ class EventWindowSource(private val context: Context) {
                 MediaStore.MediaColumns.DATE_MODIFIED,
                 MediaStore.MediaColumns.DISPLAY_NAME,
                 // Deprecated for writing, still the readable path of a media file the app may see.
-                @Suppress("DEPRECATION") MediaStore.MediaColumns.DATA,
+                @Suppress("DEPRECATION") MediaStore.MediaColumns.DATA
             )
         val selection =
             "${MediaStore.Files.FileColumns.MEDIA_TYPE} IN (?, ?) AND " +
@@ -80,7 +83,7 @@ class EventWindowSource(private val context: Context) {
                 startMs.toString(),
                 endMs.toString(),
                 (startMs / 1000).toString(),
-                (endMs / 1000).toString(),
+                (endMs / 1000).toString()
             )
         val items = ArrayList<WindowItem>()
         resolver.query(collection, projection, selection, args, "${MediaStore.MediaColumns.DATE_TAKEN} ASC")?.use { c ->
@@ -89,9 +92,26 @@ class EventWindowSource(private val context: Context) {
                 val mime = c.getString(1) ?: continue
                 val taken = if (c.isNull(3)) c.getLong(4) * 1000 else c.getLong(3)
                 val contentUri =
-                    if (mime.startsWith("video/")) MediaStore.Video.Media.EXTERNAL_CONTENT_URI else MediaStore.Images.Media.EXTERNAL_CONTENT_URI
+                    if (mime.startsWith(
+                            "video/"
+                        )
+                    ) {
+                        MediaStore.Video.Media.EXTERNAL_CONTENT_URI
+                    } else {
+                        MediaStore.Images.Media.EXTERNAL_CONTENT_URI
+                    }
                 val path = c.getString(7)?.takeIf { java.io.File(it).canRead() }
-                items += WindowItem(id, ContentUris.withAppendedId(contentUri, id), mime, c.getLong(2), taken, c.getLong(5), c.getString(6) ?: "", path)
+                items +=
+                    WindowItem(
+                        id,
+                        ContentUris.withAppendedId(contentUri, id),
+                        mime,
+                        c.getLong(2),
+                        taken,
+                        c.getLong(5),
+                        c.getString(6) ?: "",
+                        path
+                    )
             }
         }
         return items
@@ -102,38 +122,38 @@ class EventWindowSource(private val context: Context) {
      * is there now; later ones follow MediaStore changes. Each emitted item is recorded in
      * [seen]. Collect it only while the window is open.
      */
-    fun watch(startMs: Long, endMs: Long, seen: SeenMedia): Flow<List<WindowItem>> =
-        callbackFlow {
-            fun offerNew() {
-                val fresh = query(startMs, endMs).filterNot { seen.contains(it.id, it.size, it.modifiedSec) }
-                if (fresh.isNotEmpty()) {
-                    seen.add(fresh.map { Triple(it.id, it.size, it.modifiedSec) })
-                    trySend(fresh)
-                }
+    fun watch(startMs: Long, endMs: Long, seen: SeenMedia): Flow<List<WindowItem>> = callbackFlow {
+        fun offerNew() {
+            val fresh = query(startMs, endMs).filterNot { seen.contains(it.id, it.size, it.modifiedSec) }
+            if (fresh.isNotEmpty()) {
+                seen.add(fresh.map { Triple(it.id, it.size, it.modifiedSec) })
+                trySend(fresh)
             }
-            // No handler: changes arrive on a binder thread, so the (bounded) query never
-            // runs on the main thread.
-            val observer =
-                object : ContentObserver(null) {
-                    override fun onChange(selfChange: Boolean) = offerNew()
-                }
-            resolver.registerContentObserver(collection, true, observer)
-            offerNew()
-            awaitClose { resolver.unregisterContentObserver(observer) }
         }
+        // No handler: changes arrive on a binder thread, so the (bounded) query never
+        // runs on the main thread.
+        val observer =
+            object : ContentObserver(null) {
+                override fun onChange(selfChange: Boolean) = offerNew()
+            }
+        resolver.registerContentObserver(collection, true, observer)
+        offerNew()
+        awaitClose { resolver.unregisterContentObserver(observer) }
+    }
 
     companion object {
         /** The permissions to ask for, by Android version (partial access on 14+). */
-        fun permissions(sdk: Int = Build.VERSION.SDK_INT): Array<String> =
-            when {
-                sdk >= Build.VERSION_CODES.UPSIDE_DOWN_CAKE ->
-                    arrayOf(
-                        Manifest.permission.READ_MEDIA_IMAGES,
-                        Manifest.permission.READ_MEDIA_VIDEO,
-                        Manifest.permission.READ_MEDIA_VISUAL_USER_SELECTED,
-                    )
-                sdk >= Build.VERSION_CODES.TIRAMISU -> arrayOf(Manifest.permission.READ_MEDIA_IMAGES, Manifest.permission.READ_MEDIA_VIDEO)
-                else -> arrayOf(Manifest.permission.READ_EXTERNAL_STORAGE)
-            }
+        fun permissions(sdk: Int = Build.VERSION.SDK_INT): Array<String> = when {
+            sdk >= Build.VERSION_CODES.UPSIDE_DOWN_CAKE ->
+                arrayOf(
+                    Manifest.permission.READ_MEDIA_IMAGES,
+                    Manifest.permission.READ_MEDIA_VIDEO,
+                    Manifest.permission.READ_MEDIA_VISUAL_USER_SELECTED
+                )
+
+            sdk >= Build.VERSION_CODES.TIRAMISU -> arrayOf(Manifest.permission.READ_MEDIA_IMAGES, Manifest.permission.READ_MEDIA_VIDEO)
+
+            else -> arrayOf(Manifest.permission.READ_EXTERNAL_STORAGE)
+        }
     }
 }

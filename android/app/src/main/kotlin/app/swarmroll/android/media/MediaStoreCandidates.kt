@@ -6,13 +6,13 @@ import android.os.Build
 import android.util.Size
 import app.swarmroll.android.features.share.Candidate
 import app.swarmroll.android.features.share.CandidateSource
+import java.io.ByteArrayOutputStream
+import java.io.File
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flowOn
 import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.withContext
-import java.io.ByteArrayOutputStream
-import java.io.File
 
 /**
  * The share feature's event-window source on the phone: MediaStore through
@@ -26,19 +26,17 @@ class MediaStoreCandidates(private val context: Context, private val stateDir: F
     private val store = EventWindowSource(context)
     private val copier = ContentCopier(context.contentResolver, context.cacheDir)
 
-    override suspend fun between(startMs: Long, endMs: Long): List<Candidate> =
-        withContext(Dispatchers.IO) {
-            val items = store.query(startMs, endMs)
-            // What the review shows now is "seen": arrivals later only offer newer items.
-            seen(startMs, endMs).add(items.map { Triple(it.id, it.size, it.modifiedSec) })
-            items.mapNotNull { candidate(it) }
-        }
+    override suspend fun between(startMs: Long, endMs: Long): List<Candidate> = withContext(Dispatchers.IO) {
+        val items = store.query(startMs, endMs)
+        // What the review shows now is "seen": arrivals later only offer newer items.
+        seen(startMs, endMs).add(items.map { Triple(it.id, it.size, it.modifiedSec) })
+        items.mapNotNull { candidate(it) }
+    }
 
-    override fun arrivals(startMs: Long, endMs: Long): Flow<List<Candidate>> =
-        store
-            .watch(startMs, endMs, seen(startMs, endMs))
-            .map { batch -> batch.mapNotNull { candidate(it) } }
-            .flowOn(Dispatchers.IO)
+    override fun arrivals(startMs: Long, endMs: Long): Flow<List<Candidate>> = store
+        .watch(startMs, endMs, seen(startMs, endMs))
+        .map { batch -> batch.mapNotNull { candidate(it) } }
+        .flowOn(Dispatchers.IO)
 
     private fun seen(startMs: Long, endMs: Long) = SeenMedia(File(stateDir, "window-$startMs-$endMs.seen"))
 
@@ -51,7 +49,7 @@ class MediaStoreCandidates(private val context: Context, private val stateDir: F
             mime = item.mime,
             takenMs = item.takenMs,
             sizeBytes = item.size,
-            thumbnail = thumbnail(item),
+            thumbnail = thumbnail(item)
         )
     }
 

@@ -10,11 +10,11 @@ import androidx.activity.ComponentActivity
 import androidx.activity.result.PickVisualMediaRequest
 import androidx.activity.result.contract.ActivityResultContracts
 import app.swarmroll.android.features.share.Candidate
+import java.io.ByteArrayOutputStream
+import java.io.File
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
-import java.io.ByteArrayOutputStream
-import java.io.File
 
 /**
  * The system Photo Picker (photos and videos, many at once, no storage permission): the
@@ -52,7 +52,7 @@ class PhotoPicker(private val activity: ComponentActivity, maxItems: Int = 200) 
                         mime = resolver.getType(uri) ?: "application/octet-stream",
                         takenMs = null,
                         sizeBytes = File(source.path).length(),
-                        thumbnail = thumbnail(resolver, uri),
+                        thumbnail = thumbnail(resolver, uri)
                     )
                 }.getOrNull()
             }

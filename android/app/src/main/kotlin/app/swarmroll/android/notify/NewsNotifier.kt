@@ -91,7 +91,7 @@ class NewsNotifier(private val context: Context, private val client: SwarmrollCl
             context,
             notificationId(channelId),
             intent,
-            PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE,
+            PendingIntent.FLAG_UPDATE_CURRENT or PendingIntent.FLAG_IMMUTABLE
         )
     }
 

@@ -100,7 +100,7 @@ class PartyModeService : Service() {
                     transfers.size,
                     transfers.size,
                     Formatter.formatShortFileSize(this, have),
-                    Formatter.formatShortFileSize(this, total),
+                    Formatter.formatShortFileSize(this, total)
                 )
             }
         val stop =
@@ -108,7 +108,7 @@ class PartyModeService : Service() {
                 this,
                 1,
                 Intent(this, PartyModeService::class.java).setAction(ACTION_STOP),
-                PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT,
+                PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT
             )
         val open =
             packageManager.getLaunchIntentForPackage(packageName)?.let {

@@ -13,11 +13,11 @@ import app.swarmroll.android.media.MediaStoreCandidates
 import app.swarmroll.android.notify.NotificationPrefs
 import app.swarmroll.android.party.PartyModeService
 import app.swarmroll.android.sync.SyncRecord
+import java.io.ByteArrayOutputStream
+import java.io.File
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.withContext
-import java.io.ByteArrayOutputStream
-import java.io.File
 
 /**
  * What only the Activity can do for the app: the Photo Picker (a registered activity
@@ -48,7 +48,7 @@ class AndroidPlatform(
     private val client: SwarmrollClient,
     private val hooks: ActivityHooks,
     /** How often background sync should run (WorkManager's period), for "overdue". */
-    private val expectedSyncEveryMs: Long,
+    private val expectedSyncEveryMs: Long
 ) : Platform {
     private val battery = BatteryManagerHint(context)
     private val notifications = NotificationPrefs(context)
@@ -58,23 +58,22 @@ class AndroidPlatform(
 
     override val candidates: CandidateSource = MediaStoreCandidates(context, File(context.noBackupFilesDir, "event-windows"))
 
-    override suspend fun loadImage(path: String, maxPx: Int): ByteArray? =
-        withContext(Dispatchers.IO) {
-            val bounds = BitmapFactory.Options().apply { inJustDecodeBounds = true }
-            BitmapFactory.decodeFile(path, bounds)
-            if (bounds.outWidth <= 0 || bounds.outHeight <= 0) return@withContext null
-            var sample = 1
-            while (maxOf(bounds.outWidth, bounds.outHeight) / (sample * 2) >= maxPx) sample *= 2
-            val bitmap = BitmapFactory.decodeFile(path, BitmapFactory.Options().apply { inSampleSize = sample }) ?: return@withContext null
-            try {
-                ByteArrayOutputStream().use { out ->
-                    bitmap.compress(Bitmap.CompressFormat.JPEG, JPEG_QUALITY, out)
-                    out.toByteArray()
-                }
-            } finally {
-                bitmap.recycle()
+    override suspend fun loadImage(path: String, maxPx: Int): ByteArray? = withContext(Dispatchers.IO) {
+        val bounds = BitmapFactory.Options().apply { inJustDecodeBounds = true }
+        BitmapFactory.decodeFile(path, bounds)
+        if (bounds.outWidth <= 0 || bounds.outHeight <= 0) return@withContext null
+        var sample = 1
+        while (maxOf(bounds.outWidth, bounds.outHeight) / (sample * 2) >= maxPx) sample *= 2
+        val bitmap = BitmapFactory.decodeFile(path, BitmapFactory.Options().apply { inSampleSize = sample }) ?: return@withContext null
+        try {
+            ByteArrayOutputStream().use { out ->
+                bitmap.compress(Bitmap.CompressFormat.JPEG, JPEG_QUALITY, out)
+                out.toByteArray()
             }
+        } finally {
+            bitmap.recycle()
         }
+    }
 
     override fun playVideo(path: String) = hooks.playVideo(path)
 
@@ -100,15 +99,14 @@ class AndroidPlatform(
 
     private fun hint() = battery.hint(SyncRecord(context).last()?.atMs, System.currentTimeMillis(), expectedSyncEveryMs)
 
-    override suspend fun notificationsOn(channelId: String): Boolean =
-        notifications.enabled(channelId) {
-            // A channel whose members cannot be read now counts as small: notified, changeable.
-            try {
-                client.channel(channelId).members().count { !it.removed }
-            } catch (e: SwarmrollFailure) {
-                0
-            }
+    override suspend fun notificationsOn(channelId: String): Boolean = notifications.enabled(channelId) {
+        // A channel whose members cannot be read now counts as small: notified, changeable.
+        try {
+            client.channel(channelId).members().count { !it.removed }
+        } catch (e: SwarmrollFailure) {
+            0
         }
+    }
 
     override fun setNotificationsOn(channelId: String, on: Boolean) = notifications.set(channelId, on)
 

@@ -20,7 +20,7 @@ data class BatteryHint(
     /** Android's own battery optimisation applies to the app (Doze, app standby). */
     val optimised: Boolean,
     /** Background sync is overdue: it last ran longer ago than the phone should allow. */
-    val overdue: Boolean,
+    val overdue: Boolean
 ) {
     /** Worth showing: something is deferring sync, or the maker is a known offender. */
     val show: Boolean get() = restricted || overdue || (maker != null && optimised)

@@ -15,10 +15,9 @@ object LocalNetworkAccess {
     const val NEARBY_WIFI_DEVICES = "android.permission.NEARBY_WIFI_DEVICES"
 
     /** The permission to ask for on [sdk], or null when none is needed. */
-    fun permissionFor(sdk: Int): String? =
-        when {
-            sdk >= 37 -> ACCESS_LOCAL_NETWORK
-            sdk >= 36 -> NEARBY_WIFI_DEVICES
-            else -> null
-        }
+    fun permissionFor(sdk: Int): String? = when {
+        sdk >= 37 -> ACCESS_LOCAL_NETWORK
+        sdk >= 36 -> NEARBY_WIFI_DEVICES
+        else -> null
+    }
 }

@@ -23,11 +23,7 @@ import kotlinx.coroutines.launch
  * it many phones drop the multicast that finds members on the same Wi-Fi). Calls into the
  * core go through one queue, so they arrive in the order the platform reported them.
  */
-class PlatformMonitor(
-    private val context: Context,
-    private val client: SwarmrollClient,
-    private val scope: CoroutineScope,
-) {
+class PlatformMonitor(private val context: Context, private val client: SwarmrollClient, private val scope: CoroutineScope) {
     private val connectivity = context.getSystemService(ConnectivityManager::class.java)
     private val wifi = context.applicationContext.getSystemService(WifiManager::class.java)
     private val updates = Channel<suspend () -> Unit>(Channel.UNLIMITED)

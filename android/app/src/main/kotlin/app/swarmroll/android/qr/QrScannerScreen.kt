@@ -70,7 +70,7 @@ fun QrScannerScreen(onInvite: (String) -> Unit, onClose: () -> Unit, modifier: M
             str("qr_scanner_hint"),
             color = MaterialTheme.colorScheme.onPrimary,
             style = MaterialTheme.typography.titleMedium,
-            modifier = Modifier.align(Alignment.TopCenter).padding(24.dp),
+            modifier = Modifier.align(Alignment.TopCenter).padding(24.dp)
         )
         TextButton(onClick = onClose, modifier = Modifier.align(Alignment.BottomCenter).padding(24.dp).heightIn(min = 48.dp)) {
             Text(str("qr_scanner_close"), color = MaterialTheme.colorScheme.onPrimary)

@@ -23,10 +23,7 @@ import javax.crypto.spec.GCMParameterSpec
  * Writes go to a temporary file renamed over the old one, so a crash never leaves half a
  * key. Errors carry a reason without key material, as the core asks.
  */
-class KeystoreSecureStorage(
-    private val dir: File,
-    private val alias: String = KEY_ALIAS,
-) : SecureStorage {
+class KeystoreSecureStorage(private val dir: File, private val alias: String = KEY_ALIAS) : SecureStorage {
     override fun load(name: String): ByteArray? {
         val file = fileFor(name)
         if (!file.isFile) return null
@@ -63,7 +60,7 @@ class KeystoreSecureStorage(
                 .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
                 .setKeySize(256)
                 .setRandomizedEncryptionRequired(true)
-                .build(),
+                .build()
         )
         return generator.generateKey()
     }
@@ -76,19 +73,18 @@ class KeystoreSecureStorage(
         return File(dir, "$name.bin")
     }
 
-    private inline fun <T> guard(what: String, block: () -> T): T =
-        try {
-            block()
-        } catch (e: GeneralSecurityException) {
-            // The device may be locked or the key invalidated; say which kind, never the bytes.
-            throw PlatformException.Failed("the Android Keystore could not $what the secret (${e.javaClass.simpleName})")
-        } catch (e: java.io.IOException) {
-            throw PlatformException.Failed("could not $what the secret file (${e.javaClass.simpleName})")
-        } catch (e: IllegalArgumentException) {
-            throw PlatformException.Failed(e.message ?: "invalid secret")
-        } catch (e: IllegalStateException) {
-            throw PlatformException.Failed(e.message ?: "invalid secret")
-        }
+    private inline fun <T> guard(what: String, block: () -> T): T = try {
+        block()
+    } catch (e: GeneralSecurityException) {
+        // The device may be locked or the key invalidated; say which kind, never the bytes.
+        throw PlatformException.Failed("the Android Keystore could not $what the secret (${e.javaClass.simpleName})")
+    } catch (e: java.io.IOException) {
+        throw PlatformException.Failed("could not $what the secret file (${e.javaClass.simpleName})")
+    } catch (e: IllegalArgumentException) {
+        throw PlatformException.Failed(e.message ?: "invalid secret")
+    } catch (e: IllegalStateException) {
+        throw PlatformException.Failed(e.message ?: "invalid secret")
+    }
 
     companion object {
         const val KEY_ALIAS = "swarmroll-secrets-v1"

@@ -41,7 +41,7 @@ class SyncRecord(context: Context) {
                 remainingPosts = prefs.getLong("remainingPosts", 0),
                 remainingBytes = prefs.getLong("remainingBytes", 0),
                 complete = prefs.getBoolean("complete", true),
-                tookMs = prefs.getLong("took", 0),
+                tookMs = prefs.getLong("took", 0)
             )
         return LastSync(prefs.getLong("at", 0), pass, prefs.getString("trigger", null) ?: "periodic")
     }

@@ -50,12 +50,11 @@ object SyncScheduler {
     /** The expected gap between passes, for the battery-manager hint. */
     val expectedEveryMs: Long get() = TimeUnit.HOURS.toMillis(PERIOD_HOURS)
 
-    fun constraints(policy: SyncPolicy): Constraints =
-        Constraints
-            .Builder()
-            .setRequiredNetworkType(
-                if (policy.originals == OriginalsPolicy.AnyNetwork) NetworkType.CONNECTED else NetworkType.UNMETERED,
-            ).setRequiresBatteryNotLow(true)
-            .setRequiresCharging(policy.chargingOnly)
-            .build()
+    fun constraints(policy: SyncPolicy): Constraints = Constraints
+        .Builder()
+        .setRequiredNetworkType(
+            if (policy.originals == OriginalsPolicy.AnyNetwork) NetworkType.CONNECTED else NetworkType.UNMETERED
+        ).setRequiresBatteryNotLow(true)
+        .setRequiresCharging(policy.chargingOnly)
+        .build()
 }

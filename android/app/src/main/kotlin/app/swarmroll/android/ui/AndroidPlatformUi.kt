@@ -27,10 +27,9 @@ class ResourceStrings(private val context: Context) : Strings {
     override fun plural(name: String, count: Int, args: Array<out Any>): String = res.getQuantityString(id(name, "plurals"), count, *args)
 
     @SuppressLint("DiscouragedApi")
-    private fun id(name: String, type: String): Int =
-        res.getIdentifier(name, type, context.packageName).also {
-            require(it != 0) { "no $type resource '$name'" }
-        }
+    private fun id(name: String, type: String): Int = res.getIdentifier(name, type, context.packageName).also {
+        require(it != 0) { "no $type resource '$name'" }
+    }
 }
 
 /** JPEG/PNG thumbnails from the core into Compose images. */

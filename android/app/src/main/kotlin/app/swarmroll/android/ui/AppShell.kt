@@ -36,7 +36,7 @@ fun AppShell(
     videoPath: String?,
     keepScreenOn: Boolean,
     actions: PlatformActions,
-    modifier: Modifier = Modifier,
+    modifier: Modifier = Modifier
 ) {
     if (keepScreenOn) KeepScreenOn()
     Box(modifier.fillMaxSize()) {
@@ -46,14 +46,17 @@ fun AppShell(
         when {
             videoPath != null ->
                 Surface(Modifier.fillMaxSize(), color = Color.Black) { VideoPlayerScreen(videoPath, actions::closeVideo, inset) }
+
             overlay == Overlay.LocalNetwork ->
                 Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
                     LocalNetworkScreen(actions::allowLocalNetwork, actions::skipLocalNetwork, inset)
                 }
+
             overlay == Overlay.Scanner ->
                 Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
                     QrScannerScreen(actions::scanned, actions::closeScanner)
                 }
+
             else -> Unit
         }
     }

@@ -29,7 +29,7 @@ import app.swarmroll.android.designsystem.str
 fun LocalNetworkScreen(onAllow: () -> Unit, onNotNow: () -> Unit, modifier: Modifier = Modifier) {
     Column(
         modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(24.dp),
-        verticalArrangement = Arrangement.spacedBy(16.dp),
+        verticalArrangement = Arrangement.spacedBy(16.dp)
     ) {
         Text(str("local_network_title"), style = MaterialTheme.typography.headlineSmall, modifier = Modifier.semantics { heading() })
         Text(str("local_network_body"), style = MaterialTheme.typography.bodyLarge)

@@ -45,7 +45,7 @@ fun VideoPlayerScreen(path: String, onClose: () -> Unit, modifier: Modifier = Mo
         val description = str("video_player_description")
         AndroidView(
             factory = { PlayerView(it).apply { this.player = player } },
-            modifier = Modifier.fillMaxSize().semantics { contentDescription = description },
+            modifier = Modifier.fillMaxSize().semantics { contentDescription = description }
         )
         TextButton(onClick = onClose, modifier = Modifier.align(Alignment.TopStart).padding(8.dp).heightIn(min = 48.dp)) {
             Text(str("video_close"), color = Color.White)

@@ -25,17 +25,11 @@ import androidx.compose.ui.unit.dp
 
 /** A centred message for an empty list, with an optional action. */
 @Composable
-fun EmptyState(
-    title: String,
-    body: String,
-    modifier: Modifier = Modifier,
-    action: String? = null,
-    onAction: () -> Unit = {},
-) {
+fun EmptyState(title: String, body: String, modifier: Modifier = Modifier, action: String? = null, onAction: () -> Unit = {}) {
     Column(
         modifier.fillMaxSize().padding(32.dp),
         verticalArrangement = androidx.compose.foundation.layout.Arrangement.Center,
-        horizontalAlignment = Alignment.CenterHorizontally,
+        horizontalAlignment = Alignment.CenterHorizontally
     ) {
         Text(title, style = MaterialTheme.typography.titleLarge, textAlign = TextAlign.Center)
         Spacer(Modifier.height(8.dp))
@@ -63,7 +57,7 @@ fun ErrorState(message: String, modifier: Modifier = Modifier, onRetry: (() -> U
         body = message,
         modifier = modifier,
         action = if (onRetry != null) str("try_again") else null,
-        onAction = { onRetry?.invoke() },
+        onAction = { onRetry?.invoke() }
     )
 }
 
@@ -80,23 +74,22 @@ fun Thumbnail(bytes: ByteArray, mime: String, description: String, modifier: Mod
     } else {
         Box(
             modifier.background(MaterialTheme.colorScheme.surfaceVariant).semantics { contentDescription = description },
-            contentAlignment = Alignment.Center,
+            contentAlignment = Alignment.Center
         ) {
             Text(
                 typeLabel(mime),
                 style = MaterialTheme.typography.labelLarge,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
                 modifier = Modifier.fillMaxWidth(),
-                textAlign = TextAlign.Center,
+                textAlign = TextAlign.Center
             )
         }
     }
 }
 
 /** The short name of a file type, for tiles and badges: "HEIC", "MP4", "MOV". */
-fun typeLabel(mime: String): String =
-    when (mime) {
-        "video/quicktime" -> "MOV"
-        "image/jpeg" -> "JPEG"
-        else -> mime.substringAfter('/').substringBefore(';').uppercase()
-    }
+fun typeLabel(mime: String): String = when (mime) {
+    "video/quicktime" -> "MOV"
+    "image/jpeg" -> "JPEG"
+    else -> mime.substringAfter('/').substringBefore(';').uppercase()
+}

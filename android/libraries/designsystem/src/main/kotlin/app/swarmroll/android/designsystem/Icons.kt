@@ -40,12 +40,7 @@ fun CheckIcon(modifier: Modifier = Modifier, size: Dp = 24.dp, color: Color = Lo
 
 /** A [size] square whose [draw] gets `line(x1, y1, x2, y2)` in 24-unit coordinates. */
 @Composable
-private fun LineIcon(
-    modifier: Modifier,
-    size: Dp,
-    color: Color,
-    draw: DrawScope.(line: (Float, Float, Float, Float) -> Unit) -> Unit,
-) {
+private fun LineIcon(modifier: Modifier, size: Dp, color: Color, draw: DrawScope.(line: (Float, Float, Float, Float) -> Unit) -> Unit) {
     Canvas(modifier.size(size)) {
         val u = this.size.minDimension / 24f
         draw { x1, y1, x2, y2 -> drawLine(color, Offset(x1 * u, y1 * u), Offset(x2 * u, y2 * u), 2.5f * u, StrokeCap.Round) }

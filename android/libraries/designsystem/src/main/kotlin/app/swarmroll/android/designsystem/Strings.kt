@@ -2,9 +2,9 @@ package app.swarmroll.android.designsystem
 
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.staticCompositionLocalOf
-import org.w3c.dom.Element
 import java.io.InputStream
 import javax.xml.parsers.DocumentBuilderFactory
+import org.w3c.dom.Element
 
 /**
  * The app's text comes from Android string resources (`res/values/strings.xml` of each
@@ -46,6 +46,7 @@ class XmlStrings(files: List<InputStream>) : Strings {
                 val name = e.getAttribute("name")
                 when (e.tagName) {
                     "string" -> strings[name] = unescape(e.textContent)
+
                     "plurals" -> {
                         val items = e.getElementsByTagName("item")
                         plurals[name] =
@@ -73,5 +74,6 @@ class XmlStrings(files: List<InputStream>) : Strings {
         return s.format(*args)
     }
 
-    private fun unescape(s: String): String = s.trim().removeSurrounding("\"").replace("\\'", "'").replace("\\\"", "\"").replace("\\n", "\n")
+    private fun unescape(s: String): String =
+        s.trim().removeSurrounding("\"").replace("\\'", "'").replace("\\\"", "\"").replace("\\n", "\n")
 }

@@ -27,7 +27,7 @@ private val Light: ColorScheme =
         background = Color(0xFFFCFCFF),
         surface = Color(0xFFFCFCFF),
         surfaceVariant = Color(0xFFE3E1EC),
-        error = Color(0xFFBA1A1A),
+        error = Color(0xFFBA1A1A)
     )
 
 private val Dark: ColorScheme =
@@ -41,7 +41,7 @@ private val Dark: ColorScheme =
         background = Color(0xFF121318),
         surface = Color(0xFF121318),
         surfaceVariant = Color(0xFF46464F),
-        error = Color(0xFFFFB4AB),
+        error = Color(0xFFFFB4AB)
     )
 
 /**
@@ -61,7 +61,7 @@ fun SwarmrollTheme(
     dark: Boolean = false,
     decoder: ImageDecoder = LocalImageDecoder.current,
     strings: Strings = LocalStrings.current,
-    content: @Composable () -> Unit,
+    content: @Composable () -> Unit
 ) {
     CompositionLocalProvider(LocalImageDecoder provides decoder, LocalStrings provides strings) {
         MaterialTheme(colorScheme = if (dark) Dark else Light, content = content)

@@ -23,7 +23,16 @@ class AppScreenshotsTest {
     private fun settingsPlatform(): FakePlatform {
         val wedding = client.addChannel("Lena & Sam's wedding", Role.Contributor)
         val club = client.addChannel("Book club")
-        val pass = SyncPass(eventsReceived = 42, bytesFetched = 38L shl 20, postsCompleted = 14, remainingPosts = 0, remainingBytes = 0, complete = true, tookMs = 41_000)
+        val pass =
+            SyncPass(
+                eventsReceived = 42,
+                bytesFetched = 38L shl 20,
+                postsCompleted = 14,
+                remainingPosts = 0,
+                remainingBytes = 0,
+                complete = true,
+                tookMs = 41_000
+            )
         return FakePlatform(lastPass = LastPass(pass, System.currentTimeMillis() - 14 * 60_000), optimized = true).apply {
             notifications[wedding.id] = false
             notifications[club.id] = true

@@ -14,14 +14,14 @@ import app.swarmroll.android.features.channels.CreateChannelEvent
 import app.swarmroll.android.features.channels.CreateChannelPresenter
 import app.swarmroll.android.features.channels.CreateChannelScreen
 import app.swarmroll.android.features.channels.CreateChannelState
+import java.time.LocalDate
+import java.time.ZoneOffset
+import java.util.Locale
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancel
 import org.junit.After
 import org.junit.Test
-import java.time.LocalDate
-import java.time.ZoneOffset
-import java.util.Locale
 
 /** The channel list, the everything timeline and the create form, in the states people meet them. */
 class ChannelsScreenshotsTest {
@@ -37,7 +37,7 @@ class ChannelsScreenshotsTest {
             ChannelSummary("c3", "Lisbon trip 2026", Role.CoHost, unread = 3, items = 1, videos = 1),
             ChannelSummary("c4", "Grandma's 90th birthday lunch at the old farmhouse", Role.Viewer, unread = 0, items = 1, videos = 0),
             ChannelSummary("c5", "Football club — spring season", Role.Contributor, unread = 1, items = 95, videos = 40),
-            ChannelSummary("c6", "Book club", Role.Owner, unread = 0, items = 0, videos = 0),
+            ChannelSummary("c6", "Book club", Role.Owner, unread = 0, items = 0, videos = 0)
         )
     private val full = ChannelsState(channels = channels)
 
@@ -75,7 +75,19 @@ class ChannelsScreenshotsTest {
         var photo = 0
         fun FakeChannelRoom.posts(startMs: Long, who: Person, mimes: List<String>) {
             clock = startMs
-            for (mime in mimes) receivePost(who, "", listOf(mime), FixturePhotos.thumbnail(PEOPLE_AND_PLACES[photo++ % PEOPLE_AND_PLACES.size]))
+            for (mime in mimes) {
+                receivePost(
+                    who,
+                    "",
+                    listOf(mime),
+                    FixturePhotos.thumbnail(
+                        PEOPLE_AND_PLACES[
+                            photo++ %
+                                PEOPLE_AND_PLACES.size
+                        ]
+                    )
+                )
+            }
         }
         garden.posts(SATURDAY_NOON - 2 * DAY, jon, listOf("image/jpeg", "image/jpeg", "video/mp4"))
         wedding.posts(SATURDAY_NOON - DAY, maya, listOf("image/jpeg", "image/jpeg", "image/jpeg", "image/heic"))

@@ -4,12 +4,12 @@ import app.swarmroll.android.features.home.LastPass
 import app.swarmroll.android.features.home.Platform
 import app.swarmroll.android.features.share.Candidate
 import app.swarmroll.android.features.share.CandidateSource
+import java.io.File
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.emptyFlow
-import java.io.File
 
 /**
  * The phone, faked for the desktop click-through: the "Photo Picker" hands back real
@@ -24,7 +24,7 @@ class FakePlatform(
     /** The event window's library. */
     var library: List<Candidate> = emptyList(),
     private var lastPass: LastPass? = null,
-    var optimized: Boolean = false,
+    var optimized: Boolean = false
 ) : Platform {
     val sharedLinks = mutableListOf<String>()
     var scans = 0

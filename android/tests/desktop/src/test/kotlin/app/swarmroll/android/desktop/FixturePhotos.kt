@@ -1,5 +1,8 @@
 package app.swarmroll.android.desktop
 
+import java.io.File
+import kotlin.math.max
+import kotlin.math.roundToInt
 import org.jetbrains.skia.EncodedImageFormat
 import org.jetbrains.skia.FilterMipmap
 import org.jetbrains.skia.FilterMode
@@ -7,9 +10,6 @@ import org.jetbrains.skia.Image
 import org.jetbrains.skia.MipmapMode
 import org.jetbrains.skia.Rect
 import org.jetbrains.skia.Surface
-import java.io.File
-import kotlin.math.max
-import kotlin.math.roundToInt
 
 /**
  * Real photos for screenshots: the JPEGs under `swarmroll.photos` (the repository's
@@ -45,7 +45,7 @@ object FixturePhotos {
             Rect.makeWH(w.toFloat(), h.toFloat()),
             FilterMipmap(FilterMode.LINEAR, MipmapMode.LINEAR),
             null,
-            true,
+            true
         )
         return requireNotNull(surface.makeImageSnapshot().encodeToData(EncodedImageFormat.JPEG, 82)).bytes
     }

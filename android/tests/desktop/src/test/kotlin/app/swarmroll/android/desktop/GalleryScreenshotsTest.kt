@@ -15,15 +15,15 @@ import app.swarmroll.android.features.gallery.ViewerEvent
 import app.swarmroll.android.features.gallery.ViewerPresenter
 import app.swarmroll.android.features.gallery.ViewerScreen
 import app.swarmroll.android.features.gallery.ViewerState
+import java.io.File
+import java.time.ZoneOffset
+import java.util.Locale
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancel
 import org.jetbrains.skia.Image
 import org.junit.After
 import org.junit.Test
-import java.io.File
-import java.time.ZoneOffset
-import java.util.Locale
 
 /** The gallery and the viewer, rendered from presenters over a wedding's worth of fake posts. */
 class GalleryScreenshotsTest {
@@ -39,7 +39,9 @@ class GalleryScreenshotsTest {
         GalleryPresenter(room, name, role, client.deviceId, SATURDAY_8PM, scope, formats).state.value
 
     @Test
-    fun loading() = Screenshots.check("gallery-loading") { GalleryScreen(GalleryState(name, canInvite = true, canShare = true, canHost = true), {}) }
+    fun loading() = Screenshots.check("gallery-loading") {
+        GalleryScreen(GalleryState(name, canInvite = true, canShare = true, canHost = true), {})
+    }
 
     @Test
     fun emptyChannelOffersToAddPhotos() {
@@ -49,7 +51,8 @@ class GalleryScreenshotsTest {
 
     @Test
     fun error() {
-        val state = GalleryState(name, loading = false, error = "The phone's storage is full. Free some space and try again.", canInvite = true)
+        val state =
+            GalleryState(name, loading = false, error = "The phone's storage is full. Free some space and try again.", canInvite = true)
         Screenshots.check("gallery-error") { GalleryScreen(state, {}) }
     }
 
@@ -122,8 +125,26 @@ class GalleryScreenshotsTest {
         room.tiles.value =
             room.tiles.value.map { t ->
                 val thumb = if (t.mime == "image/heic") ByteArray(0) else FixturePhotos.thumbnail(n++)
-                val sharers = if (t.postId == dance && t.index == 0) listOf(dev, ana, Person(ana.deviceId, "Ana", guest = "Grandma Rosa")) else t.sharedBy
-                t.copy(thumbnail = thumb, durationMs = t.durationMs?.let { if (t.postId == speeches) 84_000L else 38_000L }, sharedBy = sharers)
+                val sharers = if (t.postId == dance &&
+                    t.index == 0
+                ) {
+                    listOf(dev, ana, Person(ana.deviceId, "Ana", guest = "Grandma Rosa"))
+                } else {
+                    t.sharedBy
+                }
+                t.copy(
+                    thumbnail = thumb,
+                    durationMs = t.durationMs?.let {
+                        if (t.postId ==
+                            speeches
+                        ) {
+                            84_000L
+                        } else {
+                            38_000L
+                        }
+                    },
+                    sharedBy = sharers
+                )
             }
         val toast = room.receiveComment(ben, dance, "This is the one for the album")
         room.receiveComment(carla, dance, "Who filmed the dip at the end?")
@@ -153,6 +174,9 @@ class GalleryScreenshotsTest {
         const val SUNDAY_NOON = SATURDAY_8PM + 16 * HOUR
 
         private val originalFiles =
-            File(System.getProperty("swarmroll.photos") ?: "../shared/fixtures/photos", "phones").listFiles()!!.filter { it.extension == "jpg" }.sortedBy { it.name }
+            File(System.getProperty("swarmroll.photos") ?: "../shared/fixtures/photos", "phones").listFiles()!!.filter {
+                it.extension ==
+                    "jpg"
+            }.sortedBy { it.name }
     }
 }

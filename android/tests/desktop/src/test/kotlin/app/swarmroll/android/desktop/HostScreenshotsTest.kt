@@ -38,7 +38,7 @@ class HostScreenshotsTest {
                 Member("c1".repeat(32), "Carla", Role.Contributor, removed = false),
                 Member("e1".repeat(32), "Dev", Role.Viewer, removed = false),
                 Member("f1".repeat(32), "Grandma Rosa", Role.Viewer, removed = false),
-                Member("90".repeat(32), "Old phone", Role.Contributor, removed = true),
+                Member("90".repeat(32), "Old phone", Role.Contributor, removed = true)
             )
     }
 
@@ -152,7 +152,14 @@ class HostScreenshotsTest {
             val black = Paint().apply { color = Color.BLACK }
             rows.forEachIndexed { y, row ->
                 row.forEachIndexed { x, c ->
-                    if (c == '1') surface.canvas.drawRect(Rect.makeXYWH(((x + 4) * px).toFloat(), ((y + 4) * px).toFloat(), px.toFloat(), px.toFloat()), black)
+                    if (c ==
+                        '1'
+                    ) {
+                        surface.canvas.drawRect(
+                            Rect.makeXYWH(((x + 4) * px).toFloat(), ((y + 4) * px).toFloat(), px.toFloat(), px.toFloat()),
+                            black
+                        )
+                    }
                 }
             }
             return requireNotNull(surface.makeImageSnapshot().encodeToData(EncodedImageFormat.PNG)).bytes

@@ -13,6 +13,7 @@ import app.swarmroll.android.features.invite.JoinEvent
 import app.swarmroll.android.features.invite.JoinPresenter
 import app.swarmroll.android.features.invite.JoinScreen
 import app.swarmroll.android.features.invite.JoinState
+import java.util.Random
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancel
@@ -22,7 +23,6 @@ import org.jetbrains.skia.Rect
 import org.jetbrains.skia.Surface
 import org.junit.After
 import org.junit.Test
-import java.util.Random
 
 /** The invite screen (roles, link, full-screen QR) and the join screen (empty, preview, joining, failures). */
 class InviteScreenshotsTest {
@@ -146,7 +146,10 @@ class InviteScreenshotsTest {
     @Test
     fun joinNobodyReachableOffersTryAgain() {
         client.failNext =
-            SwarmrollFailure(SwarmrollFailure.Kind.Network, "Nobody in this channel could be reached. Try again when one of them is online or nearby.")
+            SwarmrollFailure(
+                SwarmrollFailure.Kind.Network,
+                "Nobody in this channel could be reached. Try again when one of them is online or nearby."
+            )
         val state = join(JoinEvent.LinkChanged(link), JoinEvent.Join)
         Screenshots.check("invite-join-unreachable") { JoinScreen(state, {}) }
     }
@@ -168,7 +171,12 @@ class InviteScreenshotsTest {
             for (row in 0 until modules) {
                 for (col in 0 until modules) {
                     val on = finder(row, col, modules) ?: noise.nextBoolean()
-                    if (on) surface.canvas.drawRect(Rect.makeXYWH(((col + quiet) * px).toFloat(), ((row + quiet) * px).toFloat(), px.toFloat(), px.toFloat()), black)
+                    if (on) {
+                        surface.canvas.drawRect(
+                            Rect.makeXYWH(((col + quiet) * px).toFloat(), ((row + quiet) * px).toFloat(), px.toFloat(), px.toFloat()),
+                            black
+                        )
+                    }
                 }
             }
             requireNotNull(surface.makeImageSnapshot().encodeToData(EncodedImageFormat.PNG)).bytes

@@ -4,18 +4,18 @@ import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Surface
 import androidx.compose.runtime.Composable
-import androidx.compose.ui.Modifier
 import androidx.compose.ui.ImageComposeScene
+import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.toComposeImageBitmap
 import androidx.compose.ui.unit.Density
 import app.swarmroll.android.designsystem.ImageDecoder
 import app.swarmroll.android.designsystem.SwarmrollTheme
 import app.swarmroll.android.designsystem.XmlStrings
+import java.io.File
+import kotlin.math.abs
 import org.jetbrains.skia.Bitmap
 import org.jetbrains.skia.EncodedImageFormat
 import org.jetbrains.skia.Image
-import java.io.File
-import kotlin.math.abs
 
 /**
  * Renders a screen headlessly with Compose Multiplatform's desktop renderer (the same
@@ -41,7 +41,11 @@ object Screenshots {
     /** Every module's strings.xml, as the phone would read them. */
     val strings: XmlStrings by lazy {
         val root = File(System.getProperty("swarmroll.android") ?: "android")
-        XmlStrings(root.walkTopDown().filter { it.name == "strings.xml" && it.parentFile.name == "values" }.map { it.inputStream() }.toList())
+        XmlStrings(
+            root.walkTopDown().filter {
+                it.name == "strings.xml" && it.parentFile.name == "values"
+            }.map { it.inputStream() }.toList()
+        )
     }
 
     /** Skia's JPEG/PNG decoder, standing in for Android's BitmapFactory. */
@@ -51,13 +55,7 @@ object Screenshots {
      * Renders [content] in the app's theme as `<name>.png` and checks it against the
      * golden. [fontScale] 1.3 is "large font"; [dark] the dark theme.
      */
-    fun check(
-        name: String,
-        dark: Boolean = false,
-        fontScale: Float = 1f,
-        heightDp: Int = HEIGHT_DP,
-        content: @Composable () -> Unit,
-    ) {
+    fun check(name: String, dark: Boolean = false, fontScale: Float = 1f, heightDp: Int = HEIGHT_DP, content: @Composable () -> Unit) {
         val png = render(dark, fontScale, heightDp, content)
         val golden = File(goldens, "$name.png")
         if (bless || (!golden.exists() && !ci)) {
@@ -72,23 +70,18 @@ object Screenshots {
             File(actuals, "$name.actual.png").writeBytes(png)
             throw AssertionError(
                 "$name differs from its golden in ${"%.2f".format(differing * 100)}% of pixels; " +
-                    "see ${File(actuals, "$name.actual.png").absolutePath}",
+                    "see ${File(actuals, "$name.actual.png").absolutePath}"
             )
         }
     }
 
     /** The PNG of [content] as it draws after its first frames have settled. */
-    fun render(
-        dark: Boolean,
-        fontScale: Float,
-        heightDp: Int,
-        content: @Composable () -> Unit,
-    ): ByteArray {
+    fun render(dark: Boolean, fontScale: Float, heightDp: Int, content: @Composable () -> Unit): ByteArray {
         val scene =
             ImageComposeScene(
                 width = (WIDTH_DP * DENSITY).toInt(),
                 height = (heightDp * DENSITY).toInt(),
-                density = Density(DENSITY, fontScale),
+                density = Density(DENSITY, fontScale)
             ) {
                 SwarmrollTheme(dark = dark, decoder = decoder, strings = strings) {
                     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background, content = content)

@@ -25,7 +25,16 @@ import org.junit.Test
 class SettingsScreenshotsTest {
     private val scope = CoroutineScope(Dispatchers.Unconfined)
     private val client = FakeSwarmrollClient()
-    private val pass = SyncPass(eventsReceived = 212, bytesFetched = 38L shl 20, postsCompleted = 9, remainingPosts = 0, remainingBytes = 0, complete = true, tookMs = 41_000)
+    private val pass =
+        SyncPass(
+            eventsReceived = 212,
+            bytesFetched = 38L shl 20,
+            postsCompleted = 9,
+            remainingPosts = 0,
+            remainingBytes = 0,
+            complete = true,
+            tookMs = 41_000
+        )
 
     @After
     fun stop() = scope.cancel()
@@ -37,7 +46,7 @@ class SettingsScreenshotsTest {
                 held = HoldReason.Metered,
                 meteredTodayBytes = 41L shl 20,
                 network = NetworkState(NetworkKind.Cellular, metered = true, constrained = false),
-                batteryLow = false,
+                batteryLow = false
             )
     }
 
@@ -77,7 +86,7 @@ class SettingsScreenshotsTest {
             listOf(
                 Transfer(party.id, a, 31L shl 20, 58L shl 20, 2_400_000),
                 Transfer(party.id, b, 4L shl 20, 212L shl 20, 1_100_000),
-                Transfer(club.id, c, 0, 3_600_000, 0),
+                Transfer(club.id, c, 0, 3_600_000, 0)
             )
         return TransfersPresenter(client, scope).state.value
     }

@@ -14,6 +14,8 @@ import app.swarmroll.android.features.share.ImportPresenter
 import app.swarmroll.android.features.share.ImportScreen
 import app.swarmroll.android.features.share.ImportState
 import app.swarmroll.android.features.share.WindowClock
+import java.time.ZoneOffset
+import java.util.Locale
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -23,8 +25,6 @@ import kotlinx.coroutines.flow.MutableSharedFlow
 import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Test
-import java.time.ZoneOffset
-import java.util.Locale
 
 /** The import flow's screens, driven through the presenter over the fakes with real thumbnails. */
 class ShareScreenshotsTest {
@@ -52,19 +52,18 @@ class ShareScreenshotsTest {
                 takenMs = taken,
                 sizeBytes = if (video) 48_000_000 else 3_200_000,
                 durationMs = if (video) (if (i == 4) 38_000 else 95_000) else null,
-                thumbnail = FixturePhotos.thumbnail(i + 3),
+                thumbnail = FixturePhotos.thumbnail(i + 3)
             )
         }
 
-    private fun reviewing(): ImportPresenter =
-        presenter().also {
-            source.library = evening
-            it.handle(ImportEvent.OpenWindow)
-            it.handle(ImportEvent.FindInWindow)
-            it.handle(ImportEvent.Toggle(evening[6].id))
-            it.handle(ImportEvent.CaptionChanged("The party after the first dance"))
-            runBlocking { source.arrivals.emit(evening.take(3).map { c -> c.copy(id = c.id + "-new", takenMs = SATURDAY_11PM) }) }
-        }
+    private fun reviewing(): ImportPresenter = presenter().also {
+        source.library = evening
+        it.handle(ImportEvent.OpenWindow)
+        it.handle(ImportEvent.FindInWindow)
+        it.handle(ImportEvent.Toggle(evening[6].id))
+        it.handle(ImportEvent.CaptionChanged("The party after the first dance"))
+        runBlocking { source.arrivals.emit(evening.take(3).map { c -> c.copy(id = c.id + "-new", takenMs = SATURDAY_11PM) }) }
+    }
 
     private fun shot(name: String, state: ImportState, dark: Boolean = false, fontScale: Float = 1f) =
         Screenshots.check(name, dark = dark, fontScale = fontScale) { ImportScreen(state, {}) }
@@ -164,18 +163,17 @@ class ShareScreenshotsTest {
 
     /** The core's answer for a batch with two already in the channel and two it could not use. */
     private class WithReasons(private val inner: FakeChannelRoom) : ChannelRoom by inner {
-        override suspend fun share(caption: String, files: List<ShareSource>): ShareOutcome =
-            ShareOutcome(
-                postIds = listOf("p1"),
-                shared = files.size - 4,
-                duplicates = 2,
-                skipped =
-                    listOf(
-                        ShareOutcome.Skipped(7, "the file is incomplete (truncated)"),
-                        ShareOutcome.Skipped(11, "its location cannot be removed (GoPro GPS track); share it only with its location kept"),
-                    ),
-                notShared = 0,
-            )
+        override suspend fun share(caption: String, files: List<ShareSource>): ShareOutcome = ShareOutcome(
+            postIds = listOf("p1"),
+            shared = files.size - 4,
+            duplicates = 2,
+            skipped =
+                listOf(
+                    ShareOutcome.Skipped(7, "the file is incomplete (truncated)"),
+                    ShareOutcome.Skipped(11, "its location cannot be removed (GoPro GPS track); share it only with its location kept")
+                ),
+            notShared = 0
+        )
     }
 
     companion object {

@@ -1,9 +1,9 @@
 package app.swarmroll.android.desktop
 
+import java.io.File
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertTrue
 import org.junit.Test
-import java.io.File
 
 /** Every string a screen names exists in a strings.xml, so no screen shows a raw key. */
 class StringsTest {

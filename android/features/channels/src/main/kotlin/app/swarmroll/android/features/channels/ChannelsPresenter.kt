@@ -5,6 +5,12 @@ import app.swarmroll.android.core.api.GalleryTile
 import app.swarmroll.android.core.api.MediaKind
 import app.swarmroll.android.core.api.SwarmrollClient
 import app.swarmroll.android.core.api.SwarmrollFailure
+import java.time.Instant
+import java.time.LocalDate
+import java.time.ZoneId
+import java.time.format.DateTimeFormatter
+import java.time.format.FormatStyle
+import java.util.Locale
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -14,12 +20,6 @@ import kotlinx.coroutines.flow.catch
 import kotlinx.coroutines.flow.combine
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
-import java.time.Instant
-import java.time.LocalDate
-import java.time.ZoneId
-import java.time.format.DateTimeFormatter
-import java.time.format.FormatStyle
-import java.util.Locale
 
 /** The two views of the home screen. */
 enum class ChannelsTab { Channels, Everything }
@@ -47,7 +47,7 @@ data class ChannelsState(
     val tab: ChannelsTab = ChannelsTab.Channels,
     val channels: List<ChannelSummary>? = null,
     val timeline: List<TimelineDay>? = null,
-    val error: String? = null,
+    val error: String? = null
 )
 
 sealed interface ChannelsEvent {
@@ -78,7 +78,7 @@ class ChannelsPresenter(
     private val scope: CoroutineScope,
     private val zone: ZoneId = ZoneId.systemDefault(),
     private val locale: Locale = Locale.getDefault(),
-    private val today: () -> LocalDate = { LocalDate.now(zone) },
+    private val today: () -> LocalDate = { LocalDate.now(zone) }
 ) {
     private val mutable = MutableStateFlow(ChannelsState())
     val state: StateFlow<ChannelsState> = mutable.asStateFlow()
@@ -96,11 +96,13 @@ class ChannelsPresenter(
                 mutable.update { it.copy(tab = event.tab) }
                 if (event.tab == ChannelsTab.Everything && timelineJob == null) collectTimeline()
             }
+
             ChannelsEvent.Retry -> {
                 mutable.update { it.copy(error = null) }
                 collectChannels()
                 if (timelineJob != null) collectTimeline()
             }
+
             else -> Unit
         }
     }
@@ -140,10 +142,9 @@ class ChannelsPresenter(
             .map { (day, dayTiles) -> TimelineDay(day.toEpochDay(), label(day, now), dayTiles) }
     }
 
-    private fun label(day: LocalDate, now: LocalDate): DayLabel =
-        when (day) {
-            now -> DayLabel.Today
-            now.minusDays(1) -> DayLabel.Yesterday
-            else -> DayLabel.Date(dateFormat.format(day))
-        }
+    private fun label(day: LocalDate, now: LocalDate): DayLabel = when (day) {
+        now -> DayLabel.Today
+        now.minusDays(1) -> DayLabel.Yesterday
+        else -> DayLabel.Date(dateFormat.format(day))
+    }
 }

@@ -65,13 +65,19 @@ fun ChannelsScreen(state: ChannelsState, onEvent: (ChannelsEvent) -> Unit, modif
                     val joinDescription = str("channels_join_description")
                     TextButton(
                         onClick = { onEvent(ChannelsEvent.JoinChannel) },
-                        modifier = Modifier.heightIn(min = 48.dp).semantics { contentDescription = joinDescription },
+                        modifier = Modifier.heightIn(min = 48.dp).semantics { contentDescription = joinDescription }
                     ) { Text(str("channels_join")) }
                     val settings = str("channels_settings")
-                    IconButton(onClick = { onEvent(ChannelsEvent.OpenSettings) }, modifier = Modifier.semantics { contentDescription = settings }) {
+                    IconButton(
+                        onClick = { onEvent(ChannelsEvent.OpenSettings) },
+                        modifier = Modifier.semantics {
+                            contentDescription =
+                                settings
+                        }
+                    ) {
                         SettingsIcon()
                     }
-                },
+                }
             )
         },
         floatingActionButton = {
@@ -80,7 +86,7 @@ fun ChannelsScreen(state: ChannelsState, onEvent: (ChannelsEvent) -> Unit, modif
                     Text("+  " + str("channels_new"))
                 }
             }
-        },
+        }
     ) { padding ->
         Column(Modifier.padding(padding).fillMaxSize()) {
             PrimaryTabRow(selectedTabIndex = state.tab.ordinal) {
@@ -89,14 +95,14 @@ fun ChannelsScreen(state: ChannelsState, onEvent: (ChannelsEvent) -> Unit, modif
                     onClick = { onEvent(ChannelsEvent.SelectTab(ChannelsTab.Channels)) },
                     text = { Text(str("channels_tab_channels")) },
                     selectedContentColor = MaterialTheme.colorScheme.primary,
-                    unselectedContentColor = MaterialTheme.colorScheme.onSurfaceVariant,
+                    unselectedContentColor = MaterialTheme.colorScheme.onSurfaceVariant
                 )
                 Tab(
                     selected = state.tab == ChannelsTab.Everything,
                     onClick = { onEvent(ChannelsEvent.SelectTab(ChannelsTab.Everything)) },
                     text = { Text(str("channels_tab_everything")) },
                     selectedContentColor = MaterialTheme.colorScheme.primary,
-                    unselectedContentColor = MaterialTheme.colorScheme.onSurfaceVariant,
+                    unselectedContentColor = MaterialTheme.colorScheme.onSurfaceVariant
                 )
             }
             val error = state.error
@@ -136,31 +142,29 @@ private fun ChannelRow(channel: ChannelSummary, onClick: () -> Unit) {
                 channel.name,
                 maxLines = 2,
                 overflow = TextOverflow.Ellipsis,
-                fontWeight = if (channel.unread > 0) FontWeight.Bold else FontWeight.Normal,
+                fontWeight = if (channel.unread > 0) FontWeight.Bold else FontWeight.Normal
             )
         },
         supportingContent = { Text("$counts · $role", maxLines = 3, overflow = TextOverflow.Ellipsis) },
-        trailingContent = { if (unread != null) UnreadBadge(unread) },
+        trailingContent = { if (unread != null) UnreadBadge(unread) }
     )
 }
 
 @Composable
-internal fun counts(photos: Int, videos: Int): String =
-    when {
-        photos == 0 && videos == 0 -> str("channels_nothing_yet")
-        videos == 0 -> plural("channels_photos", photos, photos)
-        photos == 0 -> plural("channels_videos", videos, videos)
-        else -> str("channels_counts", plural("channels_photos", photos, photos), plural("channels_videos", videos, videos))
-    }
+internal fun counts(photos: Int, videos: Int): String = when {
+    photos == 0 && videos == 0 -> str("channels_nothing_yet")
+    videos == 0 -> plural("channels_photos", photos, photos)
+    photos == 0 -> plural("channels_videos", videos, videos)
+    else -> str("channels_counts", plural("channels_photos", photos, photos), plural("channels_videos", videos, videos))
+}
 
 @Composable
-private fun roleLabel(role: Role): String =
-    when (role) {
-        Role.Owner -> str("channels_role_owner")
-        Role.CoHost -> str("channels_role_cohost")
-        Role.Contributor -> str("channels_role_contributor")
-        Role.Viewer -> str("channels_role_viewer")
-    }
+private fun roleLabel(role: Role): String = when (role) {
+    Role.Owner -> str("channels_role_owner")
+    Role.CoHost -> str("channels_role_cohost")
+    Role.Contributor -> str("channels_role_contributor")
+    Role.Viewer -> str("channels_role_viewer")
+}
 
 /** The channel's initial on a colour picked from its name, the same every time. */
 @Composable
@@ -172,7 +176,7 @@ private fun Avatar(name: String) {
             name.trim().take(1).uppercase(),
             color = Color.White,
             style = MaterialTheme.typography.titleMedium,
-            fontWeight = FontWeight.Bold,
+            fontWeight = FontWeight.Bold
         )
     }
 }
@@ -180,8 +184,10 @@ private fun Avatar(name: String) {
 @Composable
 private fun UnreadBadge(text: String) {
     Box(
-        Modifier.widthIn(min = 24.dp).background(MaterialTheme.colorScheme.primary, RoundedCornerShape(12.dp)).padding(horizontal = 8.dp, vertical = 2.dp),
-        contentAlignment = Alignment.Center,
+        Modifier.widthIn(
+            min = 24.dp
+        ).background(MaterialTheme.colorScheme.primary, RoundedCornerShape(12.dp)).padding(horizontal = 8.dp, vertical = 2.dp),
+        contentAlignment = Alignment.Center
     ) {
         Text(text, color = MaterialTheme.colorScheme.onPrimary, style = MaterialTheme.typography.labelMedium)
     }
@@ -192,13 +198,13 @@ private fun NoChannels(onEvent: (ChannelsEvent) -> Unit) {
     Column(
         Modifier.fillMaxSize().padding(32.dp),
         verticalArrangement = Arrangement.Center,
-        horizontalAlignment = Alignment.CenterHorizontally,
+        horizontalAlignment = Alignment.CenterHorizontally
     ) {
         Text(
             str("channels_empty_title"),
             style = MaterialTheme.typography.titleLarge,
             textAlign = TextAlign.Center,
-            modifier = Modifier.semantics { heading() },
+            modifier = Modifier.semantics { heading() }
         )
         Spacer(Modifier.height(8.dp))
         Text(str("channels_empty_body"), style = MaterialTheme.typography.bodyMedium, textAlign = TextAlign.Center)

@@ -22,7 +22,7 @@ data class CreateChannelState(
     val nameError: ChannelNameError? = null,
     val creating: Boolean = false,
     val error: String? = null,
-    val createdId: String? = null,
+    val createdId: String? = null
 )
 
 sealed interface CreateChannelEvent {
@@ -43,20 +43,21 @@ sealed interface CreateChannelEvent {
  * so the user hears about a bad name at once; anything else the core refuses is shown
  * with its message. [myName] is the display name members will see.
  */
-class CreateChannelPresenter(
-    private val client: SwarmrollClient,
-    private val myName: String,
-    private val scope: CoroutineScope,
-) {
+class CreateChannelPresenter(private val client: SwarmrollClient, private val myName: String, private val scope: CoroutineScope) {
     private val mutable = MutableStateFlow(CreateChannelState())
     val state: StateFlow<CreateChannelState> = mutable.asStateFlow()
 
     fun handle(event: CreateChannelEvent) {
         when (event) {
             is CreateChannelEvent.NameChanged ->
-                mutable.update { it.copy(name = event.name, nameError = if (tooLong(event.name)) ChannelNameError.TooLong else null, error = null) }
+                mutable.update {
+                    it.copy(name = event.name, nameError = if (tooLong(event.name)) ChannelNameError.TooLong else null, error = null)
+                }
+
             is CreateChannelEvent.PrivateChanged -> mutable.update { it.copy(private = event.private) }
+
             CreateChannelEvent.Create -> create()
+
             CreateChannelEvent.Cancel -> Unit
         }
     }

@@ -49,13 +49,15 @@ fun CreateChannelScreen(state: CreateChannelState, onEvent: (CreateChannelEvent)
                 title = { Text(str("channels_create_title")) },
                 navigationIcon = {
                     BackButton({ onEvent(CreateChannelEvent.Cancel) }, str("channels_back"))
-                },
+                }
             )
-        },
+        }
     ) { padding ->
         Column(
-            Modifier.padding(padding).fillMaxSize().imePadding().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp, vertical = 8.dp),
-            verticalArrangement = Arrangement.spacedBy(16.dp),
+            Modifier.padding(
+                padding
+            ).fillMaxSize().imePadding().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp, vertical = 8.dp),
+            verticalArrangement = Arrangement.spacedBy(16.dp)
         ) {
             NameField(state, onEvent)
             Text(str("channels_who_title"), style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
@@ -72,7 +74,7 @@ fun CreateChannelScreen(state: CreateChannelState, onEvent: (CreateChannelEvent)
                     it,
                     color = MaterialTheme.colorScheme.error,
                     style = MaterialTheme.typography.bodyMedium,
-                    modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite },
+                    modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite }
                 )
             }
             CreateButton(state.creating) { onEvent(CreateChannelEvent.Create) }
@@ -98,7 +100,7 @@ private fun NameField(state: CreateChannelState, onEvent: (CreateChannelEvent) -
         enabled = !state.creating,
         keyboardOptions = KeyboardOptions(capitalization = KeyboardCapitalization.Sentences, imeAction = ImeAction.Done),
         keyboardActions = KeyboardActions(onDone = { onEvent(CreateChannelEvent.Create) }),
-        modifier = Modifier.fillMaxWidth().testTag("channel-name"),
+        modifier = Modifier.fillMaxWidth().testTag("channel-name")
     )
 }
 
@@ -108,7 +110,15 @@ private fun CreateButton(creating: Boolean, onClick: () -> Unit) {
     Button(
         onClick = onClick,
         enabled = !creating,
-        modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp).then(if (creating) Modifier.semantics { contentDescription = creatingText } else Modifier),
+        modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp).then(
+            if (creating) {
+                Modifier.semantics {
+                    contentDescription = creatingText
+                }
+            } else {
+                Modifier
+            }
+        )
     ) {
         if (creating) {
             CircularProgressIndicator(Modifier.size(20.dp), strokeWidth = 2.dp)

@@ -41,14 +41,16 @@ import app.swarmroll.android.designsystem.str
 internal fun EverythingTimeline(days: List<TimelineDay>?, onEvent: (ChannelsEvent) -> Unit) {
     when {
         days == null -> Loading(str("channels_timeline_loading"))
+
         days.isEmpty() -> EmptyState(str("channels_timeline_empty_title"), str("channels_timeline_empty_body"))
+
         else ->
             LazyVerticalGrid(
                 columns = GridCells.Adaptive(minSize = 110.dp),
                 modifier = Modifier.fillMaxSize(),
                 contentPadding = PaddingValues(2.dp),
                 horizontalArrangement = Arrangement.spacedBy(2.dp),
-                verticalArrangement = Arrangement.spacedBy(2.dp),
+                verticalArrangement = Arrangement.spacedBy(2.dp)
             ) {
                 for (day in days) {
                     item(key = "day-${day.epochDay}", span = { GridItemSpan(maxLineSpan) }) { DayHeader(day) }
@@ -73,7 +75,7 @@ private fun DayHeader(day: TimelineDay) {
         Text(
             counts(day.photos, day.videos),
             style = MaterialTheme.typography.bodySmall,
-            color = MaterialTheme.colorScheme.onSurfaceVariant,
+            color = MaterialTheme.colorScheme.onSurfaceVariant
         )
     }
 }
@@ -93,7 +95,7 @@ private fun TimelineTileView(t: TimelineTile, onClick: () -> Unit) {
         Box(
             Modifier.align(Alignment.BottomStart).fillMaxWidth()
                 .background(Brush.verticalGradient(listOf(Color.Transparent, Color.Black.copy(alpha = 0.6f))))
-                .padding(horizontal = 6.dp, vertical = 4.dp),
+                .padding(horizontal = 6.dp, vertical = 4.dp)
         ) {
             Text(
                 t.channelName,
@@ -101,7 +103,7 @@ private fun TimelineTileView(t: TimelineTile, onClick: () -> Unit) {
                 style = MaterialTheme.typography.labelSmall,
                 maxLines = 1,
                 overflow = TextOverflow.Ellipsis,
-                modifier = Modifier.padding(end = if (tile.kind == MediaKind.Video) 44.dp else 0.dp),
+                modifier = Modifier.padding(end = if (tile.kind == MediaKind.Video) 44.dp else 0.dp)
             )
         }
         if (tile.kind == MediaKind.Video) VideoBadge(duration(tile.durationMs), Modifier.align(Alignment.BottomEnd).padding(4.dp))
@@ -112,7 +114,7 @@ private fun TimelineTileView(t: TimelineTile, onClick: () -> Unit) {
 private fun VideoBadge(text: String, modifier: Modifier) {
     Row(
         modifier.background(Color.Black.copy(alpha = 0.7f), RoundedCornerShape(4.dp)).padding(horizontal = 4.dp, vertical = 2.dp),
-        verticalAlignment = Alignment.CenterVertically,
+        verticalAlignment = Alignment.CenterVertically
     ) {
         PlayIcon(Color.White)
         Box(Modifier.width(3.dp))

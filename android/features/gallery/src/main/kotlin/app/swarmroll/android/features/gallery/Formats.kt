@@ -18,7 +18,7 @@ enum class DayRelative { Today, Yesterday, Earlier }
 class Formats(
     private val zone: ZoneId = ZoneId.systemDefault(),
     private val locale: Locale = Locale.getDefault(),
-    private val now: () -> Long = System::currentTimeMillis,
+    private val now: () -> Long = System::currentTimeMillis
 ) {
     private val dayThisYear = DateTimeFormatter.ofPattern("EEEE d MMMM", locale)
     private val dayOtherYear = DateTimeFormatter.ofPattern("d MMMM yyyy", locale)
@@ -37,8 +37,7 @@ class Formats(
     }
 
     /** "Saturday 14 June", or "14 June 2024" for another year. */
-    fun dayLabel(date: LocalDate): String =
-        (if (date.year == day(now()).year) dayThisYear else dayOtherYear).format(date)
+    fun dayLabel(date: LocalDate): String = (if (date.year == day(now()).year) dayThisYear else dayOtherYear).format(date)
 
     /** "21:04" today, "14 Jun 21:04" on another day. */
     fun moment(ms: Long): String {

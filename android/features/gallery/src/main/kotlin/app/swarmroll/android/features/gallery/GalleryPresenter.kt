@@ -5,6 +5,7 @@ import app.swarmroll.android.core.api.GalleryTile
 import app.swarmroll.android.core.api.MediaKind
 import app.swarmroll.android.core.api.Role
 import app.swarmroll.android.core.api.SwarmrollFailure
+import java.time.LocalDate
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.channels.Channel
@@ -14,7 +15,6 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.receiveAsFlow
 import kotlinx.coroutines.flow.update
-import java.time.LocalDate
 
 /** One tile as the grid draws it: [isNew] when it arrived after the user's last visit. */
 data class GalleryItem(val tile: GalleryTile, val isNew: Boolean, val timeLabel: String)
@@ -33,7 +33,7 @@ data class GalleryState(
     val canInvite: Boolean = false,
     val canShare: Boolean = false,
     val canHost: Boolean = false,
-    val error: String? = null,
+    val error: String? = null
 ) {
     val empty: Boolean get() = !loading && error == null && days.isEmpty()
 }
@@ -72,7 +72,7 @@ class GalleryPresenter(
     private val myDeviceId: String,
     private val lastVisitMs: Long?,
     private val scope: CoroutineScope,
-    private val formats: Formats = Formats(),
+    private val formats: Formats = Formats()
 ) {
     private val mutable =
         MutableStateFlow(
@@ -80,8 +80,8 @@ class GalleryPresenter(
                 channelName = channelName,
                 canInvite = true,
                 canShare = myRole != Role.Viewer,
-                canHost = myRole == Role.Owner || myRole == Role.CoHost,
-            ),
+                canHost = myRole == Role.Owner || myRole == Role.CoHost
+            )
         )
     val state: StateFlow<GalleryState> = mutable.asStateFlow()
     private val effectChannel = Channel<GalleryEffect>(Channel.BUFFERED)
@@ -107,7 +107,10 @@ class GalleryPresenter(
     private fun load() {
         job?.cancel()
         mutable.update { it.copy(loading = true, error = null) }
-        job = scope.followGallery(room, fail = { message -> mutable.update { it.copy(loading = false, error = message) } }) { tiles -> show(tiles) }
+        job =
+            scope.followGallery(room, fail = { message ->
+                mutable.update { it.copy(loading = false, error = message) }
+            }) { tiles -> show(tiles) }
     }
 
     private suspend fun show(tiles: List<GalleryTile>) {
@@ -123,7 +126,7 @@ class GalleryPresenter(
                 days = days,
                 photos = tiles.count { t -> t.kind == MediaKind.Photo },
                 videos = tiles.count { t -> t.kind == MediaKind.Video },
-                newCount = items.count { i -> i.isNew },
+                newCount = items.count { i -> i.isNew }
             )
         }
         if (tiles.size > seen) {

@@ -44,14 +44,17 @@ fun GalleryScreen(state: GalleryState, onEvent: (GalleryEvent) -> Unit, modifier
         GalleryTopBar(state, onEvent)
         when {
             state.error != null -> ErrorState(state.error, onRetry = { onEvent(GalleryEvent.Retry) })
+
             state.loading -> Loading(str("gallery_loading"))
+
             state.empty ->
                 EmptyState(
                     title = str("gallery_empty_title"),
                     body = str(if (state.canShare) "gallery_empty_body" else "gallery_empty_viewer", state.channelName),
                     action = if (state.canShare) str("gallery_add_photos") else null,
-                    onAction = { onEvent(GalleryEvent.AddPhotos) },
+                    onAction = { onEvent(GalleryEvent.AddPhotos) }
                 )
+
             else -> GalleryGrid(state, onEvent)
         }
     }
@@ -63,7 +66,10 @@ fun GalleryScreen(state: GalleryState, onEvent: (GalleryEvent) -> Unit, modifier
  */
 @Composable
 private fun GalleryTopBar(state: GalleryState, onEvent: (GalleryEvent) -> Unit) {
-    Row(Modifier.fillMaxWidth().heightIn(min = 64.dp).padding(horizontal = 4.dp, vertical = 4.dp), verticalAlignment = Alignment.CenterVertically) {
+    Row(
+        Modifier.fillMaxWidth().heightIn(min = 64.dp).padding(horizontal = 4.dp, vertical = 4.dp),
+        verticalAlignment = Alignment.CenterVertically
+    ) {
         ActionIcon(Glyph.Back, str("back")) { onEvent(GalleryEvent.Back) }
         Column(Modifier.weight(1f).padding(horizontal = 8.dp)) {
             Text(
@@ -71,7 +77,7 @@ private fun GalleryTopBar(state: GalleryState, onEvent: (GalleryEvent) -> Unit) 
                 style = MaterialTheme.typography.titleLarge,
                 maxLines = 2,
                 overflow = TextOverflow.Ellipsis,
-                modifier = Modifier.semantics { heading() },
+                modifier = Modifier.semantics { heading() }
             )
             if (!state.loading && state.error == null && !state.empty) {
                 Text(
@@ -79,7 +85,7 @@ private fun GalleryTopBar(state: GalleryState, onEvent: (GalleryEvent) -> Unit) 
                     style = MaterialTheme.typography.bodySmall,
                     color = MaterialTheme.colorScheme.onSurfaceVariant,
                     maxLines = 1,
-                    overflow = TextOverflow.Ellipsis,
+                    overflow = TextOverflow.Ellipsis
                 )
             }
         }
@@ -113,7 +119,7 @@ private fun GalleryGrid(state: GalleryState, onEvent: (GalleryEvent) -> Unit) {
         columns = GridCells.Adaptive(minSize = 104.dp),
         modifier = Modifier.fillMaxSize(),
         horizontalArrangement = Arrangement.spacedBy(2.dp),
-        verticalArrangement = Arrangement.spacedBy(2.dp),
+        verticalArrangement = Arrangement.spacedBy(2.dp)
     ) {
         if (state.newCount > 0) {
             item(span = { GridItemSpan(maxLineSpan) }, key = "new") {
@@ -121,12 +127,12 @@ private fun GalleryGrid(state: GalleryState, onEvent: (GalleryEvent) -> Unit) {
                     color = MaterialTheme.colorScheme.primaryContainer,
                     contentColor = MaterialTheme.colorScheme.onPrimaryContainer,
                     shape = RoundedCornerShape(12.dp),
-                    modifier = Modifier.padding(12.dp, 8.dp),
+                    modifier = Modifier.padding(12.dp, 8.dp)
                 ) {
                     Text(
                         plural("gallery_new_since", state.newCount, state.newCount),
                         style = MaterialTheme.typography.labelLarge,
-                        modifier = Modifier.padding(16.dp, 12.dp),
+                        modifier = Modifier.padding(16.dp, 12.dp)
                     )
                 }
             }
@@ -151,7 +157,11 @@ private fun DayHeader(day: GalleryDay) {
     Row(Modifier.fillMaxWidth().padding(start = 16.dp, end = 16.dp, top = 20.dp, bottom = 8.dp), verticalAlignment = Alignment.Bottom) {
         Text(title, style = MaterialTheme.typography.titleMedium, modifier = Modifier.weight(1f).semantics { heading() })
         val photos = day.items.count { it.tile.kind == MediaKind.Photo }
-        Text(counts(photos, day.items.size - photos), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+        Text(
+            counts(photos, day.items.size - photos),
+            style = MaterialTheme.typography.bodySmall,
+            color = MaterialTheme.colorScheme.onSurfaceVariant
+        )
     }
 }
 
@@ -172,10 +182,15 @@ private fun GalleryTileView(item: GalleryItem, onClick: () -> Unit) {
             Row(
                 Modifier.align(Alignment.BottomEnd).padding(6.dp).background(Color.Black.copy(alpha = 0.6f), RoundedCornerShape(6.dp))
                     .padding(horizontal = 6.dp, vertical = 2.dp),
-                verticalAlignment = Alignment.CenterVertically,
+                verticalAlignment = Alignment.CenterVertically
             ) {
                 GlyphIcon(Glyph.Play, size = 12.dp, color = Color.White)
-                Text(duration(tile.durationMs ?: 0), color = Color.White, style = MaterialTheme.typography.labelSmall, modifier = Modifier.padding(start = 2.dp))
+                Text(
+                    duration(tile.durationMs ?: 0),
+                    color = Color.White,
+                    style = MaterialTheme.typography.labelSmall,
+                    modifier = Modifier.padding(start = 2.dp)
+                )
             }
         }
         if (item.isNew) {
@@ -183,8 +198,10 @@ private fun GalleryTileView(item: GalleryItem, onClick: () -> Unit) {
                 str("gallery_new_badge"),
                 color = MaterialTheme.colorScheme.onPrimary,
                 style = MaterialTheme.typography.labelSmall,
-                modifier = Modifier.align(Alignment.TopStart).padding(6.dp).background(MaterialTheme.colorScheme.primary, RoundedCornerShape(6.dp))
-                    .padding(horizontal = 6.dp, vertical = 2.dp),
+                modifier = Modifier.align(
+                    Alignment.TopStart
+                ).padding(6.dp).background(MaterialTheme.colorScheme.primary, RoundedCornerShape(6.dp))
+                    .padding(horizontal = 6.dp, vertical = 2.dp)
             )
         }
     }
@@ -198,4 +215,3 @@ fun duration(ms: Long): String {
     val sec = (s % 60).toString().padStart(2, '0')
     return if (h > 0) "$h:${m.toString().padStart(2, '0')}:$sec" else "$m:$sec"
 }
-

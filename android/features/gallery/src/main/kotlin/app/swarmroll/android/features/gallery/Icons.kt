@@ -26,29 +26,40 @@ fun GlyphIcon(glyph: Glyph, modifier: Modifier = Modifier, size: Dp = 24.dp, col
     Canvas(modifier.size(size)) {
         val u = this.size.minDimension / 24f
         val stroke = Stroke(width = 2f * u, cap = StrokeCap.Round)
-        fun line(x1: Float, y1: Float, x2: Float, y2: Float) = drawLine(color, Offset(x1 * u, y1 * u), Offset(x2 * u, y2 * u), stroke.width, StrokeCap.Round)
+        fun line(x1: Float, y1: Float, x2: Float, y2: Float) =
+            drawLine(color, Offset(x1 * u, y1 * u), Offset(x2 * u, y2 * u), stroke.width, StrokeCap.Round)
         when (glyph) {
             Glyph.Back -> {
                 line(5f, 12f, 19f, 12f)
                 line(5f, 12f, 11f, 6f)
                 line(5f, 12f, 11f, 18f)
             }
+
             Glyph.Close -> {
                 line(6f, 6f, 18f, 18f)
                 line(18f, 6f, 6f, 18f)
             }
+
             Glyph.Plus -> {
                 line(12f, 5f, 12f, 19f)
                 line(5f, 12f, 19f, 12f)
             }
+
             Glyph.Invite -> {
                 drawCircle(color, 3.5f * u, Offset(9f * u, 8f * u), style = stroke)
                 drawPath(path(u, 2f to 20f, 3.5f to 15f, 9f to 13.5f, 14.5f to 15f, 16f to 20f), color, style = stroke)
                 line(19f, 7f, 19f, 13f)
                 line(16f, 10f, 22f, 10f)
             }
-            Glyph.Host -> drawPath(path(u, 12f to 3f, 20f to 6f, 20f to 12f, 12f to 21f, 4f to 12f, 4f to 6f, close = true), color, style = stroke)
+
+            Glyph.Host -> drawPath(
+                path(u, 12f to 3f, 20f to 6f, 20f to 12f, 12f to 21f, 4f to 12f, 4f to 6f, close = true),
+                color,
+                style = stroke
+            )
+
             Glyph.Play -> drawPath(path(u, 8f to 5f, 19f to 12f, 8f to 19f, close = true), color)
+
             Glyph.Send -> {
                 drawPath(path(u, 3f to 4f, 21f to 12f, 3f to 20f, 6f to 12f, close = true), color, style = stroke)
                 line(6f, 12f, 13f, 12f)
@@ -57,8 +68,7 @@ fun GlyphIcon(glyph: Glyph, modifier: Modifier = Modifier, size: Dp = 24.dp, col
     }
 }
 
-private fun DrawScope.path(u: Float, vararg points: Pair<Float, Float>, close: Boolean = false): Path =
-    Path().apply {
-        points.forEachIndexed { i, (x, y) -> if (i == 0) moveTo(x * u, y * u) else lineTo(x * u, y * u) }
-        if (close) close()
-    }
+private fun DrawScope.path(u: Float, vararg points: Pair<Float, Float>, close: Boolean = false): Path = Path().apply {
+    points.forEachIndexed { i, (x, y) -> if (i == 0) moveTo(x * u, y * u) else lineTo(x * u, y * u) }
+    if (close) close()
+}

@@ -28,7 +28,7 @@ data class PostHeader(
     val videos: Int,
     /** Members (and guests) who shared the same photos as well, the author left out. */
     val alsoSharedBy: List<Person>,
-    val reactions: List<Reaction>,
+    val reactions: List<Reaction>
 )
 
 /** A comment in thread order; [depth] 1 and more are replies, drawn indented. */
@@ -39,7 +39,7 @@ data class CommentRow(
     val text: String,
     val depth: Int,
     val replyToName: String?,
-    val reactions: List<Reaction>,
+    val reactions: List<Reaction>
 )
 
 data class ThreadState(
@@ -52,7 +52,7 @@ data class ThreadState(
     val sending: Boolean = false,
     val canModerate: Boolean = false,
     val quickReactions: List<String> = QUICK_REACTIONS,
-    val error: String? = null,
+    val error: String? = null
 ) {
     val canSend: Boolean get() = draft.isNotBlank() && !sending && post != null
 
@@ -66,6 +66,7 @@ sealed interface ThreadEvent {
     data class ReplyTo(val commentId: String) : ThreadEvent
     data object CancelReply : ThreadEvent
     data object Send : ThreadEvent
+
     /** Toggles this device's [emoji] on a post or comment. */
     data class React(val targetId: String, val emoji: String) : ThreadEvent
     data object HidePost : ThreadEvent
@@ -87,7 +88,7 @@ class ThreadPresenter(
     private val postId: String,
     private val scope: CoroutineScope,
     canModerate: Boolean = false,
-    private val formats: Formats = Formats(),
+    private val formats: Formats = Formats()
 ) {
     private val mutable = MutableStateFlow(ThreadState(canModerate = canModerate))
     val state: StateFlow<ThreadState> = mutable.asStateFlow()
@@ -133,7 +134,13 @@ class ThreadPresenter(
     private fun react(targetId: String, emoji: String) {
         val s = state.value
         val post = s.post
-        val reactions = if (post != null && post.id == targetId) post.reactions else s.comments.find { it.id == targetId }?.reactions ?: return
+        val reactions = if (post != null &&
+            post.id == targetId
+        ) {
+            post.reactions
+        } else {
+            s.comments.find { it.id == targetId }?.reactions ?: return
+        }
         val mine = reactions.any { it.emoji == emoji && it.mine }
         scope.launch {
             try {
@@ -158,7 +165,7 @@ class ThreadPresenter(
                     photos = p.files.count { !it.mime.startsWith("video/") },
                     videos = p.files.count { it.mime.startsWith("video/") },
                     alsoSharedBy = sharers.filter { it.deviceId != p.author.deviceId || it.guest != p.author.guest },
-                    reactions = p.reactions,
+                    reactions = p.reactions
                 )
             }
         val rows = conversation(comments)
@@ -167,7 +174,7 @@ class ThreadPresenter(
                 loading = false,
                 post = header,
                 comments = rows,
-                replyTo = s.replyTo?.let { r -> rows.find { it.id == r.id } },
+                replyTo = s.replyTo?.let { r -> rows.find { it.id == r.id } }
             )
         }
     }

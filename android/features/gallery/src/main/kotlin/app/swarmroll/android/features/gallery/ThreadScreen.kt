@@ -45,7 +45,7 @@ fun ThreadScreen(state: ThreadState, onEvent: (ThreadEvent) -> Unit, modifier: M
                             str("thread_no_comments"),
                             style = MaterialTheme.typography.bodyMedium,
                             color = MaterialTheme.colorScheme.onSurfaceVariant,
-                            modifier = Modifier.padding(16.dp),
+                            modifier = Modifier.padding(16.dp)
                         )
                     }
                 }
@@ -62,17 +62,21 @@ private fun PostHeaderView(post: PostHeader, state: ThreadState, onEvent: (Threa
         Text(
             str("thread_posted_by", post.author.display, post.timeLabel),
             style = MaterialTheme.typography.titleSmall,
-            modifier = Modifier.semantics { heading() },
+            modifier = Modifier.semantics { heading() }
         )
         if (post.caption.isNotBlank()) {
             Text(post.caption, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(top = 4.dp))
         }
-        Text(counts(post.photos, post.videos), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+        Text(
+            counts(post.photos, post.videos),
+            style = MaterialTheme.typography.bodySmall,
+            color = MaterialTheme.colorScheme.onSurfaceVariant
+        )
         if (post.alsoSharedBy.isNotEmpty()) {
             Text(
                 str("thread_also_shared_by", post.alsoSharedBy.joinToString(", ") { it.display }),
                 style = MaterialTheme.typography.bodySmall,
-                color = MaterialTheme.colorScheme.onSurfaceVariant,
+                color = MaterialTheme.colorScheme.onSurfaceVariant
             )
         }
         Reactions(post.id, post.reactions, state.quickReactions, onEvent)
@@ -94,7 +98,7 @@ private fun Reactions(targetId: String, reactions: List<Reaction>, quick: List<S
                 selected = r.mine,
                 onClick = { onEvent(ThreadEvent.React(targetId, r.emoji)) },
                 label = { Text("${r.emoji} ${r.count}") },
-                modifier = Modifier.semantics { contentDescription = description },
+                modifier = Modifier.semantics { contentDescription = description }
             )
         }
         for (emoji in quick.filter { q -> reactions.none { it.emoji == q } }) {
@@ -103,7 +107,7 @@ private fun Reactions(targetId: String, reactions: List<Reaction>, quick: List<S
                 selected = false,
                 onClick = { onEvent(ThreadEvent.React(targetId, emoji)) },
                 label = { Text(emoji) },
-                modifier = Modifier.semantics { contentDescription = description },
+                modifier = Modifier.semantics { contentDescription = description }
             )
         }
     }
@@ -119,7 +123,7 @@ private fun CommentView(comment: CommentRow, onEvent: (ThreadEvent) -> Unit) {
                 comment.timeLabel,
                 style = MaterialTheme.typography.labelMedium,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
-                modifier = Modifier.padding(start = 8.dp),
+                modifier = Modifier.padding(start = 8.dp)
             )
         }
         Text(comment.text, style = MaterialTheme.typography.bodyMedium)
@@ -128,7 +132,7 @@ private fun CommentView(comment: CommentRow, onEvent: (ThreadEvent) -> Unit) {
             val description = str("thread_reply_to_description", comment.author.display)
             TextButton(
                 onClick = { onEvent(ThreadEvent.ReplyTo(comment.id)) },
-                modifier = Modifier.semantics { contentDescription = description },
+                modifier = Modifier.semantics { contentDescription = description }
             ) { Text(str("thread_reply")) }
         }
     }
@@ -145,7 +149,7 @@ private fun CommentBox(state: ThreadState, onEvent: (ThreadEvent) -> Unit) {
                         str("thread_replying_to", r.author.display),
                         style = MaterialTheme.typography.labelLarge,
                         color = MaterialTheme.colorScheme.primary,
-                        modifier = Modifier.weight(1f),
+                        modifier = Modifier.weight(1f)
                     )
                     ActionIcon(Glyph.Close, str("thread_cancel_reply")) { onEvent(ThreadEvent.CancelReply) }
                 }
@@ -156,13 +160,13 @@ private fun CommentBox(state: ThreadState, onEvent: (ThreadEvent) -> Unit) {
                     onValueChange = { onEvent(ThreadEvent.DraftChanged(it)) },
                     placeholder = { Text(str("thread_comment_hint")) },
                     modifier = Modifier.weight(1f),
-                    maxLines = 4,
+                    maxLines = 4
                 )
                 val description = str("thread_send")
                 IconButton(
                     onClick = { onEvent(ThreadEvent.Send) },
                     enabled = state.canSend,
-                    modifier = Modifier.semantics { contentDescription = description },
+                    modifier = Modifier.semantics { contentDescription = description }
                 ) { GlyphIcon(Glyph.Send) }
             }
         }

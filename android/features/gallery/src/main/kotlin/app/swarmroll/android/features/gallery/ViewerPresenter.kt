@@ -27,7 +27,7 @@ data class ViewerState(
     val thread: ThreadState = ThreadState(),
     /** Shown when the user asks to play a video whose file has not arrived yet. */
     val videoNotHereYet: Boolean = false,
-    val error: String? = null,
+    val error: String? = null
 ) {
     val page: ViewerPage? get() = pages.getOrNull(current)
 }
@@ -60,7 +60,7 @@ class ViewerPresenter(
     private val scope: CoroutineScope,
     private val canModerate: Boolean = false,
     private val formats: Formats = Formats(),
-    private val pollMs: Long = 3_000,
+    private val pollMs: Long = 3_000
 ) {
     private val mutable = MutableStateFlow(ViewerState())
     val state: StateFlow<ViewerState> = mutable.asStateFlow()
@@ -74,7 +74,9 @@ class ViewerPresenter(
     private var current: Pair<String, Int> = start.postId to start.index
 
     init {
-        scope.followGallery(room, fail = { message -> mutable.update { it.copy(loading = false, error = message) } }) { tiles -> show(tiles) }
+        scope.followGallery(room, fail = { message ->
+            mutable.update { it.copy(loading = false, error = message) }
+        }) { tiles -> show(tiles) }
     }
 
     fun handle(event: ViewerEvent) {
@@ -85,8 +87,11 @@ class ViewerPresenter(
                 mutable.update { it.copy(current = event.index, videoNotHereYet = false) }
                 follow(page.tile.postId)
             }
+
             ViewerEvent.Play -> play()
+
             ViewerEvent.Close -> effectChannel.trySend(ViewerEffect.Close)
+
             is ViewerEvent.Thread -> thread?.handle(event.event)
         }
     }
@@ -127,7 +132,9 @@ class ViewerPresenter(
         val presenter = ThreadPresenter(room, postId, child, canModerate, formats)
         thread = presenter
         child.launch { presenter.state.collect { t -> mutable.update { it.copy(thread = t) } } }
-        child.launch { presenter.effects.collect { e -> if (e is ThreadEffect.HidePost) effectChannel.send(ViewerEffect.HidePost(e.postId)) } }
+        child.launch {
+            presenter.effects.collect { e -> if (e is ThreadEffect.HidePost) effectChannel.send(ViewerEffect.HidePost(e.postId)) }
+        }
         if (originals.containsKey(postId)) return
         fetching =
             scope.launch {
@@ -141,7 +148,17 @@ class ViewerPresenter(
                     if (paths != null) {
                         originals[postId] = paths
                         mutable.update { s ->
-                            s.copy(pages = s.pages.map { p -> if (p.tile.postId == postId) p.copy(originalPath = paths.getOrNull(p.tile.index)) else p })
+                            s.copy(
+                                pages = s.pages.map { p ->
+                                    if (p.tile.postId ==
+                                        postId
+                                    ) {
+                                        p.copy(originalPath = paths.getOrNull(p.tile.index))
+                                    } else {
+                                        p
+                                    }
+                                }
+                            )
                         }
                         return@launch
                     }

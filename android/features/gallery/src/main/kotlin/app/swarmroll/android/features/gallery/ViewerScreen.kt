@@ -40,8 +40,8 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import app.swarmroll.android.core.api.MediaKind
 import app.swarmroll.android.designsystem.ErrorState
-import app.swarmroll.android.designsystem.LocalImageDecoder
 import app.swarmroll.android.designsystem.Loading
+import app.swarmroll.android.designsystem.LocalImageDecoder
 import app.swarmroll.android.designsystem.Thumbnail
 import app.swarmroll.android.designsystem.str
 
@@ -55,11 +55,13 @@ fun ViewerScreen(
     state: ViewerState,
     onEvent: (ViewerEvent) -> Unit,
     modifier: Modifier = Modifier,
-    originalImage: (path: String) -> ImageBitmap? = { null },
+    originalImage: (path: String) -> ImageBitmap? = { null }
 ) {
     when {
         state.error != null -> ErrorState(state.error, modifier)
+
         state.loading || state.pages.isEmpty() -> Loading(str("gallery_loading"), modifier)
+
         else ->
             Column(modifier.fillMaxSize()) {
                 Box(Modifier.fillMaxWidth().weight(0.48f).background(Color.Black)) {
@@ -94,9 +96,18 @@ private fun ZoomablePage(page: ViewerPage, originalImage: (String) -> ImageBitma
     val tile = page.tile
     val who = tile.sharedBy.joinToString(", ") { it.display }
     val description =
-        if (tile.kind == MediaKind.Video) str("gallery_tile_video", duration(tile.durationMs ?: 0), who, "") else str("gallery_tile_photo", who, "")
+        if (tile.kind ==
+            MediaKind.Video
+        ) {
+            str("gallery_tile_video", duration(tile.durationMs ?: 0), who, "")
+        } else {
+            str("gallery_tile_photo", who, "")
+        }
     val decoder = LocalImageDecoder.current
-    val image = remember(page.originalPath, tile.thumbnail) { page.originalPath?.let(originalImage) ?: tile.thumbnail.takeIf { it.isNotEmpty() }?.let(decoder::decode) }
+    val image = remember(page.originalPath, tile.thumbnail) {
+        page.originalPath?.let(originalImage)
+            ?: tile.thumbnail.takeIf { it.isNotEmpty() }?.let(decoder::decode)
+    }
     val zoom =
         Modifier.fillMaxSize()
             .pointerInput(Unit) {
@@ -123,18 +134,29 @@ private fun ViewerOverlay(state: ViewerState, onEvent: (ViewerEvent) -> Unit) {
             val close = str("viewer_close")
             FilledIconButton(
                 onClick = { onEvent(ViewerEvent.Close) },
-                colors = IconButtonDefaults.filledIconButtonColors(containerColor = Color.Black.copy(alpha = 0.55f), contentColor = Color.White),
-                modifier = Modifier.semantics { contentDescription = close },
+                colors = IconButtonDefaults.filledIconButtonColors(
+                    containerColor = Color.Black.copy(alpha = 0.55f),
+                    contentColor = Color.White
+                ),
+                modifier = Modifier.semantics { contentDescription = close }
             ) { GlyphIcon(Glyph.Close) }
-            Text(str("viewer_position", state.current + 1, state.pages.size), color = Color.White, style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(start = 8.dp).then(scrim))
+            Text(
+                str("viewer_position", state.current + 1, state.pages.size),
+                color = Color.White,
+                style = MaterialTheme.typography.labelLarge,
+                modifier = Modifier.padding(start = 8.dp).then(scrim)
+            )
         }
         if (page.tile.kind == MediaKind.Video) {
             val play = str("viewer_play")
             FilledIconButton(
                 onClick = { onEvent(ViewerEvent.Play) },
                 shape = CircleShape,
-                colors = IconButtonDefaults.filledIconButtonColors(containerColor = Color.Black.copy(alpha = 0.6f), contentColor = Color.White),
-                modifier = Modifier.align(Alignment.Center).size(72.dp).semantics { contentDescription = play },
+                colors = IconButtonDefaults.filledIconButtonColors(
+                    containerColor = Color.Black.copy(alpha = 0.6f),
+                    contentColor = Color.White
+                ),
+                modifier = Modifier.align(Alignment.Center).size(72.dp).semantics { contentDescription = play }
             ) { GlyphIcon(Glyph.Play, size = 40.dp) }
         }
         val note =
@@ -144,7 +166,12 @@ private fun ViewerOverlay(state: ViewerState, onEvent: (ViewerEvent) -> Unit) {
                 else -> null
             }
         if (note != null) {
-            Text(note, color = Color.White, style = MaterialTheme.typography.labelMedium, modifier = Modifier.align(Alignment.BottomStart).padding(8.dp).then(scrim))
+            Text(
+                note,
+                color = Color.White,
+                style = MaterialTheme.typography.labelMedium,
+                modifier = Modifier.align(Alignment.BottomStart).padding(8.dp).then(scrim)
+            )
         }
     }
 }

@@ -8,6 +8,9 @@ import app.swarmroll.android.core.api.ShareSource
 import app.swarmroll.android.core.api.SwarmrollFailure
 import app.swarmroll.android.core.test.FakeChannelRoom
 import app.swarmroll.android.core.test.FakeSwarmrollClient
+import java.time.LocalDate
+import java.time.ZoneOffset
+import java.util.Locale
 import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.first
@@ -21,9 +24,6 @@ import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
-import java.time.LocalDate
-import java.time.ZoneOffset
-import java.util.Locale
 
 @OptIn(ExperimentalCoroutinesApi::class)
 class GalleryPresenterTest {
@@ -40,125 +40,122 @@ class GalleryPresenterTest {
     }
 
     @Test
-    fun tilesAreGroupedByDayNewestFirstWithTodayAndYesterdayNamed() =
-        runTest(UnconfinedTestDispatcher()) {
-            at(saturdayEvening - 3 * DAY)
-            room.receivePost(ben, "Rehearsal", listOf("image/jpeg"))
-            at(saturdayEvening)
-            room.receivePost(ben, "First dance", listOf("image/jpeg", "video/mp4"))
-            at(saturdayEvening + DAY)
-            room.receivePost(ben, "Brunch", listOf("image/jpeg"))
-            val p = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
+    fun tilesAreGroupedByDayNewestFirstWithTodayAndYesterdayNamed() = runTest(UnconfinedTestDispatcher()) {
+        at(saturdayEvening - 3 * DAY)
+        room.receivePost(ben, "Rehearsal", listOf("image/jpeg"))
+        at(saturdayEvening)
+        room.receivePost(ben, "First dance", listOf("image/jpeg", "video/mp4"))
+        at(saturdayEvening + DAY)
+        room.receivePost(ben, "Brunch", listOf("image/jpeg"))
+        val p = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
 
-            val days = p.state.value.days
-            assertEquals(listOf(DayRelative.Today, DayRelative.Yesterday, DayRelative.Earlier), days.map { it.relative })
-            assertEquals(listOf(LocalDate.of(2026, 6, 14), LocalDate.of(2026, 6, 13), LocalDate.of(2026, 6, 10)), days.map { it.date })
-            assertEquals("Wednesday 10 June", days[2].label)
-            assertEquals(listOf(1, 2, 1), days.map { it.items.size })
-            assertEquals(3, p.state.value.photos)
-            assertEquals(1, p.state.value.videos)
-            assertFalse(p.state.value.loading)
-        }
-
-    @Test
-    fun onlyTilesOthersSharedAfterTheLastVisitAreNew() =
-        runTest(UnconfinedTestDispatcher()) {
-            at(saturdayEvening - 3_600_000)
-            room.receivePost(ben, "Before", listOf("image/jpeg"))
-            at(saturdayEvening + 3_600_000)
-            room.receivePost(ben, "After", listOf("image/jpeg", "image/jpeg"))
-            room.share("Mine, after", listOf(ShareSource("/sdcard/DCIM/mine.jpg")))
-            val p = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, saturdayEvening, backgroundScope, formats)
-
-            assertEquals(2, p.state.value.newCount)
-            val items = p.state.value.days.flatMap { it.items }
-            val newCaptions = items.filter { it.isNew }.map { it.tile.sharedBy.single().name }.distinct()
-            assertEquals(listOf("Ben"), newCaptions)
-        }
+        val days = p.state.value.days
+        assertEquals(listOf(DayRelative.Today, DayRelative.Yesterday, DayRelative.Earlier), days.map { it.relative })
+        assertEquals(listOf(LocalDate.of(2026, 6, 14), LocalDate.of(2026, 6, 13), LocalDate.of(2026, 6, 10)), days.map { it.date })
+        assertEquals("Wednesday 10 June", days[2].label)
+        assertEquals(listOf(1, 2, 1), days.map { it.items.size })
+        assertEquals(3, p.state.value.photos)
+        assertEquals(1, p.state.value.videos)
+        assertFalse(p.state.value.loading)
+    }
 
     @Test
-    fun withoutALastVisitNothingIsMarkedNew() =
-        runTest(UnconfinedTestDispatcher()) {
-            room.receivePost(ben, "Hello", listOf("image/jpeg"))
-            val p = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
-            assertEquals(0, p.state.value.newCount)
-        }
+    fun onlyTilesOthersSharedAfterTheLastVisitAreNew() = runTest(UnconfinedTestDispatcher()) {
+        at(saturdayEvening - 3_600_000)
+        room.receivePost(ben, "Before", listOf("image/jpeg"))
+        at(saturdayEvening + 3_600_000)
+        room.receivePost(ben, "After", listOf("image/jpeg", "image/jpeg"))
+        room.share("Mine, after", listOf(ShareSource("/sdcard/DCIM/mine.jpg")))
+        val p = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, saturdayEvening, backgroundScope, formats)
+
+        assertEquals(2, p.state.value.newCount)
+        val items = p.state.value.days.flatMap { it.items }
+        val newCaptions = items.filter { it.isNew }.map { it.tile.sharedBy.single().name }.distinct()
+        assertEquals(listOf("Ben"), newCaptions)
+    }
 
     @Test
-    fun theChannelIsMarkedReadWhenShownAndWhenMoreArriveWhileOpen() =
-        runTest(UnconfinedTestDispatcher()) {
-            room.receivePost(ben, "One", listOf("image/jpeg"))
-            room.receivePost(ben, "Two", listOf("image/jpeg"))
-            assertEquals(2L, room.unread)
-            GalleryPresenter(room, "Garden party", Role.Viewer, client.deviceId, null, backgroundScope, formats)
-            assertEquals(0L, room.unread)
-            assertEquals(0L, client.channels().first().single().unread)
-
-            room.receivePost(ben, "Three", listOf("image/jpeg"))
-            assertEquals(0L, room.unread)
-        }
+    fun withoutALastVisitNothingIsMarkedNew() = runTest(UnconfinedTestDispatcher()) {
+        room.receivePost(ben, "Hello", listOf("image/jpeg"))
+        val p = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
+        assertEquals(0, p.state.value.newCount)
+    }
 
     @Test
-    fun anEmptyChannelIsEmptyNotLoading() =
-        runTest(UnconfinedTestDispatcher()) {
-            val p = GalleryPresenter(room, "Garden party", Role.Contributor, client.deviceId, null, backgroundScope, formats)
-            assertTrue(p.state.value.empty)
-            assertTrue(p.state.value.canShare)
-        }
+    fun theChannelIsMarkedReadWhenShownAndWhenMoreArriveWhileOpen() = runTest(UnconfinedTestDispatcher()) {
+        room.receivePost(ben, "One", listOf("image/jpeg"))
+        room.receivePost(ben, "Two", listOf("image/jpeg"))
+        assertEquals(2L, room.unread)
+        GalleryPresenter(room, "Garden party", Role.Viewer, client.deviceId, null, backgroundScope, formats)
+        assertEquals(0L, room.unread)
+        assertEquals(0L, client.channels().first().single().unread)
+
+        room.receivePost(ben, "Three", listOf("image/jpeg"))
+        assertEquals(0L, room.unread)
+    }
 
     @Test
-    fun actionsFollowTheRoleAndBecomeNavigationEffects() =
-        runTest(UnconfinedTestDispatcher()) {
-            val viewer = GalleryPresenter(room, "Garden party", Role.Viewer, client.deviceId, null, backgroundScope, formats)
-            val owner = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
-            assertFalse(viewer.state.value.canShare)
-            assertFalse(viewer.state.value.canHost)
-            assertTrue(owner.state.value.canHost)
-            assertTrue(GalleryPresenter(room, "x", Role.CoHost, client.deviceId, null, backgroundScope, formats).state.value.canShare)
-
-            val seen = mutableListOf<GalleryEffect>()
-            backgroundScope.launch { viewer.effects.toList(seen) }
-            backgroundScope.launch { owner.effects.toList(seen) }
-            viewer.handle(GalleryEvent.AddPhotos)
-            viewer.handle(GalleryEvent.HostTools)
-            viewer.handle(GalleryEvent.Invite)
-            owner.handle(GalleryEvent.HostTools)
-            owner.handle(GalleryEvent.AddPhotos)
-            assertEquals(listOf(GalleryEffect.Invite, GalleryEffect.HostTools, GalleryEffect.AddPhotos), seen)
-        }
+    fun anEmptyChannelIsEmptyNotLoading() = runTest(UnconfinedTestDispatcher()) {
+        val p = GalleryPresenter(room, "Garden party", Role.Contributor, client.deviceId, null, backgroundScope, formats)
+        assertTrue(p.state.value.empty)
+        assertTrue(p.state.value.canShare)
+    }
 
     @Test
-    fun openingATileAsksTheAppForTheViewer() =
-        runTest(UnconfinedTestDispatcher()) {
-            room.receivePost(ben, "One", listOf("video/mp4"))
-            val p = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
-            val seen = mutableListOf<GalleryEffect>()
-            backgroundScope.launch { p.effects.toList(seen) }
-            val tile = p.state.value.days.single().items.single().tile
-            p.handle(GalleryEvent.Open(tile))
-            assertEquals(listOf(GalleryEffect.OpenViewer(tile)), seen)
-        }
+    fun actionsFollowTheRoleAndBecomeNavigationEffects() = runTest(UnconfinedTestDispatcher()) {
+        val viewer = GalleryPresenter(room, "Garden party", Role.Viewer, client.deviceId, null, backgroundScope, formats)
+        val owner = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
+        assertFalse(viewer.state.value.canShare)
+        assertFalse(viewer.state.value.canHost)
+        assertTrue(owner.state.value.canHost)
+        assertTrue(GalleryPresenter(room, "x", Role.CoHost, client.deviceId, null, backgroundScope, formats).state.value.canShare)
+
+        val seen = mutableListOf<GalleryEffect>()
+        backgroundScope.launch { viewer.effects.toList(seen) }
+        backgroundScope.launch { owner.effects.toList(seen) }
+        viewer.handle(GalleryEvent.AddPhotos)
+        viewer.handle(GalleryEvent.HostTools)
+        viewer.handle(GalleryEvent.Invite)
+        owner.handle(GalleryEvent.HostTools)
+        owner.handle(GalleryEvent.AddPhotos)
+        assertEquals(listOf(GalleryEffect.Invite, GalleryEffect.HostTools, GalleryEffect.AddPhotos), seen)
+    }
 
     @Test
-    fun aFailingGalleryShowsTheCoresMessageAndRetryRecovers() =
-        runTest(UnconfinedTestDispatcher()) {
-            room.receivePost(ben, "One", listOf("image/jpeg"))
-            val flaky = FlakyRoom(room)
-            val p = GalleryPresenter(flaky, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
-            assertEquals("the channel's database is busy", p.state.value.error)
-            assertFalse(p.state.value.loading)
+    fun openingATileAsksTheAppForTheViewer() = runTest(UnconfinedTestDispatcher()) {
+        room.receivePost(ben, "One", listOf("video/mp4"))
+        val p = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
+        val seen = mutableListOf<GalleryEffect>()
+        backgroundScope.launch { p.effects.toList(seen) }
+        val tile = p.state.value.days.single().items.single().tile
+        p.handle(GalleryEvent.Open(tile))
+        assertEquals(listOf(GalleryEffect.OpenViewer(tile)), seen)
+    }
 
-            p.handle(GalleryEvent.Retry)
-            assertNull(p.state.value.error)
-            assertEquals(1, p.state.value.photos)
-        }
+    @Test
+    fun aFailingGalleryShowsTheCoresMessageAndRetryRecovers() = runTest(UnconfinedTestDispatcher()) {
+        room.receivePost(ben, "One", listOf("image/jpeg"))
+        val flaky = FlakyRoom(room)
+        val p = GalleryPresenter(flaky, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
+        assertEquals("the channel's database is busy", p.state.value.error)
+        assertFalse(p.state.value.loading)
+
+        p.handle(GalleryEvent.Retry)
+        assertNull(p.state.value.error)
+        assertEquals(1, p.state.value.photos)
+    }
 
     /** Fails the first gallery collection as the core does when storage is unavailable. */
     private class FlakyRoom(private val inner: FakeChannelRoom) : ChannelRoom by inner {
         private var failures = 1
 
-        override fun gallery(limit: Int): Flow<List<GalleryTile>> =
-            if (failures-- > 0) flow { throw SwarmrollFailure(SwarmrollFailure.Kind.Storage, "the channel's database is busy") } else inner.gallery(limit)
+        override fun gallery(limit: Int): Flow<List<GalleryTile>> = if (failures-- >
+            0
+        ) {
+            flow { throw SwarmrollFailure(SwarmrollFailure.Kind.Storage, "the channel's database is busy") }
+        } else {
+            inner.gallery(limit)
+        }
     }
 
     companion object {

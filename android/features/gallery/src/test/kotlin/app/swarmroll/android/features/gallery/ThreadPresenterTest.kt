@@ -5,6 +5,8 @@ import app.swarmroll.android.core.api.Person
 import app.swarmroll.android.core.api.SwarmrollFailure
 import app.swarmroll.android.core.test.FakeChannelRoom
 import app.swarmroll.android.core.test.FakeSwarmrollClient
+import java.time.ZoneOffset
+import java.util.Locale
 import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.launch
@@ -15,8 +17,6 @@ import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
-import java.time.ZoneOffset
-import java.util.Locale
 
 @OptIn(ExperimentalCoroutinesApi::class)
 class ThreadPresenterTest {
@@ -28,101 +28,94 @@ class ThreadPresenterTest {
     private val post = room.receivePost(ben, "First dance", listOf("image/jpeg", "image/jpeg", "video/mp4"))
 
     @Test
-    fun repliesFollowTheCommentTheyAnswerIndentedAndNameWhoTheyAnswer() =
-        runTest(UnconfinedTestDispatcher()) {
-            val first = room.receiveComment(carla, post, "So beautiful")
-            val second = room.receiveComment(ben, post, "Who has the cake photos?")
-            val reply = room.receiveComment(ben, post, "Thank you!", replyTo = first)
-            room.receiveComment(carla, post, "You're welcome", replyTo = reply)
-            val p = ThreadPresenter(room, post, backgroundScope, formats = formats)
+    fun repliesFollowTheCommentTheyAnswerIndentedAndNameWhoTheyAnswer() = runTest(UnconfinedTestDispatcher()) {
+        val first = room.receiveComment(carla, post, "So beautiful")
+        val second = room.receiveComment(ben, post, "Who has the cake photos?")
+        val reply = room.receiveComment(ben, post, "Thank you!", replyTo = first)
+        room.receiveComment(carla, post, "You're welcome", replyTo = reply)
+        val p = ThreadPresenter(room, post, backgroundScope, formats = formats)
 
-            val rows = p.state.value.comments
-            assertEquals(listOf("So beautiful", "Thank you!", "You're welcome", "Who has the cake photos?"), rows.map { it.text })
-            assertEquals(listOf(0, 1, 2, 0), rows.map { it.depth })
-            assertEquals(listOf(null, "Carla", "Ben", null), rows.map { it.replyToName })
-            assertEquals(second, rows.last().id)
-        }
-
-    @Test
-    fun theHeaderNamesTheAuthorAndEveryoneElseWhoSharedTheSamePhotos() =
-        runTest(UnconfinedTestDispatcher()) {
-            val guest = Person("a".repeat(64), "Ana", guest = "Grandma Rosa")
-            room.tiles.value = room.tiles.value.map { if (it.index == 0) it.copy(sharedBy = listOf(ben, carla, guest)) else it }
-            val p = ThreadPresenter(room, post, backgroundScope, formats = formats)
-
-            val header = p.state.value.post!!
-            assertEquals("Ben", header.author.name)
-            assertEquals("First dance", header.caption)
-            assertEquals(2, header.photos)
-            assertEquals(1, header.videos)
-            assertEquals(listOf("Carla", "Grandma Rosa (guest)"), header.alsoSharedBy.map { it.display })
-        }
+        val rows = p.state.value.comments
+        assertEquals(listOf("So beautiful", "Thank you!", "You're welcome", "Who has the cake photos?"), rows.map { it.text })
+        assertEquals(listOf(0, 1, 2, 0), rows.map { it.depth })
+        assertEquals(listOf(null, "Carla", "Ben", null), rows.map { it.replyToName })
+        assertEquals(second, rows.last().id)
+    }
 
     @Test
-    fun aCommentReachesTheCoreAndClearsTheDraftAndTheReply() =
-        runTest(UnconfinedTestDispatcher()) {
-            val first = room.receiveComment(carla, post, "So beautiful")
-            val p = ThreadPresenter(room, post, backgroundScope, formats = formats)
-            p.handle(ThreadEvent.ReplyTo(first))
-            assertEquals("Carla", p.state.value.replyTo?.author?.name)
-            p.handle(ThreadEvent.DraftChanged("  Agreed!  "))
-            p.handle(ThreadEvent.Send)
+    fun theHeaderNamesTheAuthorAndEveryoneElseWhoSharedTheSamePhotos() = runTest(UnconfinedTestDispatcher()) {
+        val guest = Person("a".repeat(64), "Ana", guest = "Grandma Rosa")
+        room.tiles.value = room.tiles.value.map { if (it.index == 0) it.copy(sharedBy = listOf(ben, carla, guest)) else it }
+        val p = ThreadPresenter(room, post, backgroundScope, formats = formats)
 
-            val mine = p.state.value.comments.last()
-            assertEquals("Agreed!", mine.text)
-            assertEquals("Ana", mine.author.name)
-            assertEquals(1, mine.depth)
-            assertEquals("", p.state.value.draft)
-            assertNull(p.state.value.replyTo)
-        }
+        val header = p.state.value.post!!
+        assertEquals("Ben", header.author.name)
+        assertEquals("First dance", header.caption)
+        assertEquals(2, header.photos)
+        assertEquals(1, header.videos)
+        assertEquals(listOf("Carla", "Grandma Rosa (guest)"), header.alsoSharedBy.map { it.display })
+    }
 
     @Test
-    fun aBlankDraftCannotBeSent() =
-        runTest(UnconfinedTestDispatcher()) {
-            val p = ThreadPresenter(room, post, backgroundScope, formats = formats)
-            p.handle(ThreadEvent.DraftChanged("   "))
-            assertFalse(p.state.value.canSend)
-            p.handle(ThreadEvent.Send)
-            assertTrue(p.state.value.comments.isEmpty())
-        }
+    fun aCommentReachesTheCoreAndClearsTheDraftAndTheReply() = runTest(UnconfinedTestDispatcher()) {
+        val first = room.receiveComment(carla, post, "So beautiful")
+        val p = ThreadPresenter(room, post, backgroundScope, formats = formats)
+        p.handle(ThreadEvent.ReplyTo(first))
+        assertEquals("Carla", p.state.value.replyTo?.author?.name)
+        p.handle(ThreadEvent.DraftChanged("  Agreed!  "))
+        p.handle(ThreadEvent.Send)
+
+        val mine = p.state.value.comments.last()
+        assertEquals("Agreed!", mine.text)
+        assertEquals("Ana", mine.author.name)
+        assertEquals(1, mine.depth)
+        assertEquals("", p.state.value.draft)
+        assertNull(p.state.value.replyTo)
+    }
 
     @Test
-    fun aFailedCommentKeepsTheDraftAndShowsWhy() =
-        runTest(UnconfinedTestDispatcher()) {
-            val p = ThreadPresenter(Offline(room), post, backgroundScope, formats = formats)
-            p.handle(ThreadEvent.DraftChanged("See you at the party"))
-            p.handle(ThreadEvent.Send)
-            assertEquals("See you at the party", p.state.value.draft)
-            assertEquals("no members reachable", p.state.value.error)
-            assertFalse(p.state.value.sending)
-        }
+    fun aBlankDraftCannotBeSent() = runTest(UnconfinedTestDispatcher()) {
+        val p = ThreadPresenter(room, post, backgroundScope, formats = formats)
+        p.handle(ThreadEvent.DraftChanged("   "))
+        assertFalse(p.state.value.canSend)
+        p.handle(ThreadEvent.Send)
+        assertTrue(p.state.value.comments.isEmpty())
+    }
 
     @Test
-    fun aReactionChipTogglesThisDevicesReactionOnAndOff() =
-        runTest(UnconfinedTestDispatcher()) {
-            val comment = room.receiveComment(carla, post, "So beautiful")
-            val p = ThreadPresenter(room, post, backgroundScope, formats = formats)
-            p.handle(ThreadEvent.React(post, "❤️"))
-            assertEquals(listOf(Triple("❤️", 1L, true)), p.state.value.post!!.reactions.map { Triple(it.emoji, it.count, it.mine) })
-            p.handle(ThreadEvent.React(comment, "🎉"))
-            assertEquals(1L, p.state.value.comments.single().reactions.single().count)
-
-            p.handle(ThreadEvent.React(post, "❤️"))
-            assertTrue(p.state.value.post!!.reactions.isEmpty())
-        }
+    fun aFailedCommentKeepsTheDraftAndShowsWhy() = runTest(UnconfinedTestDispatcher()) {
+        val p = ThreadPresenter(Offline(room), post, backgroundScope, formats = formats)
+        p.handle(ThreadEvent.DraftChanged("See you at the party"))
+        p.handle(ThreadEvent.Send)
+        assertEquals("See you at the party", p.state.value.draft)
+        assertEquals("no members reachable", p.state.value.error)
+        assertFalse(p.state.value.sending)
+    }
 
     @Test
-    fun onlyAModeratorCanAskToHideThePost() =
-        runTest(UnconfinedTestDispatcher()) {
-            val guest = ThreadPresenter(room, post, backgroundScope, canModerate = false, formats = formats)
-            val host = ThreadPresenter(room, post, backgroundScope, canModerate = true, formats = formats)
-            val seen = mutableListOf<ThreadEffect>()
-            backgroundScope.launch { guest.effects.toList(seen) }
-            backgroundScope.launch { host.effects.toList(seen) }
-            guest.handle(ThreadEvent.HidePost)
-            host.handle(ThreadEvent.HidePost)
-            assertEquals(listOf(ThreadEffect.HidePost(post)), seen)
-        }
+    fun aReactionChipTogglesThisDevicesReactionOnAndOff() = runTest(UnconfinedTestDispatcher()) {
+        val comment = room.receiveComment(carla, post, "So beautiful")
+        val p = ThreadPresenter(room, post, backgroundScope, formats = formats)
+        p.handle(ThreadEvent.React(post, "❤️"))
+        assertEquals(listOf(Triple("❤️", 1L, true)), p.state.value.post!!.reactions.map { Triple(it.emoji, it.count, it.mine) })
+        p.handle(ThreadEvent.React(comment, "🎉"))
+        assertEquals(1L, p.state.value.comments.single().reactions.single().count)
+
+        p.handle(ThreadEvent.React(post, "❤️"))
+        assertTrue(p.state.value.post!!.reactions.isEmpty())
+    }
+
+    @Test
+    fun onlyAModeratorCanAskToHideThePost() = runTest(UnconfinedTestDispatcher()) {
+        val guest = ThreadPresenter(room, post, backgroundScope, canModerate = false, formats = formats)
+        val host = ThreadPresenter(room, post, backgroundScope, canModerate = true, formats = formats)
+        val seen = mutableListOf<ThreadEffect>()
+        backgroundScope.launch { guest.effects.toList(seen) }
+        backgroundScope.launch { host.effects.toList(seen) }
+        guest.handle(ThreadEvent.HidePost)
+        host.handle(ThreadEvent.HidePost)
+        assertEquals(listOf(ThreadEffect.HidePost(post)), seen)
+    }
 
     /** Comments fail as the core's do with nobody reachable to sign for. */
     private class Offline(private val inner: FakeChannelRoom) : ChannelRoom by inner {

@@ -15,11 +15,7 @@ import kotlinx.coroutines.flow.asStateFlow
  * [savedName] is the name saved at an earlier start (null on first start), [persistName]
  * saves a new one, and [pendingInvite] is what the app found on the clipboard at first start.
  */
-class AppState(
-    savedName: String?,
-    pendingInvite: String? = null,
-    private val persistName: (String) -> Unit = {},
-) {
+class AppState(savedName: String?, pendingInvite: String? = null, private val persistName: (String) -> Unit = {}) {
     private val name = MutableStateFlow(savedName?.takeIf { it.isNotBlank() })
 
     /** The display name, or null until onboarding is done. */

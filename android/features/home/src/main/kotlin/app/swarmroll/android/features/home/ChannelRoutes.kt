@@ -13,8 +13,8 @@ import app.swarmroll.android.core.api.GalleryTile
 import app.swarmroll.android.core.api.MediaKind
 import app.swarmroll.android.core.api.Role
 import app.swarmroll.android.core.api.SwarmrollClient
-import app.swarmroll.android.designsystem.LocalImageDecoder
 import app.swarmroll.android.designsystem.Loading
+import app.swarmroll.android.designsystem.LocalImageDecoder
 import app.swarmroll.android.designsystem.str
 import app.swarmroll.android.features.gallery.GalleryEffect
 import app.swarmroll.android.features.gallery.GalleryPresenter
@@ -30,11 +30,11 @@ import app.swarmroll.android.features.host.HostEffect
 import app.swarmroll.android.features.host.HostEvent
 import app.swarmroll.android.features.host.HostPresenter
 import app.swarmroll.android.features.host.HostScreen
-import kotlinx.coroutines.flow.map
 import java.time.Instant
 import java.time.ZoneId
 import java.time.format.DateTimeFormatter
 import java.time.format.FormatStyle
+import kotlinx.coroutines.flow.map
 
 /*
  * A channel's screens wired to their presenters: gallery, viewer, thread and host tools
@@ -57,7 +57,14 @@ internal fun GalleryRoute(client: SwarmrollClient, platform: Platform, channelId
     val summary = channelSummary(client, channelId) ?: return Loading(str("gallery_loading"))
     val presenter =
         rememberPresenter("gallery/$channelId") { scope ->
-            GalleryPresenter(client.channel(channelId), summary.name, summary.myRole, client.deviceId, platform.lastVisitMs(channelId), scope)
+            GalleryPresenter(
+                client.channel(channelId),
+                summary.name,
+                summary.myRole,
+                client.deviceId,
+                platform.lastVisitMs(channelId),
+                scope
+            )
         }
     val state by presenter.state.collectAsState()
     LaunchedEffect(presenter) {
@@ -106,8 +113,7 @@ internal fun ViewerRoute(client: SwarmrollClient, platform: Platform, d: Destina
  * The viewer is positioned by post and file index only; the tile itself (thumbnail and
  * all) comes from the live gallery, so a tile naming just those is enough to start.
  */
-private fun startTile(d: Destination.Viewer) =
-    GalleryTile("", d.postId, d.index, 0, "", 0, 0, null, ByteArray(0), emptyList(), d.channelId)
+private fun startTile(d: Destination.Viewer) = GalleryTile("", d.postId, d.index, 0, "", 0, 0, null, ByteArray(0), emptyList(), d.channelId)
 
 /** The viewer's state as shown, and the originals decoded so far, by path. */
 private class Originals(val shown: ViewerState, val images: Map<String, ImageBitmap>)
@@ -131,7 +137,7 @@ private fun rememberOriginals(state: ViewerState, platform: Platform): Originals
                 state.pages.map { p ->
                     val original = p.originalPath
                     if (original != null && p.tile.kind == MediaKind.Photo && original !in images) p.copy(originalPath = null) else p
-                },
+                }
         )
     return Originals(shown, images)
 }

@@ -75,7 +75,9 @@ private fun AppSections(client: SwarmrollClient, platform: Platform, nav: Naviga
     HorizontalDivider()
     Section(str("home_settings_exchange")) {
         SwitchRow(str("home_party_mode"), str("home_party_mode_body"), party) { platform.setPartyMode(it) }
-        OutlinedButton(onClick = { nav.push(Destination.Transfers) }, modifier = Modifier.fillMaxWidth().padding(top = 8.dp).heightIn(min = 48.dp)) {
+        OutlinedButton(onClick = {
+            nav.push(Destination.Transfers)
+        }, modifier = Modifier.fillMaxWidth().padding(top = 8.dp).heightIn(min = 48.dp)) {
             Text(str("home_open_transfers"))
         }
     }
@@ -92,7 +94,11 @@ private fun ChannelNotifications(client: SwarmrollClient, platform: Platform) {
         for (c in channels) if (c.id !in on) on[c.id] = platform.notificationsOn(c.id)
     }
     if (channels.isEmpty()) {
-        Text(str("home_notifications_none"), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+        Text(
+            str("home_notifications_none"),
+            style = MaterialTheme.typography.bodyMedium,
+            color = MaterialTheme.colorScheme.onSurfaceVariant
+        )
         return
     }
     Text(str("home_notifications_body"), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
@@ -109,7 +115,7 @@ private fun ChannelNotifications(client: SwarmrollClient, platform: Platform) {
 private fun SwitchRow(title: String, body: String?, checked: Boolean, onChange: (Boolean) -> Unit) {
     Row(
         Modifier.fillMaxWidth().heightIn(min = 56.dp).toggleable(checked, role = Role.Switch, onValueChange = onChange),
-        verticalAlignment = Alignment.CenterVertically,
+        verticalAlignment = Alignment.CenterVertically
     ) {
         Column(Modifier.weight(1f).padding(end = 12.dp)) {
             Text(title, style = MaterialTheme.typography.bodyLarge)

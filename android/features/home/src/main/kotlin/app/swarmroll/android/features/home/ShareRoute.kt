@@ -74,7 +74,7 @@ internal fun ShareRoute(client: SwarmrollClient, platform: Platform, channelId: 
                 presenter.handle(ImportEvent.OpenWindow)
                 choosing = false
             },
-            onBack = { nav.pop() },
+            onBack = { nav.pop() }
         )
     } else {
         ImportScreen(state, presenter::handle)
@@ -83,17 +83,29 @@ internal fun ShareRoute(client: SwarmrollClient, platform: Platform, channelId: 
 
 /** Where the photos come from: picked one by one, or everything shot in a time window. */
 @Composable
-internal fun AddPhotosChooser(channelName: String, onPick: () -> Unit, onWindow: () -> Unit, onBack: () -> Unit, modifier: Modifier = Modifier) {
+internal fun AddPhotosChooser(
+    channelName: String,
+    onPick: () -> Unit,
+    onWindow: () -> Unit,
+    onBack: () -> Unit,
+    modifier: Modifier = Modifier
+) {
     Column(modifier.fillMaxSize()) {
         BackTopBar(str("home_add_title"), str("home_add_to", channelName), onBack)
         Column(
             Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(horizontal = 24.dp, vertical = 8.dp),
-            verticalArrangement = Arrangement.spacedBy(12.dp),
+            verticalArrangement = Arrangement.spacedBy(12.dp)
         ) {
             Button(onClick = onPick, modifier = Modifier.fillMaxWidth().heightIn(min = 56.dp)) { Text(str("home_add_pick")) }
             Text(str("home_add_pick_body"), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
-            OutlinedButton(onClick = onWindow, modifier = Modifier.fillMaxWidth().padding(top = 12.dp).heightIn(min = 56.dp)) { Text(str("home_add_window")) }
-            Text(str("home_add_window_body"), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            OutlinedButton(onClick = onWindow, modifier = Modifier.fillMaxWidth().padding(top = 12.dp).heightIn(min = 56.dp)) {
+                Text(str("home_add_window"))
+            }
+            Text(
+                str("home_add_window_body"),
+                style = MaterialTheme.typography.bodyMedium,
+                color = MaterialTheme.colorScheme.onSurfaceVariant
+            )
             Text(str("home_add_review_first"), style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(top = 12.dp))
         }
     }

@@ -40,12 +40,7 @@ import kotlinx.coroutines.cancel
  * tests against fakes of both.
  */
 @Composable
-fun SwarmrollApp(
-    client: SwarmrollClient,
-    appState: AppState,
-    platform: Platform,
-    modifier: Modifier = Modifier,
-) {
+fun SwarmrollApp(client: SwarmrollClient, appState: AppState, platform: Platform, modifier: Modifier = Modifier) {
     val stack by appState.navigator.backStack.collectAsState()
     val nav = appState.navigator
     // Kept for the app's life, so the chosen tab survives a visit to a channel.

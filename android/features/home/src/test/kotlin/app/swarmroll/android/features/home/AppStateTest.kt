@@ -77,7 +77,7 @@ class AppStateTest {
         assertEquals(
             "a scan on the join screen replaces the link, not stacks a second screen",
             listOf(Destination.Home, Destination.Join("https://swarmroll.app/join#OTHER")),
-            app.navigator.backStack.value,
+            app.navigator.backStack.value
         )
     }
 

@@ -11,9 +11,9 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.MutableStateFlow
-import kotlinx.coroutines.flow.receiveAsFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.receiveAsFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 
@@ -39,7 +39,7 @@ data class HostState(
     val access: WebGuestAccess = WebGuestAccess.View,
     val web: OpenWebGallery? = null,
     val notice: HostNotice? = null,
-    val error: String? = null,
+    val error: String? = null
 ) {
     companion object {
         val DURATIONS = listOf(30, 60, 120, 240)
@@ -51,6 +51,7 @@ sealed interface HostEvent {
     data class AskRemove(val deviceId: String) : HostEvent
     data object ConfirmRemove : HostEvent
     data object CancelRemove : HostEvent
+
     /** From the viewer's thread: hide a post for every member. */
     data class HidePost(val postId: String) : HostEvent
     data class SetMinutes(val minutes: Int) : HostEvent
@@ -79,7 +80,7 @@ class HostPresenter(
     private val myDeviceId: String,
     myRole: Role,
     private val scope: CoroutineScope,
-    private val timeLabel: (Long) -> String,
+    private val timeLabel: (Long) -> String
 ) {
     private val owner = myRole == Role.Owner
     private val mutable = MutableStateFlow(HostState(channelName, isOwner = owner))
@@ -95,21 +96,41 @@ class HostPresenter(
     fun handle(event: HostEvent) {
         when (event) {
             is HostEvent.SetRole -> if (owner) act(HostNotice.RoleChanged) { room.setMemberRole(event.deviceId, event.role) }
+
             is HostEvent.AskRemove ->
-                if (owner) mutable.update { s -> s.copy(confirmRemove = s.members.find { it.member.deviceId == event.deviceId && it.canManage }?.member) }
+                if (owner) {
+                    mutable.update { s ->
+                        s.copy(
+                            confirmRemove = s.members.find {
+                                it.member.deviceId == event.deviceId &&
+                                    it.canManage
+                            }?.member
+                        )
+                    }
+                }
+
             HostEvent.ConfirmRemove -> {
                 val who = state.value.confirmRemove ?: return
                 mutable.update { it.copy(confirmRemove = null) }
                 act(HostNotice.MemberRemoved) { room.removeMember(who.deviceId) }
             }
+
             HostEvent.CancelRemove -> mutable.update { it.copy(confirmRemove = null) }
+
             is HostEvent.HidePost -> act(HostNotice.PostHidden, reload = false) { room.setHidden(event.postId, true) }
+
             is HostEvent.SetMinutes -> mutable.update { it.copy(minutes = event.minutes) }
+
             is HostEvent.SetAccess -> mutable.update { it.copy(access = event.access) }
+
             HostEvent.OpenWeb -> openWeb()
+
             HostEvent.CloseWeb -> closeWeb()
+
             HostEvent.DismissNotice -> mutable.update { it.copy(notice = null) }
+
             HostEvent.Retry -> load()
+
             HostEvent.Back -> effectChannel.trySend(HostEffect.Back)
         }
     }

@@ -44,7 +44,9 @@ fun HostScreen(state: HostState, onEvent: (HostEvent) -> Unit, modifier: Modifie
         HostTopBar(state.channelName) { onEvent(HostEvent.Back) }
         when {
             state.loading -> Loading(str("host_loading"))
+
             state.error != null && state.members.isEmpty() -> ErrorState(state.error, onRetry = { onEvent(HostEvent.Retry) })
+
             else ->
                 LazyColumn(Modifier.fillMaxSize()) {
                     item(key = "notice") { Notices(state, onEvent) }
@@ -87,10 +89,14 @@ private fun Notices(state: HostState, onEvent: (HostEvent) -> Unit) {
     Surface(
         color = if (error != null) MaterialTheme.colorScheme.errorContainer else MaterialTheme.colorScheme.secondaryContainer,
         shape = RoundedCornerShape(12.dp),
-        modifier = Modifier.fillMaxWidth().padding(16.dp, 8.dp),
+        modifier = Modifier.fillMaxWidth().padding(16.dp, 8.dp)
     ) {
         Row(Modifier.padding(start = 16.dp, end = 4.dp), verticalAlignment = Alignment.CenterVertically) {
-            Text(error ?: text.orEmpty(), style = MaterialTheme.typography.bodyMedium, modifier = Modifier.weight(1f).padding(vertical = 12.dp))
+            Text(
+                error ?: text.orEmpty(),
+                style = MaterialTheme.typography.bodyMedium,
+                modifier = Modifier.weight(1f).padding(vertical = 12.dp)
+            )
             TextButton(onClick = { onEvent(HostEvent.DismissNotice) }) { Text(str("host_notice_dismiss")) }
         }
     }
@@ -98,22 +104,32 @@ private fun Notices(state: HostState, onEvent: (HostEvent) -> Unit) {
 
 @Composable
 private fun SectionTitle(text: String) {
-    Text(text, style = MaterialTheme.typography.titleMedium, modifier = Modifier.padding(start = 16.dp, end = 16.dp, top = 20.dp, bottom = 4.dp).semantics { heading() })
+    Text(
+        text,
+        style = MaterialTheme.typography.titleMedium,
+        modifier = Modifier.padding(start = 16.dp, end = 16.dp, top = 20.dp, bottom = 4.dp).semantics {
+            heading()
+        }
+    )
 }
 
 @Composable
 private fun Hint(text: String) {
-    Text(text, style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant, modifier = Modifier.padding(horizontal = 16.dp))
+    Text(
+        text,
+        style = MaterialTheme.typography.bodySmall,
+        color = MaterialTheme.colorScheme.onSurfaceVariant,
+        modifier = Modifier.padding(horizontal = 16.dp)
+    )
 }
 
 @Composable
-internal fun roleLabel(role: Role): String =
-    when (role) {
-        Role.Owner -> str("host_role_owner")
-        Role.CoHost -> str("host_role_cohost")
-        Role.Contributor -> str("host_role_contributor")
-        Role.Viewer -> str("host_role_viewer")
-    }
+internal fun roleLabel(role: Role): String = when (role) {
+    Role.Owner -> str("host_role_owner")
+    Role.CoHost -> str("host_role_cohost")
+    Role.Contributor -> str("host_role_contributor")
+    Role.Viewer -> str("host_role_viewer")
+}
 
 @Composable
 private fun MemberRowView(row: MemberRow, onEvent: (HostEvent) -> Unit) {
@@ -133,9 +149,15 @@ private fun ManageMenu(m: Member, onEvent: (HostEvent) -> Unit) {
     var open by remember { mutableStateOf(false) }
     Box {
         val description = str("host_manage_description", m.name)
-        TextButton(onClick = { open = true }, modifier = Modifier.semantics { contentDescription = description }) { Text(str("host_manage")) }
+        TextButton(onClick = {
+            open = true
+        }, modifier = Modifier.semantics { contentDescription = description }) { Text(str("host_manage")) }
         DropdownMenu(expanded = open, onDismissRequest = { open = false }) {
-            for ((role, label) in listOf(Role.CoHost to "host_make_cohost", Role.Contributor to "host_make_contributor", Role.Viewer to "host_make_viewer")) {
+            for ((role, label) in listOf(
+                Role.CoHost to "host_make_cohost",
+                Role.Contributor to "host_make_contributor",
+                Role.Viewer to "host_make_viewer"
+            )) {
                 if (role != m.role) {
                     DropdownMenuItem(text = { Text(str(label)) }, onClick = {
                         open = false
@@ -155,7 +177,12 @@ private fun ManageMenu(m: Member, onEvent: (HostEvent) -> Unit) {
 private fun RemovedRow(m: Member) {
     Row(Modifier.fillMaxWidth().heightIn(min = 48.dp).padding(horizontal = 16.dp), verticalAlignment = Alignment.CenterVertically) {
         Initial(m.name, faded = true)
-        Text(m.name, style = MaterialTheme.typography.bodyLarge, color = MaterialTheme.colorScheme.onSurfaceVariant, modifier = Modifier.padding(start = 12.dp))
+        Text(
+            m.name,
+            style = MaterialTheme.typography.bodyLarge,
+            color = MaterialTheme.colorScheme.onSurfaceVariant,
+            modifier = Modifier.padding(start = 12.dp)
+        )
     }
 }
 
@@ -173,7 +200,11 @@ private fun ConfirmRemove(m: Member, onEvent: (HostEvent) -> Unit) {
         onDismissRequest = { onEvent(HostEvent.CancelRemove) },
         title = { Text(str("host_remove_title", m.name)) },
         text = { Text(str("host_remove_body", m.name)) },
-        confirmButton = { TextButton(onClick = { onEvent(HostEvent.ConfirmRemove) }) { Text(str("host_remove_confirm"), color = MaterialTheme.colorScheme.error) } },
-        dismissButton = { TextButton(onClick = { onEvent(HostEvent.CancelRemove) }) { Text(str("cancel")) } },
+        confirmButton = {
+            TextButton(onClick = {
+                onEvent(HostEvent.ConfirmRemove)
+            }) { Text(str("host_remove_confirm"), color = MaterialTheme.colorScheme.error) }
+        },
+        dismissButton = { TextButton(onClick = { onEvent(HostEvent.CancelRemove) }) { Text(str("cancel")) } }
     )
 }

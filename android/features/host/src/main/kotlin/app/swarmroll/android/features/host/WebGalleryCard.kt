@@ -57,17 +57,21 @@ private fun WebGalleryForm(state: HostState, onEvent: (HostEvent) -> Unit) {
             FilterChip(
                 selected = state.minutes == m,
                 onClick = { onEvent(HostEvent.SetMinutes(m)) },
-                label = { Text(if (m % 60 == 0) str("host_web_hours", m / 60) else str("host_web_minutes", m)) },
+                label = { Text(if (m % 60 == 0) str("host_web_hours", m / 60) else str("host_web_minutes", m)) }
             )
         }
     }
     Text(str("host_web_guests_can"), style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(top = 8.dp))
     Column(Modifier.selectableGroup()) {
-        for ((access, label) in listOf(WebGuestAccess.View to "host_web_view", WebGuestAccess.Upload to "host_web_upload", WebGuestAccess.DropBox to "host_web_dropbox")) {
+        for ((access, label) in listOf(
+            WebGuestAccess.View to "host_web_view",
+            WebGuestAccess.Upload to "host_web_upload",
+            WebGuestAccess.DropBox to "host_web_dropbox"
+        )) {
             Row(
                 Modifier.fillMaxWidth().heightIn(min = 48.dp)
                     .selectable(state.access == access, role = Role.RadioButton) { onEvent(HostEvent.SetAccess(access)) },
-                verticalAlignment = Alignment.CenterVertically,
+                verticalAlignment = Alignment.CenterVertically
             ) {
                 RadioButton(selected = state.access == access, onClick = null)
                 Text(str(label), style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(start = 12.dp))
@@ -90,11 +94,18 @@ private fun ColumnScope.WebGalleryOpen(web: OpenWebGallery, onEvent: (HostEvent)
             qr,
             str("host_web_qr"),
             filterQuality = FilterQuality.None,
-            modifier = Modifier.align(Alignment.CenterHorizontally).padding(vertical = 8.dp).size(220.dp).background(Color.White, RoundedCornerShape(8.dp)).padding(8.dp),
+            modifier = Modifier.align(
+                Alignment.CenterHorizontally
+            ).padding(vertical = 8.dp).size(220.dp).background(Color.White, RoundedCornerShape(8.dp)).padding(8.dp)
         )
     }
     Text(str("host_web_scan"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
-    Text(web.info.guestUrl, style = MaterialTheme.typography.titleMedium, fontFamily = FontFamily.Monospace, modifier = Modifier.padding(vertical = 4.dp))
+    Text(
+        web.info.guestUrl,
+        style = MaterialTheme.typography.titleMedium,
+        fontFamily = FontFamily.Monospace,
+        modifier = Modifier.padding(vertical = 4.dp)
+    )
     OutlinedButton(onClick = { onEvent(HostEvent.CloseWeb) }, modifier = Modifier.fillMaxWidth().padding(top = 8.dp)) {
         Text(str("host_web_close"))
     }

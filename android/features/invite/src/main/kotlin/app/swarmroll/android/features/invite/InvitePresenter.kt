@@ -21,7 +21,7 @@ data class InviteState(
     val roles: List<Role> = listOf(Role.Viewer, Role.Contributor),
     val invite: Invite? = null,
     val error: String? = null,
-    val showQr: Boolean = false,
+    val showQr: Boolean = false
 )
 
 sealed interface InviteEvent {
@@ -45,11 +45,7 @@ sealed interface InviteEvent {
  * so the core grants co-host to members instead. Invites are made by the core on demand
  * and kept per role, so switching back and forth does not make new ones.
  */
-class InvitePresenter(
-    private val client: SwarmrollClient,
-    private val channelId: String,
-    private val scope: CoroutineScope,
-) {
+class InvitePresenter(private val client: SwarmrollClient, private val channelId: String, private val scope: CoroutineScope) {
     private val mutable = MutableStateFlow(InviteState())
     val state: StateFlow<InviteState> = mutable.asStateFlow()
     private val made = HashMap<Role, Invite>()

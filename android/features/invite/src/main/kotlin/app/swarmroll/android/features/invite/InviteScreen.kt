@@ -62,16 +62,22 @@ fun InviteScreen(state: InviteState, onEvent: (InviteEvent) -> Unit, modifier: M
         modifier = modifier,
         topBar = {
             TopAppBar(
-                title = { Text(if (state.channelName.isEmpty()) str("invite_title_plain") else str("invite_title", state.channelName), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                title = {
+                    Text(
+                        if (state.channelName.isEmpty()) str("invite_title_plain") else str("invite_title", state.channelName),
+                        maxLines = 1,
+                        overflow = TextOverflow.Ellipsis
+                    )
+                },
                 navigationIcon = {
                     BackButton({ onEvent(InviteEvent.Back) }, str("invite_back"))
-                },
+                }
             )
-        },
+        }
     ) { padding ->
         Column(
             Modifier.padding(padding).fillMaxSize().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp, vertical = 8.dp),
-            verticalArrangement = Arrangement.spacedBy(12.dp),
+            verticalArrangement = Arrangement.spacedBy(12.dp)
         ) {
             Text(str("invite_role_title"), style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
             Column(Modifier.selectableGroup(), verticalArrangement = Arrangement.spacedBy(8.dp)) {
@@ -83,7 +89,7 @@ fun InviteScreen(state: InviteState, onEvent: (InviteEvent) -> Unit, modifier: M
                 str("invite_cohost_note"),
                 style = MaterialTheme.typography.bodySmall,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
-                modifier = Modifier.padding(horizontal = 4.dp),
+                modifier = Modifier.padding(horizontal = 4.dp)
             )
             LinkCard(state, onEvent)
         }
@@ -114,7 +120,9 @@ private fun LinkCard(state: InviteState, onEvent: (InviteEvent) -> Unit) {
                         Text(str("join_try_again"))
                     }
                 }
+
                 invite == null -> Making()
+
                 else -> ReadyLink(invite, state.role, onEvent)
             }
         }
@@ -141,7 +149,7 @@ private fun ReadyLink(invite: Invite, role: Role, onEvent: (InviteEvent) -> Unit
         overflow = TextOverflow.Ellipsis,
         modifier =
             Modifier.fillMaxWidth().background(MaterialTheme.colorScheme.surface, RoundedCornerShape(8.dp)).padding(12.dp)
-                .testTag("invite-link"),
+                .testTag("invite-link")
     )
     Text(str("invite_link_warning", roleWord(role)), style = MaterialTheme.typography.bodySmall)
     Button(onClick = { onEvent(InviteEvent.ShareLink(invite.link)) }, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
@@ -158,12 +166,11 @@ private fun ReadyLink(invite: Invite, role: Role, onEvent: (InviteEvent) -> Unit
 
 /** "viewer", "contributor": the role as a word inside a sentence. */
 @Composable
-internal fun roleWord(role: Role): String =
-    when (role) {
-        Role.Viewer -> str("join_role_viewer")
-        Role.Contributor -> str("join_role_contributor")
-        Role.CoHost, Role.Owner -> str("join_role_cohost")
-    }
+internal fun roleWord(role: Role): String = when (role) {
+    Role.Viewer -> str("join_role_viewer")
+    Role.Contributor -> str("join_role_contributor")
+    Role.CoHost, Role.Owner -> str("join_role_cohost")
+}
 
 /**
  * The QR code as large as the screen allows, black on white in both themes (scanners need
@@ -176,7 +183,7 @@ private fun QrFullScreen(channelName: String, invite: Invite, onClose: () -> Uni
     Column(
         modifier.fillMaxSize().background(Color.White).verticalScroll(rememberScrollState()).padding(24.dp),
         horizontalAlignment = Alignment.CenterHorizontally,
-        verticalArrangement = Arrangement.spacedBy(16.dp, Alignment.CenterVertically),
+        verticalArrangement = Arrangement.spacedBy(16.dp, Alignment.CenterVertically)
     ) {
         Text(channelName, style = MaterialTheme.typography.headlineSmall, color = Color.Black, textAlign = TextAlign.Center)
         Text(str("invite_qr_role", roleWord(invite.preview.role)), style = MaterialTheme.typography.bodyLarge, color = Color.DarkGray)
@@ -186,7 +193,7 @@ private fun QrFullScreen(channelName: String, invite: Invite, onClose: () -> Uni
                 image,
                 contentDescription = description,
                 filterQuality = FilterQuality.None,
-                modifier = Modifier.fillMaxWidth().aspectRatio(1f),
+                modifier = Modifier.fillMaxWidth().aspectRatio(1f)
             )
         } else {
             Box(Modifier.fillMaxWidth().aspectRatio(1f).background(Color(0xFFEEEEEE)), contentAlignment = Alignment.Center) {

@@ -20,7 +20,7 @@ data class JoinState(
     val preview: InvitePreview? = null,
     val joining: Boolean = false,
     val failure: JoinFailure? = null,
-    val joined: Joined? = null,
+    val joined: Joined? = null
 ) {
     val canJoin: Boolean get() = link.isNotBlank() && !joining && joined == null
 }
@@ -50,7 +50,7 @@ class JoinPresenter(
     private val myName: String,
     private val scope: CoroutineScope,
     initialLink: String? = null,
-    autoJoin: Boolean = false,
+    autoJoin: Boolean = false
 ) {
     private val mutable = MutableStateFlow(JoinState())
     val state: StateFlow<JoinState> = mutable.asStateFlow()
@@ -66,7 +66,9 @@ class JoinPresenter(
                 if (!mutable.value.joining) {
                     mutable.update { it.copy(link = event.link, preview = client.parseInvite(event.link), failure = null) }
                 }
+
             JoinEvent.Join -> join()
+
             JoinEvent.ScanQr, JoinEvent.Back -> Unit
         }
     }

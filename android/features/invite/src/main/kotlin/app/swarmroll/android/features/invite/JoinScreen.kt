@@ -52,13 +52,15 @@ fun JoinScreen(state: JoinState, onEvent: (JoinEvent) -> Unit, modifier: Modifie
                 title = { Text(str("join_title")) },
                 navigationIcon = {
                     BackButton({ onEvent(JoinEvent.Back) }, str("invite_back"))
-                },
+                }
             )
-        },
+        }
     ) { padding ->
         Column(
-            Modifier.padding(padding).fillMaxSize().imePadding().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp, vertical = 8.dp),
-            verticalArrangement = Arrangement.spacedBy(16.dp),
+            Modifier.padding(
+                padding
+            ).fillMaxSize().imePadding().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp, vertical = 8.dp),
+            verticalArrangement = Arrangement.spacedBy(16.dp)
         ) {
             OutlinedTextField(
                 value = state.link,
@@ -69,12 +71,12 @@ fun JoinScreen(state: JoinState, onEvent: (JoinEvent) -> Unit, modifier: Modifie
                 maxLines = 3,
                 keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Uri, imeAction = ImeAction.Go),
                 keyboardActions = KeyboardActions(onGo = { onEvent(JoinEvent.Join) }),
-                modifier = Modifier.fillMaxWidth().testTag("join-link"),
+                modifier = Modifier.fillMaxWidth().testTag("join-link")
             )
             OutlinedButton(
                 onClick = { onEvent(JoinEvent.ScanQr) },
                 enabled = !state.joining,
-                modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp),
+                modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)
             ) {
                 QrIcon()
                 Spacer(Modifier.width(8.dp))
@@ -88,7 +90,7 @@ fun JoinScreen(state: JoinState, onEvent: (JoinEvent) -> Unit, modifier: Modifie
                 Button(
                     onClick = { onEvent(JoinEvent.Join) },
                     enabled = state.canJoin,
-                    modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp),
+                    modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)
                 ) { Text(str("join_button")) }
             }
         }
@@ -99,13 +101,24 @@ fun JoinScreen(state: JoinState, onEvent: (JoinEvent) -> Unit, modifier: Modifie
 private fun Preview(preview: InvitePreview) {
     Card(
         colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.primaryContainer),
-        modifier = Modifier.fillMaxWidth().semantics(mergeDescendants = true) {},
+        modifier = Modifier.fillMaxWidth().semantics(mergeDescendants = true) {}
     ) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
             val onContainer = MaterialTheme.colorScheme.onPrimaryContainer
             Text(str("join_preview_kicker"), style = MaterialTheme.typography.labelLarge, color = onContainer)
-            Text(preview.channelName, style = MaterialTheme.typography.titleLarge, color = onContainer, modifier = Modifier.semantics { heading() })
-            Text(str("join_preview_from", preview.inviterName, roleWord(preview.role)), style = MaterialTheme.typography.bodyMedium, color = onContainer)
+            Text(
+                preview.channelName,
+                style = MaterialTheme.typography.titleLarge,
+                color = onContainer,
+                modifier = Modifier.semantics {
+                    heading()
+                }
+            )
+            Text(
+                str("join_preview_from", preview.inviterName, roleWord(preview.role)),
+                style = MaterialTheme.typography.bodyMedium,
+                color = onContainer
+            )
         }
     }
 }
@@ -114,7 +127,7 @@ private fun Preview(preview: InvitePreview) {
 private fun Failure(failure: JoinFailure, onEvent: (JoinEvent) -> Unit) {
     Card(
         colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.errorContainer),
-        modifier = Modifier.fillMaxWidth().semantics { liveRegion = LiveRegionMode.Polite },
+        modifier = Modifier.fillMaxWidth().semantics { liveRegion = LiveRegionMode.Polite }
     ) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
             val onContainer = MaterialTheme.colorScheme.onErrorContainer
@@ -134,7 +147,7 @@ private fun Joining(channelName: String?) {
     val title = if (channelName.isNullOrEmpty()) str("join_joining_plain") else str("join_joining", channelName)
     Row(
         Modifier.fillMaxWidth().semantics(mergeDescendants = true) { liveRegion = LiveRegionMode.Polite },
-        verticalAlignment = Alignment.CenterVertically,
+        verticalAlignment = Alignment.CenterVertically
     ) {
         CircularProgressIndicator(Modifier.size(32.dp))
         Spacer(Modifier.width(16.dp))

@@ -30,7 +30,7 @@ data class OnboardingState(
     val name: String = "",
     val nameError: NameError? = null,
     val offer: InvitePreview? = null,
-    val outcome: OnboardingOutcome? = null,
+    val outcome: OnboardingOutcome? = null
 ) {
     /** Characters used, for the "12 / 60" counter. */
     val length: Int get() = name.trim().let { it.codePointCount(0, it.length) }
@@ -61,7 +61,7 @@ class OnboardingPresenter(
     client: SwarmrollClient,
     pendingInvite: String?,
     private val saveName: (String) -> Unit,
-    initialName: String = "",
+    initialName: String = ""
 ) {
     private val link: String? = pendingInvite?.trim()?.takeIf { it.isNotEmpty() }
     private val invite: InvitePreview? = link?.let { client.parseInvite(it) }
@@ -76,8 +76,11 @@ class OnboardingPresenter(
                     // Too long is said while typing; blank only once the user tries to go on.
                     next.copy(nameError = if (next.tooLong) NameError.TooLong else null)
                 }
+
             OnboardingEvent.Continue -> submit()
+
             OnboardingEvent.AcceptInvite -> finish(join = true)
+
             OnboardingEvent.DeclineInvite -> finish(join = false)
         }
     }
@@ -105,10 +108,9 @@ class OnboardingPresenter(
         mutable.update { it.copy(outcome = outcome) }
     }
 
-    private fun validate(state: OnboardingState): NameError? =
-        when {
-            state.name.isBlank() -> NameError.Blank
-            state.tooLong -> NameError.TooLong
-            else -> null
-        }
+    private fun validate(state: OnboardingState): NameError? = when {
+        state.name.isBlank() -> NameError.Blank
+        state.tooLong -> NameError.TooLong
+        else -> null
+    }
 }

@@ -42,13 +42,13 @@ import app.swarmroll.android.designsystem.str
 fun OnboardingScreen(state: OnboardingState, onEvent: (OnboardingEvent) -> Unit, modifier: Modifier = Modifier) {
     Column(
         modifier.fillMaxSize().imePadding().verticalScroll(rememberScrollState()).padding(horizontal = 24.dp, vertical = 32.dp),
-        verticalArrangement = Arrangement.spacedBy(16.dp),
+        verticalArrangement = Arrangement.spacedBy(16.dp)
     ) {
         Logo()
         Text(
             str("onboarding_welcome"),
             style = MaterialTheme.typography.headlineMedium,
-            modifier = Modifier.semantics { heading() },
+            modifier = Modifier.semantics { heading() }
         )
         Text(str("onboarding_intro"), style = MaterialTheme.typography.bodyLarge)
         Spacer(Modifier.height(8.dp))
@@ -76,17 +76,17 @@ private fun NameStep(state: OnboardingState, onEvent: (OnboardingEvent) -> Unit)
                 Text(error ?: str("onboarding_name_help"))
                 Text(
                     str("onboarding_name_count", state.length, MAX_NAME_LENGTH),
-                    modifier = Modifier.align(Alignment.End),
+                    modifier = Modifier.align(Alignment.End)
                 )
             }
         },
         keyboardOptions = KeyboardOptions(capitalization = KeyboardCapitalization.Words, imeAction = ImeAction.Done),
         keyboardActions = KeyboardActions(onDone = { onEvent(OnboardingEvent.Continue) }),
-        modifier = Modifier.fillMaxWidth().testTag("onboarding-name"),
+        modifier = Modifier.fillMaxWidth().testTag("onboarding-name")
     )
     Button(
         onClick = { onEvent(OnboardingEvent.Continue) },
-        modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp),
+        modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)
     ) {
         Text(str("onboarding_continue"))
     }
@@ -96,24 +96,24 @@ private fun NameStep(state: OnboardingState, onEvent: (OnboardingEvent) -> Unit)
 private fun InviteOffer(offer: InvitePreview, onEvent: (OnboardingEvent) -> Unit) {
     Card(
         colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.primaryContainer),
-        modifier = Modifier.fillMaxWidth(),
+        modifier = Modifier.fillMaxWidth()
     ) {
         Column(Modifier.padding(20.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
             Text(
                 str("onboarding_invite_kicker"),
                 style = MaterialTheme.typography.labelLarge,
-                color = MaterialTheme.colorScheme.onPrimaryContainer,
+                color = MaterialTheme.colorScheme.onPrimaryContainer
             )
             Text(
                 str("onboarding_invite_title", offer.channelName, offer.inviterName),
                 style = MaterialTheme.typography.titleLarge,
                 color = MaterialTheme.colorScheme.onPrimaryContainer,
-                modifier = Modifier.semantics { heading() },
+                modifier = Modifier.semantics { heading() }
             )
             Text(
                 roleBody(offer.role),
                 style = MaterialTheme.typography.bodyMedium,
-                color = MaterialTheme.colorScheme.onPrimaryContainer,
+                color = MaterialTheme.colorScheme.onPrimaryContainer
             )
             Button(onClick = { onEvent(OnboardingEvent.AcceptInvite) }, modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)) {
                 Text(str("onboarding_join"))
@@ -126,17 +126,16 @@ private fun InviteOffer(offer: InvitePreview, onEvent: (OnboardingEvent) -> Unit
     Text(
         str("onboarding_invite_hint"),
         style = MaterialTheme.typography.bodySmall,
-        color = MaterialTheme.colorScheme.onSurfaceVariant,
+        color = MaterialTheme.colorScheme.onSurfaceVariant
     )
 }
 
 @Composable
-private fun roleBody(role: Role): String =
-    when (role) {
-        Role.Viewer -> str("onboarding_invite_body_viewer")
-        Role.Contributor -> str("onboarding_invite_body_contributor")
-        Role.CoHost, Role.Owner -> str("onboarding_invite_body_cohost")
-    }
+private fun roleBody(role: Role): String = when (role) {
+    Role.Viewer -> str("onboarding_invite_body_viewer")
+    Role.Contributor -> str("onboarding_invite_body_contributor")
+    Role.CoHost, Role.Owner -> str("onboarding_invite_body_cohost")
+}
 
 /** Three overlapping circles: photos from many phones rolling into one. */
 @Composable

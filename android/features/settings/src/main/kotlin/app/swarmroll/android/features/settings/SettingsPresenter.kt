@@ -26,7 +26,7 @@ data class SettingsState(
     /** The phone maker's battery manager may defer background work: point to its setting. */
     val batteryOptimized: Boolean = false,
     val saving: Boolean = false,
-    val error: String? = null,
+    val error: String? = null
 ) {
     companion object {
         /** Daily limits on mobile data offered; null is no limit. */
@@ -62,7 +62,7 @@ class SettingsPresenter(
     private val lastPass: SyncPass? = null,
     private val lastPassAtMs: Long? = null,
     batteryOptimized: Boolean = false,
-    private val now: () -> Long = System::currentTimeMillis,
+    private val now: () -> Long = System::currentTimeMillis
 ) {
     private val mutable = MutableStateFlow(SettingsState(batteryOptimized = batteryOptimized))
     val state: StateFlow<SettingsState> = mutable.asStateFlow()
@@ -87,7 +87,12 @@ class SettingsPresenter(
     private fun read() {
         val last =
             if (lastPass != null && lastPassAtMs != null) {
-                LastSync(((now() - lastPassAtMs) / 60_000).coerceAtLeast(0), lastPass.bytesFetched, lastPass.postsCompleted, lastPass.complete)
+                LastSync(
+                    ((now() - lastPassAtMs) / 60_000).coerceAtLeast(0),
+                    lastPass.bytesFetched,
+                    lastPass.postsCompleted,
+                    lastPass.complete
+                )
             } else {
                 null
             }

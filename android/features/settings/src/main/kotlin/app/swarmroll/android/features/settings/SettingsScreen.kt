@@ -48,14 +48,16 @@ fun SettingsScreen(
     state: SettingsState,
     onEvent: (SettingsEvent) -> Unit,
     modifier: Modifier = Modifier,
-    extra: @Composable () -> Unit = {},
+    extra: @Composable () -> Unit = {}
 ) {
     Column(modifier.fillMaxSize()) {
         BackTopBar(str("settings_title")) { onEvent(SettingsEvent.Back) }
         val s = state.settings
         when {
             state.loading -> Loading(str("settings_loading"))
+
             s == null -> ErrorState(state.error.orEmpty(), onRetry = { onEvent(SettingsEvent.Refresh) })
+
             else ->
                 Column(Modifier.fillMaxSize().verticalScroll(rememberScrollState())) {
                     if (state.batteryOptimized) BatteryCard(onEvent)
@@ -68,7 +70,7 @@ fun SettingsScreen(
                         str("settings_device", s.deviceId.take(12)),
                         style = MaterialTheme.typography.bodySmall,
                         color = MaterialTheme.colorScheme.onSurfaceVariant,
-                        modifier = Modifier.padding(16.dp),
+                        modifier = Modifier.padding(16.dp)
                     )
                 }
         }
@@ -78,12 +80,19 @@ fun SettingsScreen(
 @Composable
 private fun BatteryCard(onEvent: (SettingsEvent) -> Unit) {
     Card(
-        colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.errorContainer, contentColor = MaterialTheme.colorScheme.onErrorContainer),
-        modifier = Modifier.fillMaxWidth().padding(16.dp, 8.dp),
+        colors = CardDefaults.cardColors(
+            containerColor = MaterialTheme.colorScheme.errorContainer,
+            contentColor = MaterialTheme.colorScheme.onErrorContainer
+        ),
+        modifier = Modifier.fillMaxWidth().padding(16.dp, 8.dp)
     ) {
         Column(Modifier.padding(start = 16.dp, top = 16.dp, end = 8.dp, bottom = 4.dp)) {
             Text(str("settings_battery_title"), style = MaterialTheme.typography.titleSmall)
-            Text(str("settings_battery_body"), style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(top = 4.dp, end = 8.dp))
+            Text(
+                str("settings_battery_body"),
+                style = MaterialTheme.typography.bodyMedium,
+                modifier = Modifier.padding(top = 4.dp, end = 8.dp)
+            )
             TextButton(onClick = { onEvent(SettingsEvent.OpenBatterySettings) }, modifier = Modifier.align(Alignment.End)) {
                 Text(str("settings_battery_action"))
             }
@@ -96,7 +105,13 @@ private fun Now(s: Settings, last: LastSync?) {
     Section(str("settings_now")) {
         Text(held(s.held), style = MaterialTheme.typography.bodyLarge)
         Fact(str("settings_network"), network(s))
-        val power = if (s.charging) str("settings_power_charging") else if (s.batteryLow) str("settings_power_low") else str("settings_power_battery")
+        val power = if (s.charging) {
+            str("settings_power_charging")
+        } else if (s.batteryLow) {
+            str("settings_power_low")
+        } else {
+            str("settings_power_battery")
+        }
         Fact(str("settings_power"), power)
         val background =
             if (last == null) {
@@ -108,7 +123,8 @@ private fun Now(s: Settings, last: LastSync?) {
                         last.minutesAgo < 120 -> plural("settings_minutes_ago", last.minutesAgo.toInt(), last.minutesAgo.toInt())
                         else -> plural("settings_hours_ago", (last.minutesAgo / 60).toInt(), (last.minutesAgo / 60).toInt())
                     }
-                str("settings_background_last", ago, size(last.bytesMoved)) + if (last.complete) "" else "\n" + str("settings_background_incomplete")
+                str("settings_background_last", ago, size(last.bytesMoved)) +
+                    if (last.complete) "" else "\n" + str("settings_background_incomplete")
             }
         Fact(str("settings_background"), background)
     }
@@ -123,20 +139,19 @@ private fun Fact(label: String, value: String) {
 }
 
 @Composable
-private fun held(reason: HoldReason?): String =
-    str(
-        when (reason) {
-            null -> "settings_held_none"
-            HoldReason.Offline -> "settings_held_offline"
-            HoldReason.Paused -> "settings_held_paused"
-            HoldReason.Metered -> "settings_held_metered"
-            HoldReason.DataSaver -> "settings_held_data_saver"
-            HoldReason.NotCharging -> "settings_held_not_charging"
-            HoldReason.BatteryLow -> "settings_held_battery_low"
-            HoldReason.BudgetSpent -> "settings_held_budget_spent"
-            HoldReason.Never -> "settings_held_never"
-        },
-    )
+private fun held(reason: HoldReason?): String = str(
+    when (reason) {
+        null -> "settings_held_none"
+        HoldReason.Offline -> "settings_held_offline"
+        HoldReason.Paused -> "settings_held_paused"
+        HoldReason.Metered -> "settings_held_metered"
+        HoldReason.DataSaver -> "settings_held_data_saver"
+        HoldReason.NotCharging -> "settings_held_not_charging"
+        HoldReason.BatteryLow -> "settings_held_battery_low"
+        HoldReason.BudgetSpent -> "settings_held_budget_spent"
+        HoldReason.Never -> "settings_held_never"
+    }
+)
 
 @Composable
 private fun network(s: Settings): String {
@@ -148,7 +163,7 @@ private fun network(s: Settings): String {
                 NetworkKind.Ethernet -> "settings_network_ethernet"
                 NetworkKind.Cellular -> "settings_network_cellular"
                 NetworkKind.Other -> "settings_network_other"
-            },
+            }
         )
     return when {
         s.network.constrained -> str("settings_network_saver", kind)
@@ -161,14 +176,24 @@ private fun network(s: Settings): String {
 @Composable
 private fun Policy(s: Settings, saving: Boolean, onEvent: (SettingsEvent) -> Unit) {
     Section(str("settings_originals")) {
-        Text(str("settings_originals_body"), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+        Text(
+            str("settings_originals_body"),
+            style = MaterialTheme.typography.bodyMedium,
+            color = MaterialTheme.colorScheme.onSurfaceVariant
+        )
         Column(Modifier.selectableGroup()) {
-            for ((p, label) in listOf(OriginalsPolicy.UnmeteredOnly to "settings_originals_wifi", OriginalsPolicy.AnyNetwork to "settings_originals_any", OriginalsPolicy.Never to "settings_originals_never")) {
+            for ((p, label) in listOf(
+                OriginalsPolicy.UnmeteredOnly to "settings_originals_wifi",
+                OriginalsPolicy.AnyNetwork to "settings_originals_any",
+                OriginalsPolicy.Never to "settings_originals_never"
+            )) {
                 Row(
-                    Modifier.fillMaxWidth().heightIn(min = 48.dp).selectable(s.policy.originals == p, enabled = !saving, role = Role.RadioButton) {
+                    Modifier.fillMaxWidth().heightIn(
+                        min = 48.dp
+                    ).selectable(s.policy.originals == p, enabled = !saving, role = Role.RadioButton) {
                         onEvent(SettingsEvent.SetOriginals(p))
                     },
-                    verticalAlignment = Alignment.CenterVertically,
+                    verticalAlignment = Alignment.CenterVertically
                 ) {
                     RadioButton(selected = s.policy.originals == p, onClick = null)
                     Text(str(label), style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(start = 12.dp))
@@ -179,20 +204,30 @@ private fun Policy(s: Settings, saving: Boolean, onEvent: (SettingsEvent) -> Uni
             Modifier.fillMaxWidth().heightIn(min = 56.dp).toggleable(s.policy.chargingOnly, enabled = !saving, role = Role.Switch) {
                 onEvent(SettingsEvent.SetChargingOnly(it))
             },
-            verticalAlignment = Alignment.CenterVertically,
+            verticalAlignment = Alignment.CenterVertically
         ) {
             Column(Modifier.weight(1f)) {
                 Text(str("settings_charging_only"), style = MaterialTheme.typography.bodyLarge)
-                Text(str("settings_charging_only_body"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                Text(
+                    str("settings_charging_only_body"),
+                    style = MaterialTheme.typography.bodySmall,
+                    color = MaterialTheme.colorScheme.onSurfaceVariant
+                )
             }
             Switch(checked = s.policy.chargingOnly, onCheckedChange = null)
         }
         Text(str("settings_budget"), style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(top = 12.dp))
         val limit = s.policy.meteredDailyBytes
         Text(
-            if (limit == null) str("settings_budget_used", size(s.meteredTodayBytes)) else str("settings_budget_used_of", size(s.meteredTodayBytes), size(limit)),
+            if (limit ==
+                null
+            ) {
+                str("settings_budget_used", size(s.meteredTodayBytes))
+            } else {
+                str("settings_budget_used_of", size(s.meteredTodayBytes), size(limit))
+            },
             style = MaterialTheme.typography.bodySmall,
-            color = MaterialTheme.colorScheme.onSurfaceVariant,
+            color = MaterialTheme.colorScheme.onSurfaceVariant
         )
         FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             for (b in SettingsState.BUDGETS) {
@@ -200,7 +235,7 @@ private fun Policy(s: Settings, saving: Boolean, onEvent: (SettingsEvent) -> Uni
                     selected = limit == b,
                     enabled = !saving,
                     onClick = { onEvent(SettingsEvent.SetBudget(b)) },
-                    label = { Text(if (b == null) str("settings_budget_none") else size(b)) },
+                    label = { Text(if (b == null) str("settings_budget_none") else size(b)) }
                 )
             }
         }

@@ -22,22 +22,19 @@ data class TransferRow(
     val videos: Int,
     val haveBytes: Long,
     val totalBytes: Long,
-    val bytesPerSecond: Long,
+    val bytesPerSecond: Long
 ) {
     val fraction: Float get() = if (totalBytes == 0L) 1f else haveBytes.toFloat() / totalBytes
 
     override fun equals(other: Any?): Boolean =
-        other is TransferRow && other.channelId == channelId && other.postId == postId && other.haveBytes == haveBytes && other.totalBytes == totalBytes &&
+        other is TransferRow && other.channelId == channelId && other.postId == postId && other.haveBytes == haveBytes &&
+            other.totalBytes == totalBytes &&
             other.bytesPerSecond == bytesPerSecond && other.channelName == channelName && other.photos == photos && other.videos == videos
 
     override fun hashCode(): Int = postId.hashCode()
 }
 
-data class TransfersState(
-    val loading: Boolean = true,
-    val rows: List<TransferRow> = emptyList(),
-    val error: String? = null,
-) {
+data class TransfersState(val loading: Boolean = true, val rows: List<TransferRow> = emptyList(), val error: String? = null) {
     val haveBytes: Long get() = rows.sumOf { it.haveBytes }
     val totalBytes: Long get() = rows.sumOf { it.totalBytes }
     val bytesPerSecond: Long get() = rows.sumOf { it.bytesPerSecond }
@@ -73,7 +70,7 @@ class TransfersPresenter(private val client: SwarmrollClient, scope: CoroutineSc
                         videos = postTiles.count { it.mime.startsWith("video/") },
                         haveBytes = t.haveBytes,
                         totalBytes = t.totalBytes,
-                        bytesPerSecond = t.bytesPerSecond,
+                        bytesPerSecond = t.bytesPerSecond
                     )
                 }
             }

@@ -36,8 +36,11 @@ fun TransfersScreen(state: TransfersState, onEvent: (SettingsEvent) -> Unit, mod
         BackTopBar(str("transfers_title")) { onEvent(SettingsEvent.Back) }
         when {
             state.error != null -> ErrorState(state.error)
+
             state.loading -> Loading(str("transfers_loading"))
+
             state.rows.isEmpty() -> EmptyState(str("transfers_empty_title"), str("transfers_empty_body"))
+
             else ->
                 LazyColumn(Modifier.fillMaxSize()) {
                     item(key = "total") { Total(state) }
@@ -55,7 +58,7 @@ private fun Total(state: TransfersState) {
             Text(str("transfers_of", size(state.haveBytes), size(state.totalBytes)), style = MaterialTheme.typography.bodyLarge)
             LinearProgressIndicator(
                 progress = { if (state.totalBytes == 0L) 1f else state.haveBytes.toFloat() / state.totalBytes },
-                modifier = Modifier.fillMaxWidth().padding(vertical = 8.dp).height(8.dp).clip(RoundedCornerShape(4.dp)),
+                modifier = Modifier.fillMaxWidth().padding(vertical = 8.dp).height(8.dp).clip(RoundedCornerShape(4.dp))
             )
             val left = state.secondsLeft
             val eta =
@@ -64,7 +67,11 @@ private fun Total(state: TransfersState) {
                     left < 60 -> str("transfers_under_a_minute")
                     else -> plural("transfers_minutes_left", ((left + 59) / 60).toInt(), ((left + 59) / 60).toInt())
                 }
-            Text(str("speed", size(state.bytesPerSecond)) + " · " + eta, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            Text(
+                str("speed", size(state.bytesPerSecond)) + " · " + eta,
+                style = MaterialTheme.typography.bodyMedium,
+                color = MaterialTheme.colorScheme.onSurfaceVariant
+            )
         }
     }
 }
@@ -74,14 +81,20 @@ private fun TransferRowView(row: TransferRow) {
     val what =
         when {
             row.videos == 0 -> plural("transfers_photos", row.photos, row.photos)
+
             row.photos == 0 -> plural("transfers_videos", row.videos, row.videos)
-            else -> str("transfers_counts", plural("transfers_photos", row.photos, row.photos), plural("transfers_videos", row.videos, row.videos))
+
+            else -> str(
+                "transfers_counts",
+                plural("transfers_photos", row.photos, row.photos),
+                plural("transfers_videos", row.videos, row.videos)
+            )
         }
     val speed = if (row.bytesPerSecond > 0) str("speed", size(row.bytesPerSecond)) else str("transfers_waiting")
     val description = str("transfers_row_description", row.channelName, what, (row.fraction * 100).toInt())
     Row(
         Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 8.dp).clearAndSetSemantics { contentDescription = description },
-        verticalAlignment = Alignment.CenterVertically,
+        verticalAlignment = Alignment.CenterVertically
     ) {
         Thumbnail(row.thumbnail, row.mime, "", Modifier.size(56.dp).clip(RoundedCornerShape(8.dp)))
         Column(Modifier.weight(1f).padding(start = 12.dp)) {
@@ -91,7 +104,7 @@ private fun TransferRowView(row: TransferRow) {
             Text(
                 str("transfers_row_progress", size(row.haveBytes), size(row.totalBytes), speed),
                 style = MaterialTheme.typography.bodySmall,
-                color = MaterialTheme.colorScheme.onSurfaceVariant,
+                color = MaterialTheme.colorScheme.onSurfaceVariant
             )
         }
     }

@@ -23,78 +23,71 @@ class SettingsPresenterTest {
     private val client = FakeSwarmrollClient()
 
     @Test
-    fun theScreenShowsTheCoresModelAndWhatIsHeld() =
-        runTest(UnconfinedTestDispatcher()) {
-            client.networkChanged(NetworkState(NetworkKind.None, metered = false, constrained = false))
-            val p = SettingsPresenter(client, backgroundScope)
-            assertFalse(p.state.value.loading)
-            assertEquals(HoldReason.Offline, p.state.value.settings!!.held)
-            assertEquals(OriginalsPolicy.UnmeteredOnly, p.state.value.settings!!.policy.originals)
-        }
+    fun theScreenShowsTheCoresModelAndWhatIsHeld() = runTest(UnconfinedTestDispatcher()) {
+        client.networkChanged(NetworkState(NetworkKind.None, metered = false, constrained = false))
+        val p = SettingsPresenter(client, backgroundScope)
+        assertFalse(p.state.value.loading)
+        assertEquals(HoldReason.Offline, p.state.value.settings!!.held)
+        assertEquals(OriginalsPolicy.UnmeteredOnly, p.state.value.settings!!.policy.originals)
+    }
 
     @Test
-    fun eachChangeGoesToTheCoreAsAWholePolicyAndIsReadBack() =
-        runTest(UnconfinedTestDispatcher()) {
-            val p = SettingsPresenter(client, backgroundScope)
-            p.handle(SettingsEvent.SetOriginals(OriginalsPolicy.AnyNetwork))
-            p.handle(SettingsEvent.SetChargingOnly(true))
-            p.handle(SettingsEvent.SetBudget(250L shl 20))
-            val policy = client.settings().policy
-            assertEquals(OriginalsPolicy.AnyNetwork, policy.originals)
-            assertTrue(policy.chargingOnly)
-            assertEquals(250L shl 20, policy.meteredDailyBytes)
-            assertEquals(policy, p.state.value.settings!!.policy)
-            assertEquals(3, client.calls.count { it == "setDefaultPolicy" })
-        }
+    fun eachChangeGoesToTheCoreAsAWholePolicyAndIsReadBack() = runTest(UnconfinedTestDispatcher()) {
+        val p = SettingsPresenter(client, backgroundScope)
+        p.handle(SettingsEvent.SetOriginals(OriginalsPolicy.AnyNetwork))
+        p.handle(SettingsEvent.SetChargingOnly(true))
+        p.handle(SettingsEvent.SetBudget(250L shl 20))
+        val policy = client.settings().policy
+        assertEquals(OriginalsPolicy.AnyNetwork, policy.originals)
+        assertTrue(policy.chargingOnly)
+        assertEquals(250L shl 20, policy.meteredDailyBytes)
+        assertEquals(policy, p.state.value.settings!!.policy)
+        assertEquals(3, client.calls.count { it == "setDefaultPolicy" })
+    }
 
     @Test
-    fun choosingWhatIsAlreadySetDoesNotCallTheCore() =
-        runTest(UnconfinedTestDispatcher()) {
-            val p = SettingsPresenter(client, backgroundScope)
-            p.handle(SettingsEvent.SetOriginals(OriginalsPolicy.UnmeteredOnly))
-            p.handle(SettingsEvent.SetBudget(null))
-            assertTrue(client.calls.isEmpty())
-        }
+    fun choosingWhatIsAlreadySetDoesNotCallTheCore() = runTest(UnconfinedTestDispatcher()) {
+        val p = SettingsPresenter(client, backgroundScope)
+        p.handle(SettingsEvent.SetOriginals(OriginalsPolicy.UnmeteredOnly))
+        p.handle(SettingsEvent.SetBudget(null))
+        assertTrue(client.calls.isEmpty())
+    }
 
     @Test
-    fun aRefusedChangeKeepsThePolicyAndSaysWhy() =
-        runTest(UnconfinedTestDispatcher()) {
-            val p = SettingsPresenter(client, backgroundScope)
-            client.failNext = SwarmrollFailure(SwarmrollFailure.Kind.Storage, "settings could not be saved")
-            p.handle(SettingsEvent.SetOriginals(OriginalsPolicy.Never))
-            assertEquals("settings could not be saved", p.state.value.error)
-            assertEquals(OriginalsPolicy.UnmeteredOnly, p.state.value.settings!!.policy.originals)
-            assertFalse(p.state.value.saving)
-        }
+    fun aRefusedChangeKeepsThePolicyAndSaysWhy() = runTest(UnconfinedTestDispatcher()) {
+        val p = SettingsPresenter(client, backgroundScope)
+        client.failNext = SwarmrollFailure(SwarmrollFailure.Kind.Storage, "settings could not be saved")
+        p.handle(SettingsEvent.SetOriginals(OriginalsPolicy.Never))
+        assertEquals("settings could not be saved", p.state.value.error)
+        assertEquals(OriginalsPolicy.UnmeteredOnly, p.state.value.settings!!.policy.originals)
+        assertFalse(p.state.value.saving)
+    }
 
     @Test
-    fun theLastBackgroundPassIsShownAsMinutesAgoAndBytesMoved() =
-        runTest(UnconfinedTestDispatcher()) {
-            val pass = SyncPass(12, 38L shl 20, 3, 0, 0, complete = true, tookMs = 40_000)
-            val p = SettingsPresenter(client, backgroundScope, pass, lastPassAtMs = 1_000_000, now = { 1_000_000 + 14 * 60_000 + 59_000 })
-            assertEquals(LastSync(14, 38L shl 20, 3, true), p.state.value.lastSync)
-            assertNull(SettingsPresenter(client, backgroundScope).state.value.lastSync)
-        }
+    fun theLastBackgroundPassIsShownAsMinutesAgoAndBytesMoved() = runTest(UnconfinedTestDispatcher()) {
+        val pass = SyncPass(12, 38L shl 20, 3, 0, 0, complete = true, tookMs = 40_000)
+        val p = SettingsPresenter(client, backgroundScope, pass, lastPassAtMs = 1_000_000, now = { 1_000_000 + 14 * 60_000 + 59_000 })
+        assertEquals(LastSync(14, 38L shl 20, 3, true), p.state.value.lastSync)
+        assertNull(SettingsPresenter(client, backgroundScope).state.value.lastSync)
+    }
 
     @Test
-    fun theBatteryRowIsOfferedOnlyWhenTheAppIsOptimizedAndOpensTheMakersSetting() =
-        runTest(UnconfinedTestDispatcher()) {
-            assertFalse(SettingsPresenter(client, backgroundScope).state.value.batteryOptimized)
-            val p = SettingsPresenter(client, backgroundScope, batteryOptimized = true)
-            assertTrue(p.state.value.batteryOptimized)
-            val seen = mutableListOf<SettingsEffect>()
-            backgroundScope.launch { p.effects.toList(seen) }
-            p.handle(SettingsEvent.OpenBatterySettings)
-            assertEquals(listOf<SettingsEffect>(SettingsEffect.OpenBatterySettings), seen)
-        }
+    fun theBatteryRowIsOfferedOnlyWhenTheAppIsOptimizedAndOpensTheMakersSetting() = runTest(UnconfinedTestDispatcher()) {
+        assertFalse(SettingsPresenter(client, backgroundScope).state.value.batteryOptimized)
+        val p = SettingsPresenter(client, backgroundScope, batteryOptimized = true)
+        assertTrue(p.state.value.batteryOptimized)
+        val seen = mutableListOf<SettingsEffect>()
+        backgroundScope.launch { p.effects.toList(seen) }
+        p.handle(SettingsEvent.OpenBatterySettings)
+        assertEquals(listOf<SettingsEffect>(SettingsEffect.OpenBatterySettings), seen)
+    }
 
     @Test
-    fun refreshReadsTheModelAgain() =
-        runTest(UnconfinedTestDispatcher()) {
-            val p = SettingsPresenter(client, backgroundScope)
-            client.powerChanged(charging = true, batteryLow = false)
-            assertFalse(p.state.value.settings!!.charging)
-            p.handle(SettingsEvent.Refresh)
-            assertTrue(p.state.value.settings!!.charging)
-        }
+    fun refreshReadsTheModelAgain() = runTest(UnconfinedTestDispatcher()) {
+        val p = SettingsPresenter(client, backgroundScope)
+        client.powerChanged(charging = true, batteryLow = false)
+        assertFalse(p.state.value.settings!!.charging)
+        p.handle(SettingsEvent.Refresh)
+        assertTrue(p.state.value.settings!!.charging)
+    }
 }

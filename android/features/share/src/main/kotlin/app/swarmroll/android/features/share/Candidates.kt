@@ -16,7 +16,7 @@ data class Candidate(
     val takenMs: Long?,
     val sizeBytes: Long,
     val durationMs: Long? = null,
-    val thumbnail: ByteArray = ByteArray(0),
+    val thumbnail: ByteArray = ByteArray(0)
 ) {
     val isVideo: Boolean get() = mime.startsWith("video/")
 

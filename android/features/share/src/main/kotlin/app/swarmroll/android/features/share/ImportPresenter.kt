@@ -30,7 +30,7 @@ data class ImportWindow(
     val endLabel: String,
     val searching: Boolean = false,
     /** Set after a search that found nothing, so the screen can say so. */
-    val foundNothing: Boolean = false,
+    val foundNothing: Boolean = false
 ) {
     val valid: Boolean get() = endMs > startMs
 }
@@ -46,7 +46,7 @@ data class ImportResult(
     val alreadyThere: Int,
     val skipped: List<SkippedFile>,
     /** Files not handled because sharing stopped part way. */
-    val notShared: Int,
+    val notShared: Int
 )
 
 data class ImportState(
@@ -60,7 +60,7 @@ data class ImportState(
     val done: Long = 0,
     val total: Long = 0,
     val result: ImportResult? = null,
-    val error: String? = null,
+    val error: String? = null
 ) {
     private val chosen: List<Candidate> get() = items.filter { it.selected }.map { it.candidate }
     val selectedPhotos: Int get() = chosen.count { !it.isVideo }
@@ -80,6 +80,7 @@ sealed interface ImportEvent {
     data object Share : ImportEvent
     data object AddOffered : ImportEvent
     data object DismissOffered : ImportEvent
+
     /** From the result: review what arrived in the window since (the offered photos). */
     data object ShareOffered : ImportEvent
     data object Back : ImportEvent
@@ -103,7 +104,7 @@ class ImportPresenter(
     private val events: Flow<NodeEvent>,
     private val source: CandidateSource,
     private val scope: CoroutineScope,
-    private val clock: WindowClock = WindowClock(),
+    private val clock: WindowClock = WindowClock()
 ) {
     private val mutable = MutableStateFlow(ImportState(ImportStage.Review, channelName))
     val state: StateFlow<ImportState> = mutable.asStateFlow()
@@ -117,19 +118,53 @@ class ImportPresenter(
     fun handle(event: ImportEvent) {
         when (event) {
             is ImportEvent.Picked -> review(event.candidates)
+
             ImportEvent.OpenWindow -> openWindow()
+
             is ImportEvent.SetStart -> setWindow(start = event.ms)
+
             is ImportEvent.SetEnd -> setWindow(end = event.ms)
+
             ImportEvent.FindInWindow -> find()
+
             is ImportEvent.Toggle ->
-                mutable.update { s -> s.copy(items = s.items.map { if (it.candidate.id == event.id) it.copy(selected = !it.selected) else it }) }
+                mutable.update { s ->
+                    s.copy(
+                        items = s.items.map {
+                            if (it.candidate.id ==
+                                event.id
+                            ) {
+                                it.copy(selected = !it.selected)
+                            } else {
+                                it
+                            }
+                        }
+                    )
+                }
+
             is ImportEvent.CaptionChanged -> mutable.update { it.copy(caption = event.text) }
+
             ImportEvent.Share -> share()
+
             ImportEvent.AddOffered ->
                 mutable.update { s -> s.copy(items = s.items + s.offered.map { ReviewItem(it) }, offered = emptyList()) }
+
             ImportEvent.DismissOffered -> mutable.update { it.copy(offered = emptyList()) }
-            ImportEvent.ShareOffered -> mutable.update { s -> s.copy(stage = ImportStage.Review, items = s.offered.map { ReviewItem(it) }, offered = emptyList(), caption = "", result = null) }
+
+            ImportEvent.ShareOffered -> mutable.update { s ->
+                s.copy(
+                    stage = ImportStage.Review,
+                    items = s.offered.map {
+                        ReviewItem(it)
+                    },
+                    offered = emptyList(),
+                    caption = "",
+                    result = null
+                )
+            }
+
             ImportEvent.Back -> back()
+
             ImportEvent.Done -> close()
         }
     }
@@ -192,7 +227,9 @@ class ImportPresenter(
         scope.launch {
             val progress =
                 launch(start = CoroutineStart.UNDISPATCHED) {
-                    events.filterIsInstance<NodeEvent.ImportProgress>().collect { p -> mutable.update { it.copy(done = p.done, total = p.total) } }
+                    events.filterIsInstance<NodeEvent.ImportProgress>().collect { p ->
+                        mutable.update { it.copy(done = p.done, total = p.total) }
+                    }
                 }
             try {
                 val outcome = room.share(s.caption.trim(), chosen.map { ShareSource(it.path, it.id, it.takenMs) })
@@ -202,7 +239,16 @@ class ImportPresenter(
                 // are only exact when everything not skipped was posted.
                 val posted = chosen.filterIndexed { i, _ -> i !in skippedIdx }.takeIf { it.size == outcome.shared }
                 val result =
-                    ImportResult(outcome.shared, posted?.count { !it.isVideo }, posted?.count { it.isVideo }, outcome.duplicates, skipped, outcome.notShared)
+                    ImportResult(
+                        outcome.shared,
+                        posted?.count {
+                            !it.isVideo
+                        },
+                        posted?.count { it.isVideo },
+                        outcome.duplicates,
+                        skipped,
+                        outcome.notShared
+                    )
                 mutable.update { it.copy(stage = ImportStage.Result, result = result, done = it.total) }
             } catch (e: SwarmrollFailure) {
                 mutable.update { it.copy(stage = ImportStage.Review, error = e.message) }
@@ -215,8 +261,13 @@ class ImportPresenter(
     private fun back() {
         val s = state.value
         when {
-            s.stage == ImportStage.Review && s.window != null -> mutable.update { it.copy(stage = ImportStage.Window, items = emptyList(), offered = emptyList()) }
-            s.stage == ImportStage.Sharing -> Unit // the core is posting; the result follows
+            s.stage == ImportStage.Review && s.window != null -> mutable.update {
+                it.copy(stage = ImportStage.Window, items = emptyList(), offered = emptyList())
+            }
+
+            s.stage == ImportStage.Sharing -> Unit
+
+            // the core is posting; the result follows
             else -> close()
         }
     }

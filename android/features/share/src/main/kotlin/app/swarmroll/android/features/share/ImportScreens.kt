@@ -60,7 +60,11 @@ fun ProgressScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier:
             val fraction = if (state.total == 0L) 0f else state.done.toFloat() / state.total
             LinearProgressIndicator(progress = { fraction }, modifier = Modifier.fillMaxWidth().height(8.dp).clip(RoundedCornerShape(4.dp)))
             Spacer(Modifier.height(16.dp))
-            Text(str("share_progress_body"), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            Text(
+                str("share_progress_body"),
+                style = MaterialTheme.typography.bodyMedium,
+                color = MaterialTheme.colorScheme.onSurfaceVariant
+            )
         }
     }
 }
@@ -72,10 +76,16 @@ fun ResultScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier: M
     Column(modifier.fillMaxSize()) {
         BackTopBar(str("share_result_title"), state.channelName, null)
         Column(Modifier.weight(1f).verticalScroll(rememberScrollState()).padding(horizontal = 24.dp, vertical = 8.dp)) {
-            val what = if (r.photos != null && r.videos != null) mediaCounts(r.photos, r.videos) else plural("share_files", r.shared, r.shared)
+            val what = if (r.photos != null &&
+                r.videos != null
+            ) {
+                mediaCounts(r.photos, r.videos)
+            } else {
+                plural("share_files", r.shared, r.shared)
+            }
             Text(
                 if (r.shared > 0) str("share_result_shared", what, state.channelName) else str("share_result_none"),
-                style = MaterialTheme.typography.headlineSmall,
+                style = MaterialTheme.typography.headlineSmall
             )
             if (r.alreadyThere > 0) ResultLine(plural("share_result_already", r.alreadyThere, r.alreadyThere))
             if (r.notShared > 0) ResultLine(plural("share_result_not_shared", r.notShared, r.notShared))
@@ -106,7 +116,13 @@ private fun SkippedRow(s: SkippedFile) {
         Thumbnail(s.candidate.thumbnail, s.candidate.mime, s.candidate.name, Modifier.size(56.dp).clip(RoundedCornerShape(8.dp)))
         Column(Modifier.padding(start = 12.dp)) {
             Text(s.candidate.name, style = MaterialTheme.typography.bodyLarge)
-            Text(s.reason.replaceFirstChar { it.uppercaseChar() }, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            Text(
+                s.reason.replaceFirstChar {
+                    it.uppercaseChar()
+                },
+                style = MaterialTheme.typography.bodyMedium,
+                color = MaterialTheme.colorScheme.onSurfaceVariant
+            )
         }
     }
 }
@@ -121,8 +137,12 @@ fun EventWindowScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifi
             Text(str("share_window_body"), style = MaterialTheme.typography.bodyMedium)
             val from = str("share_window_from")
             val to = str("share_window_to")
-            WindowEnd(from, w.startLabel, { onEvent(ImportEvent.SetStart(w.startMs - HALF_HOUR)) }, { onEvent(ImportEvent.SetStart(w.startMs + HALF_HOUR)) })
-            WindowEnd(to, w.endLabel, { onEvent(ImportEvent.SetEnd(w.endMs - HALF_HOUR)) }, { onEvent(ImportEvent.SetEnd(w.endMs + HALF_HOUR)) })
+            WindowEnd(from, w.startLabel, {
+                onEvent(ImportEvent.SetStart(w.startMs - HALF_HOUR))
+            }, { onEvent(ImportEvent.SetStart(w.startMs + HALF_HOUR)) })
+            WindowEnd(to, w.endLabel, {
+                onEvent(ImportEvent.SetEnd(w.endMs - HALF_HOUR))
+            }, { onEvent(ImportEvent.SetEnd(w.endMs + HALF_HOUR)) })
             val note =
                 when {
                     !w.valid -> str("share_window_invalid")
@@ -130,13 +150,18 @@ fun EventWindowScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifi
                     else -> state.error
                 }
             if (note != null) {
-                Text(note, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(top = 16.dp))
+                Text(
+                    note,
+                    color = MaterialTheme.colorScheme.error,
+                    style = MaterialTheme.typography.bodyMedium,
+                    modifier = Modifier.padding(top = 16.dp)
+                )
             }
         }
         Button(
             onClick = { onEvent(ImportEvent.FindInWindow) },
             enabled = w.valid && !w.searching,
-            modifier = Modifier.fillMaxWidth().padding(16.dp),
+            modifier = Modifier.fillMaxWidth().padding(16.dp)
         ) {
             if (w.searching) {
                 CircularProgressIndicator(Modifier.size(18.dp), strokeWidth = 2.dp)

@@ -46,7 +46,7 @@ fun ReviewScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier: M
             columns = GridCells.Adaptive(96.dp),
             modifier = Modifier.weight(1f).fillMaxWidth(),
             horizontalArrangement = Arrangement.spacedBy(3.dp),
-            verticalArrangement = Arrangement.spacedBy(3.dp),
+            verticalArrangement = Arrangement.spacedBy(3.dp)
         ) {
             if (state.offered.isNotEmpty()) {
                 item(span = { GridItemSpan(maxLineSpan) }, key = "offered") { OfferedBanner(state.offered.size, onEvent) }
@@ -63,7 +63,7 @@ private fun OfferedBanner(count: Int, onEvent: (ImportEvent) -> Unit) {
         color = MaterialTheme.colorScheme.primaryContainer,
         contentColor = MaterialTheme.colorScheme.onPrimaryContainer,
         shape = RoundedCornerShape(12.dp),
-        modifier = Modifier.padding(12.dp, 8.dp),
+        modifier = Modifier.padding(12.dp, 8.dp)
     ) {
         Column(Modifier.padding(start = 16.dp, top = 12.dp, end = 8.dp, bottom = 4.dp)) {
             Text(plural("share_offered", count, count), style = MaterialTheme.typography.titleSmall)
@@ -81,7 +81,7 @@ private fun ReviewTile(item: ReviewItem, onEvent: (ImportEvent) -> Unit) {
     val what = if (c.isVideo) str("share_item_video", c.name, duration(c.durationMs ?: 0)) else str("share_item_photo", c.name)
     val description = str(if (item.selected) "share_item_selected" else "share_item_not_selected", what)
     Box(
-        Modifier.aspectRatio(1f).toggleable(item.selected, role = Role.Checkbox) { onEvent(ImportEvent.Toggle(c.id)) },
+        Modifier.aspectRatio(1f).toggleable(item.selected, role = Role.Checkbox) { onEvent(ImportEvent.Toggle(c.id)) }
     ) {
         Thumbnail(c.thumbnail, c.mime, description, Modifier.fillMaxSize().alpha(if (item.selected) 1f else 0.4f))
         if (c.isVideo) {
@@ -89,8 +89,10 @@ private fun ReviewTile(item: ReviewItem, onEvent: (ImportEvent) -> Unit) {
                 duration(c.durationMs ?: 0),
                 color = Color.White,
                 style = MaterialTheme.typography.labelSmall,
-                modifier = Modifier.align(Alignment.BottomEnd).padding(6.dp).background(Color.Black.copy(alpha = 0.6f), RoundedCornerShape(6.dp))
-                    .padding(horizontal = 6.dp, vertical = 2.dp),
+                modifier = Modifier.align(
+                    Alignment.BottomEnd
+                ).padding(6.dp).background(Color.Black.copy(alpha = 0.6f), RoundedCornerShape(6.dp))
+                    .padding(horizontal = 6.dp, vertical = 2.dp)
             )
         }
         val mark = Modifier.align(Alignment.TopEnd).padding(6.dp).size(24.dp)
@@ -115,13 +117,17 @@ private fun ReviewFooter(state: ImportState, onEvent: (ImportEvent) -> Unit) {
                 label = { Text(str("share_caption_label")) },
                 placeholder = { Text(str("share_caption_hint")) },
                 maxLines = 3,
-                modifier = Modifier.fillMaxWidth(),
+                modifier = Modifier.fillMaxWidth()
             )
             Row(Modifier.fillMaxWidth().padding(top = 12.dp), verticalAlignment = Alignment.CenterVertically) {
                 Column(Modifier.weight(1f)) {
                     if (state.canShare) {
                         Text(mediaCounts(state.selectedPhotos, state.selectedVideos), style = MaterialTheme.typography.titleMedium)
-                        Text(str("share_nothing_posted_yet"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                        Text(
+                            str("share_nothing_posted_yet"),
+                            style = MaterialTheme.typography.bodySmall,
+                            color = MaterialTheme.colorScheme.onSurfaceVariant
+                        )
                     } else {
                         Text(str("share_nothing_selected"), style = MaterialTheme.typography.bodyMedium)
                     }

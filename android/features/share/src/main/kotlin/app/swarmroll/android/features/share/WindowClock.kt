@@ -15,7 +15,7 @@ import java.util.Locale
 class WindowClock(
     private val zone: ZoneId = ZoneId.systemDefault(),
     private val locale: Locale = Locale.getDefault(),
-    val now: () -> Long = System::currentTimeMillis,
+    val now: () -> Long = System::currentTimeMillis
 ) {
     private val day = DateTimeFormatter.ofPattern("EEE d MMM", locale)
     private val time = DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT).withLocale(locale)

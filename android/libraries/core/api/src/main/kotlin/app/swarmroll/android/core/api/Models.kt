@@ -14,21 +14,14 @@ data class Person(
     val deviceId: String,
     val name: String,
     /** Set when a guest of the venue web gallery wrote it through this member's node. */
-    val guest: String? = null,
+    val guest: String? = null
 ) {
     /** The name to show: the guest's, marked, or the member's. */
     val display: String get() = guest?.let { "$it (guest)" } ?: name
 }
 
 /** One row of the channel list. */
-data class ChannelSummary(
-    val id: String,
-    val name: String,
-    val myRole: Role,
-    val unread: Long,
-    val items: Long,
-    val videos: Long,
-) {
+data class ChannelSummary(val id: String, val name: String, val myRole: Role, val unread: Long, val items: Long, val videos: Long) {
     val photos: Long get() = items - videos
 }
 
@@ -49,7 +42,7 @@ data class GalleryTile(
     val thumbnail: ByteArray,
     val sharedBy: List<Person>,
     /** For the everything timeline: which channel the tile belongs to. */
-    val channelId: String = "",
+    val channelId: String = ""
 ) {
     val kind: MediaKind get() = if (mime.startsWith("video/")) MediaKind.Video else MediaKind.Photo
 
@@ -74,7 +67,7 @@ data class PostFile(
     val width: Int,
     val height: Int,
     val captureTimeMs: Long?,
-    val durationMs: Long?,
+    val durationMs: Long?
 )
 
 /** A post or a comment, in thread order (the post first). */
@@ -90,7 +83,7 @@ sealed interface ThreadEntry {
         override val timeMs: Long,
         val caption: String,
         val files: List<PostFile>,
-        override val reactions: List<Reaction>,
+        override val reactions: List<Reaction>
     ) : ThreadEntry
 
     data class Comment(
@@ -99,7 +92,7 @@ sealed interface ThreadEntry {
         override val timeMs: Long,
         val text: String,
         val replyTo: String?,
-        override val reactions: List<Reaction>,
+        override val reactions: List<Reaction>
     ) : ThreadEntry
 }
 
@@ -107,13 +100,7 @@ sealed interface ThreadEntry {
 data class Member(val deviceId: String, val name: String, val role: Role, val removed: Boolean)
 
 /** What an invite link says, shown before joining. */
-data class InvitePreview(
-    val channelId: String,
-    val channelName: String,
-    val role: Role,
-    val inviterName: String,
-    val expiresMs: Long?,
-)
+data class InvitePreview(val channelId: String, val channelName: String, val role: Role, val inviterName: String, val expiresMs: Long?)
 
 /** An invite to hand out: the link (share sheet) and its QR code as a PNG. */
 data class Invite(val link: String, val qrPng: ByteArray, val preview: InvitePreview) {
@@ -130,25 +117,13 @@ data class Joined(val channelId: String, val synced: Boolean)
 data class ShareSource(val path: String, val assetId: String? = null, val createdMs: Long? = null)
 
 /** What a share did, file by file. */
-data class ShareOutcome(
-    val postIds: List<String>,
-    val shared: Int,
-    val duplicates: Int,
-    val skipped: List<Skipped>,
-    val notShared: Int,
-) {
+data class ShareOutcome(val postIds: List<String>, val shared: Int, val duplicates: Int, val skipped: List<Skipped>, val notShared: Int) {
     /** A file left out, by its place in the request, with a reason written for people. */
     data class Skipped(val index: Int, val reason: String)
 }
 
 /** One transfer of originals in progress. */
-data class Transfer(
-    val channelId: String,
-    val postId: String,
-    val haveBytes: Long,
-    val totalBytes: Long,
-    val bytesPerSecond: Long,
-) {
+data class Transfer(val channelId: String, val postId: String, val haveBytes: Long, val totalBytes: Long, val bytesPerSecond: Long) {
     val fraction: Float get() = if (totalBytes == 0L) 1f else haveBytes.toFloat() / totalBytes
 }
 
@@ -160,7 +135,7 @@ data class SyncPolicy(
     val originals: OriginalsPolicy = OriginalsPolicy.UnmeteredOnly,
     val logOnMetered: Boolean = true,
     val chargingOnly: Boolean = false,
-    val meteredDailyBytes: Long? = null,
+    val meteredDailyBytes: Long? = null
 )
 
 /** Why originals are not moving right now. */
@@ -180,7 +155,7 @@ data class Settings(
     val meteredTodayBytes: Long,
     val network: NetworkState,
     val charging: Boolean,
-    val batteryLow: Boolean,
+    val batteryLow: Boolean
 )
 
 /** What one background pass did (for "last background sync" in settings). */
@@ -191,7 +166,7 @@ data class SyncPass(
     val remainingPosts: Long,
     val remainingBytes: Long,
     val complete: Boolean,
-    val tookMs: Long,
+    val tookMs: Long
 )
 
 /**
@@ -206,7 +181,7 @@ data class News(
     val from: List<String>,
     val people: Long = from.size.toLong(),
     val newPhotos: Long = 0,
-    val newVideos: Long = 0,
+    val newVideos: Long = 0
 )
 
 /** Who may do what through a venue web gallery link. */

@@ -26,28 +26,25 @@ internal class BindingsChannel(override val id: String, lookup: () -> Channel) :
     override fun thread(postId: String): Flow<List<ThreadEntry>> =
         liveList({ it.toEntry() }) { sink -> channel.watchThread(postId, threadListener(sink)) }
 
-    override suspend fun share(caption: String, files: List<ShareSource>): ShareOutcome =
-        call {
-            val result = channel.share(caption, files.map { ShareFile(it.path, it.assetId, it.createdMs) })
-            ShareOutcome(
-                postIds = result.postIds,
-                shared = result.shared.toInt(),
-                duplicates = result.duplicates.toInt(),
-                skipped = result.skipped.map { ShareOutcome.Skipped(it.index.toInt(), it.reason) },
-                notShared = result.notShared.toInt(),
-            )
-        }
+    override suspend fun share(caption: String, files: List<ShareSource>): ShareOutcome = call {
+        val result = channel.share(caption, files.map { ShareFile(it.path, it.assetId, it.createdMs) })
+        ShareOutcome(
+            postIds = result.postIds,
+            shared = result.shared.toInt(),
+            duplicates = result.duplicates.toInt(),
+            skipped = result.skipped.map { ShareOutcome.Skipped(it.index.toInt(), it.reason) },
+            notShared = result.notShared.toInt()
+        )
+    }
 
-    override suspend fun comment(postId: String, text: String, replyTo: String?): String =
-        call { channel.comment(postId, text, replyTo) }
+    override suspend fun comment(postId: String, text: String, replyTo: String?): String = call { channel.comment(postId, text, replyTo) }
 
     override suspend fun react(targetId: String, emoji: String, on: Boolean) = call { channel.react(targetId, emoji, on) }
 
-    override suspend fun invite(role: Role, expiresMs: Long?): Invite =
-        call {
-            val link = channel.invite(role.toBinding(), expiresMs)
-            Invite(link = link.link, qrPng = link.qrPng, preview = link.invite.toPreview())
-        }
+    override suspend fun invite(role: Role, expiresMs: Long?): Invite = call {
+        val link = channel.invite(role.toBinding(), expiresMs)
+        Invite(link = link.link, qrPng = link.qrPng, preview = link.invite.toPreview())
+    }
 
     override suspend fun members(): List<Member> = call { channel.members().map { it.toMember() } }
 
@@ -70,7 +67,7 @@ internal class BindingsChannel(override val id: String, lookup: () -> Channel) :
                 guestUrl = gallery.guestUrl(),
                 hostUrl = gallery.hostUrl(),
                 guestQrPng = gallery.guestQrPng(),
-                closesMs = gallery.closesMs(),
+                closesMs = gallery.closesMs()
             )
 
         override suspend fun close() = call { gallery.stop() }

@@ -22,6 +22,7 @@ import app.swarmroll.core.SwarmrollException
 import app.swarmroll.core.SwarmrollNode
 import app.swarmroll.core.parseInvite
 import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.channels.BufferOverflow
 import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.buffer
@@ -31,66 +32,61 @@ import kotlinx.coroutines.flow.distinctUntilChanged
 import kotlinx.coroutines.flow.flatMapLatest
 import kotlinx.coroutines.flow.flowOf
 import kotlinx.coroutines.flow.map
-import kotlinx.coroutines.channels.BufferOverflow
 
 /**
  * The app's [SwarmrollClient] over the generated bindings: the only class that holds a
  * [SwarmrollNode]. Open it once per process ([open]) and keep it for the app's life.
  */
-class BindingsClient private constructor(private val node: SwarmrollNode) : SwarmrollClient, AutoCloseable {
+class BindingsClient private constructor(private val node: SwarmrollNode) :
+    SwarmrollClient,
+    AutoCloseable {
     override val deviceId: String = node.deviceId()
 
-    override fun channels(): Flow<List<ChannelSummary>> =
-        liveList({ it.toSummary() }) { sink -> node.watchChannels(channelListener(sink)) }
+    override fun channels(): Flow<List<ChannelSummary>> = liveList({ it.toSummary() }) { sink -> node.watchChannels(channelListener(sink)) }
 
     @OptIn(ExperimentalCoroutinesApi::class)
-    override fun timeline(): Flow<List<GalleryTile>> =
-        channels()
-            .map { rows -> rows.map { it.id } }
-            .distinctUntilChanged()
-            .flatMapLatest { ids ->
-                if (ids.isEmpty()) {
-                    flowOf(emptyList())
-                } else {
-                    combine(ids.map { id -> channel(id).gallery() }) { galleries ->
-                        galleries.flatMap { it }.sortedByDescending { it.sortTimeMs }
-                    }
+    override fun timeline(): Flow<List<GalleryTile>> = channels()
+        .map { rows -> rows.map { it.id } }
+        .distinctUntilChanged()
+        .flatMapLatest { ids ->
+            if (ids.isEmpty()) {
+                flowOf(emptyList())
+            } else {
+                combine(ids.map { id -> channel(id).gallery() }) { galleries ->
+                    galleries.flatMap { it }.sortedByDescending { it.sortTimeMs }
                 }
             }
+        }
 
-    override fun events(): Flow<NodeEvent> =
-        callbackFlow {
-            val handle =
-                node.subscribe(
-                    object : EventListener {
-                        override fun onEvent(event: SwarmrollEvent) {
-                            event.toApi()?.let { trySend(it) }
-                        }
-                    },
-                )
-            awaitClose { handle.cancel() }
-        }.buffer(capacity = 256, onBufferOverflow = BufferOverflow.DROP_OLDEST)
+    override fun events(): Flow<NodeEvent> = callbackFlow {
+        val handle =
+            node.subscribe(
+                object : EventListener {
+                    override fun onEvent(event: SwarmrollEvent) {
+                        event.toApi()?.let { trySend(it) }
+                    }
+                }
+            )
+        awaitClose { handle.cancel() }
+    }.buffer(capacity = 256, onBufferOverflow = BufferOverflow.DROP_OLDEST)
 
-    override fun transfers(): Flow<List<Transfer>> =
-        liveList({ it.toTransfer() }) { sink -> node.watchTransfers(transferListener(sink)) }
+    override fun transfers(): Flow<List<Transfer>> = liveList({ it.toTransfer() }) { sink -> node.watchTransfers(transferListener(sink)) }
 
     override fun channel(id: String): ChannelRoom = BindingsChannel(id) { read { node.channel(id) } }
 
     override suspend fun createChannel(name: String, myName: String, private: Boolean): String =
         call { node.createChannel(name, myName, private).use { it.id() } }
 
-    override fun parseInvite(link: String): InvitePreview? =
-        try {
-            parseInvite(link.trim(), System.currentTimeMillis()).toPreview()
-        } catch (e: SwarmrollException) {
-            null
-        }
+    override fun parseInvite(link: String): InvitePreview? = try {
+        parseInvite(link.trim(), System.currentTimeMillis()).toPreview()
+    } catch (e: SwarmrollException) {
+        null
+    }
 
-    override suspend fun join(link: String, myName: String, waitMs: Long): Joined =
-        call {
-            val joined = node.join(link.trim(), myName, waitMs.toULong())
-            Joined(joined.channelId, joined.synced)
-        }
+    override suspend fun join(link: String, myName: String, waitMs: Long): Joined = call {
+        val joined = node.join(link.trim(), myName, waitMs.toULong())
+        Joined(joined.channelId, joined.synced)
+    }
 
     override suspend fun start() = call { node.start() }
 
@@ -124,11 +120,10 @@ class BindingsClient private constructor(private val node: SwarmrollNode) : Swar
             dataDir: String,
             secureStorage: SecureStorage?,
             posters: PosterMaker?,
-            configure: (NodeSettings) -> NodeSettings = { it },
-        ): BindingsClient =
-            read {
-                val settings = configure(app.swarmroll.core.defaultNodeSettings(dataDir))
-                BindingsClient(SwarmrollNode.open(settings, secureStorage, posters))
-            }
+            configure: (NodeSettings) -> NodeSettings = { it }
+        ): BindingsClient = read {
+            val settings = configure(app.swarmroll.core.defaultNodeSettings(dataDir))
+            BindingsClient(SwarmrollNode.open(settings, secureStorage, posters))
+        }
     }
 }

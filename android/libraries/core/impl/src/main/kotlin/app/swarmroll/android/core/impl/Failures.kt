@@ -26,21 +26,19 @@ internal fun SwarmrollException.toFailure(): SwarmrollFailure {
 }
 
 /** Runs a core call off the main thread, turning its errors into [SwarmrollFailure]. */
-internal suspend fun <T> call(block: suspend () -> T): T =
-    withContext(Dispatchers.IO) {
-        try {
-            block()
-        } catch (e: SwarmrollException) {
-            throw e.toFailure()
-        } catch (e: InternalException) {
-            throw SwarmrollFailure(Kind.Internal, e.message ?: "internal error")
-        }
-    }
-
-/** The same for a quick synchronous read on the caller's thread. */
-internal fun <T> read(block: () -> T): T =
+internal suspend fun <T> call(block: suspend () -> T): T = withContext(Dispatchers.IO) {
     try {
         block()
     } catch (e: SwarmrollException) {
         throw e.toFailure()
+    } catch (e: InternalException) {
+        throw SwarmrollFailure(Kind.Internal, e.message ?: "internal error")
     }
+}
+
+/** The same for a quick synchronous read on the caller's thread. */
+internal fun <T> read(block: () -> T): T = try {
+    block()
+} catch (e: SwarmrollException) {
+    throw e.toFailure()
+}

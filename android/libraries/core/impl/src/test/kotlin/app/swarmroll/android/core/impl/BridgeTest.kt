@@ -6,6 +6,9 @@ import app.swarmroll.android.core.api.Role
 import app.swarmroll.android.core.api.ShareSource
 import app.swarmroll.android.core.api.SwarmrollFailure
 import app.swarmroll.android.core.api.ThreadEntry
+import java.io.File
+import java.nio.file.Files
+import java.util.concurrent.CopyOnWriteArrayList
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
@@ -25,9 +28,6 @@ import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
 import org.junit.Before
 import org.junit.Test
-import java.io.File
-import java.nio.file.Files
-import java.util.concurrent.CopyOnWriteArrayList
 
 /**
  * The bridge the app's features see, driving two real nodes (the host build of the Rust
@@ -54,12 +54,11 @@ class BridgeTest {
         return latest
     }
 
-    private suspend fun <T> MutableStateFlow<T>.until(what: String, check: (T) -> Boolean): T =
-        try {
-            withTimeout(30_000) { first(check) }
-        } catch (e: kotlinx.coroutines.TimeoutCancellationException) {
-            throw AssertionError("timed out waiting for $what; last value: $value")
-        }
+    private suspend fun <T> MutableStateFlow<T>.until(what: String, check: (T) -> Boolean): T = try {
+        withTimeout(30_000) { first(check) }
+    } catch (e: kotlinx.coroutines.TimeoutCancellationException) {
+        throw AssertionError("timed out waiting for $what; last value: $value")
+    }
 
     @Before
     fun checkPhotos() {
@@ -67,110 +66,107 @@ class BridgeTest {
     }
 
     @After
-    fun tearDown(): Unit =
-        runBlocking {
-            scope.cancel()
-            for (c in clients) {
-                c.stop()
-                c.close()
-            }
-            dirs.forEach { it.deleteRecursively() }
+    fun tearDown(): Unit = runBlocking {
+        scope.cancel()
+        for (c in clients) {
+            c.stop()
+            c.close()
         }
+        dirs.forEach { it.deleteRecursively() }
+    }
 
     @Test
-    fun twoNodesCreateInviteJoinShareAndComment(): Unit =
-        runBlocking {
-            val ana = node()
-            val ben = node()
-            ana.start()
-            ben.start()
-            val anaList = watch(ana.channels(), emptyList())
-            val id = ana.createChannel("Garden party", "Ana", private = true)
-            val listed = anaList.until("the new channel in Ana's list") { it.any { c -> c.id == id } }
-            assertEquals(Role.Owner, listed.single().myRole)
+    fun twoNodesCreateInviteJoinShareAndComment(): Unit = runBlocking {
+        val ana = node()
+        val ben = node()
+        ana.start()
+        ben.start()
+        val anaList = watch(ana.channels(), emptyList())
+        val id = ana.createChannel("Garden party", "Ana", private = true)
+        val listed = anaList.until("the new channel in Ana's list") { it.any { c -> c.id == id } }
+        assertEquals(Role.Owner, listed.single().myRole)
 
-            val invite = ana.channel(id).invite(Role.Contributor)
-            assertEquals("Garden party", invite.preview.channelName)
-            assertEquals(listOf(0x89.toByte(), 'P'.code.toByte()), invite.qrPng.take(2))
-            val preview = ben.parseInvite(invite.link) ?: throw AssertionError("Ben cannot read Ana's invite")
-            assertEquals(Role.Contributor, preview.role)
-            assertEquals("Ana", preview.inviterName)
-            assertNull(ben.parseInvite("https://example.org/not-an-invite"))
+        val invite = ana.channel(id).invite(Role.Contributor)
+        assertEquals("Garden party", invite.preview.channelName)
+        assertEquals(listOf(0x89.toByte(), 'P'.code.toByte()), invite.qrPng.take(2))
+        val preview = ben.parseInvite(invite.link) ?: throw AssertionError("Ben cannot read Ana's invite")
+        assertEquals(Role.Contributor, preview.role)
+        assertEquals("Ana", preview.inviterName)
+        assertNull(ben.parseInvite("https://example.org/not-an-invite"))
 
-            val joined = ben.join(invite.link, "Ben")
-            assertEquals(id, joined.channelId)
-            assertTrue("Ben reached Ana", joined.synced)
-            val benRoom = ben.channel(id)
-            val benGallery = watch(benRoom.gallery(), emptyList<GalleryTile>())
-            val benTimeline = watch(ben.timeline(), emptyList<GalleryTile>())
-            val benEvents = CopyOnWriteArrayList<NodeEvent>()
-            ben.events().onEach { benEvents += it }.launchIn(scope)
-            val benList = watch(ben.channels(), emptyList())
+        val joined = ben.join(invite.link, "Ben")
+        assertEquals(id, joined.channelId)
+        assertTrue("Ben reached Ana", joined.synced)
+        val benRoom = ben.channel(id)
+        val benGallery = watch(benRoom.gallery(), emptyList<GalleryTile>())
+        val benTimeline = watch(ben.timeline(), emptyList<GalleryTile>())
+        val benEvents = CopyOnWriteArrayList<NodeEvent>()
+        ben.events().onEach { benEvents += it }.launchIn(scope)
+        val benList = watch(ben.channels(), emptyList())
 
-            val files =
-                listOf("phones/iphone_hdr_NO.jpg", "phones/jolla.jpg").map { ShareSource(File(photos, it).path) } +
-                    ShareSource(File(dirs[0], "notes.txt").apply { writeText("not a photo") }.path)
-            val shared = ana.channel(id).share("first dance", files)
-            assertEquals(2, shared.shared)
-            assertEquals(listOf(2), shared.skipped.map { it.index })
-            assertTrue("the reason is written for people", shared.skipped.single().reason.isNotBlank())
-            val post = shared.postIds.single()
+        val files =
+            listOf("phones/iphone_hdr_NO.jpg", "phones/jolla.jpg").map { ShareSource(File(photos, it).path) } +
+                ShareSource(File(dirs[0], "notes.txt").apply { writeText("not a photo") }.path)
+        val shared = ana.channel(id).share("first dance", files)
+        assertEquals(2, shared.shared)
+        assertEquals(listOf(2), shared.skipped.map { it.index })
+        assertTrue("the reason is written for people", shared.skipped.single().reason.isNotBlank())
+        val post = shared.postIds.single()
 
-            val tiles = benGallery.until("Ana's two photos in Ben's gallery") { it.size == 2 }
-            assertTrue("thumbnails are JPEGs", tiles.all { it.thumbnail.size > 100 && it.thumbnail[0] == 0xFF.toByte() })
-            assertEquals(setOf(post), tiles.map { it.postId }.toSet())
-            assertEquals(listOf("Ana"), tiles[0].sharedBy.map { it.display })
-            benTimeline.until("the timeline has them too, with the channel") { t -> t.size == 2 && t.all { it.channelId == id } }
-            benList.until("Ben's list counts two photos, unread") { l -> l.any { it.items == 2L && it.unread > 0 } }
-            withTimeout(30_000) {
-                while (benEvents.none { it is NodeEvent.PostArrived && it.postId == post }) kotlinx.coroutines.delay(20)
-            }
-
-            val anaThread = watch(ana.channel(id).thread(post), emptyList<ThreadEntry>())
-            val first = anaThread.until("the post opens the thread") { it.isNotEmpty() }[0] as ThreadEntry.Post
-            assertEquals("first dance", first.caption)
-            assertEquals(2, first.files.size)
-            val comment = benRoom.comment(post, "what a photo")
-            val withComment = anaThread.until("Ben's comment at Ana") { it.size == 2 }
-            assertEquals("Ben", withComment[1].author.name)
-            ana.channel(id).comment(post, "thanks!", replyTo = comment)
-            ana.channel(id).react(post, "❤️", on = true)
-            val benThread = watch(benRoom.thread(post), emptyList<ThreadEntry>())
-            val done =
-                benThread.until("Ana's reply and reaction at Ben") {
-                    it.size == 3 && it[0].reactions.any { r -> r.emoji == "❤️" && r.count == 1L && !r.mine }
-                }
-            assertEquals(comment, (done[2] as ThreadEntry.Comment).replyTo)
-
-            benRoom.markRead()
-            benList.until("reading clears Ben's unread count") { l -> l.single().unread == 0L }
+        val tiles = benGallery.until("Ana's two photos in Ben's gallery") { it.size == 2 }
+        assertTrue("thumbnails are JPEGs", tiles.all { it.thumbnail.size > 100 && it.thumbnail[0] == 0xFF.toByte() })
+        assertEquals(setOf(post), tiles.map { it.postId }.toSet())
+        assertEquals(listOf("Ana"), tiles[0].sharedBy.map { it.display })
+        benTimeline.until("the timeline has them too, with the channel") { t -> t.size == 2 && t.all { it.channelId == id } }
+        benList.until("Ben's list counts two photos, unread") { l -> l.any { it.items == 2L && it.unread > 0 } }
+        withTimeout(30_000) {
+            while (benEvents.none { it is NodeEvent.PostArrived && it.postId == post }) kotlinx.coroutines.delay(20)
         }
+
+        val anaThread = watch(ana.channel(id).thread(post), emptyList<ThreadEntry>())
+        val first = anaThread.until("the post opens the thread") { it.isNotEmpty() }[0] as ThreadEntry.Post
+        assertEquals("first dance", first.caption)
+        assertEquals(2, first.files.size)
+        val comment = benRoom.comment(post, "what a photo")
+        val withComment = anaThread.until("Ben's comment at Ana") { it.size == 2 }
+        assertEquals("Ben", withComment[1].author.name)
+        ana.channel(id).comment(post, "thanks!", replyTo = comment)
+        ana.channel(id).react(post, "❤️", on = true)
+        val benThread = watch(benRoom.thread(post), emptyList<ThreadEntry>())
+        val done =
+            benThread.until("Ana's reply and reaction at Ben") {
+                it.size == 3 && it[0].reactions.any { r -> r.emoji == "❤️" && r.count == 1L && !r.mine }
+            }
+        assertEquals(comment, (done[2] as ThreadEntry.Comment).replyTo)
+
+        benRoom.markRead()
+        benList.until("reading clears Ben's unread count") { l -> l.single().unread == 0L }
+    }
 
     @Test
-    fun errorsArriveAsFailuresWithMessagesForPeople(): Unit =
-        runBlocking {
-            val ana = node()
-            ana.start()
-            try {
-                ana.join("swarmroll://join/AB!D", "Ana")
-                fail("a broken link must not join")
-            } catch (e: SwarmrollFailure) {
-                assertEquals(SwarmrollFailure.Kind.InvalidInvite, e.kind)
-                assertFalse(e.message.isBlank())
-                assertFalse("not retryable", e.retryable)
-            }
-            val id = ana.createChannel("x", "Ana", private = false)
-            try {
-                ana.channel(id).comment("00".repeat(32), "hello")
-                fail("a comment on no post")
-            } catch (e: SwarmrollFailure) {
-                assertEquals("a comment on no post is not found", SwarmrollFailure.Kind.NotFound, e.kind)
-            }
-            try {
-                ana.createChannel("", "Ana", private = false)
-                fail("a channel needs a name")
-            } catch (e: SwarmrollFailure) {
-                assertEquals(SwarmrollFailure.Kind.InvalidArgument, e.kind)
-            }
+    fun errorsArriveAsFailuresWithMessagesForPeople(): Unit = runBlocking {
+        val ana = node()
+        ana.start()
+        try {
+            ana.join("swarmroll://join/AB!D", "Ana")
+            fail("a broken link must not join")
+        } catch (e: SwarmrollFailure) {
+            assertEquals(SwarmrollFailure.Kind.InvalidInvite, e.kind)
+            assertFalse(e.message.isBlank())
+            assertFalse("not retryable", e.retryable)
         }
+        val id = ana.createChannel("x", "Ana", private = false)
+        try {
+            ana.channel(id).comment("00".repeat(32), "hello")
+            fail("a comment on no post")
+        } catch (e: SwarmrollFailure) {
+            assertEquals("a comment on no post is not found", SwarmrollFailure.Kind.NotFound, e.kind)
+        }
+        try {
+            ana.createChannel("", "Ana", private = false)
+            fail("a channel needs a name")
+        } catch (e: SwarmrollFailure) {
+            assertEquals(SwarmrollFailure.Kind.InvalidArgument, e.kind)
+        }
+    }
 }

@@ -28,26 +28,25 @@ class LiveListTest {
     }
 
     @Test
-    fun eachBatchIsAppliedInOrderAndStoppingCollectionCancelsTheTask(): Unit =
-        runBlocking {
-            val handle = RecordingHandle()
-            val sink = CompletableDeferred<(List<Diff<String>>) -> Unit>()
-            val flow =
-                liveList<String, String>({ it.uppercase() }) { s ->
-                    sink.complete(s)
-                    handle
-                }
-            val seen = MutableStateFlow<List<String>>(emptyList())
-            val job = launch(Dispatchers.Default) { flow.collect { seen.value = it } }
-            val send = withTimeout(5_000) { sink.await() }
-            send(listOf(Diff.Reset(listOf("a", "b", "c"))))
-            withTimeout(5_000) { seen.first { it == listOf("A", "B", "C") } }
-            send(listOf(Diff.Insert(0, "z"), Diff.Set(2, "x"), Diff.Remove(3)))
-            withTimeout(5_000) { seen.first { it == listOf("Z", "A", "X") } }
-            assertFalse("the core's task lives while the screen collects", handle.cancelled)
-            job.cancelAndJoin()
-            assertTrue("leaving the screen cancels the core's task", handle.cancelled)
-        }
+    fun eachBatchIsAppliedInOrderAndStoppingCollectionCancelsTheTask(): Unit = runBlocking {
+        val handle = RecordingHandle()
+        val sink = CompletableDeferred<(List<Diff<String>>) -> Unit>()
+        val flow =
+            liveList<String, String>({ it.uppercase() }) { s ->
+                sink.complete(s)
+                handle
+            }
+        val seen = MutableStateFlow<List<String>>(emptyList())
+        val job = launch(Dispatchers.Default) { flow.collect { seen.value = it } }
+        val send = withTimeout(5_000) { sink.await() }
+        send(listOf(Diff.Reset(listOf("a", "b", "c"))))
+        withTimeout(5_000) { seen.first { it == listOf("A", "B", "C") } }
+        send(listOf(Diff.Insert(0, "z"), Diff.Set(2, "x"), Diff.Remove(3)))
+        withTimeout(5_000) { seen.first { it == listOf("Z", "A", "X") } }
+        assertFalse("the core's task lives while the screen collects", handle.cancelled)
+        job.cancelAndJoin()
+        assertTrue("leaving the screen cancels the core's task", handle.cancelled)
+    }
 
     @Test
     fun diffsMatchAListAdapter() {

@@ -28,7 +28,7 @@ class FakeChannelRoom internal constructor(
     private val nameOf: () -> String = { "" },
     private val issued: (link: String, preview: InvitePreview) -> Unit = { _, _ -> },
     /** The poster of a shared file, as the core's poster maker makes it (empty: none). */
-    private val posterOf: (path: String) -> ByteArray = { ByteArray(0) },
+    private val posterOf: (path: String) -> ByteArray = { ByteArray(0) }
 ) : ChannelRoom {
     val tiles = MutableStateFlow<List<GalleryTile>>(emptyList())
     private val threads = MutableStateFlow<Map<String, List<ThreadEntry>>>(emptyMap())
@@ -58,9 +58,15 @@ class FakeChannelRoom internal constructor(
         tiles.value =
             (
                 postFiles.map {
-                    GalleryTile(it.contentHash, postId, it.index, clock, it.mime, it.width, it.height, it.durationMs, thumbnail(it.index), listOf(author), id)
+                    GalleryTile(
+                        it.contentHash, postId, it.index, clock, it.mime, it.width, it.height, it.durationMs,
+                        thumbnail(
+                            it.index
+                        ),
+                        listOf(author), id
+                    )
                 } + tiles.value
-            ).sortedByDescending { it.sortTimeMs }
+                ).sortedByDescending { it.sortTimeMs }
         changed()
         return postId
     }
@@ -147,7 +153,12 @@ class FakeChannelRoom internal constructor(
 
     override suspend fun openWebGallery(minutes: Int, access: WebGuestAccess): WebGallerySession {
         if (minutes <= 0) throw SwarmrollFailure(SwarmrollFailure.Kind.InvalidArgument, "the gallery must stay open for at least a minute")
-        val info = WebGalleryInfo("http://192.168.1.20:8080/g/guest", "http://192.168.1.20:8080/g/host/", ByteArray(0), clock + minutes * 60_000L)
+        val info = WebGalleryInfo(
+            "http://192.168.1.20:8080/g/guest",
+            "http://192.168.1.20:8080/g/host/",
+            ByteArray(0),
+            clock + minutes * 60_000L
+        )
         web = info
         return object : WebGallerySession {
             override val info = info
@@ -165,13 +176,12 @@ class FakeChannelRoom internal constructor(
 
     override suspend fun originals(postId: String): List<String>? = ownOriginals[postId]
 
-    private fun mimeOf(path: String): String? =
-        when (path.substringAfterLast('.', "").lowercase()) {
-            "jpg", "jpeg" -> "image/jpeg"
-            "heic", "heif" -> "image/heic"
-            "png" -> "image/png"
-            "mp4" -> "video/mp4"
-            "mov" -> "video/quicktime"
-            else -> null
-        }
+    private fun mimeOf(path: String): String? = when (path.substringAfterLast('.', "").lowercase()) {
+        "jpg", "jpeg" -> "image/jpeg"
+        "heic", "heif" -> "image/heic"
+        "png" -> "image/png"
+        "mp4" -> "video/mp4"
+        "mov" -> "video/quicktime"
+        else -> null
+    }
 }

@@ -32,10 +32,7 @@ import kotlinx.coroutines.flow.flowOf
  * UI test: channels, galleries and threads behave as the core's do (live lists, unread
  * counts, roles), with no node behind them. Set [failNext] to make the next action fail.
  */
-class FakeSwarmrollClient(
-    override val deviceId: String = "d0".repeat(32),
-    private val myName: String = "Ana",
-) : SwarmrollClient {
+class FakeSwarmrollClient(override val deviceId: String = "d0".repeat(32), private val myName: String = "Ana") : SwarmrollClient {
     private val rooms = LinkedHashMap<String, FakeChannelRoom>()
     private val roomList = MutableStateFlow<List<FakeChannelRoom>>(emptyList())
     private val list = MutableStateFlow<List<ChannelSummary>>(emptyList())
@@ -50,7 +47,7 @@ class FakeSwarmrollClient(
             meteredTodayBytes = 0,
             network = NetworkState(NetworkKind.Wifi, metered = false, constrained = false),
             charging = false,
-            batteryLow = false,
+            batteryLow = false
         )
     var failNext: SwarmrollFailure? = null
 
@@ -75,7 +72,7 @@ class FakeSwarmrollClient(
                 ::refresh,
                 nameOf = { names[id].orEmpty() },
                 issued = { link, preview -> invites[link] = preview },
-                posterOf = { path -> posters(path) },
+                posterOf = { path -> posters(path) }
             )
         rooms[id] = room
         names[id] = name
@@ -101,7 +98,7 @@ class FakeSwarmrollClient(
                     myRole = roles.getValue(r.id),
                     unread = r.unread,
                     items = tiles.size.toLong(),
-                    videos = tiles.count { it.mime.startsWith("video/") }.toLong(),
+                    videos = tiles.count { it.mime.startsWith("video/") }.toLong()
                 )
             }
     }
@@ -123,14 +120,13 @@ class FakeSwarmrollClient(
 
     /** Like the core's: follows the set of channels, so a channel created or joined later appears. */
     @OptIn(ExperimentalCoroutinesApi::class)
-    override fun timeline(): Flow<List<GalleryTile>> =
-        roomList.flatMapLatest { all ->
-            if (all.isEmpty()) {
-                flowOf(emptyList())
-            } else {
-                combine(all.map { it.tiles }) { lists -> lists.flatMap { it }.sortedByDescending { it.sortTimeMs } }
-            }
+    override fun timeline(): Flow<List<GalleryTile>> = roomList.flatMapLatest { all ->
+        if (all.isEmpty()) {
+            flowOf(emptyList())
+        } else {
+            combine(all.map { it.tiles }) { lists -> lists.flatMap { it }.sortedByDescending { it.sortTimeMs } }
         }
+    }
 
     override fun events(): Flow<NodeEvent> = eventFlow.asSharedFlow()
 

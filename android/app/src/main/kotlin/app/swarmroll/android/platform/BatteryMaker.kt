@@ -14,46 +14,46 @@ enum class BatteryMaker(val label: String, val slug: String, val components: Lis
         "xiaomi",
         listOf(
             "com.miui.powerkeeper" to "com.miui.powerkeeper.ui.HiddenAppsConfigActivity",
-            "com.miui.securitycenter" to "com.miui.permcenter.autostart.AutoStartManagementActivity",
-        ),
+            "com.miui.securitycenter" to "com.miui.permcenter.autostart.AutoStartManagementActivity"
+        )
     ),
     Huawei(
         "Huawei",
         "huawei",
         listOf(
             "com.huawei.systemmanager" to "com.huawei.systemmanager.startupmgr.ui.StartupNormalAppListActivity",
-            "com.huawei.systemmanager" to "com.huawei.systemmanager.optimize.process.ProtectActivity",
-        ),
+            "com.huawei.systemmanager" to "com.huawei.systemmanager.optimize.process.ProtectActivity"
+        )
     ),
     Samsung(
         "Samsung",
         "samsung",
         listOf(
             "com.samsung.android.lool" to "com.samsung.android.sm.battery.ui.BatteryActivity",
-            "com.samsung.android.sm" to "com.samsung.android.sm.battery.ui.BatteryActivity",
-        ),
+            "com.samsung.android.sm" to "com.samsung.android.sm.battery.ui.BatteryActivity"
+        )
     ),
     OnePlus(
         "OnePlus",
         "oneplus",
-        listOf("com.oneplus.security" to "com.oneplus.security.chainlaunch.view.ChainLaunchAppListActivity"),
+        listOf("com.oneplus.security" to "com.oneplus.security.chainlaunch.view.ChainLaunchAppListActivity")
     ),
     Oppo(
         "Oppo",
         "oppo",
         listOf(
             "com.coloros.safecenter" to "com.coloros.safecenter.permission.startup.StartupAppListActivity",
-            "com.oppo.safe" to "com.oppo.safe.permission.startup.StartupAppListActivity",
-        ),
+            "com.oppo.safe" to "com.oppo.safe.permission.startup.StartupAppListActivity"
+        )
     ),
     Vivo(
         "Vivo",
         "vivo",
         listOf(
             "com.vivo.permissionmanager" to "com.vivo.permissionmanager.activity.BgStartUpManagerActivity",
-            "com.iqoo.secure" to "com.iqoo.secure.ui.phoneoptimize.BgStartUpManager",
-        ),
-    ),
+            "com.iqoo.secure" to "com.iqoo.secure.ui.phoneoptimize.BgStartUpManager"
+        )
+    )
     ;
 
     /** The maker's page on dontkillmyapp.com. */
