@@ -3,26 +3,18 @@ package app.swarmroll.android.features.channels
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Spacer
-import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.heightIn
-import androidx.compose.foundation.layout.imePadding
-import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.layout.width
-import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.selection.selectableGroup
 import androidx.compose.foundation.text.KeyboardActions
 import androidx.compose.foundation.text.KeyboardOptions
-import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
 import androidx.compose.material3.CircularProgressIndicator
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
-import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
@@ -34,51 +26,33 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.ImeAction
 import androidx.compose.ui.text.input.KeyboardCapitalization
 import androidx.compose.ui.unit.dp
-import app.swarmroll.android.designsystem.BackButton
+import app.swarmroll.android.designsystem.FormPage
 import app.swarmroll.android.designsystem.RadioCard
 import app.swarmroll.android.designsystem.str
 
 /** The create-channel form: a name and open or private, each explained. */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun CreateChannelScreen(state: CreateChannelState, onEvent: (CreateChannelEvent) -> Unit, modifier: Modifier = Modifier) {
-    Scaffold(
-        modifier = modifier,
-        topBar = {
-            TopAppBar(
-                title = { Text(str("channels_create_title")) },
-                navigationIcon = {
-                    BackButton({ onEvent(CreateChannelEvent.Cancel) }, str("channels_back"))
-                }
+    FormPage(str("channels_create_title"), str("channels_back"), { onEvent(CreateChannelEvent.Cancel) }, modifier) {
+        NameField(state, onEvent)
+        Text(str("channels_who_title"), style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
+        Column(Modifier.selectableGroup(), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            RadioCard(str("channels_private"), str("channels_private_body"), selected = state.private) {
+                onEvent(CreateChannelEvent.PrivateChanged(true))
+            }
+            RadioCard(str("channels_open"), str("channels_open_body"), selected = !state.private) {
+                onEvent(CreateChannelEvent.PrivateChanged(false))
+            }
+        }
+        state.error?.let {
+            Text(
+                it,
+                color = MaterialTheme.colorScheme.error,
+                style = MaterialTheme.typography.bodyMedium,
+                modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite }
             )
         }
-    ) { padding ->
-        Column(
-            Modifier.padding(
-                padding
-            ).fillMaxSize().imePadding().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp, vertical = 8.dp),
-            verticalArrangement = Arrangement.spacedBy(16.dp)
-        ) {
-            NameField(state, onEvent)
-            Text(str("channels_who_title"), style = MaterialTheme.typography.titleMedium, modifier = Modifier.semantics { heading() })
-            Column(Modifier.selectableGroup(), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                RadioCard(str("channels_private"), str("channels_private_body"), selected = state.private) {
-                    onEvent(CreateChannelEvent.PrivateChanged(true))
-                }
-                RadioCard(str("channels_open"), str("channels_open_body"), selected = !state.private) {
-                    onEvent(CreateChannelEvent.PrivateChanged(false))
-                }
-            }
-            state.error?.let {
-                Text(
-                    it,
-                    color = MaterialTheme.colorScheme.error,
-                    style = MaterialTheme.typography.bodyMedium,
-                    modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite }
-                )
-            }
-            CreateButton(state.creating) { onEvent(CreateChannelEvent.Create) }
-        }
+        CreateButton(state.creating) { onEvent(CreateChannelEvent.Create) }
     }
 }
 

@@ -34,6 +34,7 @@ import app.swarmroll.android.core.api.MediaKind
 import app.swarmroll.android.designsystem.EmptyState
 import app.swarmroll.android.designsystem.Loading
 import app.swarmroll.android.designsystem.Thumbnail
+import app.swarmroll.android.designsystem.duration
 import app.swarmroll.android.designsystem.str
 
 /** Every channel's photos and videos in one grid, by day, newest first; a tile opens the viewer. */
@@ -120,13 +121,4 @@ private fun VideoBadge(text: String, modifier: Modifier) {
         Box(Modifier.width(3.dp))
         Text(text, color = Color.White, style = MaterialTheme.typography.labelSmall)
     }
-}
-
-/** "0:12", "12:05", "1:02:03". */
-internal fun duration(ms: Long?): String {
-    val total = (ms ?: 0) / 1000
-    val h = total / 3600
-    val m = (total % 3600) / 60
-    val s = total % 60
-    return if (h > 0) "%d:%02d:%02d".format(h, m, s) else "%d:%02d".format(m, s)
 }

@@ -34,6 +34,8 @@ import app.swarmroll.android.designsystem.EmptyState
 import app.swarmroll.android.designsystem.ErrorState
 import app.swarmroll.android.designsystem.Loading
 import app.swarmroll.android.designsystem.Thumbnail
+import app.swarmroll.android.designsystem.duration
+import app.swarmroll.android.designsystem.mediaCounts
 import app.swarmroll.android.designsystem.plural
 import app.swarmroll.android.designsystem.str
 
@@ -81,7 +83,7 @@ private fun GalleryTopBar(state: GalleryState, onEvent: (GalleryEvent) -> Unit) 
             )
             if (!state.loading && state.error == null && !state.empty) {
                 Text(
-                    counts(state.photos, state.videos),
+                    mediaCounts(state.photos, state.videos),
                     style = MaterialTheme.typography.bodySmall,
                     color = MaterialTheme.colorScheme.onSurfaceVariant,
                     maxLines = 1,
@@ -99,18 +101,6 @@ private fun GalleryTopBar(state: GalleryState, onEvent: (GalleryEvent) -> Unit) 
 @Composable
 internal fun ActionIcon(glyph: Glyph, description: String, onClick: () -> Unit) {
     IconButton(onClick = onClick, modifier = Modifier.semantics { contentDescription = description }) { GlyphIcon(glyph) }
-}
-
-/** "48 photos, 6 videos", leaving out a kind there is none of. */
-@Composable
-internal fun counts(photos: Int, videos: Int): String {
-    val p = plural("gallery_photos", photos, photos)
-    val v = plural("gallery_videos", videos, videos)
-    return when {
-        videos == 0 -> p
-        photos == 0 -> v
-        else -> str("gallery_and", p, v)
-    }
 }
 
 @Composable
@@ -158,7 +148,7 @@ private fun DayHeader(day: GalleryDay) {
         Text(title, style = MaterialTheme.typography.titleMedium, modifier = Modifier.weight(1f).semantics { heading() })
         val photos = day.items.count { it.tile.kind == MediaKind.Photo }
         Text(
-            counts(photos, day.items.size - photos),
+            mediaCounts(photos, day.items.size - photos),
             style = MaterialTheme.typography.bodySmall,
             color = MaterialTheme.colorScheme.onSurfaceVariant
         )
@@ -205,13 +195,4 @@ private fun GalleryTileView(item: GalleryItem, onClick: () -> Unit) {
             )
         }
     }
-}
-
-/** "0:12", "12:04", "1:02:03". */
-fun duration(ms: Long): String {
-    val s = (ms + 500) / 1000
-    val h = s / 3600
-    val m = (s % 3600) / 60
-    val sec = (s % 60).toString().padStart(2, '0')
-    return if (h > 0) "$h:${m.toString().padStart(2, '0')}:$sec" else "$m:$sec"
 }

@@ -28,6 +28,7 @@ import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
 import app.swarmroll.android.core.api.Reaction
 import app.swarmroll.android.designsystem.Loading
+import app.swarmroll.android.designsystem.mediaCounts
 import app.swarmroll.android.designsystem.str
 
 /** A post's thread: who posted it, reactions, comments with their replies, and the comment box. */
@@ -68,7 +69,7 @@ private fun PostHeaderView(post: PostHeader, state: ThreadState, onEvent: (Threa
             Text(post.caption, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(top = 4.dp))
         }
         Text(
-            counts(post.photos, post.videos),
+            mediaCounts(post.photos, post.videos),
             style = MaterialTheme.typography.bodySmall,
             color = MaterialTheme.colorScheme.onSurfaceVariant
         )

@@ -43,6 +43,7 @@ import app.swarmroll.android.designsystem.ErrorState
 import app.swarmroll.android.designsystem.Loading
 import app.swarmroll.android.designsystem.LocalImageDecoder
 import app.swarmroll.android.designsystem.Thumbnail
+import app.swarmroll.android.designsystem.duration
 import app.swarmroll.android.designsystem.str
 
 /**

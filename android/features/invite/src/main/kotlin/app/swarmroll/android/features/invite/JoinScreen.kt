@@ -4,28 +4,21 @@ import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.Spacer
-import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.heightIn
-import androidx.compose.foundation.layout.imePadding
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.layout.width
-import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.text.KeyboardActions
 import androidx.compose.foundation.text.KeyboardOptions
-import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.CardDefaults
 import androidx.compose.material3.CircularProgressIndicator
-import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
-import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
@@ -38,61 +31,43 @@ import androidx.compose.ui.text.input.ImeAction
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import app.swarmroll.android.core.api.InvitePreview
-import app.swarmroll.android.designsystem.BackButton
+import app.swarmroll.android.designsystem.FormPage
 import app.swarmroll.android.designsystem.str
 
 /** Joining: paste a link or scan a QR code, see what the invite says, then join. */
-@OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun JoinScreen(state: JoinState, onEvent: (JoinEvent) -> Unit, modifier: Modifier = Modifier) {
-    Scaffold(
-        modifier = modifier,
-        topBar = {
-            TopAppBar(
-                title = { Text(str("join_title")) },
-                navigationIcon = {
-                    BackButton({ onEvent(JoinEvent.Back) }, str("invite_back"))
-                }
-            )
-        }
-    ) { padding ->
-        Column(
-            Modifier.padding(
-                padding
-            ).fillMaxSize().imePadding().verticalScroll(rememberScrollState()).padding(horizontal = 16.dp, vertical = 8.dp),
-            verticalArrangement = Arrangement.spacedBy(16.dp)
+    FormPage(str("join_title"), str("invite_back"), { onEvent(JoinEvent.Back) }, modifier) {
+        OutlinedTextField(
+            value = state.link,
+            onValueChange = { onEvent(JoinEvent.LinkChanged(it)) },
+            label = { Text(str("join_link_label")) },
+            supportingText = { Text(str("join_link_help")) },
+            enabled = !state.joining,
+            maxLines = 3,
+            keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Uri, imeAction = ImeAction.Go),
+            keyboardActions = KeyboardActions(onGo = { onEvent(JoinEvent.Join) }),
+            modifier = Modifier.fillMaxWidth().testTag("join-link")
+        )
+        OutlinedButton(
+            onClick = { onEvent(JoinEvent.ScanQr) },
+            enabled = !state.joining,
+            modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)
         ) {
-            OutlinedTextField(
-                value = state.link,
-                onValueChange = { onEvent(JoinEvent.LinkChanged(it)) },
-                label = { Text(str("join_link_label")) },
-                supportingText = { Text(str("join_link_help")) },
-                enabled = !state.joining,
-                maxLines = 3,
-                keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Uri, imeAction = ImeAction.Go),
-                keyboardActions = KeyboardActions(onGo = { onEvent(JoinEvent.Join) }),
-                modifier = Modifier.fillMaxWidth().testTag("join-link")
-            )
-            OutlinedButton(
-                onClick = { onEvent(JoinEvent.ScanQr) },
-                enabled = !state.joining,
+            QrIcon()
+            Spacer(Modifier.width(8.dp))
+            Text(str("join_scan"))
+        }
+        state.preview?.let { Preview(it) }
+        state.failure?.let { Failure(it, onEvent) }
+        if (state.joining) {
+            Joining(state.preview?.channelName)
+        } else {
+            Button(
+                onClick = { onEvent(JoinEvent.Join) },
+                enabled = state.canJoin,
                 modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)
-            ) {
-                QrIcon()
-                Spacer(Modifier.width(8.dp))
-                Text(str("join_scan"))
-            }
-            state.preview?.let { Preview(it) }
-            state.failure?.let { Failure(it, onEvent) }
-            if (state.joining) {
-                Joining(state.preview?.channelName)
-            } else {
-                Button(
-                    onClick = { onEvent(JoinEvent.Join) },
-                    enabled = state.canJoin,
-                    modifier = Modifier.fillMaxWidth().heightIn(min = 48.dp)
-                ) { Text(str("join_button")) }
-            }
+            ) { Text(str("join_button")) }
         }
     }
 }

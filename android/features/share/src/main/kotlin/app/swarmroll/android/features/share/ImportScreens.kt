@@ -29,6 +29,7 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import app.swarmroll.android.designsystem.BackTopBar
 import app.swarmroll.android.designsystem.Thumbnail
+import app.swarmroll.android.designsystem.mediaCounts
 import app.swarmroll.android.designsystem.plural
 import app.swarmroll.android.designsystem.str
 

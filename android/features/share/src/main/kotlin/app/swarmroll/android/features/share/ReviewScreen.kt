@@ -34,6 +34,8 @@ import androidx.compose.ui.unit.dp
 import app.swarmroll.android.designsystem.BackTopBar
 import app.swarmroll.android.designsystem.CheckIcon
 import app.swarmroll.android.designsystem.Thumbnail
+import app.swarmroll.android.designsystem.duration
+import app.swarmroll.android.designsystem.mediaCounts
 import app.swarmroll.android.designsystem.plural
 import app.swarmroll.android.designsystem.str
 
