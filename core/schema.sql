@@ -3,7 +3,7 @@
 -- migration, regenerate it with
 --   SWARMROLL_BLESS_SCHEMA=1 cargo test -p swarmroll-core --lib store::tests::schema
 -- and review the diff.
-PRAGMA user_version = 12;
+PRAGMA user_version = 13;
 
 CREATE TABLE certs (
     channel  BLOB NOT NULL,
@@ -112,6 +112,11 @@ CREATE TABLE items (
     thumbnail     BLOB NOT NULL,
     sort_ms       INTEGER NOT NULL,
     PRIMARY KEY (post, idx)
+) STRICT;
+
+CREATE TABLE left_feeds (
+    tag       BLOB PRIMARY KEY,
+    last_seq  INTEGER NOT NULL
 ) STRICT;
 
 CREATE TABLE media (
@@ -252,6 +257,10 @@ CREATE TABLE shares (
 CREATE TABLE sync_policies (
     channel  BLOB PRIMARY KEY,
     policy   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE trash (
+    path  TEXT PRIMARY KEY
 ) STRICT;
 
 CREATE TABLE web_comments (

@@ -256,6 +256,11 @@ impl Importer {
         self
     }
 
+    /// Where previews are kept.
+    pub fn previews_dir(&self) -> &Path {
+        &self.previews
+    }
+
     /// The stored preview of a shared copy, if any.
     pub fn preview_path(&self, shared_hash: &ContentHash) -> PathBuf {
         self.previews.join(format!("{}.jpg", shared_hash.to_hex()))

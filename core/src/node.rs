@@ -15,6 +15,7 @@ pub mod policy;
 
 mod authoring;
 mod files;
+mod leaving;
 mod moderation;
 mod originals;
 mod pass;
@@ -24,6 +25,7 @@ mod watch;
 
 pub use events::NodeEvent;
 pub use files::Original;
+pub use leaving::Left;
 pub use pass::PassSummary;
 pub use policy::{Hold, NetworkKind, NetworkState, Originals, Policy, PowerState};
 pub use watch::{ThreadEntry, Transfer, Watch};
@@ -219,6 +221,8 @@ pub(crate) struct Inner {
     /// Held while the shares a stopped node left are finished; new shares wait for it,
     /// so the same files shared again are not imported twice at once.
     resuming: Arc<tokio::sync::Mutex<()>>,
+    /// Channels left while the node runs (background work started before skips them).
+    left: Mutex<std::collections::HashSet<ChannelId>>,
 }
 
 /// A Swarmroll node. Cheap to clone; all clones drive the same node.
@@ -273,6 +277,7 @@ impl Node {
                 fetching: originals::Shared::default(),
                 posting: tokio::sync::Mutex::new(()),
                 resuming: Arc::new(tokio::sync::Mutex::new(())),
+                left: Mutex::default(),
             }),
         })
     }
@@ -312,6 +317,8 @@ impl Node {
         if live.is_some() {
             return Ok(());
         }
+        // What a leave recorded for removal and a killed process did not remove.
+        self.inner.empty_trash();
         let swarm = Arc::new(Swarm::start(&self.inner.cfg.data_dir, self.inner.cfg.swarm.clone()).await?);
         let inner = &self.inner;
         // Read before any new share can begin: these are the ones a stopped node left.
@@ -519,6 +526,7 @@ impl Node {
             let (s, _) = live.as_ref().and_then(|l| l.sync.as_ref()).ok_or(NodeError::NotStarted)?;
             s.start_join(invite, my_name)?
         };
+        lock(&self.inner.left).remove(&invite.channel);
         // Waiting for the network must not hold the node meanwhile.
         Ok(joining.caught_up(wait).await?)
     }

@@ -52,6 +52,10 @@ pub enum Error {
     /// The post or comment acted on is not in this channel on this device.
     #[error("no such post or comment in this channel")]
     UnknownTarget,
+    /// This device left the channel and joined again, and its earlier events in it
+    /// have not arrived from the members yet (writing now would fork its feed).
+    #[error("still catching up with this channel")]
+    CatchingUp,
     /// This device's identity key could not be loaded.
     #[error(transparent)]
     Identity(identity::VaultError),
@@ -295,6 +299,11 @@ impl Replica {
             if let Some(pk) = keys.contributor_public() {
                 log::db::save_provisional_epoch(tx, &ch, keys.epoch, &pk)?;
             }
+            // Joining again after leaving: this device's profile and certificate come
+            // back with its earlier feed, which its next events continue.
+            if log::db::rejoining(tx, &ch, &me)?.is_some() {
+                return Ok(());
+            }
             self.author_in(tx, fresh, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
             Ok(())
         })?;
@@ -311,6 +320,9 @@ impl Replica {
     ) -> Result<EventId, Error> {
         let me = self.device.id();
         let keys = log::db::current_keys(tx, ch)?.ok_or(Error::UnknownChannel)?;
+        if log::db::rejoining(tx, ch, &me)?.is_some() {
+            return Err(Error::CatchingUp);
+        }
         let (seq, prev, time) = log::db::next_position(tx, ch, &me)?;
         let header = Header {
             version: WIRE_VERSION,

@@ -374,6 +374,23 @@ impl Swarm {
         let _ = self.session.delete(librqbit::api::TorrentIdOrHash::Hash(handle.info_hash()), false).await;
     }
 
+    /// Lets go of a post for good (its channel was left): stops fetching and seeding it
+    /// and forgets which pieces were held. Its files stay where they are; the caller
+    /// removes the ones the node made.
+    pub async fn drop_post(&self, info_hash: [u8; 20]) {
+        self.fetches.forget(info_hash).await;
+        {
+            let _one = self.fetches.engine_lock().await;
+            let _ = self.session.delete(librqbit::api::TorrentIdOrHash::Hash(librqbit::dht::Id20::new(info_hash)), false).await;
+        }
+        let bitv = resume::bitv_path(&self.work_dir.join(RESUME_DIR), &info_hash);
+        if let Err(e) = std::fs::remove_file(bitv) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::debug!(kind = ?e.kind(), "a resume file could not be removed");
+            }
+        }
+    }
+
     /// Stops the session and every transfer.
     pub async fn stop(&self) {
         self.fetches.clear();

@@ -410,6 +410,18 @@ impl Sync {
         lock(&self.inner.penalties).iter().filter(|(_, until)| **until > now).map(|(ip, _)| *ip).collect()
     }
 
+    /// Drops every connection and candidate address for `channel` (it was left). Its
+    /// keys are gone from the store, so no handshake admits it again.
+    pub fn forget(&self, channel: &ChannelId) {
+        lock(&self.inner.conns).retain(|(c, _), e| {
+            if c == channel {
+                e.task.abort();
+            }
+            c != channel
+        });
+        lock(&self.inner.candidates).remove(channel);
+    }
+
     /// Stops listening, discovery and every connection.
     pub fn stop(&mut self) {
         for t in self.tasks.drain(..) {

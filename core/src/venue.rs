@@ -8,7 +8,7 @@
 //! A guest's comment and upload become channel events written by this node on the
 //! guest's behalf, credited to them by name.
 
-mod db;
+pub(crate) mod db;
 
 use crate::node::{Node, NodeError};
 use crate::store::StoreError;

@@ -155,6 +155,22 @@ impl Channel {
         self.node.policy(Some(&self.id))
     }
 
+    /// Leaves the channel: this device stops syncing, fetching and seeding it, and
+    /// removes everything it held for it (posts, comments, thumbnails, fetched originals,
+    /// keys). The user's own photos are not touched; the others keep the channel, and the
+    /// same invite joins it again. This object is of no use afterwards.
+    ///
+    /// # Errors
+    /// `NotFound` (already left), `Storage`.
+    pub async fn leave(&self) -> Result<(), SwarmrollError> {
+        let (node, id) = (self.node.clone(), self.id);
+        run(async move {
+            node.leave_channel(&id).await?;
+            Ok(())
+        })
+        .await
+    }
+
     /// The user opened the channel: its unread count becomes zero.
     ///
     /// # Errors

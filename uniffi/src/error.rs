@@ -137,6 +137,8 @@ impl From<ReplicaError> for SwarmrollError {
             E::Invite(i) => i.into(),
             E::Invalid(_) => SwarmrollError::InvalidArgument { reason },
             E::Identity(_) => SwarmrollError::Identity { reason },
+            // Joined again after leaving: writing waits for the device's earlier events.
+            E::CatchingUp => SwarmrollError::Network { reason },
             _ => SwarmrollError::Internal { reason },
         }
     }

@@ -61,6 +61,11 @@ pub enum SwarmrollEvent {
         /// The channel.
         channel_id: String,
     },
+    /// This device left the channel: it is gone from the list, with everything it held.
+    Left {
+        /// The channel.
+        channel_id: String,
+    },
     /// Members, names or the channel's settings changed.
     MembersChanged {
         /// The channel.
@@ -169,6 +174,7 @@ impl SwarmrollEvent {
                 SwarmrollEvent::Changed { channel_id: channel.to_hex(), event_id: event.to_hex() }
             }
             NodeEvent::Read { channel } => SwarmrollEvent::Read { channel_id: channel.to_hex() },
+            NodeEvent::Left { channel } => SwarmrollEvent::Left { channel_id: channel.to_hex() },
             NodeEvent::MembersChanged { channel } => SwarmrollEvent::MembersChanged { channel_id: channel.to_hex() },
             NodeEvent::TransferProgress { channel, post, have_bytes, total_bytes, bytes_per_s } => {
                 SwarmrollEvent::TransferProgress {

@@ -472,6 +472,33 @@ async fn expire_partials(s: &Arc<Shared>) {
         }
         Err(e) => tracing::warn!(error = %e, "web gallery: cannot drop old unfinished uploads"),
     }
+    sweep_orphans(s).await;
+}
+
+/// Removes the bytes of uploads no longer on record (their channel was left, or they
+/// expired while the server was down). A row is written before its first byte, so a
+/// file without one is never an upload in progress.
+async fn sweep_orphans(s: &Arc<Shared>) {
+    let Ok(entries) = std::fs::read_dir(&s.incoming) else { return };
+    let mut found: Vec<(i64, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let id = path.file_stem().and_then(|n| n.to_str()).and_then(|n| n.parse::<i64>().ok());
+        if let Some(id) = id {
+            found.push((id, path));
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let venue = s.node.venue();
+    let ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+    let Ok(known) = blocking(move || Ok(venue.known_uploads(ids)?)).await else { return };
+    for (id, path) in found {
+        if !known.contains(&id) {
+            let _ = tokio::fs::remove_file(path).await;
+        }
+    }
 }
 
 /// Marks uploads posted whose bytes are in their channel by now: a commit cut off by the

@@ -587,3 +587,23 @@ pub fn has_content(conn: &Connection, ch: &ChannelId, hash: &ContentHash) -> Res
         .optional()?
         .is_some())
 }
+
+/// Forgets the views of `ch`: posts, their items, the gallery, moderation, retractions
+/// and the read mark (leaving the channel); returns the posts' info hashes. Runs before
+/// the log forgets the events the moderation and retraction rows are selected by.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn forget_channel(tx: &Transaction<'_>, ch: &ChannelId) -> Result<Vec<[u8; 20]>, StoreError> {
+    let mut stmt = tx.prepare_cached("SELECT info_hash FROM posts WHERE channel = ?1")?;
+    let hashes = stmt.query_map([ch.0], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
+    let info_hashes = hashes.into_iter().filter_map(|h| <[u8; 20]>::try_from(h).ok()).collect();
+    for table in ["moderation", "retractions"] {
+        exec(tx, &format!("DELETE FROM {table} WHERE event IN (SELECT id FROM events WHERE channel = ?1)"), [ch.0])?;
+    }
+    for table in ["items", "posts", "gallery"] {
+        exec(tx, &format!("DELETE FROM {table} WHERE channel = ?1"), [ch.0])?;
+    }
+    exec(tx, "DELETE FROM read_markers WHERE channel = ?1", [ch.0])?;
+    Ok(info_hashes)
+}

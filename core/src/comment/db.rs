@@ -145,3 +145,14 @@ pub fn origin(conn: &Connection, comment: &EventId) -> Result<Option<(crate::typ
         .optional()?;
     found.map(|(c, p)| Ok((crate::types::ChannelId(blob32(c)?), EventId(blob32(p)?)))).transpose()
 }
+
+/// Forgets the comments and reactions of `ch` (leaving the channel). Runs before the log
+/// forgets the events reactions are selected by.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn forget_channel(tx: &Transaction<'_>, ch: &crate::types::ChannelId) -> Result<(), StoreError> {
+    exec(tx, "DELETE FROM reactions WHERE event IN (SELECT id FROM events WHERE channel = ?1)", [ch.0])?;
+    exec(tx, "DELETE FROM comments WHERE channel = ?1", [ch.0])?;
+    Ok(())
+}

@@ -158,3 +158,27 @@ pub fn patches_of(
         row(conn, "SELECT patches FROM media WHERE shared_hash = ?1", [shared.0], |r| r.get(0)).optional()?;
     blob.map(|b| postcard::from_bytes(&b).map_err(|_| StoreError::Corrupt("patches"))).transpose()
 }
+
+/// Forgets the imports whose shared copy only `ch` shows (leaving the channel); returns
+/// their files and shared hashes, for the caller to remove the copies this node made.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn forget_only_in(
+    tx: &Transaction<'_>,
+    ch: &crate::types::ChannelId,
+) -> Result<Vec<(std::path::PathBuf, ContentHash)>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "DELETE FROM media
+         WHERE shared_hash IN (SELECT content_hash FROM items WHERE channel = ?1)
+           AND shared_hash NOT IN (SELECT content_hash FROM items WHERE channel != ?1)
+         RETURNING path, shared_hash",
+    )?;
+    let rows = stmt.query_map([ch.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (path, hash) = r?;
+        out.push((std::path::PathBuf::from(path), ContentHash(blob32(hash)?)));
+    }
+    Ok(out)
+}

@@ -600,3 +600,52 @@ pub fn certified_members(
         .map(|(d, r)| Ok((DeviceId(blob32(d)?), Role::from_i64(r).ok_or(StoreError::Corrupt("role"))?)))
         .collect()
 }
+
+/// The `left_feeds` key of a channel: a hash, so the table names no channel.
+fn left_tag(ch: &ChannelId) -> [u8; 32] {
+    blake3::derive_key("swarmroll/left-feed/v1", &ch.0)
+}
+
+/// Forgets every event, pending event and membership record of `ch`, and this device's
+/// keys for it (leaving the channel), keeping only how far `me`'s feed in it went
+/// ([`rejoining`]). Run last: the views select from `events`.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn forget_channel(tx: &Transaction<'_>, ch: &ChannelId, me: &DeviceId) -> Result<(), StoreError> {
+    let last: Option<i64> =
+        row(tx, "SELECT max(seq) FROM events WHERE channel = ?1 AND author = ?2", params![ch.0, me.0], |r| r.get(0))?;
+    if let Some(last) = last {
+        exec(
+            tx,
+            "INSERT INTO left_feeds (tag, last_seq) VALUES (?1, ?2)
+             ON CONFLICT (tag) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+            params![left_tag(ch), last],
+        )?;
+    }
+    for table in ["events", "pending", "certs", "channel_keys", "closures", "epochs", "removals", "members", "settings"] {
+        exec(tx, &format!("DELETE FROM {table} WHERE channel = ?1"), [ch.0])?;
+    }
+    exec(tx, "DELETE FROM channels WHERE id = ?1", [ch.0])?;
+    Ok(())
+}
+
+/// Whether `me` left `ch` before and its earlier feed has not come back from the members
+/// yet: `Some(last seq)` while it has not (authoring must wait, or it would fork the
+/// feed); once it has, the record is dropped and this is `None`.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn rejoining(tx: &Transaction<'_>, ch: &ChannelId, me: &DeviceId) -> Result<Option<u64>, StoreError> {
+    let tag = left_tag(ch);
+    let last: Option<i64> =
+        row(tx, "SELECT last_seq FROM left_feeds WHERE tag = ?1", [tag], |r| r.get(0)).optional()?;
+    let Some(last) = last else { return Ok(None) };
+    let have: Option<i64> =
+        row(tx, "SELECT max(seq) FROM events WHERE channel = ?1 AND author = ?2", params![ch.0, me.0], |r| r.get(0))?;
+    if have.unwrap_or(0) >= last {
+        exec(tx, "DELETE FROM left_feeds WHERE tag = ?1", [tag])?;
+        return Ok(None);
+    }
+    Ok(Some(last as u64))
+}

@@ -226,3 +226,45 @@ pub fn held_posts(conn: &Connection, me: &DeviceId) -> Result<Vec<(ChannelId, Ev
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().map(|(c, e)| Ok((ChannelId(blob32(c)?), EventId(blob32(e)?)))).collect()
 }
+
+/// Forgets which of `ch`'s posts are here and its own sync policy (leaving the channel).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn forget_channel(tx: &Transaction<'_>, ch: &ChannelId) -> Result<(), StoreError> {
+    exec(tx, "DELETE FROM originals_done WHERE channel = ?1", [ch.0])?;
+    exec(tx, "DELETE FROM sync_policies WHERE channel = ?1", [ch.0])?;
+    Ok(())
+}
+
+/// Records files to remove once the current transaction commits.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn trash(tx: &Transaction<'_>, paths: &[std::path::PathBuf]) -> Result<(), StoreError> {
+    for p in paths {
+        exec(tx, "INSERT OR IGNORE INTO trash (path) VALUES (?1)", [p.to_string_lossy()])?;
+    }
+    Ok(())
+}
+
+/// The files recorded for removal.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn trashed(conn: &Connection) -> Result<Vec<std::path::PathBuf>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT path FROM trash ORDER BY path")?;
+    let paths = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(paths.into_iter().map(std::path::PathBuf::from).collect())
+}
+
+/// Forgets files that are gone.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn untrash(tx: &Transaction<'_>, paths: &[std::path::PathBuf]) -> Result<(), StoreError> {
+    for p in paths {
+        exec(tx, "DELETE FROM trash WHERE path = ?1", [p.to_string_lossy()])?;
+    }
+    Ok(())
+}

@@ -44,6 +44,11 @@ pub enum NodeEvent {
         /// The channel.
         channel: ChannelId,
     },
+    /// This device left the channel: it is gone from the channel list.
+    Left {
+        /// The channel.
+        channel: ChannelId,
+    },
     /// A member joined, renamed, or the channel's settings or keys changed.
     MembersChanged {
         /// The channel.

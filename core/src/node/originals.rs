@@ -51,6 +51,14 @@ impl Shared {
         out
     }
 
+    /// Stops the fetch of a channel that was left.
+    pub(super) async fn stop_channel(&self, channel: &ChannelId, swarm: &Swarm) {
+        let stopped = lock(&self.running).remove(channel);
+        if let Some(r) = stopped {
+            r.fetch.stop(swarm).await;
+        }
+    }
+
     /// Stops every fetch (the node is stopping).
     pub(super) async fn stop_all(&self, swarm: &Swarm) {
         let all: Vec<Running> = lock(&self.running).drain().map(|(_, r)| r).collect();
@@ -164,6 +172,9 @@ async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
     let Ok(channels) = inner.replica.channels() else { return };
     let me = inner.replica.device_id();
     for ch in channels.iter().map(|c| c.id) {
+        if inner.has_left(&ch) {
+            continue;
+        }
         if !inner.originals_allowed(&ch) {
             // Another channel keeps the swarm going, but not this one: let go of it
             // (what arrived stays, and is resumed from when it is allowed again).
@@ -198,6 +209,8 @@ async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
             _ => continue,
         };
         match publish::fetch_posts(&inner.replica, Arc::clone(swarm), posts, &inner.media_dir(&ch), seeds.clone()) {
+            // Left while this round looked: let go at once.
+            Ok(fetch) if inner.has_left(&ch) => fetch.stop(swarm).await,
             Ok(fetch) => {
                 lock(&inner.fetching.running).insert(ch, Running { fetch, seeds, have: 0, since: Instant::now() });
             }

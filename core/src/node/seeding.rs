@@ -35,11 +35,18 @@ pub(super) async fn run(node: Weak<Inner>, swarm: Arc<Swarm>) {
             if done.contains(&post) {
                 continue;
             }
+            if node.inner.has_left(&ch) {
+                continue;
+            }
             match seed(&node, &swarm, &ch, &post).await {
-                Ok(true) => {
+                Ok(Some(info_hash)) if node.inner.has_left(&ch) => {
+                    // Left while this was seeded: let go of it.
+                    swarm.drop_post(info_hash).await;
+                }
+                Ok(Some(_)) => {
                     done.insert(post);
                 }
-                Ok(false) => {}
+                Ok(None) => {}
                 Err(e) => {
                     tracing::debug!(error = %e, "a post could not be seeded");
                     let n = tries.entry(post).or_insert(0);
@@ -55,12 +62,12 @@ pub(super) async fn run(node: Weak<Inner>, swarm: Arc<Swarm>) {
     }
 }
 
-/// Seeds one post from its files here; `false` if they are not all here.
-async fn seed(node: &Node, swarm: &Swarm, ch: &ChannelId, post: &EventId) -> Result<bool, NodeError> {
-    let Some(originals) = node.originals(ch, post)? else { return Ok(false) };
-    let Some(thread) = node.thread(post)? else { return Ok(false) };
+/// Seeds one post from its files here; its info hash, or `None` if they are not all here.
+async fn seed(node: &Node, swarm: &Swarm, ch: &ChannelId, post: &EventId) -> Result<Option<[u8; 20]>, NodeError> {
+    let Some(originals) = node.originals(ch, post)? else { return Ok(None) };
+    let Some(thread) = node.thread(post)? else { return Ok(None) };
     let store = node.replica().store();
-    let Some(transfer) = store.read(|c| catalog::db::post_transfer(c, post))? else { return Ok(false) };
+    let Some(transfer) = store.read(|c| catalog::db::post_transfer(c, post))? else { return Ok(None) };
     let mine = thread.post.author.device == node.replica().device_id();
     let mut files = Vec::with_capacity(originals.len());
     for (i, o) in originals.into_iter().enumerate() {
@@ -80,5 +87,5 @@ async fn seed(node: &Node, swarm: &Swarm, ch: &ChannelId, post: &EventId) -> Res
     }
     let built = Built { info_hash: thread.post.info_hash, info: transfer.info };
     swarm.seed(&built, files).await?;
-    Ok(true)
+    Ok(Some(built.info_hash))
 }

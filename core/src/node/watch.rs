@@ -99,6 +99,7 @@ impl Node {
                         | NodeEvent::Changed { .. }
                         | NodeEvent::MembersChanged { .. }
                         | NodeEvent::Read { .. }
+                        | NodeEvent::Left { .. }
                 )
             },
         )

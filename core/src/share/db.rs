@@ -151,3 +151,13 @@ pub async fn abandon(store: &Arc<Store>, share: i64) -> Result<(), StoreError> {
         })
         .await
 }
+
+/// Forgets the journaled shares to `ch` (leaving the channel): they will not be resumed.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn forget_channel(tx: &Transaction<'_>, ch: &ChannelId) -> Result<(), StoreError> {
+    exec(tx, "DELETE FROM share_files WHERE share IN (SELECT id FROM shares WHERE channel = ?1)", [ch.0])?;
+    exec(tx, "DELETE FROM shares WHERE channel = ?1", [ch.0])?;
+    Ok(())
+}

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_web_gallery.sql"),
     include_str!("../../migrations/0011_shares.sql"),
     include_str!("../../migrations/0012_drop_box.sql"),
+    include_str!("../../migrations/0013_trash.sql"),
 ];
 
 /// Upgrades `conn` to schema `target` (at most `MIGRATIONS.len()`).

@@ -102,3 +102,12 @@ pub fn remembered(conn: &Connection, limit: u32) -> Result<Vec<(ChannelId, Socke
     }
     Ok(out)
 }
+
+/// Forgets the addresses remembered for `ch` (leaving the channel).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn forget_channel(tx: &Transaction<'_>, ch: &ChannelId) -> Result<(), StoreError> {
+    exec(tx, "DELETE FROM peer_addresses WHERE channel = ?1", [ch.0])?;
+    Ok(())
+}

@@ -216,6 +216,17 @@ pub(super) fn expire_partial_uploads(tx: &Transaction<'_>, ttl_ms: i64) -> Resul
 }
 
 /// Unfinished uploads the guest touched in the last `recent_ms`.
+pub(super) fn known_uploads(conn: &Connection, ids: &[i64]) -> Result<std::collections::HashSet<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT 1 FROM web_uploads WHERE id = ?1")?;
+    let mut known = std::collections::HashSet::new();
+    for id in ids {
+        if stmt.exists([id])? {
+            known.insert(*id);
+        }
+    }
+    Ok(known)
+}
+
 pub(super) fn active_uploads(conn: &Connection, guest: i64, recent_ms: i64) -> Result<i64, StoreError> {
     Ok(row(
         conn,
@@ -360,4 +371,21 @@ pub(super) fn wrote(conn: &Connection, guest: i64, comment: &EventId) -> Result<
     Ok(row(conn, "SELECT 1 FROM web_comments WHERE comment = ?1 AND guest = ?2", params![comment.0, guest], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+/// Forgets the venue gallery's links of `ch` with their guests, guests' reactions and
+/// comment credits, and uploads (the web gallery removes the bytes of any upload without
+/// a row: [`super::Venue::known_uploads`]).
+///
+/// # Errors
+/// [`StoreError`].
+pub(crate) fn forget_channel(tx: &Transaction<'_>, ch: &ChannelId) -> Result<(), StoreError> {
+    let guests = "SELECT g.id FROM web_guests g JOIN web_links l ON l.id = g.link WHERE l.channel = ?1";
+    exec(tx, "DELETE FROM web_uploads WHERE channel = ?1", [ch.0])?;
+    for table in ["web_comments", "web_reactions", "web_uploads"] {
+        exec(tx, &format!("DELETE FROM {table} WHERE guest IN ({guests})"), [ch.0])?;
+    }
+    exec(tx, &format!("DELETE FROM web_guests WHERE id IN ({guests})"), [ch.0])?;
+    exec(tx, "DELETE FROM web_links WHERE channel = ?1", [ch.0])?;
+    Ok(())
 }

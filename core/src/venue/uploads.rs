@@ -113,6 +113,15 @@ impl Venue {
         Ok(self.store().write::<_, StoreError>(|tx| db::expire_partial_uploads(tx, ttl_ms))?)
     }
 
+    /// Which of `ids` are uploads still on record (the bytes of the others — a channel
+    /// left, an upload expired while the server was down — are the caller's to remove).
+    ///
+    /// # Errors
+    /// [`NodeError::Store`].
+    pub fn known_uploads(&self, ids: Vec<i64>) -> Result<std::collections::HashSet<i64>, NodeError> {
+        Ok(self.store().read::<_, StoreError>(|c| db::known_uploads(c, &ids))?)
+    }
+
     /// Marks posted the complete uploads whose bytes their channel shows by now (a commit
     /// cut off by the node stopping, finished by the share journal at its next start);
     /// returns them as `(upload, post)`.

@@ -70,6 +70,13 @@ class NewsNotifier(private val context: Context, private val client: SwarmrollCl
         prefs.markAnnounced(channelId, null)
     }
 
+    /** The channel was left: its notification, its system notification channel and its switch go. */
+    fun forget(channelId: String) {
+        manager.cancel(notificationId(channelId))
+        manager.deleteNotificationChannel("channel-$channelId")
+        prefs.forget(channelId)
+    }
+
     private fun ensureChannel(channelId: String, name: String): String {
         val id = "channel-$channelId"
         manager.createNotificationChannelGroup(NotificationChannelGroup(GROUP, context.getString(R.string.notify_group_channels)))

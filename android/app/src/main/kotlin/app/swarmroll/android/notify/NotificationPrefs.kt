@@ -31,6 +31,11 @@ class NotificationPrefs(context: Context) {
         prefs.edit().putString("seen-$channelId", fingerprint).apply()
     }
 
+    /** The channel was left: its switch and what was announced go. */
+    fun forget(channelId: String) {
+        prefs.edit().remove("on-$channelId").remove("seen-$channelId").apply()
+    }
+
     companion object {
         const val BIG_CHANNEL = 50
     }

@@ -116,6 +116,11 @@ class AndroidPlatform(
         visits.edit().putLong(channelId, atMs).apply()
     }
 
+    override fun forgetChannel(channelId: String) {
+        NewsNotifier(context, client).forget(channelId)
+        visits.edit().remove(channelId).apply()
+    }
+
     private companion object {
         const val JPEG_QUALITY = 90
     }

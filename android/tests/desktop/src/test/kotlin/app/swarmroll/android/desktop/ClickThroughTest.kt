@@ -23,6 +23,7 @@ import app.swarmroll.android.features.home.AppState
 import app.swarmroll.android.features.home.SwarmrollApp
 import java.io.File
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue
 import org.junit.Test
 
@@ -114,8 +115,10 @@ class ClickThroughTest {
 
         // Host tools open from the gallery, with the owner among the members.
         onNodeWithContentDescription("Close").performClick()
-        onNodeWithContentDescription("Host tools").performClick()
+        onNodeWithContentDescription("Channel options").performClick()
+        onNodeWithText("Host tools").performClick()
         waitForText("Host tools")
+        onNodeWithText("Leave channel").assertDoesNotExist()
         onNodeWithContentDescription("Back").performClick()
 
         // Leaving the gallery records the visit (for "new since last visit").
@@ -138,6 +141,25 @@ class ClickThroughTest {
         onNodeWithContentDescription("Back").performClick()
         waitForText("Party mode")
         assertEquals(false, platform.screenOn.value)
+
+        // Leaving: the menu, a question saying what goes and what stays, then the list without it.
+        onNodeWithContentDescription("Back").performClick()
+        onAllNodesWithContentDescription("Garden party, 2 photos", substring = true)[0].performClick()
+        onNodeWithContentDescription("Channel options").performClick()
+        onNodeWithText("Leave channel").performClick()
+        waitForText("Leave Garden party?")
+        onNodeWithText("You created this channel", substring = true).assertExists()
+        onNodeWithText("Cancel").performClick()
+        onNodeWithText("Leave Garden party?").assertDoesNotExist()
+        onNodeWithContentDescription("Channel options").performClick()
+        onNodeWithText("Leave channel").performClick()
+        onNodeWithText("Leave").performClick()
+        waitUntil(timeoutMillis = 5_000) { client.calls.contains("leave") }
+        waitUntil(timeoutMillis = 5_000) {
+            onAllNodesWithContentDescription("Garden party", substring = true).fetchSemanticsNodes().isEmpty()
+        }
+        assertEquals(listOf(made.id), platform.forgotten)
+        assertFalse("no visit recorded for a channel left", made.id in platform.visits)
     }
 
     @Test

@@ -94,6 +94,15 @@ class FakePlatform(
         visits[channelId] = atMs
     }
 
+    override fun forgetChannel(channelId: String) {
+        visits.remove(channelId)
+        notifications.remove(channelId)
+        forgotten += channelId
+    }
+
+    /** Channels the app told the platform to forget. */
+    val forgotten = mutableListOf<String>()
+
     companion object {
         private val photos = File(System.getProperty("swarmroll.photos") ?: "../shared/fixtures/photos")
 

@@ -9,6 +9,7 @@ import app.swarmroll.android.core.test.FakeSwarmrollClient
 import app.swarmroll.android.features.gallery.Formats
 import app.swarmroll.android.features.gallery.GalleryPresenter
 import app.swarmroll.android.features.gallery.GalleryScreen
+import app.swarmroll.android.features.gallery.GallerySheet
 import app.swarmroll.android.features.gallery.GalleryState
 import app.swarmroll.android.features.gallery.ThreadEvent
 import app.swarmroll.android.features.gallery.ViewerEvent
@@ -72,6 +73,26 @@ class GalleryScreenshotsTest {
     fun fullGalleryLargeFont() {
         val state = gallery(wedding(client.addChannel(name)))
         Screenshots.check("gallery-full-large-font", fontScale = 1.3f) { GalleryScreen(state, {}) }
+    }
+
+    @Test
+    fun channelMenuOverTheGallery() {
+        val state = gallery(wedding(client.addChannel(name))).copy(sheet = GallerySheet.Menu)
+        Screenshots.check("gallery-menu") { GalleryScreen(state, {}) }
+    }
+
+    @Test
+    fun leaveAsksFirstAndWarnsTheOwner() {
+        val state = gallery(wedding(client.addChannel(name))).copy(sheet = GallerySheet.ConfirmLeave)
+        Screenshots.check("gallery-leave-owner") { GalleryScreen(state, {}) }
+    }
+
+    @Test
+    fun leaveFailedDarkAsAGuest() {
+        val state =
+            gallery(wedding(client.addChannel(name)), Role.Contributor)
+                .copy(sheet = GallerySheet.ConfirmLeave, leaveError = "The phone's storage could not be written. Try again.")
+        Screenshots.check("gallery-leave-error-dark", dark = true) { GalleryScreen(state, {}) }
     }
 
     @Test

@@ -15,6 +15,7 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.receiveAsFlow
 import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
 
 /** One tile as the grid draws it: [isNew] when it arrived after the user's last visit. */
 data class GalleryItem(val tile: GalleryTile, val isNew: Boolean, val timeLabel: String)
@@ -33,16 +34,31 @@ data class GalleryState(
     val canInvite: Boolean = false,
     val canShare: Boolean = false,
     val canHost: Boolean = false,
+    /** The owner: leaving ends their host tools (co-hosts keep theirs). */
+    val isOwner: Boolean = false,
+    /** The channel menu or the leave confirmation, over the gallery. */
+    val sheet: GallerySheet? = null,
+    val leaving: Boolean = false,
+    /** The channel was left (nothing of it is on the phone any more). */
+    val left: Boolean = false,
+    val leaveError: String? = null,
     val error: String? = null
 ) {
     val empty: Boolean get() = !loading && error == null && days.isEmpty()
 }
+
+/** What shows over the gallery: its menu, or the question before leaving. */
+enum class GallerySheet { Menu, ConfirmLeave }
 
 sealed interface GalleryEvent {
     data class Open(val tile: GalleryTile) : GalleryEvent
     data object Invite : GalleryEvent
     data object AddPhotos : GalleryEvent
     data object HostTools : GalleryEvent
+    data object Menu : GalleryEvent
+    data object AskLeave : GalleryEvent
+    data object Leave : GalleryEvent
+    data object DismissSheet : GalleryEvent
     data object Back : GalleryEvent
     data object Retry : GalleryEvent
 }
@@ -54,6 +70,9 @@ sealed interface GalleryEffect {
     data object AddPhotos : GalleryEffect
     data object HostTools : GalleryEffect
     data object Back : GalleryEffect
+
+    /** The channel was left: it is gone, with everything this phone held of it. */
+    data object Left : GalleryEffect
 }
 
 /**
@@ -63,7 +82,9 @@ sealed interface GalleryEffect {
  * channel has been seen ([ChannelRoom.markRead]) once tiles are on screen and whenever
  * more arrive while it is open. Which actions show follows [myRole]: anyone may invite
  * (the core issues invites no stronger than their own role), contributors and up add
- * photos, the owner and co-hosts get the host tools.
+ * photos, the owner and co-hosts get the host tools. Anyone may leave, after a question
+ * that says what goes (what this phone holds of the channel) and what stays (the user's
+ * own photos, the channel for the others).
  */
 class GalleryPresenter(
     private val room: ChannelRoom,
@@ -80,7 +101,8 @@ class GalleryPresenter(
                 channelName = channelName,
                 canInvite = true,
                 canShare = myRole != Role.Viewer,
-                canHost = myRole == Role.Owner || myRole == Role.CoHost
+                canHost = myRole == Role.Owner || myRole == Role.CoHost,
+                isOwner = myRole == Role.Owner
             )
         )
     val state: StateFlow<GalleryState> = mutable.asStateFlow()
@@ -98,9 +120,31 @@ class GalleryPresenter(
             is GalleryEvent.Open -> effectChannel.trySend(GalleryEffect.OpenViewer(event.tile))
             GalleryEvent.Invite -> effectChannel.trySend(GalleryEffect.Invite)
             GalleryEvent.AddPhotos -> if (state.value.canShare) effectChannel.trySend(GalleryEffect.AddPhotos)
-            GalleryEvent.HostTools -> if (state.value.canHost) effectChannel.trySend(GalleryEffect.HostTools)
+            GalleryEvent.HostTools -> if (state.value.canHost) {
+                mutable.update { it.copy(sheet = null) }
+                effectChannel.trySend(GalleryEffect.HostTools)
+            }
+            GalleryEvent.Menu -> mutable.update { it.copy(sheet = GallerySheet.Menu, leaveError = null) }
+            GalleryEvent.AskLeave -> mutable.update { it.copy(sheet = GallerySheet.ConfirmLeave, leaveError = null) }
+            GalleryEvent.Leave -> leave()
+            GalleryEvent.DismissSheet -> if (!state.value.leaving) mutable.update { it.copy(sheet = null, leaveError = null) }
             GalleryEvent.Back -> effectChannel.trySend(GalleryEffect.Back)
             GalleryEvent.Retry -> load()
+        }
+    }
+
+    private fun leave() {
+        if (state.value.leaving) return
+        mutable.update { it.copy(leaving = true, leaveError = null) }
+        scope.launch {
+            try {
+                room.leave()
+                job?.cancel()
+                mutable.update { it.copy(leaving = false, left = true, sheet = null) }
+                effectChannel.trySend(GalleryEffect.Left)
+            } catch (e: SwarmrollFailure) {
+                mutable.update { it.copy(leaving = false, leaveError = e.message) }
+            }
         }
     }
 

@@ -42,7 +42,15 @@ import app.swarmroll.android.designsystem.str
 /** A channel's gallery: day headers over a grid of thumbnails, new ones marked. */
 @Composable
 fun GalleryScreen(state: GalleryState, onEvent: (GalleryEvent) -> Unit, modifier: Modifier = Modifier) {
-    Column(modifier.fillMaxSize()) {
+    Box(modifier.fillMaxSize()) {
+        GalleryContent(state, onEvent)
+        if (state.sheet != null) GallerySheetView(state, onEvent)
+    }
+}
+
+@Composable
+private fun GalleryContent(state: GalleryState, onEvent: (GalleryEvent) -> Unit) {
+    Column(Modifier.fillMaxSize()) {
         GalleryTopBar(state, onEvent)
         when {
             state.error != null -> ErrorState(state.error, onRetry = { onEvent(GalleryEvent.Retry) })
@@ -93,7 +101,7 @@ private fun GalleryTopBar(state: GalleryState, onEvent: (GalleryEvent) -> Unit) 
         }
         if (state.canInvite) ActionIcon(Glyph.Invite, str("gallery_invite")) { onEvent(GalleryEvent.Invite) }
         if (state.canShare) ActionIcon(Glyph.Plus, str("gallery_add_photos")) { onEvent(GalleryEvent.AddPhotos) }
-        if (state.canHost) ActionIcon(Glyph.Host, str("gallery_host_tools")) { onEvent(GalleryEvent.HostTools) }
+        ActionIcon(Glyph.More, str("gallery_menu")) { onEvent(GalleryEvent.Menu) }
     }
 }
 

@@ -15,7 +15,7 @@ import androidx.compose.ui.unit.Dp
 import androidx.compose.ui.unit.dp
 
 /** The few glyphs the gallery needs, drawn with paths (the app has no icon font dependency). */
-enum class Glyph { Back, Close, Plus, Invite, Host, Play, Send }
+enum class Glyph { Back, Close, Plus, Invite, Host, More, Leave, Play, Send }
 
 /**
  * A 24 dp line icon in the content colour. Decorative: the button around it carries the
@@ -57,6 +57,15 @@ fun GlyphIcon(glyph: Glyph, modifier: Modifier = Modifier, size: Dp = 24.dp, col
                 color,
                 style = stroke
             )
+
+            Glyph.More -> for (y in listOf(5f, 12f, 19f)) drawCircle(color, 1.8f * u, Offset(12f * u, y * u))
+
+            Glyph.Leave -> {
+                drawPath(path(u, 11f to 4f, 4f to 4f, 4f to 20f, 11f to 20f), color, style = stroke)
+                line(9f, 12f, 20f, 12f)
+                line(16f, 8f, 20f, 12f)
+                line(16f, 16f, 20f, 12f)
+            }
 
             Glyph.Play -> drawPath(path(u, 8f to 5f, 19f to 12f, 8f to 19f, close = true), color)
 

@@ -122,6 +122,51 @@ class GalleryPresenterTest {
     }
 
     @Test
+    fun leavingAsksFirstThenTakesTheChannelOffThePhone() = runTest(UnconfinedTestDispatcher()) {
+        room.receivePost(ben, "One", listOf("image/jpeg"))
+        val p = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)
+        val seen = mutableListOf<GalleryEffect>()
+        backgroundScope.launch { p.effects.toList(seen) }
+        assertTrue(p.state.value.isOwner)
+        p.handle(GalleryEvent.Menu)
+        assertEquals(GallerySheet.Menu, p.state.value.sheet)
+        p.handle(GalleryEvent.DismissSheet)
+        assertNull(p.state.value.sheet)
+        assertEquals(listOf("Garden party"), client.channels().first().map { it.name })
+
+        // A failure leaves everything as it was and says why, with the question still open.
+        p.handle(GalleryEvent.Menu)
+        p.handle(GalleryEvent.AskLeave)
+        assertEquals(GallerySheet.ConfirmLeave, p.state.value.sheet)
+        room.failLeave = SwarmrollFailure(SwarmrollFailure.Kind.Storage, "the disk is full")
+        p.handle(GalleryEvent.Leave)
+        assertEquals("the disk is full", p.state.value.leaveError)
+        assertEquals(GallerySheet.ConfirmLeave, p.state.value.sheet)
+        assertFalse(p.state.value.left)
+        assertEquals(1, client.channels().first().size)
+        assertTrue(seen.isEmpty())
+
+        p.handle(GalleryEvent.Leave)
+        assertTrue(p.state.value.left)
+        assertNull(p.state.value.sheet)
+        assertEquals(listOf<GalleryEffect>(GalleryEffect.Left), seen)
+        assertTrue("gone from the channel list", client.channels().first().isEmpty())
+        assertTrue("nothing of it kept", room.tiles.value.isEmpty())
+    }
+
+    @Test
+    fun aGuestSeesNoHostToolsInTheMenuAndNoOwnerWarning() = runTest(UnconfinedTestDispatcher()) {
+        val p = GalleryPresenter(room, "Garden party", Role.Contributor, client.deviceId, null, backgroundScope, formats)
+        val seen = mutableListOf<GalleryEffect>()
+        backgroundScope.launch { p.effects.toList(seen) }
+        p.handle(GalleryEvent.Menu)
+        p.handle(GalleryEvent.HostTools)
+        assertFalse(p.state.value.isOwner)
+        assertEquals(GallerySheet.Menu, p.state.value.sheet)
+        assertTrue(seen.isEmpty())
+    }
+
+    @Test
     fun openingATileAsksTheAppForTheViewer() = runTest(UnconfinedTestDispatcher()) {
         room.receivePost(ben, "One", listOf("video/mp4"))
         val p = GalleryPresenter(room, "Garden party", Role.Owner, client.deviceId, null, backgroundScope, formats)

@@ -75,6 +75,10 @@ internal fun GalleryRoute(client: SwarmrollClient, platform: Platform, channelId
                 GalleryEffect.AddPhotos -> nav.push(Destination.Share(channelId))
                 GalleryEffect.HostTools -> nav.push(Destination.Host(channelId))
                 GalleryEffect.Back -> nav.pop()
+                GalleryEffect.Left -> {
+                    platform.forgetChannel(channelId)
+                    nav.resetTo(Destination.Home)
+                }
             }
         }
     }
@@ -82,7 +86,8 @@ internal fun GalleryRoute(client: SwarmrollClient, platform: Platform, channelId
     // so "new since last visit" survives looking at the new photos.
     DisposableEffect(channelId) {
         onDispose {
-            if (nav.backStack.value.none { it == Destination.Gallery(channelId) }) platform.visited(channelId, System.currentTimeMillis())
+            val open = nav.backStack.value.any { it == Destination.Gallery(channelId) }
+            if (!open && !presenter.state.value.left) platform.visited(channelId, System.currentTimeMillis())
         }
     }
     GalleryScreen(state, presenter::handle)

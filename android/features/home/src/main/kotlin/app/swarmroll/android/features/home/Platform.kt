@@ -70,4 +70,7 @@ interface Platform {
     fun lastVisitMs(channelId: String): Long?
 
     fun visited(channelId: String, atMs: Long)
+
+    /** The user left [channelId]: what the phone keeps about it (visits, notifications) goes. */
+    fun forgetChannel(channelId: String)
 }

@@ -107,6 +107,13 @@ interface ChannelRoom {
 
     /** Paths of a post's originals on this device, once they have all arrived; else null. */
     suspend fun originals(postId: String): List<String>?
+
+    /**
+     * Leaves the channel: this phone stops syncing it and removes everything it held of it
+     * (posts, comments, thumbnails, fetched originals, keys). The user's own photos stay;
+     * the others keep the channel, and the same invite joins it again.
+     */
+    suspend fun leave()
 }
 
 /** An open venue web gallery; [close] revokes its links. */

@@ -61,6 +61,8 @@ internal class BindingsChannel(override val id: String, lookup: () -> Channel) :
 
     override suspend fun originals(postId: String): List<String>? = call { channel.originals(postId)?.map { it.path } }
 
+    override suspend fun leave() = call { channel.leave() }
+
     private class WebSession(private val gallery: WebGallery) : WebGallerySession {
         override val info =
             WebGalleryInfo(

@@ -144,6 +144,42 @@ class BridgeTest {
     }
 
     @Test
+    fun leavingTakesTheChannelOffTheListAndTheSameInviteBringsItBack(): Unit = runBlocking {
+        val ana = node()
+        val ben = node()
+        ana.start()
+        ben.start()
+        val id = ana.createChannel("Garden party", "Ana", private = false)
+        ana.channel(id).share("", listOf(ShareSource(File(photos, "phones/jolla.jpg").path)))
+        val invite = ana.channel(id).invite(Role.Contributor)
+        assertTrue(ben.join(invite.link, "Ben").synced)
+        val benList = watch(ben.channels(), emptyList())
+        benList.until("the channel in Ben's list") { it.size == 1 }
+        val benDir = dirs[1]
+        assertTrue("the fetched photo is here", waitForFile(File(benDir, "media/$id")))
+
+        ben.channel(id).leave()
+        benList.until("the channel gone from Ben's list") { it.isEmpty() }
+        assertFalse("its files are gone", File(benDir, "media/$id").exists())
+        try {
+            ben.channel(id).leave()
+            fail("a channel left is not there to leave")
+        } catch (e: SwarmrollFailure) {
+            assertEquals(SwarmrollFailure.Kind.NotFound, e.kind)
+        }
+        assertEquals("Ana keeps it", 1, watch(ana.channels(), emptyList()).until("Ana's list") { it.isNotEmpty() }.size)
+
+        assertTrue(ben.join(invite.link, "Ben").synced)
+        val back = watch(ben.channel(id).gallery(), emptyList<GalleryTile>())
+        back.until("the photo back in Ben's gallery") { it.size == 1 }
+    }
+
+    private suspend fun waitForFile(dir: File): Boolean = withTimeout(30_000) {
+        while (dir.walkTopDown().none { it.isFile }) kotlinx.coroutines.delay(50)
+        true
+    }
+
+    @Test
     fun errorsArriveAsFailuresWithMessagesForPeople(): Unit = runBlocking {
         val ana = node()
         ana.start()

@@ -28,7 +28,9 @@ class FakeChannelRoom internal constructor(
     private val nameOf: () -> String = { "" },
     private val issued: (link: String, preview: InvitePreview) -> Unit = { _, _ -> },
     /** The poster of a shared file, as the core's poster maker makes it (empty: none). */
-    private val posterOf: (path: String) -> ByteArray = { ByteArray(0) }
+    private val posterOf: (path: String) -> ByteArray = { ByteArray(0) },
+    /** Takes the channel off the device's list; false if it was not on it. */
+    private val leaving: () -> Boolean = { true }
 ) : ChannelRoom {
     val tiles = MutableStateFlow<List<GalleryTile>>(emptyList())
     private val threads = MutableStateFlow<Map<String, List<ThreadEntry>>>(emptyMap())
@@ -175,6 +177,21 @@ class FakeChannelRoom internal constructor(
     }
 
     override suspend fun originals(postId: String): List<String>? = ownOriginals[postId]
+
+    /** Set to make the next [leave] fail with it. */
+    var failLeave: SwarmrollFailure? = null
+
+    override suspend fun leave() {
+        failLeave?.let {
+            failLeave = null
+            throw it
+        }
+        if (!leaving()) throw SwarmrollFailure(SwarmrollFailure.Kind.NotFound, "this device is not in that channel")
+        // As in the core, nothing of the channel stays on the device.
+        tiles.value = emptyList()
+        threads.value = emptyMap()
+        ownOriginals.clear()
+    }
 
     private fun mimeOf(path: String): String? = when (path.substringAfterLast('.', "").lowercase()) {
         "jpg", "jpeg" -> "image/jpeg"

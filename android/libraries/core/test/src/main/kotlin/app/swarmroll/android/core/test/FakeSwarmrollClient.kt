@@ -72,7 +72,8 @@ class FakeSwarmrollClient(override val deviceId: String = "d0".repeat(32), priva
                 ::refresh,
                 nameOf = { names[id].orEmpty() },
                 issued = { link, preview -> invites[link] = preview },
-                posterOf = { path -> posters(path) }
+                posterOf = { path -> posters(path) },
+                leaving = { forget(id) }
             )
         rooms[id] = room
         names[id] = name
@@ -83,6 +84,15 @@ class FakeSwarmrollClient(override val deviceId: String = "d0".repeat(32), priva
 
     private val names = HashMap<String, String>()
     private val roles = HashMap<String, Role>()
+
+    private fun forget(id: String): Boolean {
+        if (rooms.remove(id) == null) return false
+        names.remove(id)
+        roles.remove(id)
+        calls += "leave"
+        refresh()
+        return true
+    }
 
     internal fun newId(prefix: String): String = prefix + (nextId++).toString().padStart(63, '0')
 
