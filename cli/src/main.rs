@@ -216,6 +216,14 @@ enum Command {
         /// The member's id (from `swarmroll members`).
         member: String,
     },
+    /// Leave a channel: this node stops syncing, fetching and seeding it and forgets
+    /// everything it held of it (posts, comments, thumbnails, fetched originals, keys).
+    /// Files you shared from your own folders are not touched; the others keep the
+    /// channel, and the same invite joins it again.
+    Leave {
+        /// The channel id.
+        channel: String,
+    },
     /// Give a member of a channel you own a role: `co-host` (may hide posts and
     /// comments), `contributor` or `viewer`. Roles go to members, never to invite links,
     /// so a forwarded link cannot make strangers co-hosts.
@@ -419,6 +427,7 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         | Command::Hide { .. }
         | Command::Unhide { .. }
         | Command::Remove { .. }
+        | Command::Leave { .. }
         | Command::Promote { .. } => edit(cli).await,
         Command::Run { .. } | Command::Mirror { .. } | Command::Watch { .. } => serve(cli).await,
         Command::Share { paths, channel, new, as_name, private, caption, no_serve, keep_location, net } => {
@@ -500,6 +509,16 @@ async fn edit(cli: &Cli) -> Result<(), Failure> {
         Command::Remove { channel, member } => {
             let req = Request::Remove { channel: channel.clone(), member: member.clone() };
             change(cli, req, &none, |_| say!("Removed: nothing posted from now on is readable to them.")).await
+        }
+        Command::Leave { channel } => {
+            let req = Request::Leave { channel: channel.clone() };
+            change(cli, req, &none, |v| {
+                say!(
+                    "Left the channel: {} posts and their files are gone from this node. Your own files are untouched.",
+                    v["posts"].as_u64().unwrap_or_default()
+                );
+            })
+            .await
         }
         Command::Promote { channel, member, role } => {
             let role = match role {

@@ -47,6 +47,8 @@ pub enum Request {
     Moderate { channel: String, target: String, hide: bool },
     /// Remove a member (owner).
     Remove { channel: String, member: String },
+    /// Leave a channel: forget everything this node holds of it.
+    Leave { channel: String },
     /// Give a member a role (owner): "admin" (co-host), "contributor", "viewer".
     SetRole { channel: String, member: String, role: String },
     /// Open the web gallery for a window; reports its links, ends with the window or Cancel.
@@ -172,6 +174,10 @@ pub async fn exec(node: &Node, req: Request, notify: Notify, cancel: &Cancel) ->
             let device = device_id(&member)?;
             let id = node.remove_member(&known_channel(node, &channel)?, &device)?;
             Ok(json!({"rotation": id.to_hex(), "removed": member}))
+        }
+        Request::Leave { channel } => {
+            let left = node.leave_channel(&known_channel(node, &channel)?).await?;
+            Ok(json!({"left": channel, "posts": left.posts, "removed": left.files_removed}))
         }
         Request::SetRole { channel, member, role } => {
             let r = match role.as_str() {

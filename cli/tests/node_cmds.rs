@@ -113,6 +113,22 @@ fn web_export_torrent_and_moderation_beside_a_running_share() {
     let status = ok_json(&run(&ana, &["--json", "status"]));
     assert_eq!(status["running"], true);
 
+    // Leaving: Ben's node is not running (the database is changed directly), Ana's is
+    // (the running node lets go of the channel it serves). Nothing of it stays listed,
+    // the fetched originals go, and the files Ana shared from her folders stay.
+    let left = run(&ben, &["leave", &channel]);
+    assert!(left.status.success(), "{}", text(&left.stderr));
+    assert!(text(&left.stdout).contains("Left the channel"), "{}", text(&left.stdout));
+    assert_eq!(ok_json(&run(&ben, &["--json", "channels"])), serde_json::json!([]));
+    assert!(!ben.join("media").join(&channel).exists(), "fetched originals removed");
+    let again = run(&ben, &["leave", &channel]);
+    assert_eq!(again.status.code(), Some(2), "a channel left is no longer there");
+    let left = ok_json(&run(&ana, &["--json", "leave", &channel]));
+    assert_eq!(left["posts"], 1);
+    assert_eq!(ok_json(&run(&ana, &["--json", "channels"])), serde_json::json!([]));
+    assert!(gps.exists(), "the shared original is the user's own file");
+    assert_eq!(ok_json(&run(&ana, &["--json", "status"]))["running"], true);
+
     interrupt(&node.0);
     let started = Instant::now();
     while node.0.try_wait().unwrap().is_none() {

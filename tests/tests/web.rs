@@ -372,6 +372,41 @@ async fn an_upload_whose_page_never_committed_it_is_posted_for_the_guest() {
     v.node.stop().await;
 }
 
+/// The host leaving the channel ends its web gallery: the guests' links stop working, a
+/// guest's unfinished upload is removed with its bytes, and the copies of finished
+/// uploads the node kept (it seeded them) go too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_a_channel_ends_its_web_gallery_and_removes_what_guests_uploaded() {
+    let v = Venue::start(|c| c.commit_after = Duration::from_secs(1)).await;
+    let up = Venue::base(&v.uploader);
+    let mut maya = v.guest(&v.uploader, Some("Maya")).await;
+    let r = maya.upload(&up, "done.jpg", "image/jpeg", &photo("cameras/no_exif.jpg"), 64 << 10).await;
+    assert_eq!(r.json()["state"], "complete");
+    until(15, "the upload to be posted", || v.node.posts(&v.channel).is_ok_and(|p| p.len() == 1)).await;
+    let jpeg = photo("cameras/Nikon_D70.jpg");
+    let hash = blake3::hash(&jpeg).to_hex().to_string();
+    let started = maya
+        .json(
+            "POST",
+            &format!("{up}api/uploads"),
+            &json!({"name": "half.jpg", "size": jpeg.len(), "type": "image/jpeg", "hash": hash}),
+        )
+        .await;
+    let id = started.json()["id"].as_str().unwrap().to_owned();
+    let r =
+        maya.send("PATCH", &format!("{up}api/uploads/{id}"), &[("Upload-Offset", "0")], &jpeg[..1000]).await.unwrap();
+    assert_eq!(r.json()["offset"], 1000);
+    let (incoming, files) = (v.dir.path().join("web/incoming"), v.dir.path().join("web/files"));
+    assert_eq!(count_files(&incoming), 1);
+    assert_eq!(count_files(&files), 1);
+
+    v.node.leave_channel(&v.channel).await.unwrap();
+    assert_eq!(maya.get(&up).await.status, 404, "the guest link ends with the channel");
+    assert_eq!(count_files(&files), 0, "the node's copy of the finished upload is gone");
+    until(10, "the unfinished upload's bytes to go", || count_files(&incoming) == 0).await;
+    v.node.stop().await;
+}
+
 /// A HEIC photo or a video for which no poster could be made (no platform decoder, no
 /// tools, no frame from the page) still has its size, and its tile is a picture naming
 /// the file type, never a broken image.

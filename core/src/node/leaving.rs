@@ -150,3 +150,33 @@ impl Inner {
         removed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A process killed after a leave committed and before its files went: the files
+    /// recorded in the trash go at the next start, and the record with them; a file that
+    /// cannot be removed yet stays recorded.
+    #[test]
+    fn the_trash_a_killed_leave_left_is_emptied_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let node = Node::open(crate::node::NodeConfig::new(dir.path())).unwrap();
+        let fetched = dir.path().join("media").join("ab".repeat(32)).join("post");
+        std::fs::create_dir_all(&fetched).unwrap();
+        std::fs::write(fetched.join("IMG_1.jpg"), b"jpeg").unwrap();
+        let copy = dir.path().join("web").join("files").join("x.jpg");
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::write(&copy, b"jpeg").unwrap();
+        let gone_already = dir.path().join("previews").join("nothing.jpg");
+        let trash = vec![dir.path().join("media").join("ab".repeat(32)), copy.clone(), gone_already];
+        node.replica().store().write(|tx| db::trash(tx, &trash)).unwrap();
+        drop(node);
+
+        let node = Node::open(crate::node::NodeConfig::new(dir.path())).unwrap();
+        assert_eq!(node.inner.empty_trash(), 2);
+        assert!(!fetched.exists() && !copy.exists());
+        assert!(node.replica().store().read(db::trashed).unwrap().is_empty());
+    }
+}
