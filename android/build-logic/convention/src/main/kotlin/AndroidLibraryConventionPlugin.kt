@@ -5,6 +5,15 @@ import org.gradle.api.Project
 import org.gradle.kotlin.dsl.configure
 import org.jetbrains.kotlin.gradle.dsl.KotlinAndroidProjectExtension
 
+/** Java 17, as the app module and AGP require. */
+private const val JAVA_VERSION = 17
+
+/** Android 16, the SDK the app is built against (as app/build.gradle.kts). */
+private const val COMPILE_SDK = 36
+
+/** Android 8.0, the oldest the app supports (as app/build.gradle.kts). */
+private const val MIN_SDK = 26
+
 /**
  * `swarmroll.android.library`: an Android library module the way every module of the app is
  * set up (compile SDK 36, min SDK 26, Java 17, sources in src/main/kotlin and
@@ -18,8 +27,8 @@ class AndroidLibraryConventionPlugin : Plugin<Project> {
             pluginManager.apply("org.jetbrains.kotlin.android")
 
             extensions.configure<LibraryExtension> {
-                compileSdk = 36
-                defaultConfig { minSdk = 26 }
+                compileSdk = COMPILE_SDK
+                defaultConfig { minSdk = MIN_SDK }
                 compileOptions {
                     sourceCompatibility = JavaVersion.VERSION_17
                     targetCompatibility = JavaVersion.VERSION_17
@@ -27,7 +36,7 @@ class AndroidLibraryConventionPlugin : Plugin<Project> {
                 sourceSets.getByName("main").java.srcDirs("src/main/kotlin")
                 sourceSets.getByName("test").java.srcDirs("src/test/kotlin")
             }
-            extensions.configure<KotlinAndroidProjectExtension> { jvmToolchain(17) }
+            extensions.configure<KotlinAndroidProjectExtension> { jvmToolchain(JAVA_VERSION) }
         }
     }
 }

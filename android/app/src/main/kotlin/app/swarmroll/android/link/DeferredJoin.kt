@@ -25,16 +25,21 @@ class DeferredJoin(private val context: Context) {
     fun pendingInvite(): String? {
         if (!firstStart) return null
         prefs.edit().putBoolean("clipboard-checked", true).apply()
-        val clipboard = context.getSystemService(ClipboardManager::class.java) ?: return null
-        val description = clipboard.primaryClipDescription ?: return null
-        if (!description.hasMimeType(ClipDescription.MIMETYPE_TEXT_PLAIN) &&
-            !description.hasMimeType(ClipDescription.MIMETYPE_TEXT_URILIST)
-        ) {
-            return null
-        }
-        val clip = clipboard.primaryClip ?: return null
-        if (clip.itemCount == 0) return null
-        return JoinLinks.find(clip.getItemAt(0).text ?: clip.getItemAt(0).uri?.toString())
+        return JoinLinks.find(clipboardText())
+    }
+
+    /** The clipboard's text, read only when its description says it is text or a link. */
+    private fun clipboardText(): String? {
+        val clipboard = context.getSystemService(ClipboardManager::class.java)
+        val description = clipboard?.primaryClipDescription
+        val text =
+            description != null &&
+                (
+                    description.hasMimeType(ClipDescription.MIMETYPE_TEXT_PLAIN) ||
+                        description.hasMimeType(ClipDescription.MIMETYPE_TEXT_URILIST)
+                    )
+        val item = if (text) clipboard?.primaryClip?.takeIf { it.itemCount > 0 }?.getItemAt(0) else null
+        return item?.let { it.text?.toString() ?: it.uri?.toString() }
     }
 
     companion object {

@@ -10,6 +10,10 @@ import java.io.File
 import kotlin.math.max
 import kotlin.math.roundToInt
 
+/** The poster frame: a second in, or the middle of a shorter clip. */
+private const val POSTER_AT_MS = 1_000L
+private const val MICROS_PER_MILLI = 1_000L
+
 /**
  * Posters the core cannot make itself: HEIC/HEIF and AVIF photos (decoded by the
  * platform's ImageDecoder, API 28+) and video frames (MediaMetadataRetriever, a frame
@@ -20,22 +24,29 @@ import kotlin.math.roundToInt
 class AndroidPosterMaker(private val maxEdge: Int = 1280, private val quality: Int = 85) : PosterMaker {
     override fun poster(path: String, mime: String): ByteArray? {
         val file = File(path)
-        if (!file.isFile) return null
-        val bitmap =
-            try {
-                if (mime.startsWith("video/")) videoFrame(file) else image(file)
-            } catch (e: Exception) {
-                // A file the platform's codecs reject: the core reports it as skipped.
-                null
-            } ?: return null
-        return try {
-            ByteArrayOutputStream().use { out ->
-                bitmap.compress(Bitmap.CompressFormat.JPEG, quality, out)
-                out.toByteArray()
-            }
-        } finally {
-            bitmap.recycle()
+        return if (file.isFile) decode(file, mime)?.let(::jpeg) else null
+    }
+
+    /** The picture, or null for a file the platform's codecs reject (the core then skips it, saying why). */
+    private fun decode(file: File, mime: String): Bitmap? = try {
+        if (mime.startsWith("video/")) videoFrame(file) else image(file)
+    } catch (ignored: java.io.IOException) {
+        null // ImageDecoder's DecodeException among them
+    } catch (ignored: IllegalArgumentException) {
+        null // MediaMetadataRetriever: not a source it can open
+    } catch (ignored: IllegalStateException) {
+        null
+    } catch (ignored: SecurityException) {
+        null // a file the app may no longer read
+    }
+
+    private fun jpeg(bitmap: Bitmap): ByteArray = try {
+        ByteArrayOutputStream().use { out ->
+            bitmap.compress(Bitmap.CompressFormat.JPEG, quality, out)
+            out.toByteArray()
         }
+    } finally {
+        bitmap.recycle()
     }
 
     private fun image(file: File): Bitmap? {
@@ -54,7 +65,7 @@ class AndroidPosterMaker(private val maxEdge: Int = 1280, private val quality: I
         try {
             retriever.setDataSource(file.absolutePath)
             val durationMs = retriever.extractMetadata(MediaMetadataRetriever.METADATA_KEY_DURATION)?.toLongOrNull() ?: 0L
-            val atUs = (minOf(1_000L, durationMs / 2)) * 1_000L
+            val atUs = minOf(POSTER_AT_MS, durationMs / 2) * MICROS_PER_MILLI
             val w = retriever.extractMetadata(MediaMetadataRetriever.METADATA_KEY_VIDEO_WIDTH)?.toIntOrNull() ?: 0
             val h = retriever.extractMetadata(MediaMetadataRetriever.METADATA_KEY_VIDEO_HEIGHT)?.toIntOrNull() ?: 0
             val frame =

@@ -8,6 +8,9 @@ import app.swarmroll.android.core.api.ShareSource
 import java.io.File
 import java.io.IOException
 
+/** Longest file name kept from what the provider calls the file. */
+private const val MAX_NAME_CHARS = 80
+
 /**
  * The core reads files by path; the Photo Picker and MediaStore hand out `content://`
  * URIs. This copies each one byte for byte into the app's cache (so a Motion Photo keeps
@@ -48,7 +51,7 @@ class ContentCopier(private val resolver: ContentResolver, cacheDir: File) {
             resolver.query(uri, arrayOf(OpenableColumns.DISPLAY_NAME), null, null, null)?.use { c ->
                 if (c.moveToFirst() && !c.isNull(0)) c.getString(0) else null
             }
-        val base = (display ?: "item").replace(Regex("[^A-Za-z0-9._-]"), "_").take(80)
+        val base = (display ?: "item").replace(Regex("[^A-Za-z0-9._-]"), "_").take(MAX_NAME_CHARS)
         if (base.contains('.')) return base
         val ext = resolver.getType(uri)?.let { MimeTypeMap.getSingleton().getExtensionFromMimeType(it) }
         return if (ext != null) "$base.$ext" else base

@@ -13,6 +13,19 @@ import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.callbackFlow
 
+/** The query's columns, in the projection's order. */
+private const val COL_ID = 0
+private const val COL_MIME = 1
+private const val COL_SIZE = 2
+private const val COL_TAKEN = 3
+private const val COL_ADDED = 4
+private const val COL_MODIFIED = 5
+private const val COL_NAME = 6
+private const val COL_DATA = 7
+
+/** MediaStore's DATE_ADDED is in seconds, DATE_TAKEN in milliseconds. */
+private const val MS_PER_SECOND = 1000L
+
 /** A photo or video the phone took inside an event window. */
 data class WindowItem(
     val id: Long,
@@ -82,15 +95,15 @@ class EventWindowSource(private val context: Context) {
                 MediaStore.Files.FileColumns.MEDIA_TYPE_VIDEO.toString(),
                 startMs.toString(),
                 endMs.toString(),
-                (startMs / 1000).toString(),
-                (endMs / 1000).toString()
+                (startMs / MS_PER_SECOND).toString(),
+                (endMs / MS_PER_SECOND).toString()
             )
         val items = ArrayList<WindowItem>()
         resolver.query(collection, projection, selection, args, "${MediaStore.MediaColumns.DATE_TAKEN} ASC")?.use { c ->
             while (c.moveToNext()) {
-                val id = c.getLong(0)
-                val mime = c.getString(1) ?: continue
-                val taken = if (c.isNull(3)) c.getLong(4) * 1000 else c.getLong(3)
+                val id = c.getLong(COL_ID)
+                val mime = c.getString(COL_MIME) ?: continue
+                val taken = if (c.isNull(COL_TAKEN)) c.getLong(COL_ADDED) * MS_PER_SECOND else c.getLong(COL_TAKEN)
                 val contentUri =
                     if (mime.startsWith(
                             "video/"
@@ -100,16 +113,16 @@ class EventWindowSource(private val context: Context) {
                     } else {
                         MediaStore.Images.Media.EXTERNAL_CONTENT_URI
                     }
-                val path = c.getString(7)?.takeIf { java.io.File(it).canRead() }
+                val path = c.getString(COL_DATA)?.takeIf { java.io.File(it).canRead() }
                 items +=
                     WindowItem(
                         id,
                         ContentUris.withAppendedId(contentUri, id),
                         mime,
-                        c.getLong(2),
+                        c.getLong(COL_SIZE),
                         taken,
-                        c.getLong(5),
-                        c.getString(6) ?: "",
+                        c.getLong(COL_MODIFIED),
+                        c.getString(COL_NAME) ?: "",
                         path
                     )
             }

@@ -14,6 +14,9 @@ import kotlinx.coroutines.flow.flowOn
 import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.withContext
 
+/** JPEG quality of the review screen's thumbnails. */
+private const val THUMBNAIL_QUALITY = 80
+
 /**
  * The share feature's event-window source on the phone: MediaStore through
  * [EventWindowSource], each item as a [Candidate] with a small thumbnail for the review
@@ -58,7 +61,7 @@ class MediaStoreCandidates(private val context: Context, private val stateDir: F
         return runCatching {
             val bitmap = context.contentResolver.loadThumbnail(item.uri, Size(THUMB, THUMB), null)
             ByteArrayOutputStream().use { out ->
-                bitmap.compress(Bitmap.CompressFormat.JPEG, 80, out)
+                bitmap.compress(Bitmap.CompressFormat.JPEG, THUMBNAIL_QUALITY, out)
                 bitmap.recycle()
                 out.toByteArray()
             }

@@ -16,6 +16,9 @@ import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 
+/** JPEG quality of the review screen's thumbnails. */
+private const val THUMBNAIL_QUALITY = 80
+
 /**
  * The system Photo Picker (photos and videos, many at once, no storage permission): the
  * picked `content://` items are copied byte for byte into the cache ([ContentCopier]) so
@@ -66,7 +69,7 @@ private fun thumbnail(resolver: ContentResolver, uri: Uri): ByteArray {
     return runCatching {
         val bitmap = resolver.loadThumbnail(uri, Size(THUMB_PX, THUMB_PX), null)
         ByteArrayOutputStream().use { out ->
-            bitmap.compress(Bitmap.CompressFormat.JPEG, 80, out)
+            bitmap.compress(Bitmap.CompressFormat.JPEG, THUMBNAIL_QUALITY, out)
             bitmap.recycle()
             out.toByteArray()
         }

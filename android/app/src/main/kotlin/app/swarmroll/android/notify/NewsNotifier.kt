@@ -11,7 +11,12 @@ import android.content.Intent
 import android.content.pm.PackageManager
 import android.os.Build
 import app.swarmroll.android.R
+import app.swarmroll.android.core.api.News
 import app.swarmroll.android.core.api.SwarmrollClient
+
+/** News notifications' ids: a range of their own ("S"), one id per channel within it. */
+private const val NEWS_ID_BASE = 0x5300_0000
+private const val NEWS_ID_MASK = 0x00FF_FFFF
 
 /**
  * New posts and comments as notifications: one per Swarmroll channel, replaced as more
@@ -32,19 +37,23 @@ class NewsNotifier(private val context: Context, private val client: SwarmrollCl
         ) {
             return
         }
-        for (news in client.news()) {
-            val id = notificationId(news.channelId)
-            val lines = NewsText.lines(news, words)
-            if (lines == null) {
-                // Read on another screen or device: take the old notification away.
-                manager.cancel(id)
-                prefs.markAnnounced(news.channelId, null)
-                continue
-            }
-            val fingerprint = NewsText.fingerprint(news)
-            if (prefs.announced(news.channelId) == fingerprint) continue
-            val on = prefs.enabled(news.channelId) { client.channel(news.channelId).members().count { !it.removed } }
-            if (!on) continue
+        for (news in client.news()) announce(news)
+    }
+
+    /** Posts, updates or takes away one channel's notification. */
+    private suspend fun announce(news: News) {
+        val id = notificationId(news.channelId)
+        val lines = NewsText.lines(news, words)
+        if (lines == null) {
+            // Read on another screen or device: take the old notification away.
+            manager.cancel(id)
+            prefs.markAnnounced(news.channelId, null)
+            return
+        }
+        val fingerprint = NewsText.fingerprint(news)
+        val on = prefs.announced(news.channelId) != fingerprint &&
+            prefs.enabled(news.channelId) { client.channel(news.channelId).members().count { !it.removed } }
+        if (on) {
             val channel = ensureChannel(news.channelId, news.channelName)
             val notification =
                 Notification
@@ -102,7 +111,7 @@ class NewsNotifier(private val context: Context, private val client: SwarmrollCl
         )
     }
 
-    private fun notificationId(channelId: String): Int = 0x5300_0000 or (channelId.hashCode() and 0x00FF_FFFF)
+    private fun notificationId(channelId: String): Int = NEWS_ID_BASE or (channelId.hashCode() and NEWS_ID_MASK)
 
     /** [NewsWords] from the app's string resources. */
     private class ResourceWords(private val context: Context) : NewsWords {

@@ -27,6 +27,9 @@ import kotlinx.coroutines.flow.collectLatest
 import kotlinx.coroutines.flow.sample
 import kotlinx.coroutines.launch
 
+/** The notification's progress bar, in thousandths. */
+private const val PROGRESS_MAX = 1000
+
 /**
  * Party mode: the user asks the phone to keep exchanging photos with the other guests
  * while the screen is off (a foreground service of type `dataSync`, started only from a
@@ -114,7 +117,7 @@ class PartyModeService : Service() {
             packageManager.getLaunchIntentForPackage(packageName)?.let {
                 PendingIntent.getActivity(this, 2, it, PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT)
             }
-        val permille = if (total > 0) (have * 1000 / total).toInt() else 0
+        val permille = if (total > 0) (have * PROGRESS_MAX / total).toInt() else 0
         return Notification
             .Builder(this, CHANNEL)
             .setSmallIcon(R.drawable.ic_notification)
@@ -123,7 +126,7 @@ class PartyModeService : Service() {
             .setOngoing(true)
             .setOnlyAlertOnce(true)
             .setCategory(Notification.CATEGORY_PROGRESS)
-            .setProgress(1000, permille, transfers.isNotEmpty() && total == 0L)
+            .setProgress(PROGRESS_MAX, permille, transfers.isNotEmpty() && total == 0L)
             .setContentIntent(open)
             .addAction(Notification.Action.Builder(null, getString(R.string.party_stop), stop).build())
             .build()

@@ -10,6 +10,7 @@ import app.swarmroll.android.features.home.Platform
 import app.swarmroll.android.features.share.Candidate
 import app.swarmroll.android.features.share.CandidateSource
 import app.swarmroll.android.media.MediaStoreCandidates
+import app.swarmroll.android.notify.NewsNotifier
 import app.swarmroll.android.notify.NotificationPrefs
 import app.swarmroll.android.party.PartyModeService
 import app.swarmroll.android.sync.SyncRecord
@@ -103,7 +104,7 @@ class AndroidPlatform(
         // A channel whose members cannot be read now counts as small: notified, changeable.
         try {
             client.channel(channelId).members().count { !it.removed }
-        } catch (e: SwarmrollFailure) {
+        } catch (ignored: SwarmrollFailure) {
             0
         }
     }

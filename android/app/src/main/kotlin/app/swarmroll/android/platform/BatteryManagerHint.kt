@@ -11,6 +11,9 @@ import android.os.Build
 import android.os.PowerManager
 import android.provider.Settings
 
+/** Missed background periods that Doze alone does not explain. */
+private const val MISSED_PERIODS = 3
+
 /** What settings shows about background limits, and where a tap leads. */
 data class BatteryHint(
     /** The phone's maker when it is known to stop background work, else null. */
@@ -43,7 +46,7 @@ class BatteryManagerHint(private val context: Context) {
         val restricted = (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P && activity.isBackgroundRestricted) || restrictedBucket
         val optimised = !power.isIgnoringBatteryOptimizations(context.packageName)
         // Three missed periods is more than Doze alone explains.
-        val overdue = lastSyncMs != null && nowMs - lastSyncMs > 3 * expectedEveryMs
+        val overdue = lastSyncMs != null && nowMs - lastSyncMs > MISSED_PERIODS * expectedEveryMs
         return BatteryHint(BatteryMaker.of(Build.MANUFACTURER, Build.BRAND), restricted, optimised, overdue)
     }
 

@@ -14,10 +14,14 @@ object LocalNetworkAccess {
     const val ACCESS_LOCAL_NETWORK = "android.permission.ACCESS_LOCAL_NETWORK"
     const val NEARBY_WIFI_DEVICES = "android.permission.NEARBY_WIFI_DEVICES"
 
+    /** API levels by name (compileSdk 36 names 36 `BAKLAVA`, and 37 not yet). */
+    private const val ANDROID_16 = 36
+    private const val ANDROID_17 = 37
+
     /** The permission to ask for on [sdk], or null when none is needed. */
     fun permissionFor(sdk: Int): String? = when {
-        sdk >= 37 -> ACCESS_LOCAL_NETWORK
-        sdk >= 36 -> NEARBY_WIFI_DEVICES
+        sdk >= ANDROID_17 -> ACCESS_LOCAL_NETWORK
+        sdk >= ANDROID_16 -> NEARBY_WIFI_DEVICES
         else -> null
     }
 }

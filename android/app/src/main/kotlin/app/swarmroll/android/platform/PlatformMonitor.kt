@@ -16,6 +16,12 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.launch
 
+/** The battery level scale when the system does not say. */
+private const val PERCENT = 100
+
+/** Below this the battery counts as low (Android's own "battery low" is 15 %). */
+private const val LOW_BATTERY_PERCENT = 15
+
 /**
  * Tells the core what the phone is doing, as it happens: the default network (kind,
  * metered, Data Saver) from ConnectivityManager's callback, charging and low battery from
@@ -48,12 +54,12 @@ class PlatformMonitor(private val context: Context, private val client: Swarmrol
                 val status = intent.getIntExtra(BatteryManager.EXTRA_STATUS, -1)
                 val charging = status == BatteryManager.BATTERY_STATUS_CHARGING || status == BatteryManager.BATTERY_STATUS_FULL
                 val level = intent.getIntExtra(BatteryManager.EXTRA_LEVEL, -1)
-                val scale = intent.getIntExtra(BatteryManager.EXTRA_SCALE, 100)
+                val scale = intent.getIntExtra(BatteryManager.EXTRA_SCALE, PERCENT)
                 val low =
                     if (android.os.Build.VERSION.SDK_INT >= android.os.Build.VERSION_CODES.P) {
                         intent.getBooleanExtra(BatteryManager.EXTRA_BATTERY_LOW, false)
                     } else {
-                        level in 0..(scale * 15 / 100)
+                        level in 0..(scale * LOW_BATTERY_PERCENT / PERCENT)
                     }
                 val power = charging to low
                 if (power == lastPower) return

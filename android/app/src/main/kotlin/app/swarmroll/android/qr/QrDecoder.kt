@@ -6,6 +6,7 @@ import com.google.zxing.BinaryBitmap
 import com.google.zxing.DecodeHintType
 import com.google.zxing.NotFoundException
 import com.google.zxing.PlanarYUVLuminanceSource
+import com.google.zxing.ReaderException
 import com.google.zxing.common.HybridBinarizer
 import com.google.zxing.qrcode.QRCodeReader
 
@@ -24,14 +25,15 @@ class QrDecoder {
         val source = PlanarYUVLuminanceSource(luma, rowStride, height, 0, 0, width, height, false)
         return try {
             JoinLinks.find(reader.decode(BinaryBitmap(HybridBinarizer(source)), hints).text)
-        } catch (e: NotFoundException) {
+        } catch (ignored: NotFoundException) {
             // Also try the inverted image: some screens show the code light on dark.
             try {
                 JoinLinks.find(reader.decode(BinaryBitmap(HybridBinarizer(source.invert())), hints).text)
-            } catch (e: Exception) {
+            } catch (ignored: ReaderException) {
                 null
             }
-        } catch (e: Exception) {
+        } catch (ignored: ReaderException) {
+            // A code found but not readable (checksum, format): the next frame may be.
             null
         } finally {
             reader.reset()

@@ -12,6 +12,9 @@ import javax.crypto.KeyGenerator
 import javax.crypto.SecretKey
 import javax.crypto.spec.GCMParameterSpec
 
+/** AES-256-GCM wraps the device key. */
+private const val AES_KEY_BITS = 256
+
 /**
  * The core's secrets (the identity key, channel keys) kept on the phone: an AES-256-GCM key
  * that never leaves the Android Keystore (hardware-backed where the phone has it) wraps
@@ -58,7 +61,7 @@ class KeystoreSecureStorage(private val dir: File, private val alias: String = K
                 .Builder(alias, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
                 .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
                 .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
-                .setKeySize(256)
+                .setKeySize(AES_KEY_BITS)
                 .setRandomizedEncryptionRequired(true)
                 .build()
         )
@@ -77,14 +80,17 @@ class KeystoreSecureStorage(private val dir: File, private val alias: String = K
         block()
     } catch (e: GeneralSecurityException) {
         // The device may be locked or the key invalidated; say which kind, never the bytes.
-        throw PlatformException.Failed("the Android Keystore could not $what the secret (${e.javaClass.simpleName})")
+        throw failed("the Android Keystore could not $what the secret (${e.javaClass.simpleName})", e)
     } catch (e: java.io.IOException) {
-        throw PlatformException.Failed("could not $what the secret file (${e.javaClass.simpleName})")
+        throw failed("could not $what the secret file (${e.javaClass.simpleName})", e)
     } catch (e: IllegalArgumentException) {
-        throw PlatformException.Failed(e.message ?: "invalid secret")
+        throw failed(e.message ?: "invalid secret", e)
     } catch (e: IllegalStateException) {
-        throw PlatformException.Failed(e.message ?: "invalid secret")
+        throw failed(e.message ?: "invalid secret", e)
     }
+
+    /** The core's platform error (its message crosses to Rust), keeping the cause for the JVM's logs. */
+    private fun failed(reason: String, cause: Throwable) = PlatformException.Failed(reason).apply { initCause(cause) }
 
     companion object {
         const val KEY_ALIAS = "swarmroll-secrets-v1"

@@ -14,6 +14,12 @@ import app.swarmroll.android.core.api.OriginalsPolicy
 import app.swarmroll.android.core.api.SyncPolicy
 import java.util.concurrent.TimeUnit
 
+/** The first wait after a pass that did not finish (doubling after each). */
+private const val BACKOFF_MINUTES = 10L
+
+/** The window at the end of each period in which the system may run the pass. */
+private const val FLEX_MINUTES = 20L
+
 /**
  * Background sync through WorkManager, which survives reboots and respects Doze: a
  * periodic pass, and a one-off pass that waits for the next suitable network (queued each
@@ -29,9 +35,9 @@ object SyncScheduler {
     /** (Re)schedules the periodic pass for [policy]; call at start and when it changes. */
     fun schedule(context: Context, policy: SyncPolicy = SyncPolicy()) {
         val request =
-            PeriodicWorkRequestBuilder<SyncWorker>(PERIOD_HOURS, TimeUnit.HOURS, 20, TimeUnit.MINUTES)
+            PeriodicWorkRequestBuilder<SyncWorker>(PERIOD_HOURS, TimeUnit.HOURS, FLEX_MINUTES, TimeUnit.MINUTES)
                 .setConstraints(constraints(policy))
-                .setBackoffCriteria(BackoffPolicy.EXPONENTIAL, 10, TimeUnit.MINUTES)
+                .setBackoffCriteria(BackoffPolicy.EXPONENTIAL, BACKOFF_MINUTES, TimeUnit.MINUTES)
                 .setInputData(workDataOf(SyncWorker.KEY_TRIGGER to "periodic"))
                 .build()
         WorkManager.getInstance(context).enqueueUniquePeriodicWork(PERIODIC, ExistingPeriodicWorkPolicy.UPDATE, request)

@@ -24,6 +24,7 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
             Result.success()
         } catch (e: SwarmrollFailure) {
             // The core says why (storage full, offline); try again later with backoff.
+            android.util.Log.w(TAG, "background sync did not finish: ${e.kind}")
             if (runAttemptCount < MAX_ATTEMPTS) Result.retry() else Result.failure()
         }
     }
@@ -32,5 +33,6 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
         const val KEY_TRIGGER = "trigger"
         const val BUDGET_MS = 8 * 60 * 1000L
         private const val MAX_ATTEMPTS = 3
+        private const val TAG = "SwarmrollSync"
     }
 }

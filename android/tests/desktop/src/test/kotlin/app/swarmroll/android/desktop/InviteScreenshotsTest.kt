@@ -184,17 +184,13 @@ class InviteScreenshotsTest {
 
         /** Whether a module of a finder square (with its white border) is dark; null outside them. */
         fun finder(row: Int, col: Int, n: Int): Boolean? {
-            for ((r0, c0) in listOf(0 to 0, 0 to n - 7, n - 7 to 0)) {
-                val r = row - r0
-                val c = col - c0
-                if (r in -1..7 && c in -1..7) {
-                    if (r !in 0..6 || c !in 0..6) return false
-                    val ring = r == 0 || r == 6 || c == 0 || c == 6
-                    val core = r in 2..4 && c in 2..4
-                    return ring || core
-                }
-            }
-            return null
+            val (r, c) =
+                listOf(0 to 0, 0 to n - 7, n - 7 to 0).map { (r0, c0) -> row - r0 to col - c0 }
+                    .firstOrNull { (r, c) -> r in -1..7 && c in -1..7 } ?: return null
+            val inside = r in 0..6 && c in 0..6
+            val ring = r == 0 || r == 6 || c == 0 || c == 6
+            val core = r in 2..4 && c in 2..4
+            return inside && (ring || core)
         }
     }
 }

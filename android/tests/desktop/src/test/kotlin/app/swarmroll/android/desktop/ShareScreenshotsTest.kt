@@ -57,7 +57,7 @@ class ShareScreenshotsTest {
         }
 
     private fun reviewing(): ImportPresenter = presenter().also {
-        source.library = evening
+        source.photos = evening
         it.handle(ImportEvent.OpenWindow)
         it.handle(ImportEvent.FindInWindow)
         it.handle(ImportEvent.Toggle(evening[6].id))
@@ -141,12 +141,12 @@ class ShareScreenshotsTest {
 
     /** The phone's photos in memory; [gate] holds searches until it completes. */
     private class Library(private val gate: CompletableDeferred<Unit>? = null) : CandidateSource {
-        var library: List<Candidate> = emptyList()
+        var photos: List<Candidate> = emptyList()
         val arrivals = MutableSharedFlow<List<Candidate>>()
 
         override suspend fun between(startMs: Long, endMs: Long): List<Candidate> {
             gate?.await()
-            return library.filter { (it.takenMs ?: 0) in startMs until endMs }
+            return photos.filter { (it.takenMs ?: 0) in startMs until endMs }
         }
 
         override fun arrivals(startMs: Long, endMs: Long): Flow<List<Candidate>> = arrivals

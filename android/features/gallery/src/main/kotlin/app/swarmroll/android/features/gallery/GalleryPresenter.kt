@@ -118,17 +118,26 @@ class GalleryPresenter(
     fun handle(event: GalleryEvent) {
         when (event) {
             is GalleryEvent.Open -> effectChannel.trySend(GalleryEffect.OpenViewer(event.tile))
+
             GalleryEvent.Invite -> effectChannel.trySend(GalleryEffect.Invite)
+
             GalleryEvent.AddPhotos -> if (state.value.canShare) effectChannel.trySend(GalleryEffect.AddPhotos)
+
             GalleryEvent.HostTools -> if (state.value.canHost) {
                 mutable.update { it.copy(sheet = null) }
                 effectChannel.trySend(GalleryEffect.HostTools)
             }
+
             GalleryEvent.Menu -> mutable.update { it.copy(sheet = GallerySheet.Menu, leaveError = null) }
+
             GalleryEvent.AskLeave -> mutable.update { it.copy(sheet = GallerySheet.ConfirmLeave, leaveError = null) }
+
             GalleryEvent.Leave -> leave()
+
             GalleryEvent.DismissSheet -> if (!state.value.leaving) mutable.update { it.copy(sheet = null, leaveError = null) }
+
             GalleryEvent.Back -> effectChannel.trySend(GalleryEffect.Back)
+
             GalleryEvent.Retry -> load()
         }
     }
@@ -177,7 +186,7 @@ class GalleryPresenter(
             seen = tiles.size
             try {
                 room.markRead()
-            } catch (e: SwarmrollFailure) {
+            } catch (ignored: SwarmrollFailure) {
                 // The unread count stays; the gallery itself is fine, so nothing to show.
             }
         }

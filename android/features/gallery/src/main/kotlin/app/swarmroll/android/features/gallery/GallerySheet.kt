@@ -21,10 +21,10 @@ import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.liveRegion
-import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import app.swarmroll.android.designsystem.str
@@ -91,7 +91,11 @@ private fun LeaveSheet(state: GalleryState, onEvent: (GalleryEvent) -> Unit) {
         )
         Text(str("gallery_leave_body"), style = MaterialTheme.typography.bodyMedium)
         if (state.isOwner) {
-            Text(str("gallery_leave_owner"), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            Text(
+                str("gallery_leave_owner"),
+                style = MaterialTheme.typography.bodyMedium,
+                color = MaterialTheme.colorScheme.onSurfaceVariant
+            )
         }
         state.leaveError?.let {
             Text(

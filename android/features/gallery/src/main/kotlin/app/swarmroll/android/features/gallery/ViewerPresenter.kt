@@ -142,8 +142,8 @@ class ViewerPresenter(
                     val paths =
                         try {
                             room.originals(postId)
-                        } catch (e: SwarmrollFailure) {
-                            null
+                        } catch (ignored: SwarmrollFailure) {
+                            null // not here yet: the preview shows meanwhile
                         }
                     if (paths != null) {
                         originals[postId] = paths

@@ -71,10 +71,15 @@ internal fun GalleryRoute(client: SwarmrollClient, platform: Platform, channelId
         presenter.effects.collect { e ->
             when (e) {
                 is GalleryEffect.OpenViewer -> nav.push(Destination.Viewer(channelId, e.tile.postId, e.tile.index))
+
                 GalleryEffect.Invite -> nav.push(Destination.Invite(channelId))
+
                 GalleryEffect.AddPhotos -> nav.push(Destination.Share(channelId))
+
                 GalleryEffect.HostTools -> nav.push(Destination.Host(channelId))
+
                 GalleryEffect.Back -> nav.pop()
+
                 GalleryEffect.Left -> {
                     platform.forgetChannel(channelId)
                     nav.resetTo(Destination.Home)

@@ -16,6 +16,8 @@ import kotlinx.coroutines.flow.receiveAsFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 
+private const val MS_PER_MINUTE = 60_000L
+
 /** The last background pass, as settings shows it: "14 min ago, moved 38 MB". */
 data class LastSync(val minutesAgo: Long, val bytesMoved: Long, val postsCompleted: Long, val complete: Boolean)
 
@@ -88,7 +90,7 @@ class SettingsPresenter(
         val last =
             if (lastPass != null && lastPassAtMs != null) {
                 LastSync(
-                    ((now() - lastPassAtMs) / 60_000).coerceAtLeast(0),
+                    ((now() - lastPassAtMs) / MS_PER_MINUTE).coerceAtLeast(0),
                     lastPass.bytesFetched,
                     lastPass.postsCompleted,
                     lastPass.complete

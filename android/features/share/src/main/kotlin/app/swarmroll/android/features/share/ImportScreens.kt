@@ -39,14 +39,14 @@ fun ImportScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier: M
     when (state.stage) {
         ImportStage.Window -> EventWindowScreen(state, onEvent, modifier)
         ImportStage.Review -> ReviewScreen(state, onEvent, modifier)
-        ImportStage.Sharing -> ProgressScreen(state, onEvent, modifier)
+        ImportStage.Sharing -> ProgressScreen(state, modifier)
         ImportStage.Result -> ResultScreen(state, onEvent, modifier)
     }
 }
 
 /** Sharing in progress, from the core's ImportProgress events: "Adding 3 of 14". */
 @Composable
-fun ProgressScreen(state: ImportState, onEvent: (ImportEvent) -> Unit, modifier: Modifier = Modifier) {
+fun ProgressScreen(state: ImportState, modifier: Modifier = Modifier) {
     Column(modifier.fillMaxSize()) {
         BackTopBar(str("share_progress_title", state.channelName), null, null)
         Column(Modifier.fillMaxSize().padding(24.dp), verticalArrangement = Arrangement.Center) {

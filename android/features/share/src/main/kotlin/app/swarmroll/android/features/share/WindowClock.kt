@@ -7,6 +7,13 @@ import java.time.format.DateTimeFormatter
 import java.time.format.FormatStyle
 import java.util.Locale
 
+/** Before noon, "this evening" means last night. */
+private const val NOON = 12
+
+/** The evening: 6 pm, for six hours (to midnight). */
+private const val EVENING_HOUR = 18
+private const val EVENING_HOURS = 6L
+
 /**
  * Times for the event window in the phone's zone and language: the default window ("this
  * evening", 6 pm to midnight — last night's before noon) and labels such as
@@ -23,9 +30,9 @@ class WindowClock(
     /** 6 pm to midnight today, or yesterday's before noon (the party was last night). */
     fun thisEvening(): Pair<Long, Long> {
         val at = Instant.ofEpochMilli(now()).atZone(zone)
-        val date = if (at.hour < 12) at.toLocalDate().minusDays(1) else at.toLocalDate()
-        val start = date.atTime(LocalTime.of(18, 0)).atZone(zone)
-        return start.toInstant().toEpochMilli() to start.plusHours(6).toInstant().toEpochMilli()
+        val date = if (at.hour < NOON) at.toLocalDate().minusDays(1) else at.toLocalDate()
+        val start = date.atTime(LocalTime.of(EVENING_HOUR, 0)).atZone(zone)
+        return start.toInstant().toEpochMilli() to start.plusHours(EVENING_HOURS).toInstant().toEpochMilli()
     }
 
     fun label(ms: Long): String {

@@ -79,8 +79,8 @@ class BindingsClient private constructor(private val node: SwarmrollNode) :
 
     override fun parseInvite(link: String): InvitePreview? = try {
         parseInvite(link.trim(), System.currentTimeMillis()).toPreview()
-    } catch (e: SwarmrollException) {
-        null
+    } catch (ignored: SwarmrollException) {
+        null // not an invite: the screen says so
     }
 
     override suspend fun join(link: String, myName: String, waitMs: Long): Joined = call {

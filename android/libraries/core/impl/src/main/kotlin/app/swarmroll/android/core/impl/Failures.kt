@@ -32,7 +32,7 @@ internal suspend fun <T> call(block: suspend () -> T): T = withContext(Dispatche
     } catch (e: SwarmrollException) {
         throw e.toFailure()
     } catch (e: InternalException) {
-        throw SwarmrollFailure(Kind.Internal, e.message ?: "internal error")
+        throw SwarmrollFailure(Kind.Internal, e.message ?: "internal error").apply { initCause(e) }
     }
 }
 

@@ -57,7 +57,7 @@ class BridgeTest {
     private suspend fun <T> MutableStateFlow<T>.until(what: String, check: (T) -> Boolean): T = try {
         withTimeout(30_000) { first(check) }
     } catch (e: kotlinx.coroutines.TimeoutCancellationException) {
-        throw AssertionError("timed out waiting for $what; last value: $value")
+        throw AssertionError("timed out waiting for $what; last value: $value", e)
     }
 
     @Before
