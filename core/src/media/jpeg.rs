@@ -93,6 +93,44 @@ pub fn complete(bytes: &[u8], scan_start: usize) -> bool {
     tail.windows(2).rposition(|w| w == [0xFF, 0xD9]).is_some()
 }
 
+/// The byte range of a video carried after the image — a Motion Photo (Google's
+/// `Container` directory or Samsung's `MotionPhoto_Data` trailer both append an MP4) —
+/// as `(start, end)`: the run of well-formed top-level boxes from the first `ftyp` after
+/// the end-of-image marker. `scan_start` is where the first scan's data begins (no
+/// `FF D9` can occur in entropy-coded data, so the first one after it ends the image).
+pub fn embedded_video(bytes: &[u8], scan_start: usize) -> Option<(usize, usize)> {
+    let data = bytes.get(scan_start..)?;
+    let eoi = scan_start + data.windows(2).position(|w| w == [0xFF, 0xD9])? + 2;
+    let trailer = bytes.get(eoi..)?;
+    let at = trailer.windows(8).position(|w| {
+        let size = u32::from_be_bytes([w[0], w[1], w[2], w[3]]);
+        &w[4..8] == b"ftyp" && (16..=256).contains(&size)
+    })?;
+    let start = eoi + at;
+    let mut end = start;
+    // Top-level boxes while they are whole and named in ASCII; a trailer after them
+    // (Samsung's `SEFT` index) is not part of the video.
+    while let Some(head) = bytes.get(end..end + 8) {
+        let kind = &head[4..8];
+        if !kind.iter().all(|c| c.is_ascii_alphanumeric() || *c == b' ' || *c == 0xA9) {
+            break;
+        }
+        let size = match u32::from_be_bytes([head[0], head[1], head[2], head[3]]) {
+            // "To the end of the file": a streaming writer's last `mdat`, nothing else.
+            0 if kind == b"mdat" => bytes.len() - end,
+            0 => break,
+            1 => {
+                let large = bytes.get(end + 8..end + 16)?;
+                usize::try_from(u64::from_be_bytes(large.try_into().ok()?)).ok()?
+            }
+            n => usize::try_from(n).ok()?,
+        };
+        let Some(next) = end.checked_add(size).filter(|n| size >= 8 && *n <= bytes.len()) else { break };
+        end = next;
+    }
+    (end > start).then_some((start, end))
+}
+
 /// An RGB image, 3 bytes per pixel, rows top to bottom.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rgb {
@@ -179,4 +217,50 @@ pub fn encode(img: &Rgb, quality: f32) -> Result<Vec<u8>, MediaError> {
         started.finish().map_err(|_| MediaError::Corrupt)
     }));
     result.unwrap_or(Err(MediaError::Corrupt))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::embedded_video;
+
+    /// A minimal JPEG: SOI, SOS (its payload), scan data, EOI; the scan data starts at 8.
+    fn jpeg() -> Vec<u8> {
+        vec![0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 0x12, 0x34, 0xFF, 0xD9]
+    }
+
+    fn mp4_box(kind: &[u8; 4], payload: usize) -> Vec<u8> {
+        let mut b = u32::try_from(payload + 8).unwrap_or(u32::MAX).to_be_bytes().to_vec();
+        b.extend_from_slice(kind);
+        b.extend(std::iter::repeat_n(0u8, payload));
+        b
+    }
+
+    #[test]
+    fn the_video_after_the_image_is_found_and_a_trailer_after_it_is_not_part_of_it() {
+        let mut file = jpeg();
+        assert_eq!(embedded_video(&file, 6), None, "no trailer");
+        file.extend_from_slice(b"MotionPhoto_Data");
+        let start = file.len();
+        file.extend(mp4_box(b"ftyp", 16));
+        file.extend(mp4_box(b"moov", 40));
+        file.extend(mp4_box(b"mdat", 100));
+        let end = file.len();
+        // Samsung's index after the video: not boxes.
+        file.extend_from_slice(b"\x00\x00\x00\x00SEFH\x01\x02\x03SEFT");
+        assert_eq!(embedded_video(&file, 6), Some((start, end)));
+    }
+
+    #[test]
+    fn junk_after_the_image_is_no_video() {
+        let mut file = jpeg();
+        file.extend_from_slice(b"\x00\x00\x00\x10ftypjunk");
+        // A box that claims more than the file holds ends the video before it.
+        assert_eq!(embedded_video(&file, 6), None);
+        let mut file = jpeg();
+        file.extend(mp4_box(b"ftyp", 24));
+        assert_eq!(embedded_video(&file, 6), Some((10, file.len())));
+        file.truncate(file.len() - 1);
+        assert_eq!(embedded_video(&file, 6), None, "a cut-off ftyp is no video");
+        assert_eq!(embedded_video(&[0xFF, 0xD8], 6), None);
+    }
 }

@@ -9,7 +9,8 @@
 //!
 //! [`location_patches`] is the one entry point; per format:
 //! - JPEG: the GPS IFD of the EXIF segment is emptied ([`tiff`]) and `exif:GPS…` values of
-//!   the XMP segment are blanked ([`xmp`]);
+//!   the XMP segment are blanked ([`xmp`]); a Motion Photo's video after the image is
+//!   treated as an MP4 ([`jpeg::embedded_video`]);
 //! - PNG ([`png`]), WebP ([`webp`]), HEIF/HEIC/AVIF ([`heif`]): the same for the EXIF and
 //!   XMP they carry in their chunks or items;
 //! - MP4/MOV ([`mp4`]): location boxes become `free` boxes, location items of a `keys` list
@@ -72,8 +73,17 @@ impl std::fmt::Display for Uncleanable {
 pub fn location_patches(bytes: &[u8], kind: Kind) -> Result<Vec<Patch>, Uncleanable> {
     let patches = match kind {
         Kind::Jpeg => {
-            let (segs, _) = jpeg::segments(bytes).map_err(|_| Uncleanable::Malformed)?;
-            jpeg_patches(bytes, &segs)
+            let (segs, scan) = jpeg::segments(bytes).map_err(|_| Uncleanable::Malformed)?;
+            let mut p = jpeg_patches(bytes, &segs);
+            // A Motion Photo's video, after the image: its location goes too.
+            if let Some((start, end)) = jpeg::embedded_video(bytes, scan) {
+                let at = u64::try_from(start).map_err(|_| Uncleanable::Malformed)?;
+                for mut patch in mp4::location_patches(&bytes[start..end])? {
+                    patch.offset = patch.offset.checked_add(at).ok_or(Uncleanable::Malformed)?;
+                    p.push(patch);
+                }
+            }
+            p
         }
         Kind::Png => png::location_patches(bytes)?,
         Kind::Webp => webp::location_patches(bytes)?,
