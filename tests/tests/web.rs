@@ -31,6 +31,25 @@ fn count_files(dir: &std::path::Path) -> usize {
         .sum()
 }
 
+/// Starts an upload of `jpeg` as `name` and sends its first 1000 bytes only; its id.
+async fn half_upload(guest: &mut Client, base: &str, name: &str, jpeg: &[u8]) -> String {
+    let hash = blake3::hash(jpeg).to_hex().to_string();
+    let r = guest
+        .json(
+            "POST",
+            &format!("{base}api/uploads"),
+            &json!({"name": name, "size": jpeg.len(), "type": "image/jpeg", "hash": hash}),
+        )
+        .await;
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let r = guest
+        .send("PATCH", &format!("{base}api/uploads/{id}"), &[("Upload-Offset", "0")], &jpeg[..1000])
+        .await
+        .unwrap();
+    assert_eq!(r.json()["offset"], 1000);
+    id
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_guest_upload_becomes_a_post_on_a_member_node_and_comments_arrive_live() {
     let v = Venue::start(|_| {}).await;
@@ -383,19 +402,7 @@ async fn leaving_a_channel_ends_its_web_gallery_and_removes_what_guests_uploaded
     let r = maya.upload(&up, "done.jpg", "image/jpeg", &photo("cameras/no_exif.jpg"), 64 << 10).await;
     assert_eq!(r.json()["state"], "complete");
     until(15, "the upload to be posted", || v.node.posts(&v.channel).is_ok_and(|p| p.len() == 1)).await;
-    let jpeg = photo("cameras/Nikon_D70.jpg");
-    let hash = blake3::hash(&jpeg).to_hex().to_string();
-    let started = maya
-        .json(
-            "POST",
-            &format!("{up}api/uploads"),
-            &json!({"name": "half.jpg", "size": jpeg.len(), "type": "image/jpeg", "hash": hash}),
-        )
-        .await;
-    let id = started.json()["id"].as_str().unwrap().to_owned();
-    let r =
-        maya.send("PATCH", &format!("{up}api/uploads/{id}"), &[("Upload-Offset", "0")], &jpeg[..1000]).await.unwrap();
-    assert_eq!(r.json()["offset"], 1000);
+    half_upload(&mut maya, &up, "half.jpg", &photo("cameras/Nikon_D70.jpg")).await;
     let (incoming, files) = (v.dir.path().join("web/incoming"), v.dir.path().join("web/files"));
     assert_eq!(count_files(&incoming), 1);
     assert_eq!(count_files(&files), 1);
@@ -518,18 +525,7 @@ async fn a_slow_or_greedy_client_cannot_starve_the_other_guests() {
 
     // An upload left half-way expires with its bytes.
     let jpeg = photo("cameras/Nikon_D70.jpg");
-    let hash = blake3::hash(&jpeg).to_hex().to_string();
-    let r = maya
-        .json(
-            "POST",
-            &format!("{up}api/uploads"),
-            &json!({"name": "a.jpg", "size": jpeg.len(), "type": "image/jpeg", "hash": hash}),
-        )
-        .await;
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    let r =
-        maya.send("PATCH", &format!("{up}api/uploads/{id}"), &[("Upload-Offset", "0")], &jpeg[..1000]).await.unwrap();
-    assert_eq!(r.json()["offset"], 1000);
+    let id = half_upload(&mut maya, &up, "a.jpg", &jpeg).await;
     let incoming = v.dir.path().join("web/incoming");
     assert_eq!(count_files(&incoming), 1);
     until(10, "the abandoned upload to expire", || count_files(&incoming) == 0).await;

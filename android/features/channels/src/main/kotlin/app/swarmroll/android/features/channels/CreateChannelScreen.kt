@@ -18,14 +18,13 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.heading
-import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.ImeAction
 import androidx.compose.ui.text.input.KeyboardCapitalization
 import androidx.compose.ui.unit.dp
+import app.swarmroll.android.designsystem.ErrorText
 import app.swarmroll.android.designsystem.FormPage
 import app.swarmroll.android.designsystem.RadioCard
 import app.swarmroll.android.designsystem.str
@@ -44,14 +43,7 @@ fun CreateChannelScreen(state: CreateChannelState, onEvent: (CreateChannelEvent)
                 onEvent(CreateChannelEvent.PrivateChanged(false))
             }
         }
-        state.error?.let {
-            Text(
-                it,
-                color = MaterialTheme.colorScheme.error,
-                style = MaterialTheme.typography.bodyMedium,
-                modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite }
-            )
-        }
+        state.error?.let { ErrorText(it) }
         CreateButton(state.creating) { onEvent(CreateChannelEvent.Create) }
     }
 }
