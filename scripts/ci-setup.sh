@@ -14,8 +14,9 @@ set -euo pipefail
 # - libheif-examples (heif-convert), libimage-exiftool-perl (exiftool): the location
 #   tests check the shared copies of HEIF, MP4/MOV, PNG and WebP files with them;
 # - maven: fetches the Android app's JVM test libraries (Compose desktop, coroutines,
-#   JUnit) from Maven Central for scripts/android-jvm.sh.
-APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl python3-libtorrent maven)
+#   JUnit) from Maven Central for scripts/android-jvm.sh;
+# - iproute2, iptables: the NAT lab's namespaces, cables and NAT routers (scripts/nat-lab.sh).
+APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl python3-libtorrent maven iproute2 iptables)
 
 log() {
     printf '==> ci-setup: %s\n' "$*"

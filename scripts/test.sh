@@ -73,6 +73,9 @@ bash scripts/android-jvm.sh 2>&1 | tee -a "$log"
 section "android app module: parsed and compiled against the framework jar, manifest, resources, catalog, workflow lint"
 bash scripts/android-check.sh 2>&1 | tee -a "$log"
 
+section "NAT lab: real nodes behind NATs in network namespaces (root only; skipped loudly otherwise)"
+TRIES=1 bash scripts/nat-lab.sh 2>&1 | tee -a "$log"
+
 section "type-check for Android and iOS (check only, never linked)"
 finish "$mobile_pid" "$mobile_log" "mobile-check"
 

@@ -279,6 +279,9 @@ async fn drive(
     });
     let _reading = AbortOnDrop(reading);
     let mut changes = inner.replica.subscribe();
+    // Members connecting later are introduced to this one too, not only it to them: the
+    // side that can be reached then gets dialled whichever came first.
+    let mut arrivals = inner.events.subscribe();
     let mut d = Driver { inner: inner.clone(), writer, engine: Engine::new(), ch, peer };
     d.open_round().await?;
     d.send_peers().await?;
@@ -300,6 +303,13 @@ async fn drive(
                 Ok(_) => {}
                 // Missed some changes: reconcile again.
                 Err(broadcast::error::RecvError::Lagged(_)) => d.open_round().await?,
+                Err(broadcast::error::RecvError::Closed) => return Ok(()),
+            },
+            arrival = arrivals.recv() => match arrival {
+                Ok(SyncEvent::Connected { channel, peer: other }) if channel == ch && other != peer => {
+                    d.send_peers().await?;
+                }
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
                 Err(broadcast::error::RecvError::Closed) => return Ok(()),
             },
             _ = ping.tick() => d.send(&Msg::Ping).await?,

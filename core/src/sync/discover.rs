@@ -159,12 +159,19 @@ pub(super) async fn lan_loop(inner: Arc<Inner>, cfg: LanConfig) {
         let lan = lan.clone();
         async move {
             let Some(after) = cfg.scan_after else { return std::future::pending::<()>().await };
+            // Hosts the last scan found: a member among them that connects after the scan
+            // was judged (a slow handshake) still makes the status "found".
+            let mut scanned: Vec<SocketAddr> = Vec::new();
             loop {
                 tokio::time::sleep(after).await;
                 let channels: Vec<ChannelId> = lock(&cache).keys.iter().map(|(c, _)| *c).collect();
                 let lonely: Vec<ChannelId> =
                     channels.into_iter().filter(|c| !lock(&inner.conns).keys().any(|(ch, _)| ch == c)).collect();
                 if lonely.is_empty() {
+                    let late = lock(&inner.conns).values().any(|e| e.addr.is_some_and(|a| scanned.contains(&a)));
+                    if late && *lock(&inner.lan_status) != Some(LanStatus::Found) {
+                        set_status(&inner, LanStatus::Found);
+                    }
                     continue;
                 }
                 let subnets = cfg.scan_subnets.clone().unwrap_or_else(|| {
@@ -173,6 +180,7 @@ pub(super) async fn lan_loop(inner: Arc<Inner>, cfg: LanConfig) {
                 });
                 let hosts: Vec<_> = subnets.iter().flat_map(|(ip, p)| lan::neighbours(*ip, *p)).collect();
                 let found = lan::scan(&hosts, cfg.scan_port, Duration::from_secs(1), 64).await;
+                scanned.clone_from(&found.open);
                 for addr in &found.open {
                     for ch in &lonely {
                         inner.add_candidate(*ch, *addr, Source::Lan);
