@@ -17,8 +17,9 @@
 #   udpblock   a network that drops every UDP packet its users send (TCP only)
 #
 # For each case it measures, over TRIES rounds: whether each phone reaches the home
-# node, whether the phones are connected to each other (directly), and the time from A
-# writing a comment to B holding it. Prints one line per case and the matrix.
+# node, whether the phones are connected to each other (directly), the time from A
+# writing a comment to B holding it, and the time until a photo A shares is whole at B
+# (from A, or from the home node, which fetches and seeds it). Prints the matrix.
 #
 #   scripts/nat-lab.sh [CASE...]            every case when none is named
 #   TRIES=20 scripts/nat-lab.sh             the benchmark's 20 rounds (default 3)
@@ -33,6 +34,8 @@ root=$PWD
 BIN=${SWARMROLL_BIN:-$root/target/debug/swarmroll}
 TRIES=${TRIES:-3}
 PHOTO=${PHOTO:-$root/../shared/fixtures/photos/phones/jolla.jpg}
+# What phone A shares in each round (2.5 MB), fetched by B from whoever has it.
+PHOTO_A=${PHOTO_A:-$root/../shared/fixtures/photos/phones/iphone_hdr_NO.jpg}
 CASES=("$@")
 [ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock)
 
@@ -192,10 +195,19 @@ has_comment() { # NS DIR POST TEXT
     sr "$1" "$2" --json thread "$3" | grep -q "$4"
 }
 
+has_original() { # NS DIR CHANNEL POST — every original of POST is here
+    sr "$1" "$2" --json posts "$3" | tr '{' '\n' | grep "\"$4\"" | grep -q '"originals_here":true'
+}
+
+# median VALUES... — the middle value, "-" for none.
+median() {
+    printf '%s\n' "$@" | sort -n | awk 'NF && $1 != "-" { a[n++] = $1 } END { if (n) printf "%.2f", a[int((n - 1) / 2)]; else print "-" }'
+}
+
 passed=0
 failed=0
 declare -A MATRIX
-one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s"
+one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s original_s"
     local case=$1 r=$2 d=$WORK/$1-$2
     mkdir -p "$d"
     build "$case"
@@ -210,7 +222,7 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s"
         sleep 0.1
     done
     [ -n "$link" ] || { say "the home node did not start: $(tail -3 "$d/home.err")"; teardown; echo "no no no -"; return; }
-    local ok_a=no ok_b=no direct=no first=-
+    local ok_a=no ok_b=no direct=no first=- original=-
     sr ha "$d/a" --json join "$link" --as-name Ana --wait 15 "${NET[@]}" >/dev/null 2>"$d/a.err" && ok_a=yes
     sr hb "$d/b" --json join "$link" --as-name Ben --wait 15 "${NET[@]}" >/dev/null 2>"$d/b.err" && ok_b=yes
     # B first, then A: the home node must introduce A to B, who was there before A came
@@ -222,45 +234,59 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s"
     if [ "$ok_a" = yes ] && [ "$ok_b" = yes ]; then
         sr ha "$d/a" --json comment "$channel" "$post" "round $r from Ana" >/dev/null 2>>"$d/a.err" || true
         first=$(wait_for "Ana's comment at Ben" 30 has_comment hb "$d/b" "$post" "round $r from Ana" || echo -)
+        # A photo from A, fetched by B: from A directly, or from the home node once it has it.
+        local shared p2
+        shared=$(sr ha "$d/a" --json share --channel "$channel" --no-serve "$PHOTO_A" "${NET[@]}" 2>>"$d/a.err" || true)
+        p2=$(grep -o '"posts":\["[0-9a-f]*"' <<<"$shared" | grep -o '[0-9a-f]\{64\}' | head -1 || true)
+        if [ -n "$p2" ]; then
+            original=$(wait_for "Ana's photo at Ben" 60 has_original hb "$d/b" "$channel" "$p2" || echo -)
+        fi
     fi
     teardown
-    echo "$ok_a $ok_b $direct $first"
+    echo "$ok_a $ok_b $direct $first $original"
 }
 
 for case in "${CASES[@]}"; do
     homes=0
     directs=0
     delivered=0
+    fetched=0
     times=()
+    otimes=()
     for r in $(seq "$TRIES"); do
-        read -r a b direct first < <(one_round "$case" "$r")
+        read -r a b direct first original < <(one_round "$case" "$r")
         [ "$a" = yes ] && [ "$b" = yes ] && homes=$((homes + 1))
         [ "$direct" = yes ] && directs=$((directs + 1))
         if [ "$first" != - ]; then
             delivered=$((delivered + 1))
             times+=("$first")
         fi
-        say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s"
+        if [ "$original" != - ]; then
+            fetched=$((fetched + 1))
+            otimes+=("$original")
+        fi
+        say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s"
     done
-    median=$(printf '%s\n' "${times[@]:-}" | sort -n | awk 'NF { a[n++] = $1 } END { if (n) printf "%.2f", a[int((n - 1) / 2)]; else print "-" }')
-    MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $median"
+    MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}")"
     # What the node must do today: in every case both phones reach the home node and the
     # log flows between them through it (store and forward); where A can be reached
-    # (easy), the home node introduces the phones and they connect directly. Hole
-    # punching and relaying for the other cases are not built yet (the matrix shows it).
-    want_direct=0
-    [ "$case" = easy ] && want_direct=$TRIES
-    if [ "$homes" = "$TRIES" ] && [ "$delivered" = "$TRIES" ] && [ "$directs" -ge "$want_direct" ]; then
+    # (easy), the home node introduces the phones, they connect directly and A's photo
+    # reaches B. Elsewhere the photo does not arrive yet: nobody can dial A's swarm port,
+    # and A never dials out to those who want its pieces (hole punching, relaying and
+    # reverse connections are not built; the matrix shows it).
+    want=0
+    [ "$case" = easy ] && want=$TRIES
+    if [ "$homes" = "$TRIES" ] && [ "$delivered" = "$TRIES" ] && [ "$directs" -ge "$want" ] && [ "$fetched" -ge "$want" ]; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
     fi
 done
 
-printf '\n%-11s %-10s %-14s %-16s %s\n' case "home" "phones direct" "A->B delivered" "median first event (s)"
+printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %s\n' case home direct comment "median s" photo "median s"
 for case in "${CASES[@]}"; do
-    read -r h d v m <<<"${MATRIX[$case]}"
-    printf '%-11s %-10s %-14s %-16s %s\n' "$case" "$h" "$d" "$v" "$m"
+    read -r h d v m f o <<<"${MATRIX[$case]}"
+    printf '%-11s %-6s %-8s %-8s %-10s %-8s %s\n' "$case" "$h" "$d" "$v" "$m" "$f" "$o"
 done
 printf 'test result: %s. %d passed; %d failed; 0 ignored (nat lab)\n' \
     "$([ "$failed" -eq 0 ] && echo ok || echo FAILED)" "$passed" "$failed"

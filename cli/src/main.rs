@@ -513,10 +513,9 @@ async fn edit(cli: &Cli) -> Result<(), Failure> {
         Command::Leave { channel } => {
             let req = Request::Leave { channel: channel.clone() };
             change(cli, req, &none, |v| {
-                say!(
-                    "Left the channel: {} posts and their files are gone from this node. Your own files are untouched.",
-                    v["posts"].as_u64().unwrap_or_default()
-                );
+                let posts = v["posts"].as_u64().unwrap_or_default();
+                let what = if posts == 1 { "1 post and its".to_owned() } else { format!("{posts} posts and their") };
+                say!("Left the channel: {what} files are gone from this node. Your own files are untouched.");
             })
             .await
         }

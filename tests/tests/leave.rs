@@ -146,6 +146,7 @@ async fn a_member_who_leaves_keeps_nothing_of_the_channel_and_can_join_again() {
     }
     for h in &hashes {
         assert!(!resume_of(h).exists(), "resume state of a post left behind");
+        assert!(!resume.join(format!("{h}.torrent")).exists(), "librqbit's torrent of a post left behind");
     }
 
     // Bob is no longer connected for it, and what alice writes next does not reach him.

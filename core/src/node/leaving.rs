@@ -85,7 +85,10 @@ fn forget(
     }
     let info_hashes = crate::catalog::db::forget_channel(tx, ch)?;
     for h in &info_hashes {
-        trash.push(crate::swarm::resume::bitv_path(&data_dir.join("swarm").join("resume"), h));
+        let bitv = crate::swarm::resume::bitv_path(&data_dir.join("swarm").join("resume"), h);
+        // librqbit's copy of the torrent beside it (the node also clears these at start).
+        trash.push(bitv.with_extension("torrent"));
+        trash.push(bitv);
     }
     crate::comment::db::forget_channel(tx, ch)?;
     crate::venue::db::forget_channel(tx, ch)?;
