@@ -222,7 +222,9 @@ async fn status(node: &Node) -> Result<Value, Failure> {
         channels.push(json!({"channel": c.id.to_hex(), "name": c.name, "peers": peers.len(), "connected": names}));
     }
     let s = node.settings();
+    let calls = node.callbacks().await.unwrap_or_default();
     Ok(json!({
+        "callbacks": {"asked": calls.asked, "answered": calls.answered, "made": calls.made, "bytes": calls.bytes},
         "running": true,
         "sync_address": node.sync_addr().await.map(|a| a.to_string()),
         "swarm_address": node.swarm_addr().await.map(|a| a.to_string()),

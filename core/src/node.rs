@@ -490,6 +490,12 @@ impl Node {
         }
     }
 
+    /// What reverse connections did (members beyond the LAN reached by asking them to
+    /// call back), while sync runs.
+    pub async fn callbacks(&self) -> Option<sync::CallbackCounts> {
+        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.callbacks())
+    }
+
     /// What local discovery found last (client isolation shows here), while sync runs.
     pub async fn lan_status(&self) -> Option<crate::net::lan::LanStatus> {
         self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).and_then(|(s, _)| s.lan_status())
@@ -621,7 +627,7 @@ impl Inner {
         match (global.log.is_ok(), live.sync.is_some()) {
             (true, false) => {
                 let mut cfg = self.cfg.sync.clone();
-                cfg.swarm_port = live.swarm.listen_addr().map_or(0, |a| a.port());
+                cfg.swarm_listen = live.swarm.listen_addr();
                 if cfg.dht.is_none() {
                     cfg.dht = live.swarm.rendezvous().map(sync::DhtConfig::new);
                 }

@@ -10,8 +10,11 @@
 pub(crate) mod db;
 pub mod state;
 
+mod callback;
 mod conn;
 mod discover;
+
+pub use callback::CallbackCounts;
 
 use crate::channel::Invite;
 use crate::net::lan::LanStatus;
@@ -107,8 +110,11 @@ pub struct Config {
     pub dht: Option<DhtConfig>,
     /// Tell members where other members were reached, and dial what they tell.
     pub exchange: bool,
-    /// The port of this node's BitTorrent session, told to members (0: none).
-    pub swarm_port: u16,
+    /// Where this node's BitTorrent session listens (its port is told to members).
+    pub swarm_listen: Option<SocketAddr>,
+    /// Which members that dialled this node get a call-back stand-in for their swarm
+    /// ([`Reverse`]).
+    pub reverse: Reverse,
     /// Per-connection limits.
     pub limits: Limits,
     /// Most connections in all.
@@ -130,7 +136,8 @@ impl Default for Config {
             lan: Some(LanConfig::default()),
             dht: None,
             exchange: true,
-            swarm_port: 0,
+            swarm_listen: None,
+            reverse: Reverse::BeyondLan,
             limits: Limits::default(),
             max_connections: 64,
             max_per_ip: 8,
@@ -139,6 +146,20 @@ impl Default for Config {
             penalty: Duration::from_secs(600),
         }
     }
+}
+
+/// When librqbit reaches a member's swarm by asking the member to call back instead of
+/// dialling it (`sync::callback`): for members that dialled this node, whom this node
+/// may not be able to dial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reverse {
+    /// Never: members' swarms are dialled at the address they connected from.
+    Off,
+    /// For members that connected from beyond the local network (behind some NAT,
+    /// probably); on a LAN both sides can dial each other.
+    BeyondLan,
+    /// For every member that dialled this node (tests on one machine).
+    Always,
 }
 
 /// Where an address came from.
@@ -225,6 +246,8 @@ struct ConnEntry {
     addr: Option<SocketAddr>,
     swarm: Option<SocketAddr>,
     task: tokio::task::AbortHandle,
+    /// The member's swarm through a call-back, while the connection lives.
+    _stand_in: Option<callback::StandIn>,
 }
 
 struct Candidate {
@@ -251,6 +274,8 @@ pub(crate) struct Inner {
     dial_wake: tokio::sync::Notify,
     lan_status: Mutex<Option<LanStatus>>,
     next_id: AtomicU64,
+    callbacks: Mutex<callback::Waiting>,
+    callback_stats: callback::CallbackStats,
 }
 
 /// The sync service of one node.
@@ -289,6 +314,8 @@ impl Sync {
             dial_wake: tokio::sync::Notify::new(),
             lan_status: Mutex::new(None),
             next_id: AtomicU64::new(1),
+            callbacks: Mutex::new(callback::Waiting::default()),
+            callback_stats: callback::CallbackStats::default(),
         });
         let remembered = inner.replica.store().read(|c| db::remembered(c, 16)).map_err(replica::Error::from)?;
         for (ch, addr) in remembered {
@@ -397,6 +424,11 @@ impl Sync {
             .collect();
         v.sort();
         v
+    }
+
+    /// What reverse connections did since sync started.
+    pub fn callbacks(&self) -> CallbackCounts {
+        self.inner.callback_stats.counts()
     }
 
     /// What local discovery last found (`None` when it is off or has not reported yet).
@@ -509,7 +541,17 @@ impl Inner {
     }
 
     fn ports(&self) -> net::Ports {
-        net::Ports { sync: self.local.port(), swarm: self.cfg.swarm_port }
+        net::Ports { sync: self.local.port(), swarm: self.cfg.swarm_listen.map_or(0, |a| a.port()) }
+    }
+
+    /// Where this node's own librqbit can be dialled from here.
+    fn swarm_local(&self) -> Option<SocketAddr> {
+        let at = self.cfg.swarm_listen?;
+        Some(match at.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), at.port()),
+            IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), at.port()),
+            _ => at,
+        })
     }
 
     fn next_id(&self) -> u64 {

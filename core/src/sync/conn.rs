@@ -2,7 +2,7 @@
 //! pair survives), reconcile, push, keep alive; drop and penalise peers that misbehave.
 
 use super::state::{self, Action, Engine, Msg, ProtocolError, Vector};
-use super::{db, lock, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
+use super::{callback, db, lock, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
 use crate::log::event::Event;
 use crate::log::validate::Rejection;
 use crate::net::{self, Established, FrameReader, FrameWriter, NetError};
@@ -139,6 +139,11 @@ pub(super) async fn accept_loop(inner: Arc<Inner>, listener: TcpListener) {
         };
         let inner = inner.clone();
         tokio::spawn(async move {
+            if opens_call_back(&stream, inner.cfg.limits.handshake).await {
+                // Its token is checked before a byte is carried; it holds no slot after.
+                drop(slot);
+                return callback::arrived(&inner, stream).await;
+            }
             let Ok(channels) = accesses(&inner).await else { return };
             let key = inner.replica.device_key().clone();
             match net::secure::answer(stream, &key, &channels, inner.ports(), &inner.cfg.limits).await {
@@ -148,6 +153,25 @@ pub(super) async fn accept_loop(inner: Arc<Inner>, listener: TcpListener) {
             }
         });
     }
+}
+
+/// Whether a new stream is a call-back (`sync::callback`) rather than a member's sync
+/// connection: looks at its first bytes without taking them.
+async fn opens_call_back(stream: &TcpStream, limit: std::time::Duration) -> bool {
+    let mut head = [0u8; 4];
+    let looked = tokio::time::timeout(limit, async {
+        loop {
+            match stream.peek(&mut head).await {
+                Ok(n) if n >= head.len() => return head == *callback::MAGIC,
+                // Fewer bytes so far: a prefix of the magic may still become it.
+                Ok(n) if n > 0 && head[..n] == callback::MAGIC[..n] => {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                _ => return false,
+            }
+        }
+    });
+    looked.await.unwrap_or(false)
 }
 
 /// Dials `addr` for `channel`; the connection then runs in its own task.
@@ -200,16 +224,31 @@ async fn run(
         return;
     }
     let listen = (est.peer.listen_port != 0).then(|| SocketAddr::new(ip, est.peer.listen_port)).or(dialled);
-    let swarm = (est.peer.swarm_port != 0).then(|| SocketAddr::new(ip, est.peer.swarm_port));
+    let mut swarm = (est.peer.swarm_port != 0).then(|| SocketAddr::new(ip, est.peer.swarm_port));
+    let (outbox, outgoing) = mpsc::channel(64);
+    // A member that dialled us from beyond the LAN may not be dialable: its swarm is
+    // reached by asking it to call back.
+    let stand_in = match swarm {
+        Some(_) if !initiator && callback::wanted(inner.cfg.reverse, ip) => {
+            callback::stand_in(&inner, peer, outbox).await
+        }
+        _ => None,
+    };
+    if let Some(s) = &stand_in {
+        swarm = Some(s.addr);
+    }
     let initiator_dev = if initiator { inner.me } else { peer };
     let id = inner.next_id();
-    let task = tokio::spawn(drive(inner.clone(), est.reader, est.writer, ch, peer));
-    if !register(
-        &inner,
-        ch,
-        peer,
-        ConnEntry { id, initiator: initiator_dev, addr: listen, swarm, task: task.abort_handle() },
-    ) {
+    let task = tokio::spawn(drive(inner.clone(), est.reader, est.writer, outgoing, ch, peer));
+    let entry = ConnEntry {
+        id,
+        initiator: initiator_dev,
+        addr: listen,
+        swarm,
+        task: task.abort_handle(),
+        _stand_in: stand_in,
+    };
+    if !register(&inner, ch, peer, entry) {
         task.abort();
         return;
     }
@@ -263,6 +302,7 @@ async fn drive(
     inner: Arc<Inner>,
     mut reader: FrameReader,
     writer: FrameWriter,
+    mut outgoing: mpsc::Receiver<Msg>,
     ch: ChannelId,
     peer: DeviceId,
 ) -> Result<(), Ended> {
@@ -291,9 +331,13 @@ async fn drive(
         tokio::select! {
             frame = frames.recv() => {
                 let frame = frame.ok_or(Ended::Closed)??;
-                let msg = state::decode(&frame).map_err(Ended::Protocol)?;
-                d.on_msg(msg).await?;
+                match state::decode(&frame) {
+                    Ok(msg) => d.on_msg(msg).await?,
+                    Err(ProtocolError::Unknown) => {}
+                    Err(e) => return Err(Ended::Protocol(e)),
+                }
             }
+            Some(m) = outgoing.recv() => d.send(&m).await?,
             change = changes.recv() => match change {
                 Ok(LogChange { channel, events }) if channel == ch => {
                     if let Some(m) = d.engine.push(&events) {
@@ -356,6 +400,9 @@ impl Driver {
     }
 
     async fn on_msg(&mut self, msg: Msg) -> Result<(), Ended> {
+        if let Msg::CallBack { token, .. } = &msg {
+            self.call_back(*token);
+        }
         if let (Msg::Peers { addrs }, true) = (&msg, self.inner.cfg.exchange) {
             for a in addrs {
                 self.inner.add_candidate(self.ch, *a, super::Source::Exchange);
@@ -371,6 +418,18 @@ impl Driver {
             }
         }
         Ok(())
+    }
+
+    /// The peer cannot dial our swarm and asks us to call back (`sync::callback`), on the
+    /// sync address we know for it.
+    fn call_back(&self, token: callback::Token) {
+        if self.inner.cfg.reverse == super::Reverse::Off {
+            return;
+        }
+        let to = lock(&self.inner.conns).get(&(self.ch, self.peer)).and_then(|e| e.addr);
+        if let Some(to) = to {
+            callback::call_back(&self.inner, to, token);
+        }
     }
 
     async fn ingest(&mut self, events: Vec<Vec<u8>>) -> Result<(), Ended> {

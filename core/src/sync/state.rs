@@ -51,7 +51,19 @@ pub enum Msg {
     Ping,
     /// Answer to `Ping`.
     Pong,
+    /// Call back with `token` on the sender's sync port and carry the swarm's bytes for
+    /// `info_hash` (the sender could not dial the receiver's swarm; `sync::callback`).
+    CallBack {
+        /// One-time token the call-back stream opens with.
+        token: [u8; 16],
+        /// The post librqbit asked for.
+        info_hash: [u8; 20],
+    },
 }
+
+/// Message kinds this version knows: a frame whose tag is beyond them comes from a newer
+/// version and is skipped, not taken for misbehaviour.
+const KNOWN_KINDS: u32 = 8;
 
 /// A peer broke the protocol. The connection is dropped and the peer penalised.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,6 +78,9 @@ pub enum ProtocolError {
     /// More items in one message than allowed.
     #[error("too many items in one message")]
     TooMany,
+    /// A message kind from a newer version (skipped; the connection goes on).
+    #[error("unknown message kind")]
+    Unknown,
 }
 
 /// What the driver must do.
@@ -98,7 +113,11 @@ pub fn digest(v: &Vector) -> [u8; 32] {
 /// # Errors
 /// [`ProtocolError`].
 pub fn decode(frame: &[u8]) -> Result<Msg, ProtocolError> {
-    let msg: Msg = postcard::from_bytes(frame).map_err(|_| ProtocolError::Malformed)?;
+    let msg: Msg = match postcard::from_bytes(frame) {
+        Ok(m) => m,
+        Err(_) if kind(frame).is_some_and(|k| k >= KNOWN_KINDS) => return Err(ProtocolError::Unknown),
+        Err(_) => return Err(ProtocolError::Malformed),
+    };
     match &msg {
         Msg::Vector { entries } if entries.windows(2).any(|w| w[0].0 >= w[1].0) => {
             return Err(ProtocolError::UnsortedVector);
@@ -108,6 +127,18 @@ pub fn decode(frame: &[u8]) -> Result<Msg, ProtocolError> {
         _ => {}
     }
     Ok(msg)
+}
+
+/// The message kind a frame starts with (postcard's varint enum tag), if it is whole.
+fn kind(frame: &[u8]) -> Option<u32> {
+    let mut v: u32 = 0;
+    for (i, b) in frame.iter().take(5).enumerate() {
+        v |= u32::from(b & 0x7f).checked_shl(7 * i as u32)?;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
 }
 
 /// Encodes a message.
@@ -176,7 +207,7 @@ impl Engine {
                 self.caught_up = true;
                 vec![Action::CaughtUp]
             }
-            Msg::Peers { .. } | Msg::Pong => Vec::new(),
+            Msg::Peers { .. } | Msg::Pong | Msg::CallBack { .. } => Vec::new(),
             Msg::Ping => vec![Action::Send(Msg::Pong)],
         }
     }

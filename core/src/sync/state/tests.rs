@@ -179,6 +179,17 @@ fn decode_refuses_malformed_and_oversized_messages() {
     assert_eq!(decode(&encode(&ok)), Ok(ok));
 }
 
+#[test]
+fn a_newer_message_kind_is_skipped_not_taken_for_misbehaviour() {
+    // Kind 8 is the first this version does not know; 200 takes two varint bytes.
+    assert_eq!(decode(&[8, 1, 2, 3]), Err(ProtocolError::Unknown));
+    assert_eq!(decode(&[0xc8, 0x01, 9]), Err(ProtocolError::Unknown));
+    // A known kind that does not decode is still malformed.
+    assert_eq!(decode(&[7, 1]), Err(ProtocolError::Malformed));
+    let call = Msg::CallBack { token: [7; 16], info_hash: [9; 20] };
+    assert_eq!(decode(&encode(&call)), Ok(call));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     /// Two replicas of a common history, each with additions of its own (authors 0–2 on

@@ -1,0 +1,92 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests: failing loudly is right
+//! Reverse connections with real nodes on loopback: a member whose swarm cannot be dialled
+//! at the address it connected from (a phone behind a NAT, here a guest whose librqbit
+//! listens on 127.0.0.2 while its sync connects from 127.0.0.1) still gets its photos to
+//! the node it dialled, by calling back. Without call-backs nothing arrives — the control
+//! that shows the guest really cannot be dialled. The NAT lab (`scripts/nat-lab.sh`)
+//! shows the same behind real NATs.
+
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::path::Path;
+use std::time::Duration;
+use swarmroll_core::channel::Role;
+use swarmroll_core::import::Request;
+use swarmroll_core::node::Node;
+use swarmroll_core::sync::Reverse;
+use swarmroll_core::{ChannelId, EventId};
+use swarmroll_tests::net::{node_config, until};
+use tempfile::TempDir;
+
+fn host(dir: &Path, reverse: Reverse) -> Node {
+    let mut cfg = node_config(dir);
+    cfg.sync.reverse = reverse;
+    Node::open(cfg).unwrap()
+}
+
+/// A guest whose swarm listens where its sync connections do not come from.
+fn unreachable_guest(dir: &Path) -> Node {
+    let mut cfg = node_config(dir);
+    cfg.swarm.listen = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 2), 0));
+    Node::open(cfg).unwrap()
+}
+
+/// The host's channel, the guest joined to it (the guest dialled the host), and a post of
+/// real photos the guest shared.
+async fn guest_shares(host: &Node, guest: &Node) -> (ChannelId, EventId) {
+    host.start().await.unwrap();
+    let ch = host.create_channel("After the party", "Home", false).unwrap();
+    guest.start().await.unwrap();
+    let (invite, _) = host.invite(&ch, Role::Contributor, None).await.unwrap();
+    guest.join(&invite, "Ana", Duration::from_secs(10)).await.unwrap();
+    let dir = swarmroll_tests::photos();
+    let files = ["phones/iphone_hdr_NO.jpg", "phones/jolla.jpg"]
+        .iter()
+        .map(|p| Request { path: dir.join(p), poster: None, asset_id: None, platform_time: None })
+        .collect();
+    let options = swarmroll_core::share::Options { caption: "from the dance floor".into(), ..Default::default() };
+    let outcome = guest.share(&ch, files, options, &swarmroll_core::share::Cancel::default()).await.unwrap();
+    assert_eq!(outcome.posted(), 2);
+    let post = outcome.posts[0];
+    until(10, "the post in the home node's log", || host.thread(&post).unwrap().is_some()).await;
+    (ch, post)
+}
+
+fn left(n: &Node, ch: &ChannelId) -> u64 {
+    let me = n.device_id();
+    swarmroll_core::testing::remaining(swarmroll_core::testing::replica(n), &[*ch], &me).unwrap().0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_that_cannot_be_dialled_calls_back_and_its_photos_arrive() {
+    let dirs: Vec<TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (home, ana) = (host(dirs[0].path(), Reverse::Always), unreachable_guest(dirs[1].path()));
+    let (ch, post) = guest_shares(&home, &ana).await;
+    until(60, "the guest's photos at the home node", || left(&home, &ch) == 0).await;
+    // Byte for byte what Ana shared.
+    let want: std::collections::BTreeSet<[u8; 32]> =
+        ana.thread(&post).unwrap().unwrap().post.items.iter().map(|i| i.media.content_hash.0).collect();
+    let got: std::collections::BTreeSet<[u8; 32]> = std::fs::read_dir(home.media_dir(&ch).join(post.to_hex()))
+        .unwrap()
+        .map(|e| *blake3::hash(&std::fs::read(e.unwrap().path()).unwrap()).as_bytes())
+        .collect();
+    assert_eq!(got, want);
+    // It came through call-backs: the home node asked, Ana called back, bytes flowed.
+    let (h, a) = (home.callbacks().await.unwrap(), ana.callbacks().await.unwrap());
+    assert!(h.asked >= 1 && h.answered >= 1, "{h:?}");
+    assert!(a.made >= 1, "{a:?}");
+    assert!(h.bytes > 2_000_000, "{h:?}");
+    // Ana never needed one: she dialled the home node, whose swarm she dials directly.
+    assert_eq!(a.asked, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_call_backs_the_photos_of_a_member_that_cannot_be_dialled_never_arrive() {
+    let dirs: Vec<TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (home, ana) = (host(dirs[0].path(), Reverse::Off), unreachable_guest(dirs[1].path()));
+    let (ch, _) = guest_shares(&home, &ana).await;
+    let before = left(&home, &ch);
+    assert!(before > 0);
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    assert_eq!(left(&home, &ch), before, "something arrived: the guest was dialable after all");
+    assert_eq!(home.callbacks().await.unwrap().asked, 0);
+}
