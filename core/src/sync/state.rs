@@ -61,9 +61,13 @@ pub enum Msg {
     },
 }
 
-/// Message kinds this version knows: a frame whose tag is beyond them comes from a newer
-/// version and is skipped, not taken for misbehaviour.
+/// Message kinds this version knows: a frame whose tag is beyond them, but below
+/// [`FUTURE_KINDS`], comes from a newer version and is skipped, not taken for misbehaviour.
 const KNOWN_KINDS: u32 = 8;
+
+/// The end of the range kept for later versions. A tag beyond it is garbage (an attacker's
+/// or a broken peer's), and the peer is penalised as for any malformed frame.
+const FUTURE_KINDS: u32 = 64;
 
 /// A peer broke the protocol. The connection is dropped and the peer penalised.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -115,7 +119,7 @@ pub fn digest(v: &Vector) -> [u8; 32] {
 pub fn decode(frame: &[u8]) -> Result<Msg, ProtocolError> {
     let msg: Msg = match postcard::from_bytes(frame) {
         Ok(m) => m,
-        Err(_) if kind(frame).is_some_and(|k| k >= KNOWN_KINDS) => return Err(ProtocolError::Unknown),
+        Err(_) if kind(frame).is_some_and(|k| (KNOWN_KINDS..FUTURE_KINDS).contains(&k)) => return Err(ProtocolError::Unknown),
         Err(_) => return Err(ProtocolError::Malformed),
     };
     match &msg {

@@ -181,9 +181,13 @@ fn decode_refuses_malformed_and_oversized_messages() {
 
 #[test]
 fn a_newer_message_kind_is_skipped_not_taken_for_misbehaviour() {
-    // Kind 8 is the first this version does not know; 200 takes two varint bytes.
+    // Kind 8 is the first this version does not know, 63 the last kept for later versions.
     assert_eq!(decode(&[8, 1, 2, 3]), Err(ProtocolError::Unknown));
-    assert_eq!(decode(&[0xc8, 0x01, 9]), Err(ProtocolError::Unknown));
+    assert_eq!(decode(&[63]), Err(ProtocolError::Unknown));
+    // Beyond the kept range (200 takes two varint bytes) is garbage, as is a runaway varint.
+    assert_eq!(decode(&[64, 1]), Err(ProtocolError::Malformed));
+    assert_eq!(decode(&[0xc8, 0x01, 9]), Err(ProtocolError::Malformed));
+    assert_eq!(decode(&[0xff, 0x13, 0x37, 0x00, 0x42]), Err(ProtocolError::Malformed));
     // A known kind that does not decode is still malformed.
     assert_eq!(decode(&[7, 1]), Err(ProtocolError::Malformed));
     let call = Msg::CallBack { token: [7; 16], info_hash: [9; 20] };
