@@ -8,7 +8,7 @@
 # Topology (after ../shared/notes/reachability.md §6): a core router `inet`; the home
 # node `home` (an always-on member with a public address, 198.51.100.10) on it; two
 # phones `ha` and `hb`, each behind its own router two hops from the core (router → ISP
-# → core), A behind the case's NAT and B behind an ordinary home NAT:
+# → core), both behind a NAT of the case's kind (each its own):
 #   easy       EIM mapping (port-preserving MASQUERADE) and endpoint-independent
 #              filtering on the node's ports (what "full cone" home routers do)
 #   restricted port-preserving MASQUERADE, conntrack filtering (address+port restricted)
@@ -19,8 +19,10 @@
 # For each case it measures, over TRIES rounds: whether each phone reaches the home
 # node, whether the phones are connected to each other (directly), the time from A
 # writing a comment to B holding it, the time until a photo A shares is whole at B
-# (from A, or from the home node, which fetches and seeds it), and whether the home node
-# reached A's swarm by a call-back (`core/src/sync/callback.rs`). Prints the matrix.
+# (from A, or from the home node, which fetches and seeds it), whether the home node
+# reached A's swarm by a call-back (`core/src/sync/callback.rs`), and whether the phones'
+# direct connection was punched through their NATs (`core/src/sync/punch.rs`). Prints
+# the matrix.
 #
 #   scripts/nat-lab.sh [CASE...]            every case when none is named
 #   TRIES=20 scripts/nat-lab.sh             the benchmark's 20 rounds (default 3)
@@ -79,6 +81,10 @@ nat() {
     x "$n" iptables -P FORWARD DROP
     x "$n" iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
     x "$n" iptables -A FORWARD -i "$lan" -o "$wan" -j ACCEPT
+    # Unsolicited packets to the router itself are dropped, not answered with a reset:
+    # what home routers' firewalls do, and what RFC 5382 REQ-4 asks of a NAT (no answer
+    # to an unsolicited SYN for 6 s, so that a simultaneous open can complete).
+    x "$n" iptables -A INPUT -i "$wan" -m conntrack --ctstate NEW,INVALID -j DROP
     case $mode in
         easy | restricted | cgn) x "$n" iptables -t nat -A POSTROUTING -o "$wan" -j MASQUERADE ;;
         symmetric) x "$n" iptables -t nat -A POSTROUTING -o "$wan" -j MASQUERADE --random-fully ;;
@@ -158,7 +164,7 @@ build() {
     ip -n "$P-home" addr add 198.51.100.10/24 dev eth0
     ip -n "$P-home" route add default via 198.51.100.1
     phone a "$1"
-    phone b restricted
+    phone b "$1"
 }
 
 # sr NS DIR ARGS... — the node in namespace NS on data folder DIR (no LAN or DHT: the lab
@@ -208,7 +214,7 @@ median() {
 passed=0
 failed=0
 declare -A MATRIX
-one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s original_s"
+one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s original_s called punched"
     local case=$1 r=$2 d=$WORK/$1-$2
     mkdir -p "$d"
     build "$case"
@@ -243,11 +249,13 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
             original=$(wait_for "Ana's photo at Ben" 60 has_original hb "$d/b" "$channel" "$p2" || echo -)
         fi
     fi
-    # Whether the home node reached A's swarm by asking A to call back.
-    local called=no
+    # Whether the home node reached A's swarm by asking A to call back, and whether the
+    # phones' direct connection was punched.
+    local called=no punched=no
     if sr home "$d/home" --json status 2>/dev/null | grep -q '"answered":[1-9]'; then called=yes; fi
+    if sr ha "$d/a" --json status 2>/dev/null | grep -q '"opened":[1-9]'; then punched=yes; fi
     teardown
-    echo "$ok_a $ok_b $direct $first $original $called"
+    echo "$ok_a $ok_b $direct $first $original $called $punched"
 }
 
 for case in "${CASES[@]}"; do
@@ -256,11 +264,13 @@ for case in "${CASES[@]}"; do
     delivered=0
     fetched=0
     calls=0
+    punches=0
     times=()
     otimes=()
     for r in $(seq "$TRIES"); do
-        read -r a b direct first original called < <(one_round "$case" "$r")
+        read -r a b direct first original called punched < <(one_round "$case" "$r")
         [ "$called" = yes ] && calls=$((calls + 1))
+        [ "$punched" = yes ] && punches=$((punches + 1))
         [ "$a" = yes ] && [ "$b" = yes ] && homes=$((homes + 1))
         [ "$direct" = yes ] && directs=$((directs + 1))
         if [ "$first" != - ]; then
@@ -271,17 +281,17 @@ for case in "${CASES[@]}"; do
             fetched=$((fetched + 1))
             otimes+=("$original")
         fi
-        say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s, call-back $called"
+        say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s, call-back $called, punched $punched"
     done
-    MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES"
-    # What the node must do today: in every case both phones reach the home node, the
-    # log flows between them through it (store and forward), and A's photo reaches B —
-    # the home node fetches it by asking A to call back (nobody can dial A behind its
-    # NAT) and B fetches it from the home node; where A can be reached (easy), the home
-    # node introduces the phones and they connect directly. Hole punching is not built:
-    # behind the other NATs the phones do not meet directly (the matrix shows it).
-    want=0
-    [ "$case" = easy ] && want=$TRIES
+    MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES $punches/$TRIES"
+    # What the node must do: in every case both phones reach the home node, the log
+    # flows between them (directly, or through the home node: store and forward), and
+    # A's photo reaches B — the home node fetches it by asking A to call back (nobody
+    # can dial A behind its NAT) and B fetches it from the home node. The phones connect
+    # directly in every case but the one with a symmetric NAT on both sides: the home
+    # node introduces them and they punch through (`core/src/sync/punch.rs`).
+    want=$TRIES
+    [ "$case" = symmetric ] && want=0
     if [ "$homes" = "$TRIES" ] && [ "$delivered" = "$TRIES" ] && [ "$directs" -ge "$want" ] && [ "$fetched" = "$TRIES" ]; then
         passed=$((passed + 1))
     else
@@ -289,10 +299,10 @@ for case in "${CASES[@]}"; do
     fi
 done
 
-printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %-10s %s\n' case home direct comment "median s" photo "median s" call-back
+printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %s\n' case home direct comment "median s" photo "median s" call-back punched
 for case in "${CASES[@]}"; do
-    read -r h d v m f o c <<<"${MATRIX[$case]}"
-    printf '%-11s %-6s %-8s %-8s %-10s %-8s %-10s %s\n' "$case" "$h" "$d" "$v" "$m" "$f" "$o" "$c"
+    read -r h d v m f o c p <<<"${MATRIX[$case]}"
+    printf '%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %s\n' "$case" "$h" "$d" "$v" "$m" "$f" "$o" "$c" "$p"
 done
 printf 'test result: %s. %d passed; %d failed; 0 ignored (nat lab)\n' \
     "$([ "$failed" -eq 0 ] && echo ok || echo FAILED)" "$passed" "$failed"

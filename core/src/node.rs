@@ -496,6 +496,12 @@ impl Node {
         self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.callbacks())
     }
 
+    /// What hole punching did (members behind NATs connected directly after an
+    /// introduction), while sync runs.
+    pub async fn punches(&self) -> Option<sync::PunchCounts> {
+        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.punches())
+    }
+
     /// What local discovery found last (client isolation shows here), while sync runs.
     pub async fn lan_status(&self) -> Option<crate::net::lan::LanStatus> {
         self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).and_then(|(s, _)| s.lan_status())

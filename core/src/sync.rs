@@ -13,8 +13,10 @@ pub mod state;
 mod callback;
 mod conn;
 mod discover;
+mod punch;
 
 pub use callback::CallbackCounts;
+pub use punch::PunchCounts;
 
 use crate::channel::Invite;
 use crate::net::lan::LanStatus;
@@ -27,7 +29,6 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 
@@ -246,6 +247,10 @@ struct ConnEntry {
     addr: Option<SocketAddr>,
     swarm: Option<SocketAddr>,
     task: tokio::task::AbortHandle,
+    /// Messages for the member, sent by the connection's task.
+    outbox: tokio::sync::mpsc::Sender<state::Msg>,
+    /// The member dialled us from beyond the local network (it may be behind a NAT).
+    beyond: bool,
     /// The member's swarm through a call-back, while the connection lives.
     _stand_in: Option<callback::StandIn>,
 }
@@ -276,6 +281,8 @@ pub(crate) struct Inner {
     next_id: AtomicU64,
     callbacks: Mutex<callback::Waiting>,
     callback_stats: callback::CallbackStats,
+    punching: Mutex<punch::Punching>,
+    punch_stats: punch::PunchStats,
 }
 
 /// The sync service of one node.
@@ -290,12 +297,12 @@ impl Sync {
     /// # Errors
     /// [`SyncError::Listen`], [`SyncError::Replica`].
     pub async fn start(replica: Arc<Replica>, cfg: Config) -> Result<Self, SyncError> {
-        let listener = match TcpListener::bind(cfg.listen).await {
+        let listener = match punch::listen(cfg.listen) {
             Ok(l) => l,
             // Another node on this machine holds the default port: any port will do, the
             // beacons, the DHT and invites say which.
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && cfg.listen.port() == SYNC_PORT => {
-                TcpListener::bind(SocketAddr::new(cfg.listen.ip(), 0)).await.map_err(|e| SyncError::Listen(e.kind()))?
+                punch::listen(SocketAddr::new(cfg.listen.ip(), 0)).map_err(|e| SyncError::Listen(e.kind()))?
             }
             Err(e) => return Err(SyncError::Listen(e.kind())),
         };
@@ -316,6 +323,8 @@ impl Sync {
             next_id: AtomicU64::new(1),
             callbacks: Mutex::new(callback::Waiting::default()),
             callback_stats: callback::CallbackStats::default(),
+            punching: Mutex::new(punch::Punching::default()),
+            punch_stats: punch::PunchStats::default(),
         });
         let remembered = inner.replica.store().read(|c| db::remembered(c, 16)).map_err(replica::Error::from)?;
         for (ch, addr) in remembered {
@@ -429,6 +438,11 @@ impl Sync {
     /// What reverse connections did since sync started.
     pub fn callbacks(&self) -> CallbackCounts {
         self.inner.callback_stats.counts()
+    }
+
+    /// What hole punching did since sync started.
+    pub fn punches(&self) -> PunchCounts {
+        self.inner.punch_stats.counts()
     }
 
     /// What local discovery last found (`None` when it is off or has not reported yet).

@@ -90,3 +90,71 @@ async fn without_call_backs_the_photos_of_a_member_that_cannot_be_dialled_never_
     assert_eq!(left(&home, &ch), before, "something arrived: the guest was dialable after all");
     assert_eq!(home.callbacks().await.unwrap().asked, 0);
 }
+
+/// A member whose node dials nobody it is told of: it reaches other members only when an
+/// introducer has them punch (`sync::punch`).
+fn reticent_guest(dir: &Path) -> Node {
+    let mut cfg = node_config(dir);
+    cfg.sync.exchange = false;
+    cfg.sync.reverse = Reverse::Always;
+    Node::open(cfg).unwrap()
+}
+
+async fn two_guests_join(home: &Node, ana: &Node, ben: &Node) -> (ChannelId, EventId) {
+    home.start().await.unwrap();
+    let ch = home.create_channel("After the party", "Home", false).unwrap();
+    let photo = swarmroll_tests::photos().join("phones/jolla.jpg");
+    let files = vec![Request { path: photo, poster: None, asset_id: None, platform_time: None }];
+    let outcome = home
+        .share(&ch, files, swarmroll_core::share::Options::default(), &swarmroll_core::share::Cancel::default())
+        .await
+        .unwrap();
+    let (invite, _) = home.invite(&ch, Role::Contributor, None).await.unwrap();
+    for (g, name) in [(ana, "Ana"), (ben, "Ben")] {
+        g.start().await.unwrap();
+        g.join(&invite, name, Duration::from_secs(10)).await.unwrap();
+    }
+    (ch, outcome.posts[0])
+}
+
+/// Waits until `a` is connected to `b` in `ch`; whether it was within `secs`.
+async fn connected(a: &Node, b: &Node, ch: &ChannelId, secs: u64) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while tokio::time::Instant::now() < deadline {
+        if a.peers(ch).await.contains(&b.device_id()) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_introduced_by_a_third_punch_through_to_each_other() {
+    let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let home = host(dirs[0].path(), Reverse::Always);
+    let (ana, ben) = (reticent_guest(dirs[1].path()), reticent_guest(dirs[2].path()));
+    let (ch, post) = two_guests_join(&home, &ana, &ben).await;
+    assert!(connected(&ana, &ben, &ch, 15).await, "Ana and Ben never connected");
+    let (h, a, b) = (home.punches().await.unwrap(), ana.punches().await.unwrap(), ben.punches().await.unwrap());
+    assert!(h.introduced >= 1, "{h:?}");
+    assert!(a.opened >= 1 && b.opened >= 1, "{a:?} {b:?}");
+    // The punched connection carries the log on its own: Ben's comment reaches Ana with
+    // the home node gone.
+    home.stop().await;
+    let said = ben.comment(&ch, &post, "straight to you", None).unwrap();
+    until(10, "Ben's comment at Ana", || {
+        ana.thread(&post).unwrap().is_some_and(|t| t.comments.iter().any(|c| c.id == said))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_an_introduction_members_that_dial_nobody_stay_apart() {
+    let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let home = host(dirs[0].path(), Reverse::Off);
+    let (ana, ben) = (reticent_guest(dirs[1].path()), reticent_guest(dirs[2].path()));
+    let (ch, _) = two_guests_join(&home, &ana, &ben).await;
+    assert!(!connected(&ana, &ben, &ch, 6).await, "connected without being introduced");
+    assert_eq!(home.punches().await.unwrap().introduced, 0);
+}

@@ -2,7 +2,7 @@
 //! pair survives), reconcile, push, keep alive; drop and penalise peers that misbehave.
 
 use super::state::{self, Action, Engine, Msg, ProtocolError, Vector};
-use super::{callback, db, lock, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
+use super::{callback, db, lock, punch, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
 use crate::log::event::Event;
 use crate::log::validate::Rejection;
 use crate::net::{self, Established, FrameReader, FrameWriter, NetError};
@@ -139,15 +139,22 @@ pub(super) async fn accept_loop(inner: Arc<Inner>, listener: TcpListener) {
         };
         let inner = inner.clone();
         tokio::spawn(async move {
-            if opens_call_back(&stream, inner.cfg.limits.handshake).await {
+            match opening(&stream, inner.cfg.limits.handshake).await {
                 // Its token is checked before a byte is carried; it holds no slot after.
-                drop(slot);
-                return callback::arrived(&inner, stream).await;
+                Opening::CallBack => {
+                    drop(slot);
+                    return callback::arrived(&inner, stream).await;
+                }
+                Opening::Punch => {
+                    drop(slot);
+                    return punch::arrived(&inner, stream).await;
+                }
+                Opening::Sync => {}
             }
             let Ok(channels) = accesses(&inner).await else { return };
             let key = inner.replica.device_key().clone();
             match net::secure::answer(stream, &key, &channels, inner.ports(), &inner.cfg.limits).await {
-                Ok(est) => run(inner, est, from.ip(), None, false, slot).await,
+                Ok(est) => run(inner, est, from.ip(), None, Side::Answered, slot).await,
                 Err(e) if e.is_misbehaviour() => inner.penalise(from.ip(), &e),
                 Err(e) => tracing::debug!(error = %e, "incoming handshake failed"),
             }
@@ -155,23 +162,41 @@ pub(super) async fn accept_loop(inner: Arc<Inner>, listener: TcpListener) {
     }
 }
 
-/// Whether a new stream is a call-back (`sync::callback`) rather than a member's sync
-/// connection: looks at its first bytes without taking them.
-async fn opens_call_back(stream: &TcpStream, limit: std::time::Duration) -> bool {
+/// What a new stream on the sync port is.
+enum Opening {
+    /// A member's sync connection (or anything else: the handshake judges it).
+    Sync,
+    /// A call-back (`sync::callback`).
+    CallBack,
+    /// One side of a punch (`sync::punch`).
+    Punch,
+}
+
+/// Tells what a new stream is by its first bytes, without taking them.
+async fn opening(stream: &TcpStream, limit: std::time::Duration) -> Opening {
     let mut head = [0u8; 4];
+    let magics = [(callback::MAGIC, Opening::CallBack), (punch::MAGIC, Opening::Punch)];
     let looked = tokio::time::timeout(limit, async {
         loop {
-            match stream.peek(&mut head).await {
-                Ok(n) if n >= head.len() => return head == *callback::MAGIC,
-                // Fewer bytes so far: a prefix of the magic may still become it.
-                Ok(n) if n > 0 && head[..n] == callback::MAGIC[..n] => {
-                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            let n = match stream.peek(&mut head).await {
+                Ok(n) if n > 0 => n.min(head.len()),
+                _ => return Opening::Sync,
+            };
+            let mut maybe = false;
+            for (magic, _) in &magics {
+                if head[..n] == magic[..n] {
+                    maybe = true;
                 }
-                _ => return false,
             }
+            if n == head.len() || !maybe {
+                break;
+            }
+            // Fewer bytes so far: a prefix of a magic may still become it.
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
+        magics.into_iter().find(|(m, _)| head == **m).map_or(Opening::Sync, |(_, o)| o)
     });
-    looked.await.unwrap_or(false)
+    looked.await.unwrap_or(Opening::Sync)
 }
 
 /// Dials `addr` for `channel`; the connection then runs in its own task.
@@ -202,8 +227,45 @@ pub(super) async fn dial(inner: &Arc<Inner>, channel: ChannelId, addr: SocketAdd
         }
     };
     let peer = est.peer.device;
-    tokio::spawn(run(inner.clone(), est, addr.ip(), Some(addr), true, slot));
+    tokio::spawn(run(inner.clone(), est, addr.ip(), Some(addr), Side::Dialled, slot));
     Ok(peer)
+}
+
+/// A punch (`sync::punch`) opened `stream` to the member at `to`: the leader opens the
+/// handshake, the other answers; the connection then runs like any other.
+pub(super) async fn punched(inner: &Arc<Inner>, channel: ChannelId, stream: TcpStream, to: SocketAddr, lead: bool) {
+    let Ok(all) = accesses(inner).await else { return };
+    let Some(access) = all.into_iter().find(|a| a.channel == channel) else { return };
+    let Some(slot) = Slot::take(inner, to.ip()) else { return };
+    let key = inner.replica.device_key().clone();
+    let limits = &inner.cfg.limits;
+    let est = if lead {
+        net::secure::dial(stream, &key, &access, inner.ports(), limits).await
+    } else {
+        net::secure::answer(stream, &key, &[access], inner.ports(), limits).await
+    };
+    match est {
+        Ok(est) => run(inner.clone(), est, to.ip(), Some(to), Side::Punched { lead }, slot).await,
+        Err(e) if e.is_misbehaviour() => inner.penalise(to.ip(), &e),
+        Err(e) => tracing::debug!(error = %e, "punched handshake failed"),
+    }
+}
+
+/// How a connection came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// We dialled the member.
+    Dialled,
+    /// The member dialled us.
+    Answered,
+    /// Both dialled at once (`sync::punch`); the leader opened the handshake.
+    Punched { lead: bool },
+}
+
+impl Side {
+    fn initiator(self) -> bool {
+        matches!(self, Side::Dialled | Side::Punched { lead: true })
+    }
 }
 
 /// Registers and drives one established connection until it ends.
@@ -212,7 +274,7 @@ async fn run(
     est: Established,
     ip: IpAddr,
     dialled: Option<SocketAddr>,
-    initiator: bool,
+    side: Side,
     slot: Slot,
 ) {
     let (ch, peer) = (est.channel, est.peer.device);
@@ -227,17 +289,16 @@ async fn run(
     let mut swarm = (est.peer.swarm_port != 0).then(|| SocketAddr::new(ip, est.peer.swarm_port));
     let (outbox, outgoing) = mpsc::channel(64);
     // A member that dialled us from beyond the LAN may not be dialable: its swarm is
-    // reached by asking it to call back.
+    // reached by asking it to call back; and it may be introduced to others to punch.
+    let beyond = side == Side::Answered && callback::wanted(inner.cfg.reverse, ip);
     let stand_in = match swarm {
-        Some(_) if !initiator && callback::wanted(inner.cfg.reverse, ip) => {
-            callback::stand_in(&inner, peer, outbox).await
-        }
+        Some(_) if beyond => callback::stand_in(&inner, peer, outbox.clone()).await,
         _ => None,
     };
     if let Some(s) = &stand_in {
         swarm = Some(s.addr);
     }
-    let initiator_dev = if initiator { inner.me } else { peer };
+    let initiator_dev = if side.initiator() { inner.me } else { peer };
     let id = inner.next_id();
     let task = tokio::spawn(drive(inner.clone(), est.reader, est.writer, outgoing, ch, peer));
     let entry = ConnEntry {
@@ -246,6 +307,8 @@ async fn run(
         addr: listen,
         swarm,
         task: task.abort_handle(),
+        outbox,
+        beyond,
         _stand_in: stand_in,
     };
     if !register(&inner, ch, peer, entry) {
@@ -352,6 +415,7 @@ async fn drive(
             arrival = arrivals.recv() => match arrival {
                 Ok(SyncEvent::Connected { channel, peer: other }) if channel == ch && other != peer => {
                     d.send_peers().await?;
+                    d.introduce(other).await?;
                 }
                 Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
                 Err(broadcast::error::RecvError::Closed) => return Ok(()),
@@ -399,9 +463,35 @@ impl Driver {
         self.send(&Msg::Peers { addrs }).await
     }
 
+    /// Members that both dialled us from beyond the LAN (this one, and `other`, who just
+    /// connected) may not be able to dial each other: tell both to punch (`sync::punch`).
+    async fn introduce(&mut self, other: DeviceId) -> Result<(), Ended> {
+        let pair = {
+            let conns = lock(&self.inner.conns);
+            let this = conns.get(&(self.ch, self.peer)).filter(|e| e.beyond).and_then(|e| e.addr);
+            let that = conns.get(&(self.ch, other)).filter(|e| e.beyond).and_then(|e| Some((e.addr?, e.outbox.clone())));
+            this.zip(that)
+        };
+        let Some((this, (that, that_outbox))) = pair else { return Ok(()) };
+        if this.ip() == that.ip() && self.inner.cfg.reverse == super::Reverse::BeyondLan {
+            // Behind one NAT: they find each other on their own network.
+            return Ok(());
+        }
+        let token = punch::token();
+        let lead = self.peer < other;
+        if that_outbox.try_send(Msg::Punch { token, addr: this, lead: !lead }).is_err() {
+            return Ok(());
+        }
+        self.inner.punch_stats.introduced();
+        self.send(&Msg::Punch { token, addr: that, lead }).await
+    }
+
     async fn on_msg(&mut self, msg: Msg) -> Result<(), Ended> {
         if let Msg::CallBack { token, .. } = &msg {
             self.call_back(*token);
+        }
+        if let Msg::Punch { token, addr, lead } = &msg {
+            punch::start(&self.inner, self.ch, *token, *addr, *lead);
         }
         if let (Msg::Peers { addrs }, true) = (&msg, self.inner.cfg.exchange) {
             for a in addrs {

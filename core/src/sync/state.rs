@@ -59,11 +59,22 @@ pub enum Msg {
         /// The post librqbit asked for.
         info_hash: [u8; 20],
     },
+    /// Open a direct connection to another member, both dialling at once from the sync
+    /// port so that each one's NAT lets the other's attempt in (`sync::punch`). Sent by a
+    /// member both reach to both, with the same token.
+    Punch {
+        /// One-time token each side's stream opens with.
+        token: [u8; 16],
+        /// Where the sender sees the other member's sync port.
+        addr: SocketAddr,
+        /// Whether the receiver opens the sync handshake once connected (the other answers).
+        lead: bool,
+    },
 }
 
 /// Message kinds this version knows: a frame whose tag is beyond them, but below
 /// [`FUTURE_KINDS`], comes from a newer version and is skipped, not taken for misbehaviour.
-const KNOWN_KINDS: u32 = 8;
+const KNOWN_KINDS: u32 = 9;
 
 /// The end of the range kept for later versions. A tag beyond it is garbage (an attacker's
 /// or a broken peer's), and the peer is penalised as for any malformed frame.
@@ -211,7 +222,7 @@ impl Engine {
                 self.caught_up = true;
                 vec![Action::CaughtUp]
             }
-            Msg::Peers { .. } | Msg::Pong | Msg::CallBack { .. } => Vec::new(),
+            Msg::Peers { .. } | Msg::Pong | Msg::CallBack { .. } | Msg::Punch { .. } => Vec::new(),
             Msg::Ping => vec![Action::Send(Msg::Pong)],
         }
     }
