@@ -15,8 +15,9 @@ set -euo pipefail
 #   tests check the shared copies of HEIF, MP4/MOV, PNG and WebP files with them;
 # - maven: fetches the Android app's JVM test libraries (Compose desktop, coroutines,
 #   JUnit) from Maven Central for scripts/android-jvm.sh;
-# - iproute2, iptables: the NAT lab's namespaces, cables and NAT routers (scripts/nat-lab.sh).
-APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl python3-libtorrent maven iproute2 iptables)
+# - iproute2, iptables: the NAT lab's namespaces, cables and NAT routers (scripts/nat-lab.sh);
+# - ethtool: turns off the offloads of the link benchmark's veths (scripts/link-bench.sh).
+APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl python3-libtorrent maven iproute2 iptables ethtool)
 
 log() {
     printf '==> ci-setup: %s\n' "$*"
