@@ -21,8 +21,9 @@
 # writing a comment to B holding it, the time until a photo A shares is whole at B
 # (from A, or from the home node, which fetches and seeds it), whether the home node
 # reached A's swarm by a call-back (`core/src/sync/callback.rs`), and whether the phones'
-# direct connection was punched through their NATs (`core/src/sync/punch.rs`). Prints
-# the matrix.
+# direct connection was punched through their NATs (`core/src/sync/punch.rs`), and
+# whether the home node relayed swarm bytes between them (`core/src/sync/relay.rs`).
+# Prints the matrix.
 #
 #   scripts/nat-lab.sh [CASE...]            every case when none is named
 #   TRIES=20 scripts/nat-lab.sh             the benchmark's 20 rounds (default 3)
@@ -214,7 +215,7 @@ median() {
 passed=0
 failed=0
 declare -A MATRIX
-one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s original_s called punched"
+one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s original_s called punched relayed"
     local case=$1 r=$2 d=$WORK/$1-$2
     mkdir -p "$d"
     build "$case"
@@ -251,11 +252,13 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     fi
     # Whether the home node reached A's swarm by asking A to call back, and whether the
     # phones' direct connection was punched.
-    local called=no punched=no
-    if sr home "$d/home" --json status 2>/dev/null | grep -q '"answered":[1-9]'; then called=yes; fi
+    local called=no punched=no relayed=no home_status
+    home_status=$(sr home "$d/home" --json status 2>/dev/null || true)
+    if grep -q '"answered":[1-9]' <<<"$home_status"; then called=yes; fi
+    if grep -q '"circuits":[1-9]' <<<"$home_status"; then relayed=yes; fi
     if sr ha "$d/a" --json status 2>/dev/null | grep -q '"opened":[1-9]'; then punched=yes; fi
     teardown
-    echo "$ok_a $ok_b $direct $first $original $called $punched"
+    echo "$ok_a $ok_b $direct $first $original $called $punched $relayed"
 }
 
 for case in "${CASES[@]}"; do
@@ -265,10 +268,12 @@ for case in "${CASES[@]}"; do
     fetched=0
     calls=0
     punches=0
+    relays=0
     times=()
     otimes=()
     for r in $(seq "$TRIES"); do
-        read -r a b direct first original called punched < <(one_round "$case" "$r")
+        read -r a b direct first original called punched relayed < <(one_round "$case" "$r")
+        [ "$relayed" = yes ] && relays=$((relays + 1))
         [ "$called" = yes ] && calls=$((calls + 1))
         [ "$punched" = yes ] && punches=$((punches + 1))
         [ "$a" = yes ] && [ "$b" = yes ] && homes=$((homes + 1))
@@ -281,9 +286,9 @@ for case in "${CASES[@]}"; do
             fetched=$((fetched + 1))
             otimes+=("$original")
         fi
-        say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s, call-back $called, punched $punched"
+        say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s, call-back $called, punched $punched, relayed $relayed"
     done
-    MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES $punches/$TRIES"
+    MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES $punches/$TRIES $relays/$TRIES"
     # What the node must do: in every case both phones reach the home node, the log
     # flows between them (directly, or through the home node: store and forward), and
     # A's photo reaches B — the home node fetches it by asking A to call back (nobody
@@ -299,10 +304,10 @@ for case in "${CASES[@]}"; do
     fi
 done
 
-printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %s\n' case home direct comment "median s" photo "median s" call-back punched
+printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %s\n' case home direct comment "median s" photo "median s" call-back punched relayed
 for case in "${CASES[@]}"; do
-    read -r h d v m f o c p <<<"${MATRIX[$case]}"
-    printf '%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %s\n' "$case" "$h" "$d" "$v" "$m" "$f" "$o" "$c" "$p"
+    read -r h d v m f o c p y <<<"${MATRIX[$case]}"
+    printf '%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %s\n' "$case" "$h" "$d" "$v" "$m" "$f" "$o" "$c" "$p" "$y"
 done
 printf 'test result: %s. %d passed; %d failed; 0 ignored (nat lab)\n' \
     "$([ "$failed" -eq 0 ] && echo ok || echo FAILED)" "$passed" "$failed"

@@ -29,6 +29,10 @@ pub struct NetArgs {
     /// Do not look for members over the internet (the BitTorrent DHT).
     #[arg(long)]
     pub no_dht: bool,
+    /// Do not relay photos and videos between members that cannot connect to each other
+    /// (a home node relays for members of its channels by default).
+    #[arg(long)]
+    pub no_relay: bool,
     /// Move originals only on an unmetered network, as the phones do by default. A
     /// desktop cannot tell: say `--metered` when on a tethered or capped connection.
     #[arg(long)]
@@ -51,6 +55,7 @@ impl NetArgs {
             cfg.sync.lan = None;
         }
         cfg.swarm.dht = !self.no_dht;
+        cfg.sync.relay.enabled = !self.no_relay;
         // A desktop or home server moves originals on any network unless asked not to.
         cfg.policy = Policy {
             originals: if self.wifi_only { Originals::UnmeteredOnly } else { Originals::AnyNetwork },

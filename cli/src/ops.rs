@@ -224,9 +224,11 @@ async fn status(node: &Node) -> Result<Value, Failure> {
     let s = node.settings();
     let calls = node.callbacks().await.unwrap_or_default();
     let punches = node.punches().await.unwrap_or_default();
+    let relays = node.relays().await.unwrap_or_default();
     Ok(json!({
         "callbacks": {"asked": calls.asked, "answered": calls.answered, "made": calls.made, "bytes": calls.bytes},
         "punches": {"introduced": punches.introduced, "tried": punches.tried, "opened": punches.opened},
+        "relay": {"circuits": relays.circuits, "refused": relays.refused, "bytes": relays.bytes, "used": relays.used},
         "running": true,
         "sync_address": node.sync_addr().await.map(|a| a.to_string()),
         "swarm_address": node.swarm_addr().await.map(|a| a.to_string()),

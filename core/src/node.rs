@@ -496,6 +496,12 @@ impl Node {
         self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.callbacks())
     }
 
+    /// What relaying did (members' swarms joined through this node, and this node's
+    /// through others), while sync runs.
+    pub async fn relays(&self) -> Option<sync::RelayCounts> {
+        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.relays())
+    }
+
     /// What hole punching did (members behind NATs connected directly after an
     /// introduction), while sync runs.
     pub async fn punches(&self) -> Option<sync::PunchCounts> {

@@ -14,9 +14,11 @@ mod callback;
 mod conn;
 mod discover;
 mod punch;
+mod relay;
 
 pub use callback::CallbackCounts;
 pub use punch::PunchCounts;
+pub use relay::{RelayConfig, RelayCounts};
 
 use crate::channel::Invite;
 use crate::net::lan::LanStatus;
@@ -114,8 +116,10 @@ pub struct Config {
     /// Where this node's BitTorrent session listens (its port is told to members).
     pub swarm_listen: Option<SocketAddr>,
     /// Which members that dialled this node get a call-back stand-in for their swarm
-    /// ([`Reverse`]).
+    /// ([`Reverse`]); also whether members are introduced to punch through and relayed.
     pub reverse: Reverse,
+    /// Relaying the swarm for members that cannot connect ([`RelayConfig`]).
+    pub relay: RelayConfig,
     /// Per-connection limits.
     pub limits: Limits,
     /// Most connections in all.
@@ -139,6 +143,7 @@ impl Default for Config {
             exchange: true,
             swarm_listen: None,
             reverse: Reverse::BeyondLan,
+            relay: RelayConfig::default(),
             limits: Limits::default(),
             max_connections: 64,
             max_per_ip: 8,
@@ -283,6 +288,8 @@ pub(crate) struct Inner {
     callback_stats: callback::CallbackStats,
     punching: Mutex<punch::Punching>,
     punch_stats: punch::PunchStats,
+    relayed: Mutex<relay::Relayed>,
+    relay_stats: relay::RelayStats,
 }
 
 /// The sync service of one node.
@@ -325,6 +332,8 @@ impl Sync {
             callback_stats: callback::CallbackStats::default(),
             punching: Mutex::new(punch::Punching::default()),
             punch_stats: punch::PunchStats::default(),
+            relayed: Mutex::new(relay::Relayed::default()),
+            relay_stats: relay::RelayStats::default(),
         });
         let remembered = inner.replica.store().read(|c| db::remembered(c, 16)).map_err(replica::Error::from)?;
         for (ch, addr) in remembered {
@@ -423,16 +432,27 @@ impl Sync {
         v
     }
 
-    /// Where connected members of `channel` accept BitTorrent peers (for fetching
-    /// originals from them).
+    /// Where members of `channel` accept BitTorrent peers (for fetching originals from
+    /// them): connected members' swarms (directly or by call-back), else through a relay.
     pub fn member_swarm_addrs(&self, channel: &ChannelId) -> Vec<(DeviceId, SocketAddr)> {
         let mut v: Vec<(DeviceId, SocketAddr)> = lock(&self.inner.conns)
             .iter()
             .filter(|((c, _), _)| c == channel)
             .filter_map(|((_, d), e)| e.swarm.map(|a| (*d, a)))
             .collect();
+        let relayed = lock(&self.inner.relayed).addrs(channel);
+        for (d, a) in relayed {
+            if !v.iter().any(|(x, _)| *x == d) {
+                v.push((d, a));
+            }
+        }
         v.sort();
         v
+    }
+
+    /// What relaying did since sync started.
+    pub fn relays(&self) -> RelayCounts {
+        self.inner.relay_stats.counts()
     }
 
     /// What reverse connections did since sync started.
@@ -466,6 +486,7 @@ impl Sync {
             c != channel
         });
         lock(&self.inner.candidates).remove(channel);
+        lock(&self.inner.relayed).forget(channel);
     }
 
     /// Stops listening, discovery and every connection.

@@ -158,3 +158,76 @@ async fn without_an_introduction_members_that_dial_nobody_stay_apart() {
     assert!(!connected(&ana, &ben, &ch, 6).await, "connected without being introduced");
     assert_eq!(home.punches().await.unwrap().introduced, 0);
 }
+
+/// A member whose swarm cannot be dialled and who dials nobody it is told of: like a phone
+/// behind a NAT, its photos reach another such member only through a member both reach.
+fn phone(dir: &Path) -> Node {
+    let mut cfg = node_config(dir);
+    cfg.swarm.listen = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 2), 0));
+    cfg.sync.exchange = false;
+    Node::open(cfg).unwrap()
+}
+
+/// A home node that fetches no originals itself: whatever of a phone's photo reaches the
+/// other phone went through its relay.
+fn relaying_home(dir: &Path, relay: bool) -> Node {
+    let mut cfg = node_config(dir);
+    cfg.sync.reverse = Reverse::Always;
+    cfg.sync.relay.enabled = relay;
+    cfg.policy.originals = swarmroll_core::node::Originals::Never;
+    Node::open(cfg).unwrap()
+}
+
+/// The content hashes of the originals of `post` held by `n`.
+fn held(n: &Node, ch: &ChannelId, post: &EventId) -> std::collections::BTreeSet<[u8; 32]> {
+    let Ok(files) = std::fs::read_dir(n.media_dir(ch).join(post.to_hex())) else { return Default::default() };
+    files.filter_map(|e| std::fs::read(e.ok()?.path()).ok()).map(|b| *blake3::hash(&b).as_bytes()).collect()
+}
+
+/// Ana shares two real photos; returns whether Ben held both, byte for byte, within `secs`.
+async fn ana_shares_to_ben(home: &Node, ana: &Node, ben: &Node, secs: u64) -> (ChannelId, EventId, bool) {
+    let (ch, _) = two_guests_join(home, ana, ben).await;
+    assert!(connected(ana, ben, &ch, 15).await, "Ana and Ben never connected");
+    let dir = swarmroll_tests::photos();
+    let files = ["phones/iphone_hdr_NO.jpg", "cameras/Reconyx_HC500_Hyperfire.jpg"]
+        .iter()
+        .map(|p| Request { path: dir.join(p), poster: None, asset_id: None, platform_time: None })
+        .collect();
+    let options = swarmroll_core::share::Options { caption: "for Ben".into(), ..Default::default() };
+    let outcome = ana.share(&ch, files, options, &swarmroll_core::share::Cancel::default()).await.unwrap();
+    let post = outcome.posts[0];
+    until(10, "Ana's post at Ben", || ben.thread(&post).unwrap().is_some()).await;
+    let want: std::collections::BTreeSet<[u8; 32]> =
+        ana.thread(&post).unwrap().unwrap().post.items.iter().map(|i| i.media.content_hash.0).collect();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while held(ben, &ch, &post) != want && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (ch, post, held(ben, &ch, &post) == want)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photos_between_members_that_cannot_dial_each_other_go_through_the_relay() {
+    let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let home = relaying_home(dirs[0].path(), true);
+    let (ana, ben) = (phone(dirs[1].path()), phone(dirs[2].path()));
+    let (ch, post, whole) = ana_shares_to_ben(&home, &ana, &ben, 60).await;
+    assert!(whole, "Ben never got Ana's photos, byte for byte");
+    // Through the home node's relay, which holds none of it.
+    let (h, b) = (home.relays().await.unwrap(), ben.relays().await.unwrap());
+    assert!(h.circuits >= 1 && h.bytes > 2_000_000, "{h:?}");
+    assert!(b.used >= 1, "{b:?}");
+    assert!(!home.media_dir(&ch).join(post.to_hex()).exists(), "the home node stored the photos");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_relay_off_nothing_passes_between_members_that_cannot_dial_each_other() {
+    let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let home = relaying_home(dirs[0].path(), false);
+    let (ana, ben) = (phone(dirs[1].path()), phone(dirs[2].path()));
+    let (ch, post, whole) = ana_shares_to_ben(&home, &ana, &ben, 8).await;
+    assert!(!whole && held(&ben, &ch, &post).is_empty(), "something arrived: the members could dial each other");
+    let h = home.relays().await.unwrap();
+    assert_eq!((h.circuits, h.bytes), (0, 0), "{h:?}");
+    assert!(h.refused >= 1, "{h:?}");
+}

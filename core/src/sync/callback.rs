@@ -37,10 +37,10 @@ const VERSION: u8 = 1;
 /// Bytes of a call-back token.
 pub(super) const TOKEN_LEN: usize = 16;
 /// A BitTorrent handshake: length, "BitTorrent protocol", reserved, info hash, peer id.
-const BT_HANDSHAKE: usize = 68;
-const BT_PROTOCOL: &[u8; 20] = b"\x13BitTorrent protocol";
+pub(super) const BT_HANDSHAKE: usize = 68;
+pub(super) const BT_PROTOCOL: &[u8; 20] = b"\x13BitTorrent protocol";
 /// How long a member has to call back, and librqbit to say which post it wants.
-const WAIT: Duration = Duration::from_secs(10);
+pub(super) const WAIT: Duration = Duration::from_secs(10);
 /// Most call-backs waiting for one member, and most a member makes at once for others.
 const MAX_WAITING: usize = 16;
 /// Most call-backs this node makes at once.
@@ -87,6 +87,44 @@ impl CallbackStats {
 pub(super) struct Waiting {
     by_token: HashMap<Token, (DeviceId, oneshot::Sender<TcpStream>)>,
     calling: usize,
+    /// Streams with a token not known yet (a relay's member may dial before its
+    /// request arrives on the other connection), waiting a moment.
+    early: usize,
+}
+
+impl Waiting {
+    /// Expects a stream from `member` opening with `token`.
+    pub(super) fn expect(&mut self, token: Token, member: DeviceId, tx: oneshot::Sender<TcpStream>) {
+        self.by_token.insert(token, (member, tx));
+    }
+
+    /// No longer expects these tokens.
+    pub(super) fn forget(&mut self, tokens: &[Token]) {
+        for t in tokens {
+            self.by_token.remove(t);
+        }
+    }
+}
+
+/// Most streams with a token not known yet, at once.
+const MAX_EARLY: usize = 32;
+/// How long such a stream waits for its token.
+const EARLY_WAIT: Duration = Duration::from_secs(2);
+
+/// A fresh token.
+pub(super) fn token() -> Token {
+    let mut t: Token = [0; TOKEN_LEN];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut t);
+    t
+}
+
+/// What a call-back stream opens with.
+pub(super) fn opening(token: &Token) -> Vec<u8> {
+    let mut head = Vec::with_capacity(MAGIC.len() + 1 + TOKEN_LEN);
+    head.extend_from_slice(MAGIC);
+    head.push(VERSION);
+    head.extend_from_slice(token);
+    head
 }
 
 /// Whether a member at `ip` that dialled us gets a stand-in: beyond the local network
@@ -156,8 +194,7 @@ async fn join_through(
     }
     let mut info_hash = [0u8; 20];
     info_hash.copy_from_slice(&hs[28..48]);
-    let mut token: Token = [0; TOKEN_LEN];
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut token);
+    let token = token();
     let (tx, rx) = oneshot::channel();
     {
         let mut w = lock(&inner.callbacks);
@@ -187,7 +224,23 @@ pub(super) async fn arrived(inner: &Arc<Inner>, mut stream: TcpStream) {
     }
     let mut token: Token = [0; TOKEN_LEN];
     token.copy_from_slice(&head[MAGIC.len() + 1..]);
-    let waiting = lock(&inner.callbacks).by_token.remove(&token);
+    let mut waiting = lock(&inner.callbacks).by_token.remove(&token);
+    if waiting.is_none() {
+        // Perhaps a relay's member, whose request is still on its way: wait a moment.
+        {
+            let mut w = lock(&inner.callbacks);
+            if w.early >= MAX_EARLY {
+                return;
+            }
+            w.early += 1;
+        }
+        let deadline = tokio::time::Instant::now() + EARLY_WAIT;
+        while waiting.is_none() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            waiting = lock(&inner.callbacks).by_token.remove(&token);
+        }
+        lock(&inner.callbacks).early -= 1;
+    }
     if let Some((_, tx)) = waiting {
         let _ = tx.send(stream);
     }
@@ -209,11 +262,7 @@ pub(super) fn call_back(inner: &Arc<Inner>, to: SocketAddr, token: Token) {
         let limit = inner.cfg.limits.handshake;
         let dialled = async {
             let mut remote = tokio::time::timeout(limit, TcpStream::connect(to)).await.ok()?.ok()?;
-            let mut head = Vec::with_capacity(MAGIC.len() + 1 + TOKEN_LEN);
-            head.extend_from_slice(MAGIC);
-            head.push(VERSION);
-            head.extend_from_slice(&token);
-            remote.write_all(&head).await.ok()?;
+            remote.write_all(&opening(&token)).await.ok()?;
             let local = tokio::time::timeout(limit, TcpStream::connect(swarm)).await.ok()?.ok()?;
             Some((local, remote))
         };
@@ -226,7 +275,7 @@ pub(super) fn call_back(inner: &Arc<Inner>, to: SocketAddr, token: Token) {
 }
 
 /// Copies both ways until either side closes, counting the bytes.
-async fn splice(inner: &Inner, mut a: TcpStream, mut b: TcpStream) {
+pub(super) async fn splice(inner: &Inner, mut a: TcpStream, mut b: TcpStream) {
     let _ = a.set_nodelay(true);
     let _ = b.set_nodelay(true);
     if let Ok((x, y)) = tokio::io::copy_bidirectional(&mut a, &mut b).await {

@@ -2,7 +2,7 @@
 //! pair survives), reconcile, push, keep alive; drop and penalise peers that misbehave.
 
 use super::state::{self, Action, Engine, Msg, ProtocolError, Vector};
-use super::{callback, db, lock, punch, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
+use super::{callback, db, lock, punch, relay, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
 use crate::log::event::Event;
 use crate::log::validate::Rejection;
 use crate::net::{self, Established, FrameReader, FrameWriter, NetError};
@@ -286,7 +286,10 @@ async fn run(
         return;
     }
     let listen = (est.peer.listen_port != 0).then(|| SocketAddr::new(ip, est.peer.listen_port)).or(dialled);
-    let mut swarm = (est.peer.swarm_port != 0).then(|| SocketAddr::new(ip, est.peer.swarm_port));
+    // A punched member's swarm sits behind its NAT like its sync port did: it is reached
+    // through the member that introduced us (`sync::relay`), not at its address.
+    let punched = matches!(side, Side::Punched { .. });
+    let mut swarm = (est.peer.swarm_port != 0 && !punched).then(|| SocketAddr::new(ip, est.peer.swarm_port));
     let (outbox, outgoing) = mpsc::channel(64);
     // A member that dialled us from beyond the LAN may not be dialable: its swarm is
     // reached by asking it to call back; and it may be introduced to others to punch.
@@ -324,11 +327,16 @@ async fn run(
         Ok(Ok(())) | Err(_) => Ended::Closed,
     };
     drop(slot);
-    {
+    let gone = {
         let mut conns = lock(&inner.conns);
-        if conns.get(&(ch, peer)).is_some_and(|e| e.id == id) {
+        let gone = conns.get(&(ch, peer)).is_some_and(|e| e.id == id);
+        if gone {
             conns.remove(&(ch, peer));
         }
+        gone
+    };
+    if gone {
+        lock(&inner.relayed).relay_gone(&ch, &peer);
     }
     tracing::debug!(reason = %ended, "connection ended");
     if ended.is_misbehaviour() {
@@ -477,21 +485,26 @@ impl Driver {
             // Behind one NAT: they find each other on their own network.
             return Ok(());
         }
-        let token = punch::token();
+        let token = callback::token();
         let lead = self.peer < other;
-        if that_outbox.try_send(Msg::Punch { token, addr: this, lead: !lead }).is_err() {
+        let to_that = Msg::Punch { token, addr: this, lead: !lead, device: self.peer };
+        if that_outbox.try_send(to_that).is_err() {
             return Ok(());
         }
         self.inner.punch_stats.introduced();
-        self.send(&Msg::Punch { token, addr: that, lead }).await
+        self.send(&Msg::Punch { token, addr: that, lead, device: other }).await
     }
 
     async fn on_msg(&mut self, msg: Msg) -> Result<(), Ended> {
         if let Msg::CallBack { token, .. } = &msg {
             self.call_back(*token);
         }
-        if let Msg::Punch { token, addr, lead } = &msg {
+        if let Msg::Punch { token, addr, lead, device } = &msg {
             punch::start(&self.inner, self.ch, *token, *addr, *lead);
+            relay::offer(&self.inner, self.ch, self.peer, *device).await;
+        }
+        if let Msg::Relay { token, device, info_hash } = &msg {
+            relay::circuit(&self.inner, self.ch, self.peer, *device, *token, *info_hash);
         }
         if let (Msg::Peers { addrs }, true) = (&msg, self.inner.cfg.exchange) {
             for a in addrs {

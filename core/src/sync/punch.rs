@@ -97,13 +97,6 @@ impl PunchStats {
     }
 }
 
-/// A fresh token.
-pub(super) fn token() -> Token {
-    let mut t: Token = [0; TOKEN_LEN];
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut t);
-    t
-}
-
 fn greeting(token: &Token) -> Vec<u8> {
     let mut head = Vec::with_capacity(MAGIC.len() + 1 + TOKEN_LEN);
     head.extend_from_slice(MAGIC);

@@ -69,12 +69,24 @@ pub enum Msg {
         addr: SocketAddr,
         /// Whether the receiver opens the sync handshake once connected (the other answers).
         lead: bool,
+        /// The other member's device (its swarm may be reached through the sender, `sync::relay`).
+        device: DeviceId,
+    },
+    /// Join the stream that opens with `token` on the receiver's sync port to `device`'s
+    /// swarm for `info_hash` (the receiver relays, `sync::relay`).
+    Relay {
+        /// The token the sender's stream opens with.
+        token: [u8; 16],
+        /// The member to reach.
+        device: DeviceId,
+        /// The post the sender's librqbit wants.
+        info_hash: [u8; 20],
     },
 }
 
 /// Message kinds this version knows: a frame whose tag is beyond them, but below
 /// [`FUTURE_KINDS`], comes from a newer version and is skipped, not taken for misbehaviour.
-const KNOWN_KINDS: u32 = 9;
+const KNOWN_KINDS: u32 = 10;
 
 /// The end of the range kept for later versions. A tag beyond it is garbage (an attacker's
 /// or a broken peer's), and the peer is penalised as for any malformed frame.
@@ -222,7 +234,7 @@ impl Engine {
                 self.caught_up = true;
                 vec![Action::CaughtUp]
             }
-            Msg::Peers { .. } | Msg::Pong | Msg::CallBack { .. } | Msg::Punch { .. } => Vec::new(),
+            Msg::Peers { .. } | Msg::Pong | Msg::CallBack { .. } | Msg::Punch { .. } | Msg::Relay { .. } => Vec::new(),
             Msg::Ping => vec![Action::Send(Msg::Pong)],
         }
     }

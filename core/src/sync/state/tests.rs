@@ -181,8 +181,8 @@ fn decode_refuses_malformed_and_oversized_messages() {
 
 #[test]
 fn a_newer_message_kind_is_skipped_not_taken_for_misbehaviour() {
-    // Kind 9 is the first this version does not know, 63 the last kept for later versions.
-    assert_eq!(decode(&[9, 1, 2, 3]), Err(ProtocolError::Unknown));
+    // Kind 10 is the first this version does not know, 63 the last kept for later versions.
+    assert_eq!(decode(&[10, 1, 2, 3]), Err(ProtocolError::Unknown));
     assert_eq!(decode(&[63]), Err(ProtocolError::Unknown));
     // Beyond the kept range (200 takes two varint bytes) is garbage, as is a runaway varint.
     assert_eq!(decode(&[64, 1]), Err(ProtocolError::Malformed));
@@ -192,8 +192,11 @@ fn a_newer_message_kind_is_skipped_not_taken_for_misbehaviour() {
     assert_eq!(decode(&[7, 1]), Err(ProtocolError::Malformed));
     let call = Msg::CallBack { token: [7; 16], info_hash: [9; 20] };
     assert_eq!(decode(&encode(&call)), Ok(call));
-    let punch = Msg::Punch { token: [3; 16], addr: "203.0.113.6:51417".parse().unwrap(), lead: true };
+    let punch =
+        Msg::Punch { token: [3; 16], addr: "203.0.113.6:51417".parse().unwrap(), lead: true, device: DeviceId([4; 32]) };
     assert_eq!(decode(&encode(&punch)), Ok(punch));
+    let relay = Msg::Relay { token: [5; 16], device: DeviceId([6; 32]), info_hash: [7; 20] };
+    assert_eq!(decode(&encode(&relay)), Ok(relay));
 }
 
 proptest! {
