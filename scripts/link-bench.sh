@@ -15,6 +15,8 @@
 #   direct       c fetches s's post, its librqbit dialling s's
 #   call-back    s fetches c's post: c dialled s, so s reaches c's swarm by asking c to call
 #                back (core/src/sync/callback.rs): the path of every phone behind a NAT
+#   relayed      c fetches the post of a (namespace a, on s's side, no route to c) through
+#                s's relay (core/src/sync/relay.rs); s fetches no originals itself
 # and each swarm figure as a fraction of HTTP's.
 #
 #   scripts/link-bench.sh                          20 Mbit/s, 15 ms each way (30 ms RTT)
@@ -56,15 +58,22 @@ trap 'teardown; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 ns s
 ns f
 ns c
+ns a
 ip -n "$P-s" link add eth0 type veth peer name s0 netns "$P-f"
 ip -n "$P-c" link add eth0 type veth peer name c0 netns "$P-f"
-for end in "s eth0" "c eth0" "f s0" "f c0"; do
+# a: a member on s's side (a LAN cable, unshaped) that c cannot reach nor be reached
+# by: s does not forward.
+ip -n "$P-s" link add eth1 type veth peer name eth0 netns "$P-a"
+for end in "s eth0" "c eth0" "f s0" "f c0" "s eth1" "a eth0"; do
     set -- $end
     x "$1" ip link set "$2" up
     x "$1" ethtool -K "$2" gro off gso off tso off tx off rx off >/dev/null 2>&1 || true
 done
 ip -n "$P-s" addr add 198.51.100.1/24 dev eth0
 ip -n "$P-c" addr add 198.51.100.2/24 dev eth0
+ip -n "$P-s" addr add 203.0.113.1/24 dev eth1
+ip -n "$P-a" addr add 203.0.113.2/24 dev eth0
+ip -n "$P-a" route add default via 203.0.113.1
 x f python3 "$root/scripts/lib/delayline.py" s0 c0 "$DELAY_MS" "$LOSS" 2>"$WORK/delayline.err" &
 sleep 0.5
 x c python3 -c "import socket; s=socket.socket(); s.settimeout(3); s.connect_ex(('198.51.100.1', 9))" ||
@@ -75,7 +84,7 @@ unshape() { for n in s c; do x "$n" tc qdisc del dev eth0 root 2>/dev/null || tr
 
 # The posts: noise videos (no compression gains anywhere), one per side.
 seed=0
-for side in s c; do
+for side in s c a; do
     seed=$((seed + 1))
     ffmpeg -loglevel error -y -f lavfi \
         -i "nullsrc=s=640x360:r=30,geq=random(1)*255:random(2)*255:random(3)*255,noise=alls=20:all_seed=$seed" \
@@ -153,9 +162,27 @@ post2=$(grep -o '"posts":\["[0-9a-f]*"' <<<"$shared" | grep -o '[0-9a-f]\{64\}' 
 [ -n "$post2" ] || { echo "link bench: c did not share: $shared $(tail -3 "$WORK/c.err")" >&2; exit 1; }
 report call-back "$(wait_whole s "$WORK/s" "$channel" "$post2")"
 calls=$(sr s "$WORK/s" --json status 2>/dev/null | grep -o '"callbacks":{[^}]*}' || true)
-say "home node's call-backs: $calls"
+say "s's call-backs: $calls"
+
+# Relayed: s goes on as a node that fetches no originals itself (--metered --wifi-only)
+# and relays; a joins and shares; c fetches a's post through s (no route between them).
+ip netns pids "$P-s" | xargs -r kill
+sleep 1
+sr s "$WORK/s" run --metered --wifi-only --listen 198.51.100.1:51417 --swarm-listen 198.51.100.1:42000 "${NET[@]}" \
+    >/dev/null 2>>"$WORK/s.err" &
+ANET=(--listen 203.0.113.2:51417 --swarm-listen 203.0.113.2:42000 "${NET[@]}")
+sr a "$WORK/a" --json join "$link" --as-name A --wait 30 "${ANET[@]}" >/dev/null 2>"$WORK/a.err"
+sr a "$WORK/a" run "${ANET[@]}" >/dev/null 2>>"$WORK/a.err" &
+sleep 3
+shared=$(sr a "$WORK/a" --json share --channel "$channel" --no-serve "$WORK/post-a.mp4" "${ANET[@]}" 2>>"$WORK/a.err")
+post3=$(grep -o '"posts":\["[0-9a-f]*"' <<<"$shared" | grep -o '[0-9a-f]\{64\}' | head -1 || true)
+[ -n "$post3" ] || { echo "link bench: a did not share: $shared $(tail -3 "$WORK/a.err")" >&2; exit 1; }
+report relayed "$(wait_whole c "$WORK/c" "$channel" "$post3")"
+relay=$(sr s "$WORK/s" --json status 2>/dev/null | grep -o '"relay":{[^}]*}' || true)
+say "s's relay: $relay"
 unshape
 
-printf '\nswarm / HTTP: direct %s, call-back %s\n' \
+printf '\nswarm / HTTP: direct %s, call-back %s, relayed %s\n' \
     "$(python3 -c "print(f'{${MBPS[direct]}/${MBPS[http]}:.3f}')")" \
-    "$(python3 -c "print(f'{${MBPS[call-back]}/${MBPS[http]}:.3f}')")"
+    "$(python3 -c "print(f'{${MBPS[call-back]}/${MBPS[http]}:.3f}')")" \
+    "$(python3 -c "print(f'{${MBPS[relayed]}/${MBPS[http]}:.3f}')")"

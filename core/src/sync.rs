@@ -254,7 +254,7 @@ struct ConnEntry {
     task: tokio::task::AbortHandle,
     /// Messages for the member, sent by the connection's task.
     outbox: tokio::sync::mpsc::Sender<state::Msg>,
-    /// The member dialled us from beyond the local network (it may be behind a NAT).
+    /// The member is beyond the local network (it may be behind a NAT).
     beyond: bool,
     /// The member's swarm through a call-back, while the connection lives.
     _stand_in: Option<callback::StandIn>,

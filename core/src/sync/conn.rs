@@ -291,11 +291,12 @@ async fn run(
     let punched = matches!(side, Side::Punched { .. });
     let mut swarm = (est.peer.swarm_port != 0 && !punched).then(|| SocketAddr::new(ip, est.peer.swarm_port));
     let (outbox, outgoing) = mpsc::channel(64);
-    // A member that dialled us from beyond the LAN may not be dialable: its swarm is
-    // reached by asking it to call back; and it may be introduced to others to punch.
-    let beyond = side == Side::Answered && callback::wanted(inner.cfg.reverse, ip);
+    // A member beyond the LAN may be behind a NAT: it is introduced to the others to
+    // punch through (and relayed); if it dialled us, we may not be able to dial it, so its
+    // swarm is reached by asking it to call back.
+    let beyond = callback::wanted(inner.cfg.reverse, ip);
     let stand_in = match swarm {
-        Some(_) if beyond => callback::stand_in(&inner, peer, outbox.clone()).await,
+        Some(_) if beyond && side == Side::Answered => callback::stand_in(&inner, peer, outbox.clone()).await,
         _ => None,
     };
     if let Some(s) = &stand_in {
@@ -471,7 +472,7 @@ impl Driver {
         self.send(&Msg::Peers { addrs }).await
     }
 
-    /// Members that both dialled us from beyond the LAN (this one, and `other`, who just
+    /// Members both beyond the LAN (this one, and `other`, who just
     /// connected) may not be able to dial each other: tell both to punch (`sync::punch`).
     async fn introduce(&mut self, other: DeviceId) -> Result<(), Ended> {
         let pair = {

@@ -186,6 +186,7 @@ pub(super) fn circuit(
     let target = lock(&inner.conns).get(&(channel, to)).map(|e| e.outbox.clone());
     let over = stats.open.load(Ordering::Relaxed) >= cfg.max_circuits || stats.bytes.load(Ordering::Relaxed) >= cfg.max_bytes;
     let Some(target) = target.filter(|_| cfg.enabled && !over && from != to) else {
+        tracing::debug!(enabled = cfg.enabled, over, "relay refused");
         stats.refused.fetch_add(1, Ordering::Relaxed);
         return;
     };
@@ -207,6 +208,7 @@ pub(super) fn circuit(
     tokio::spawn(async move {
         let both = tokio::time::timeout(WAIT, async { (rx_from.await.ok(), rx_to.await.ok()) }).await;
         lock(&inner.callbacks).forget(&[token, theirs]);
+        tracing::debug!(joined = matches!(both, Ok((Some(_), Some(_)))), "relay circuit");
         if let Ok((Some(a), Some(b))) = both {
             inner.relay_stats.circuits.fetch_add(1, Ordering::Relaxed);
             let (mut a, mut b) = (a, b);
