@@ -270,3 +270,51 @@ async fn a_removed_member_gets_nothing_more() {
     let first = tokio::time::timeout(Duration::from_secs(5), c.reader.next()).await.expect("closed in time");
     assert!(first.is_err(), "a removed member was sent a frame");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stray_call_back_and_punch_streams_are_closed_unanswered() {
+    let s = scene(sync_config()).await;
+    for (last, magic) in [(41u8, b"SWRB"), (42, b"SWRP")] {
+        let mut stream = tcp_from(last, s.sa.local_addr()).await;
+        let mut head = magic.to_vec();
+        head.push(1);
+        head.extend_from_slice(&[0x5a; 16]);
+        stream.write_all(&head).await.expect("send");
+        let mut buf = [0u8; 64];
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf)).await.expect("left open");
+        assert!(matches!(n, Ok(0) | Err(_)), "answered a stream with a token nobody gave");
+    }
+    // Nothing was opened for them, and honest members are served as before.
+    assert_eq!(s.sa.relays().circuits, 0);
+    let b = bob();
+    let (invite, _) = s.a.replica.invite(&s.ch, Role::Viewer, vec![s.sa.local_addr()], None).expect("invite");
+    let sb = start(&b, sync_config()).await;
+    sb.join(&invite, "Bob", Duration::from_secs(10)).await.expect("honest join");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_cannot_use_punches_or_the_relay_to_reach_anywhere() {
+    let s = scene(sync_config()).await;
+    let mut c = member_conn(&s, 43, &s.ch).await;
+    // Punches towards a closed port, fifty of them.
+    for i in 0..50u8 {
+        let to = SocketAddr::new(ip(99), 9);
+        let m = Msg::Punch { token: [i; 16], addr: to, lead: i % 2 == 0, device: swarmroll_core::DeviceId([i; 32]) };
+        c.writer.send(&encode(&m)).await.expect("send");
+    }
+    // Then a relay to a device that is not connected, a hundred times over (read after
+    // the punches: the counts below see both).
+    for i in 0..100u8 {
+        let m = Msg::Relay { token: [i; 16], device: swarmroll_core::DeviceId([i; 32]), info_hash: [i; 20] };
+        c.writer.send(&encode(&m)).await.expect("send");
+    }
+    until(10, "the relay requests refused", || s.sa.relays().refused >= 100).await;
+    let (r, p) = (s.sa.relays(), s.sa.punches());
+    assert_eq!((r.circuits, r.bytes), (0, 0), "{r:?}");
+    assert!(p.tried <= 8, "the node dialled for {} punches at once: {p:?}", p.tried);
+    let stand_ins = s.sa.member_swarm_addrs(&s.ch).len();
+    assert!((1..=32).contains(&stand_ins), "{stand_ins} relay stand-ins for devices a member named");
+    // Not misbehaviour (an honest member's relay may be gone): the member stays connected.
+    assert!(!s.sa.penalised().contains(&ip(43)));
+    c.writer.send(&encode(&Msg::Ping)).await.expect("still connected");
+}

@@ -81,6 +81,10 @@ impl RelayStats {
     }
 }
 
+/// Most relay stand-ins at once (each is a loopback listener; introductions come from
+/// members, but a hostile one could name any number of devices).
+const MAX_RELAYED: usize = 32;
+
 /// Relay stand-ins: for each member reached through a relay, the loopback port librqbit
 /// dials, and the relay it goes through.
 #[derive(Default)]
@@ -114,8 +118,11 @@ impl Relayed {
 /// `relay` introduced `member` to us in `channel`: open a stand-in for `member`'s swarm
 /// through it, unless there is one.
 pub(super) async fn offer(inner: &Arc<Inner>, channel: ChannelId, relay: DeviceId, member: DeviceId) {
-    if member == inner.me || lock(&inner.relayed).by_member.contains_key(&(channel, member)) {
-        return;
+    {
+        let relayed = lock(&inner.relayed);
+        if member == inner.me || relayed.by_member.len() >= MAX_RELAYED || relayed.by_member.contains_key(&(channel, member)) {
+            return;
+        }
     }
     let Ok(listener) = TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)).await else { return };
     let Ok(addr) = listener.local_addr() else { return };
