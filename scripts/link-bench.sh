@@ -43,8 +43,8 @@ done
 P=swrl$$
 NS=()
 WORK=$(mktemp -d)
-ns() { ip netns add "$P-$1"; NS+=("$P-$1"); ip -n "$P-$1" link set lo up; }
-x() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+# shellcheck source=scripts/lib/netlab.sh
+. "$root/scripts/lib/netlab.sh"
 teardown() {
     for n in "${NS[@]}"; do
         ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true
@@ -93,7 +93,6 @@ done
 BYTES=$(stat -c %s "$WORK/post-s.mp4")
 rate_bits=$(python3 -c "import re,sys; m=re.fullmatch(r'(\d+(?:\.\d+)?)([kmg]?)bit','$RATE'); print(int(float(m[1])*{'':1,'k':1e3,'m':1e6,'g':1e9}[m[2]]))")
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # report NAME MILLISECONDS — one line: seconds, Mbit/s, fraction of the link's rate.
 declare -A MBPS
 report() {
@@ -125,9 +124,6 @@ sr() {
     shift 2
     x "$n" env RUST_LOG="${BENCH_LOG:-warn}" "$BIN" --data-dir "$dir" "$@"
 }
-has_original() { # NS DIR CHANNEL POST
-    sr "$1" "$2" --json posts "$3" | tr '{' '\n' | grep "\"$4\"" | grep -q '"originals_here":true'
-}
 wait_whole() { # NS DIR CHANNEL POST — milliseconds until the post is whole there
     local start
     start=$(now_ms)
@@ -142,15 +138,7 @@ wait_whole() { # NS DIR CHANNEL POST — milliseconds until the post is whole th
 }
 sr s "$WORK/s" --json share --new "Bench" --as-name S "$WORK/post-s.mp4" \
     --listen 198.51.100.1:51417 --swarm-listen 198.51.100.1:42000 "${NET[@]}" >"$WORK/s.out" 2>"$WORK/s.err" &
-link="" post="" channel=""
-for _ in $(seq 600); do
-    link=$(grep -o '"link":"[^"]*"' "$WORK/s.out" 2>/dev/null | head -1 | cut -d'"' -f4 || true)
-    post=$(grep -o '"posts":\["[0-9a-f]*"' "$WORK/s.out" 2>/dev/null | head -1 | grep -o '[0-9a-f]\{64\}' || true)
-    channel=$(grep -o '"channel":"[0-9a-f]*"' "$WORK/s.out" 2>/dev/null | head -1 | cut -d'"' -f4 || true)
-    [ -n "$link" ] && [ -n "$post" ] && break
-    sleep 0.1
-done
-[ -n "$post" ] || { echo "link bench: s did not share: $(tail -3 "$WORK/s.err")" >&2; exit 1; }
+shared_ids "$WORK/s.out" 600 || { echo "link bench: s did not share: $(tail -3 "$WORK/s.err")" >&2; exit 1; }
 CNET=(--listen 198.51.100.2:51417 --swarm-listen 198.51.100.2:42000 "${NET[@]}")
 sr c "$WORK/c" --json join "$link" --as-name C --wait 30 "${CNET[@]}" >/dev/null 2>"$WORK/c.err"
 sr c "$WORK/c" run "${CNET[@]}" >/dev/null 2>>"$WORK/c.err" &

@@ -58,8 +58,8 @@ command -v iptables >/dev/null || { echo "nat lab: iptables is missing (scripts/
 P=swr$$
 NS=()
 WORK=$(mktemp -d)
-ns() { ip netns add "$P-$1"; NS+=("$P-$1"); ip -n "$P-$1" link set lo up; }
-x() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+# shellcheck source=scripts/lib/netlab.sh
+. "$root/scripts/lib/netlab.sh"
 veth() {
     ip -n "$P-$1" link add "$2" type veth peer name "$4" netns "$P-$3"
     ip -n "$P-$1" link set "$2" up
@@ -178,7 +178,6 @@ sr() {
 }
 
 # wait_for WHAT SECONDS CMD... — polls CMD until it succeeds; prints the seconds it took.
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 wait_for() {
     local what=$1 secs=$2
     shift 2
@@ -203,9 +202,6 @@ has_comment() { # NS DIR POST TEXT
     sr "$1" "$2" --json thread "$3" | grep -q "$4"
 }
 
-has_original() { # NS DIR CHANNEL POST — every original of POST is here
-    sr "$1" "$2" --json posts "$3" | tr '{' '\n' | grep "\"$4\"" | grep -q '"originals_here":true'
-}
 
 # median VALUES... — the middle value, "-" for none.
 median() {
@@ -222,14 +218,7 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     sr home "$d/home" --json share --new "Lab party" --as-name Home "$PHOTO" \
         --listen 198.51.100.10:51417 --swarm-listen 198.51.100.10:42000 --no-lan --no-dht >"$d/home.out" 2>"$d/home.err" &
     local link="" post="" channel=""
-    for _ in $(seq 100); do
-        link=$(grep -o '"link":"[^"]*"' "$d/home.out" 2>/dev/null | head -1 | cut -d'"' -f4 || true)
-        post=$(grep -o '"posts":\["[0-9a-f]*"' "$d/home.out" 2>/dev/null | head -1 | grep -o '[0-9a-f]\{64\}' || true)
-        channel=$(grep -o '"channel":"[0-9a-f]*"' "$d/home.out" 2>/dev/null | head -1 | cut -d'"' -f4 || true)
-        [ -n "$link" ] && [ -n "$post" ] && break
-        sleep 0.1
-    done
-    [ -n "$link" ] || { say "the home node did not start: $(tail -3 "$d/home.err")"; teardown; echo "no no no -"; return; }
+    shared_ids "$d/home.out" 100 || { say "the home node did not start: $(tail -3 "$d/home.err")"; teardown; echo "no no no -"; return; }
     local ok_a=no ok_b=no direct=no first=- original=-
     sr ha "$d/a" --json join "$link" --as-name Ana --wait 15 "${NET[@]}" >/dev/null 2>"$d/a.err" && ok_a=yes
     sr hb "$d/b" --json join "$link" --as-name Ben --wait 15 "${NET[@]}" >/dev/null 2>"$d/b.err" && ok_b=yes

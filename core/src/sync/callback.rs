@@ -37,8 +37,8 @@ const VERSION: u8 = 1;
 /// Bytes of a call-back token.
 pub(super) const TOKEN_LEN: usize = 16;
 /// A BitTorrent handshake: length, "BitTorrent protocol", reserved, info hash, peer id.
-pub(super) const BT_HANDSHAKE: usize = 68;
-pub(super) const BT_PROTOCOL: &[u8; 20] = b"\x13BitTorrent protocol";
+const BT_HANDSHAKE: usize = 68;
+const BT_PROTOCOL: &[u8; 20] = b"\x13BitTorrent protocol";
 /// How long a member has to call back, and librqbit to say which post it wants.
 pub(super) const WAIT: Duration = Duration::from_secs(10);
 /// Most call-backs waiting for one member, and most a member makes at once for others.
@@ -180,13 +180,9 @@ pub(super) async fn stand_in(inner: &Arc<Inner>, peer: DeviceId, outbox: mpsc::S
     Some(StandIn { addr, _task: AbortOnDrop(task) })
 }
 
-/// librqbit connected to a stand-in: ask the member to call back, then join the two.
-async fn join_through(
-    inner: &Arc<Inner>,
-    peer: DeviceId,
-    outbox: &mpsc::Sender<Msg>,
-    mut local: TcpStream,
-) -> Result<(), &'static str> {
+/// Reads the BitTorrent handshake librqbit opens a connection with; it and the info hash
+/// (which post it wants).
+pub(super) async fn bt_handshake(local: &mut TcpStream) -> Result<([u8; BT_HANDSHAKE], [u8; 20]), &'static str> {
     let mut hs = [0u8; BT_HANDSHAKE];
     tokio::time::timeout(WAIT, local.read_exact(&mut hs)).await.map_err(|_| "no handshake")?.map_err(|_| "closed")?;
     if &hs[..20] != BT_PROTOCOL {
@@ -194,6 +190,17 @@ async fn join_through(
     }
     let mut info_hash = [0u8; 20];
     info_hash.copy_from_slice(&hs[28..48]);
+    Ok((hs, info_hash))
+}
+
+/// librqbit connected to a stand-in: ask the member to call back, then join the two.
+async fn join_through(
+    inner: &Arc<Inner>,
+    peer: DeviceId,
+    outbox: &mpsc::Sender<Msg>,
+    mut local: TcpStream,
+) -> Result<(), &'static str> {
+    let (hs, info_hash) = bt_handshake(&mut local).await?;
     let token = token();
     let (tx, rx) = oneshot::channel();
     {

@@ -18,7 +18,7 @@
 //! ([`RelayConfig`]). The log needs no relay: the relay holds it and passes it on
 //! (store and forward), as every member does.
 
-use super::callback::{self, Token, BT_HANDSHAKE, BT_PROTOCOL, WAIT};
+use super::callback::{self, Token, WAIT};
 use super::state::Msg;
 use super::{lock, AbortOnDrop, Inner};
 use crate::types::{ChannelId, DeviceId};
@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
@@ -154,13 +154,7 @@ async fn through(
     member: DeviceId,
     mut local: TcpStream,
 ) -> Result<(), &'static str> {
-    let mut hs = [0u8; BT_HANDSHAKE];
-    tokio::time::timeout(WAIT, local.read_exact(&mut hs)).await.map_err(|_| "no handshake")?.map_err(|_| "closed")?;
-    if &hs[..20] != BT_PROTOCOL {
-        return Err("not a BitTorrent handshake");
-    }
-    let mut info_hash = [0u8; 20];
-    info_hash.copy_from_slice(&hs[28..48]);
+    let (hs, info_hash) = callback::bt_handshake(&mut local).await?;
     let (to, outbox) = {
         let conns = lock(&inner.conns);
         let e = conns.get(&(channel, relay)).ok_or("the relay is gone")?;
