@@ -152,11 +152,11 @@ report call-back "$(wait_whole s "$WORK/s" "$channel" "$post2")"
 calls=$(sr s "$WORK/s" --json status 2>/dev/null | grep -o '"callbacks":{[^}]*}' || true)
 say "s's call-backs: $calls"
 
-# Relayed: s goes on as a node that fetches no originals itself (--metered --wifi-only)
-# and relays; a joins and shares; c fetches a's post through s (no route between them).
+# Relayed: s goes on as a node that moves no originals itself (--no-originals) and
+# relays; a joins and shares; c fetches a's post through s (no route between them).
 ip netns pids "$P-s" | xargs -r kill
 sleep 1
-sr s "$WORK/s" run --metered --wifi-only --listen 198.51.100.1:51417 --swarm-listen 198.51.100.1:42000 "${NET[@]}" \
+sr s "$WORK/s" run --no-originals --listen 198.51.100.1:51417 --swarm-listen 198.51.100.1:42000 "${NET[@]}" \
     >/dev/null 2>>"$WORK/s.err" &
 ANET=(--listen 203.0.113.2:51417 --swarm-listen 203.0.113.2:42000 "${NET[@]}")
 sr a "$WORK/a" --json join "$link" --as-name A --wait 30 "${ANET[@]}" >/dev/null 2>"$WORK/a.err"

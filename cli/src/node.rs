@@ -40,6 +40,10 @@ pub struct NetArgs {
     /// This connection costs money (tethering, a capped plan).
     #[arg(long)]
     pub metered: bool,
+    /// Move no originals in the background, neither fetching nor seeding (a node short
+    /// of space); the log still syncs, and the node still relays for members.
+    #[arg(long)]
+    pub no_originals: bool,
 }
 
 impl NetArgs {
@@ -58,7 +62,11 @@ impl NetArgs {
         cfg.sync.relay.enabled = !self.no_relay;
         // A desktop or home server moves originals on any network unless asked not to.
         cfg.policy = Policy {
-            originals: if self.wifi_only { Originals::UnmeteredOnly } else { Originals::AnyNetwork },
+            originals: match (self.no_originals, self.wifi_only) {
+                (true, _) => Originals::Never,
+                (false, true) => Originals::UnmeteredOnly,
+                (false, false) => Originals::AnyNetwork,
+            },
             ..Policy::default()
         };
         cfg.network = NetworkState { kind: NetworkKind::Ethernet, metered: self.metered, constrained: false };

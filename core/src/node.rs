@@ -627,11 +627,11 @@ impl Inner {
 
     /// Brings sync and the swarm in line with the conditions and policies.
     async fn apply(self: &Arc<Self>) {
-        let (global, any_channel) = {
+        let (global, any_channel, metered) = {
             let c = lock(&self.conditions);
             let global = c.allowance(None);
             let any = c.channels.keys().any(|ch| c.allowance(Some(ch)).originals.is_ok());
-            (global, any)
+            (global, any, c.network.metered)
         };
         let originals_ok = global.originals.is_ok() || any_channel;
         let mut guard = self.live.lock().await;
@@ -672,6 +672,13 @@ impl Inner {
         }
         if live.swarm.is_held() == originals_ok {
             live.swarm.hold(!originals_ok).await;
+        }
+        // Relaying moves other members' originals: only where this device's own could
+        // (its policy aside: a node that keeps no originals may still relay), and never on
+        // a metered network (its bytes are not counted against the budget).
+        if let Some((s, _)) = &live.sync {
+            let conditions_allow = matches!(global.originals, Ok(()) | Err(policy::Hold::Never));
+            s.allow_relaying(conditions_allow && !metered);
         }
         drop(guard);
         let now = global.originals.err();

@@ -455,6 +455,12 @@ impl Sync {
         self.inner.relay_stats.counts()
     }
 
+    /// Whether this node may relay now (the node's policy and network say; relaying is
+    /// also off when [`RelayConfig::enabled`] is false).
+    pub fn allow_relaying(&self, allowed: bool) {
+        self.inner.relay_stats.allow(allowed);
+    }
+
     /// What reverse connections did since sync started.
     pub fn callbacks(&self) -> CallbackCounts {
         self.inner.callback_stats.counts()

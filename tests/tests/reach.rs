@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::Duration;
 use swarmroll_core::channel::Role;
 use swarmroll_core::import::Request;
-use swarmroll_core::node::Node;
+use swarmroll_core::node::{NetworkKind, NetworkState, Node};
 use swarmroll_core::sync::Reverse;
 use swarmroll_core::{ChannelId, EventId};
 use swarmroll_tests::net::{node_config, until};
@@ -224,8 +224,22 @@ async fn photos_between_members_that_cannot_dial_each_other_go_through_the_relay
 async fn with_the_relay_off_nothing_passes_between_members_that_cannot_dial_each_other() {
     let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let home = relaying_home(dirs[0].path(), false);
+    nothing_relayed(&home, &dirs).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_on_a_metered_network_relays_nothing() {
+    let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let home = relaying_home(dirs[0].path(), true);
+    let cellular = NetworkState { kind: NetworkKind::Cellular, metered: true, constrained: false };
+    home.network_changed(cellular).await;
+    nothing_relayed(&home, &dirs).await;
+}
+
+/// Ana's photos never reach Ben through `home`, which refuses to relay.
+async fn nothing_relayed(home: &Node, dirs: &[TempDir]) {
     let (ana, ben) = (phone(dirs[1].path()), phone(dirs[2].path()));
-    let (ch, post, whole) = ana_shares_to_ben(&home, &ana, &ben, 8).await;
+    let (ch, post, whole) = ana_shares_to_ben(home, &ana, &ben, 8).await;
     assert!(!whole && held(&ben, &ch, &post).is_empty(), "something arrived: the members could dial each other");
     let h = home.relays().await.unwrap();
     assert_eq!((h.circuits, h.bytes), (0, 0), "{h:?}");

@@ -14,8 +14,9 @@
 //! The relay is always a member of the channel both are in: it passes them bytes it
 //! could fetch itself (ciphertext, for a private channel), so it learns nothing it
 //! could not learn as a member. It relays only between members connected to it in the
-//! same channel, has quotas (circuits at once, bytes in all), and can be turned off
-//! ([`RelayConfig`]). The log needs no relay: the relay holds it and passes it on
+//! same channel, has quotas (circuits at once, bytes in all), can be turned off
+//! ([`RelayConfig`]), and relays only on an unmetered network where nothing holds the
+//! node's own originals (a phone on cellular data, or asleep, relays nothing). The log needs no relay: the relay holds it and passes it on
 //! (store and forward), as every member does.
 
 use super::callback::{self, Token, WAIT};
@@ -24,7 +25,7 @@ use super::{lock, AbortOnDrop, Inner};
 use crate::types::{ChannelId, DeviceId};
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
@@ -47,9 +48,11 @@ impl Default for RelayConfig {
     }
 }
 
-/// What relaying did since the node started.
-#[derive(Debug, Default)]
+/// What relaying did since the node started, and whether it may now.
+#[derive(Debug)]
 pub(super) struct RelayStats {
+    /// Cleared while the node's policy or network forbid moving originals.
+    allowed: AtomicBool,
     circuits: AtomicU64,
     open: AtomicU64,
     refused: AtomicU64,
@@ -70,7 +73,24 @@ pub struct RelayCounts {
     pub used: u64,
 }
 
+impl Default for RelayStats {
+    fn default() -> Self {
+        RelayStats {
+            allowed: AtomicBool::new(true),
+            circuits: AtomicU64::new(0),
+            open: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            used: AtomicU64::new(0),
+        }
+    }
+}
+
 impl RelayStats {
+    pub(super) fn allow(&self, allowed: bool) {
+        self.allowed.store(allowed, Ordering::Relaxed);
+    }
+
     pub(super) fn counts(&self) -> RelayCounts {
         RelayCounts {
             circuits: self.circuits.load(Ordering::Relaxed),
@@ -186,8 +206,9 @@ pub(super) fn circuit(
     let stats = &inner.relay_stats;
     let target = lock(&inner.conns).get(&(channel, to)).map(|e| e.outbox.clone());
     let over = stats.open.load(Ordering::Relaxed) >= cfg.max_circuits || stats.bytes.load(Ordering::Relaxed) >= cfg.max_bytes;
-    let Some(target) = target.filter(|_| cfg.enabled && !over && from != to) else {
-        tracing::debug!(enabled = cfg.enabled, over, "relay refused");
+    let allowed = cfg.enabled && stats.allowed.load(Ordering::Relaxed);
+    let Some(target) = target.filter(|_| allowed && !over && from != to) else {
+        tracing::debug!(allowed, over, "relay refused");
         stats.refused.fetch_add(1, Ordering::Relaxed);
         return;
     };
