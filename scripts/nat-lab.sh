@@ -27,6 +27,7 @@
 #
 #   scripts/nat-lab.sh [CASE...]            every case when none is named
 #   TRIES=20 scripts/nat-lab.sh             the benchmark's 20 rounds (default 3)
+#   DELAY_MS=15 LOSS=1 scripts/nat-lab.sh   with latency and loss on the phones' lines
 #
 # Needs root (namespaces, iptables) and a built `swarmroll` (SWARMROLL_BIN, else
 # target/debug/swarmroll). Without root it says so loudly and skips (never green).
@@ -37,6 +38,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 BIN=${SWARMROLL_BIN:-$root/target/debug/swarmroll}
 TRIES=${TRIES:-3}
+# Latency each way and loss (percent) on each phone's line to the core (0: none, as in
+# CI); a phone is then 2 × DELAY_MS from the home node and 4 × DELAY_MS from the other.
+DELAY_MS=${DELAY_MS:-0}
+LOSS=${LOSS:-0}
 PHOTO=${PHOTO:-$root/../shared/fixtures/photos/phones/jolla.jpg}
 # What phone A shares in each round (2.5 MB), fetched by B from whoever has it.
 PHOTO_A=${PHOTO_A:-$root/../shared/fixtures/photos/phones/iphone_hdr_NO.jpg}
@@ -108,6 +113,9 @@ fullcone() {
     done
 }
 
+# offloads_off NS IF — one packet per frame, as the delay line needs.
+offloads_off() { x "$1" ethtool -K "$2" gro off gso off tso off tx off rx off >/dev/null 2>&1 || true; }
+
 SLOT=0
 # uplink NS — NS (interface wan0) hangs off the core through its own ISP router.
 uplink() {
@@ -116,7 +124,19 @@ uplink() {
     local k=$SLOT b=$((16 * SLOT))
     ns "isp$k"
     fwd "isp$k"
-    veth inet "c$k" "isp$k" up0
+    if [ "$DELAY_MS" = 0 ] && [ "$LOSS" = 0 ]; then
+        veth inet "c$k" "isp$k" up0
+    else
+        # The ISP's line to the core runs through a delay line (this kernel has no netem).
+        ns "dl$k"
+        veth inet "c$k" "dl$k" l0
+        veth "isp$k" up0 "dl$k" l1
+        offloads_off inet "c$k"
+        offloads_off "isp$k" up0
+        offloads_off "dl$k" l0
+        offloads_off "dl$k" l1
+        x "dl$k" python3 "$root/scripts/lib/delayline.py" l0 l1 "$DELAY_MS" "$LOSS" 2>/dev/null &
+    fi
     ip -n "$P-inet" addr add "203.0.113.$((b + 1))/30" dev "c$k"
     ip -n "$P-isp$k" addr add "203.0.113.$((b + 2))/30" dev up0
     ip -n "$P-isp$k" route add default via "203.0.113.$((b + 1))"
