@@ -30,6 +30,17 @@ fn unreachable_guest(dir: &Path) -> Node {
     Node::open(cfg).unwrap()
 }
 
+/// `n` shares these fixture photos into `ch` with `caption`.
+async fn shares(n: &Node, ch: &ChannelId, photos: &[&str], caption: &str) -> swarmroll_core::share::Outcome {
+    let dir = swarmroll_tests::photos();
+    let files = photos
+        .iter()
+        .map(|p| Request { path: dir.join(p), poster: None, asset_id: None, platform_time: None })
+        .collect();
+    let options = swarmroll_core::share::Options { caption: caption.into(), ..Default::default() };
+    n.share(ch, files, options, &swarmroll_core::share::Cancel::default()).await.unwrap()
+}
+
 /// The host's channel, the guest joined to it (the guest dialled the host), and a post of
 /// real photos the guest shared.
 async fn guest_shares(host: &Node, guest: &Node) -> (ChannelId, EventId) {
@@ -38,13 +49,7 @@ async fn guest_shares(host: &Node, guest: &Node) -> (ChannelId, EventId) {
     guest.start().await.unwrap();
     let (invite, _) = host.invite(&ch, Role::Contributor, None).await.unwrap();
     guest.join(&invite, "Ana", Duration::from_secs(10)).await.unwrap();
-    let dir = swarmroll_tests::photos();
-    let files = ["phones/iphone_hdr_NO.jpg", "phones/jolla.jpg"]
-        .iter()
-        .map(|p| Request { path: dir.join(p), poster: None, asset_id: None, platform_time: None })
-        .collect();
-    let options = swarmroll_core::share::Options { caption: "from the dance floor".into(), ..Default::default() };
-    let outcome = guest.share(&ch, files, options, &swarmroll_core::share::Cancel::default()).await.unwrap();
+    let outcome = shares(guest, &ch, &["phones/iphone_hdr_NO.jpg", "phones/jolla.jpg"], "from the dance floor").await;
     assert_eq!(outcome.posted(), 2);
     let post = outcome.posts[0];
     until(10, "the post in the home node's log", || host.thread(&post).unwrap().is_some()).await;
@@ -103,12 +108,7 @@ fn reticent_guest(dir: &Path) -> Node {
 async fn two_guests_join(home: &Node, ana: &Node, ben: &Node) -> (ChannelId, EventId) {
     home.start().await.unwrap();
     let ch = home.create_channel("After the party", "Home", false).unwrap();
-    let photo = swarmroll_tests::photos().join("phones/jolla.jpg");
-    let files = vec![Request { path: photo, poster: None, asset_id: None, platform_time: None }];
-    let outcome = home
-        .share(&ch, files, swarmroll_core::share::Options::default(), &swarmroll_core::share::Cancel::default())
-        .await
-        .unwrap();
+    let outcome = shares(home, &ch, &["phones/jolla.jpg"], "").await;
     let (invite, _) = home.invite(&ch, Role::Contributor, None).await.unwrap();
     for (g, name) in [(ana, "Ana"), (ben, "Ben")] {
         g.start().await.unwrap();
@@ -188,13 +188,8 @@ fn held(n: &Node, ch: &ChannelId, post: &EventId) -> std::collections::BTreeSet<
 async fn ana_shares_to_ben(home: &Node, ana: &Node, ben: &Node, secs: u64) -> (ChannelId, EventId, bool) {
     let (ch, _) = two_guests_join(home, ana, ben).await;
     assert!(connected(ana, ben, &ch, 15).await, "Ana and Ben never connected");
-    let dir = swarmroll_tests::photos();
-    let files = ["phones/iphone_hdr_NO.jpg", "cameras/Reconyx_HC500_Hyperfire.jpg"]
-        .iter()
-        .map(|p| Request { path: dir.join(p), poster: None, asset_id: None, platform_time: None })
-        .collect();
-    let options = swarmroll_core::share::Options { caption: "for Ben".into(), ..Default::default() };
-    let outcome = ana.share(&ch, files, options, &swarmroll_core::share::Cancel::default()).await.unwrap();
+    let outcome =
+        shares(ana, &ch, &["phones/iphone_hdr_NO.jpg", "cameras/Reconyx_HC500_Hyperfire.jpg"], "for Ben").await;
     let post = outcome.posts[0];
     until(10, "Ana's post at Ben", || ben.thread(&post).unwrap().is_some()).await;
     let want: std::collections::BTreeSet<[u8; 32]> =

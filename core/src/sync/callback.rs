@@ -55,7 +55,7 @@ pub struct CallbackStats {
     asked: AtomicU64,
     answered: AtomicU64,
     made: AtomicU64,
-    bytes: AtomicU64,
+    pub(super) bytes: AtomicU64,
 }
 
 /// A snapshot of [`CallbackStats`].
@@ -217,7 +217,7 @@ async fn join_through(
     let mut remote = remote.ok_or("the member did not call back")?;
     inner.callback_stats.answered.fetch_add(1, Ordering::Relaxed);
     remote.write_all(&hs).await.map_err(|_| "closed")?;
-    splice(inner, local, remote).await;
+    splice(&inner.callback_stats.bytes, local, remote).await;
     Ok(())
 }
 
@@ -275,18 +275,18 @@ pub(super) fn call_back(inner: &Arc<Inner>, to: SocketAddr, token: Token) {
         };
         if let Some((local, remote)) = dialled.await {
             inner.callback_stats.made.fetch_add(1, Ordering::Relaxed);
-            splice(&inner, local, remote).await;
+            splice(&inner.callback_stats.bytes, local, remote).await;
         }
         lock(&inner.callbacks).calling -= 1;
     });
 }
 
-/// Copies both ways until either side closes, counting the bytes.
-pub(super) async fn splice(inner: &Inner, mut a: TcpStream, mut b: TcpStream) {
+/// Copies both ways until either side closes, adding the bytes to `bytes`.
+pub(super) async fn splice(bytes: &AtomicU64, mut a: TcpStream, mut b: TcpStream) {
     let _ = a.set_nodelay(true);
     let _ = b.set_nodelay(true);
     if let Ok((x, y)) = tokio::io::copy_bidirectional(&mut a, &mut b).await {
-        inner.callback_stats.bytes.fetch_add(x + y, Ordering::Relaxed);
+        bytes.fetch_add(x + y, Ordering::Relaxed);
     }
 }
 

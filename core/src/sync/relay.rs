@@ -188,7 +188,7 @@ async fn through(
     remote.write_all(&callback::opening(&token)).await.map_err(|_| "closed")?;
     remote.write_all(&hs).await.map_err(|_| "closed")?;
     inner.relay_stats.used.fetch_add(1, Ordering::Relaxed);
-    callback::splice(inner, local, remote).await;
+    callback::splice(&inner.callback_stats.bytes, local, remote).await;
     Ok(())
 }
 
@@ -233,12 +233,7 @@ pub(super) fn circuit(
         tracing::debug!(joined = matches!(both, Ok((Some(_), Some(_)))), "relay circuit");
         if let Ok((Some(a), Some(b))) = both {
             inner.relay_stats.circuits.fetch_add(1, Ordering::Relaxed);
-            let (mut a, mut b) = (a, b);
-            let _ = a.set_nodelay(true);
-            let _ = b.set_nodelay(true);
-            if let Ok((x, y)) = tokio::io::copy_bidirectional(&mut a, &mut b).await {
-                inner.relay_stats.bytes.fetch_add(x + y, Ordering::Relaxed);
-            }
+            callback::splice(&inner.relay_stats.bytes, a, b).await;
         }
         inner.relay_stats.open.fetch_sub(1, Ordering::Relaxed);
     });
