@@ -24,6 +24,9 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// How long a new fetch waits for its steering stream before it starts anyway.
+const STEER_FIRST: Duration = Duration::from_secs(2);
+
 /// How long a fetch waits for its first piece from the seeds before it is handed the
 /// other fetching members anyway (a seed may be unreachable).
 pub const LATE_PEERS_AFTER: Duration = Duration::from_secs(3);
@@ -172,6 +175,8 @@ fn add_options(
     };
     AddTorrentOptions {
         overwrite: true,
+        // Started by [`Fetches::steer`] once its stream is in place.
+        paused: true,
         only_files: options.only_files.clone(),
         output_folder: Some(dest.to_string_lossy().into_owned()),
         initial_peers: Some(peers),
@@ -252,12 +257,29 @@ impl Fetches {
             .add_torrent(AddTorrent::from_bytes(torrent::torrent_bytes(info)), Some(opts))
             .await
             .map_err(|_| SwarmError::Engine)?;
-        let handle = resp.into_handle().ok_or(SwarmError::Engine)?;
-        if self.is_held() {
-            // Held while it was being added (or re-added): hold it too.
-            let _ = self.session.pause(&handle).await;
-        }
-        Ok(handle)
+        resp.into_handle().ok_or(SwarmError::Engine)
+    }
+
+    /// Starts a fetch added paused once its steering stream is in place (or after
+    /// [`STEER_FIRST`]), so the first requests to its peers already follow the stripe:
+    /// started at once, librqbit asks for pieces in file order until the stream opens,
+    /// and under load that was a megabyte of the wrong file. A held session keeps it
+    /// paused; releasing the hold starts it.
+    fn steer(self: &Arc<Self>, handle: &Arc<ManagedTorrent>, stripe: Stripe, options: &FetchOptions) -> Steer {
+        let (steer, ready) =
+            Steer::start(Arc::clone(handle), stripe, self.lead, options.stripe.is_some(), options.only_files.clone());
+        let (fetches, handle) = (Arc::downgrade(self), Arc::downgrade(handle));
+        tokio::spawn(async move {
+            let _ = tokio::time::timeout(STEER_FIRST, ready).await;
+            let (Some(fetches), Some(handle)) = (fetches.upgrade(), handle.upgrade()) else { return };
+            let _one = fetches.engine_lock().await;
+            if !fetches.is_held() && handle.is_paused() {
+                if let Err(e) = fetches.session.unpause(&handle).await {
+                    tracing::debug!(error = %e, "could not start a fetch");
+                }
+            }
+        });
+        steer
     }
 
     pub(crate) fn is_held(&self) -> bool {
@@ -299,8 +321,7 @@ impl Fetches {
         let handle = self.add(info, add_options(dest, self.trusted(first), &options, self.bitv(info))).await?;
         let info_hash = handle.info_hash().0;
         let stripe = options.stripe.unwrap_or_else(|| Stripe::random(RANDOM_STRIPES));
-        let ranked = options.stripe.is_some();
-        let only_files = options.only_files.clone();
+        let steer = self.steer(&handle, stripe, &options);
 
         let (tx, rx) = watch::channel(Arc::clone(&handle));
         let announced = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -311,7 +332,7 @@ impl Fetches {
             options,
             stripe,
             torrent: tx,
-            steer: Steer::start(handle, stripe, self.lead, ranked, only_files),
+            steer,
             driver,
             reporter: tokio::spawn(report(
                 info_hash,
@@ -327,7 +348,7 @@ impl Fetches {
     }
 
     /// Adds the fetch again with `more` peers besides every seed and peer it has.
-    pub(crate) async fn readd(&self, info_hash: [u8; 20], more: &[SocketAddr]) -> Result<(), SwarmError> {
+    pub(crate) async fn readd(self: &Arc<Self>, info_hash: [u8; 20], more: &[SocketAddr]) -> Result<(), SwarmError> {
         let _one = self.readding.lock().await;
         let (info, dest, peers, options, old) = {
             let mut running = self.running();
@@ -341,13 +362,7 @@ impl Fetches {
         let handle = self.add(&info, add_options(&dest, self.trusted(peers), &options, self.bitv(&info))).await?;
         let mut running = self.running();
         let r = running.get_mut(&info_hash).ok_or(SwarmError::Stopped)?;
-        r.steer = Steer::start(
-            Arc::clone(&handle),
-            r.stripe,
-            self.lead,
-            r.options.stripe.is_some(),
-            r.options.only_files.clone(),
-        );
+        r.steer = self.steer(&handle, r.stripe, &r.options);
         r.torrent.send_replace(handle);
         Ok(())
     }
@@ -361,7 +376,9 @@ impl Fetches {
             r.options.only_files.clone_from(&files);
             let handle = Arc::clone(&r.torrent.borrow());
             // The walk follows the new selection.
-            r.steer = Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.options.stripe.is_some(), files.clone());
+            // Running already: nothing waits for the stream.
+            (r.steer, _) =
+                Steer::start(Arc::clone(&handle), r.stripe, self.lead, r.options.stripe.is_some(), files.clone());
             handle
         };
         let all = handle.metadata.load().as_ref().map_or(0, |m| m.file_infos.len());

@@ -24,7 +24,7 @@ use std::io::SeekFrom;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 /// One member's share of a post fetched by several members at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,16 +80,19 @@ impl Steer {
     /// `ranked`: the stripe is this member's rank (the other stripes have owners working
     /// from their fronts), not a random pick.
     /// `selected`: the files being fetched (`None`: all); the walk skips the others.
+    /// The receiver hears once the stream is first in place (or the task ended): a
+    /// fetch added paused starts then.
     pub(crate) fn start(
         handle: Arc<ManagedTorrent>,
         stripe: Stripe,
         lead: u64,
         ranked: bool,
         selected: Option<Vec<usize>>,
-    ) -> Steer {
+    ) -> (Steer, oneshot::Receiver<()>) {
         let (focus, rx) = watch::channel(None);
-        let task = tokio::spawn(steer(handle, stripe, Plan { lead, ranked, selected }, rx));
-        Steer { focus, task }
+        let (placed, ready) = oneshot::channel();
+        let task = tokio::spawn(steer(handle, stripe, Plan { lead, ranked, selected, placed: Some(placed) }, rx));
+        (Steer { focus, task }, ready)
     }
 
     /// Puts file `file` ahead of everything else until it is complete.
@@ -152,6 +155,8 @@ struct Reader {
     open: Option<(usize, Box<dyn FileStream>)>,
     /// When the stream was last opened.
     opened: tokio::time::Instant,
+    /// Told once the stream is first positioned.
+    placed: Option<oneshot::Sender<()>>,
 }
 
 /// How often a fetch asks librqbit to dial again the peers it dropped. It drops a peer
@@ -177,6 +182,9 @@ impl Reader {
         }
         let (_, stream) = self.open.as_mut()?;
         stream.seek(SeekFrom::Start(within)).await.ok()?;
+        if let Some(placed) = self.placed.take() {
+            let _ = placed.send(());
+        }
         Some(stream)
     }
 
@@ -262,9 +270,11 @@ struct Plan {
     lead: u64,
     ranked: bool,
     selected: Option<Vec<usize>>,
+    /// Told once the stream is first positioned (dropped when the task ends).
+    placed: Option<oneshot::Sender<()>>,
 }
 
-async fn steer(handle: Arc<ManagedTorrent>, stripe: Stripe, how: Plan, mut focus: watch::Receiver<Option<usize>>) {
+async fn steer(handle: Arc<ManagedTorrent>, stripe: Stripe, mut how: Plan, mut focus: watch::Receiver<Option<usize>>) {
     if handle.wait_until_initialized().await.is_err() {
         return;
     }
@@ -302,6 +312,7 @@ async fn steer(handle: Arc<ManagedTorrent>, stripe: Stripe, how: Plan, mut focus
         piece_length,
         open: None,
         opened: tokio::time::Instant::now(),
+        placed: how.placed.take(),
     };
     let mut focused_done: Vec<usize> = Vec::new();
     loop {
@@ -322,6 +333,7 @@ async fn steer(handle: Arc<ManagedTorrent>, stripe: Stripe, how: Plan, mut focus
             // Every stripe walked; what is left comes in librqbit's order. Drop the
             // stream and wait for a focus request (or the end of the fetch).
             reader.open = None;
+            reader.placed = None;
             if focus.changed().await.is_err() {
                 return;
             }
