@@ -7,7 +7,7 @@ this adds the latency and loss of a long link. The interfaces must have their of
 turned off (ethtool -K … gro off gso off tso off tx off), so that every frame is one
 packet of at most the MTU. Prints the frames it carried and dropped when stopped.
 
-    delayline.py IF_A IF_B DELAY_MS LOSS_PCT
+    delayline.py IF_A IF_B DELAY_MS LOSS_PCT [SEED]
 """
 
 import collections
@@ -37,7 +37,7 @@ def main():
     a, b = opened(if_a), opened(if_b)
     other = {a: b, b: a}
     queue = collections.deque()  # (due, out socket, frame): one FIFO, as the delay is constant
-    rng = random.Random(19)
+    rng = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 19)
     carried = dropped = 0
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))

@@ -5,18 +5,27 @@
 //!
 //! `cargo bench -p swarmroll-tests --bench bench_swarm [-- --peers 8 --size-mb 64 --rate-mb 4]`
 //!
+//! `--one-way-ms 50 --loss-pct 1` (or `--lab` alone, for 0 and 0) runs every node, both
+//! clients', in its own network namespace behind a delay line ([`swarmroll_tests::lab`];
+//! needs root) instead of on loopback.
+//!
 //! Environment: `BENCH_DEBUG` prints per-peer traffic, `BENCH_NO_STRIPES` lets each
 //! downloader pick a random stripe instead of its rank, `BENCH_SKIP_ARIA2` skips aria2c.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: failing loudly is right
 
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use swarmroll_core::swarm::select::Stripe;
 use swarmroll_core::swarm::torrent::{self, SourceFile};
 use swarmroll_core::swarm::{Config, FetchOptions, Swarm};
 use swarmroll_tests::bench::arg;
+use swarmroll_tests::lab::{self, Lab};
 use swarmroll_tests::tracker::Tracker;
+use tokio::runtime::{Handle, Runtime};
 
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
@@ -36,20 +45,61 @@ fn payload(path: &Path, bytes: usize) {
     std::fs::write(path, data).unwrap();
 }
 
-async fn swarmroll(n: usize, file: &SourceFile, cap: NonZeroU32) -> f64 {
+/// Where the nodes run. Node 0 is the seeder, nodes 1..=N the downloaders.
+enum Net {
+    /// All on loopback, on the benchmark's runtime.
+    Loopback(Handle),
+    /// Each in its lab namespace, on a runtime of its own there.
+    Lab { lab: Lab, runtimes: Vec<Runtime> },
+}
+
+impl Net {
+    fn handle(&self, i: usize) -> Handle {
+        match self {
+            Net::Loopback(h) => h.clone(),
+            Net::Lab { runtimes, .. } => runtimes[i].handle().clone(),
+        }
+    }
+
+    fn ip(&self, i: usize) -> Ipv4Addr {
+        match self {
+            Net::Loopback(_) => Ipv4Addr::LOCALHOST,
+            Net::Lab { lab, .. } => lab.addr(i),
+        }
+    }
+
+    fn command(&self, i: usize, program: &str) -> std::process::Command {
+        match self {
+            Net::Loopback(_) => std::process::Command::new(program),
+            Net::Lab { lab, .. } => lab.command(i, program),
+        }
+    }
+}
+
+/// Runs `f` on node `i`'s runtime (so its sockets open in node `i`'s network).
+async fn on<T: Send + 'static>(net: &Net, i: usize, f: impl Future<Output = T> + Send + 'static) -> T {
+    net.handle(i).spawn(f).await.unwrap()
+}
+
+async fn swarmroll(net: &Net, n: usize, file: &SourceFile, cap: NonZeroU32) -> f64 {
     let built = torrent::build("post", std::slice::from_ref(file), false).unwrap();
-    let config = || Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
+    let config = |i: usize| Config {
+        listen: SocketAddr::new(IpAddr::V4(net.ip(i)), 0),
         upload_bps: Some(cap),
         peer_limit: Some(64),
         ..Config::default()
     };
     let root = tempfile::tempdir().unwrap();
-    let seeder = Swarm::start(&root.path().join("seeder"), config()).await.unwrap();
-    let seeder_handle = seeder.seed(&built, vec![file.clone()]).await.unwrap();
+    let start_node = |i: usize, dir: std::path::PathBuf| {
+        let config = config(i);
+        on(net, i, async move { Arc::new(Swarm::start(&dir, config).await.unwrap()) })
+    };
+    let seeder = start_node(0, root.path().join("seeder")).await;
+    let (s, b, f) = (Arc::clone(&seeder), built.clone(), file.clone());
+    let seeder_handle = on(net, 0, async move { s.seed(&b, vec![f]).await.unwrap() }).await;
     let mut nodes = Vec::new();
     for i in 0..n {
-        nodes.push(Swarm::start(&root.path().join(format!("d{i}")), config()).await.unwrap());
+        nodes.push(start_node(i + 1, root.path().join(format!("d{i}"))).await);
     }
     let addrs: Vec<_> = nodes.iter().map(|s| s.listen_addr().unwrap()).collect();
     let start = Instant::now();
@@ -64,7 +114,8 @@ async fn swarmroll(n: usize, file: &SourceFile, cap: NonZeroU32) -> f64 {
         // (`BENCH_NO_STRIPES` leaves selection to chance).
         let stripe = std::env::var_os("BENCH_NO_STRIPES").is_none().then(|| Stripe::rank(&addrs[i], &addrs));
         let options = FetchOptions { seeds, peers, stripe, ..FetchOptions::default() };
-        handles.push(node.fetch(&built.info, &root.path().join(format!("d{i}/media")), options).await.unwrap());
+        let (node, info, dest) = (Arc::clone(node), built.info.clone(), root.path().join(format!("d{i}/media")));
+        handles.push(on(net, i + 1, async move { node.fetch(&info, &dest, options).await.unwrap() }).await);
     }
     if std::env::var_os("BENCH_DEBUG").is_some() {
         let sh = seeder_handle.clone();
@@ -123,19 +174,21 @@ async fn swarmroll(n: usize, file: &SourceFile, cap: NonZeroU32) -> f64 {
     if std::env::var_os("BENCH_DEBUG").is_some() {
         println!("seeder up {} MB", seeder_handle.stats().uploaded_bytes / 1_000_000);
     }
-    for node in nodes.iter().chain([&seeder]) {
-        node.stop().await;
+    for (i, node) in [&seeder].into_iter().chain(nodes.iter()).enumerate() {
+        let node = Arc::clone(node);
+        on(net, i, async move { node.stop().await }).await;
     }
     t
 }
 
-fn aria2c(n: usize, file: &SourceFile, cap_bytes: u32) -> Option<f64> {
+fn aria2c(net: &Net, n: usize, file: &SourceFile, cap_bytes: u32) -> Option<f64> {
     if std::process::Command::new("aria2c").arg("--version").output().is_err() {
         println!("aria2c not installed: skipping the stock-client comparison (scripts/ci-setup.sh installs it)");
         return None;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let tracker = rt.block_on(Tracker::start()).unwrap();
+    // The tracker runs beside the seeder.
+    let (seeder, ip) = (net.handle(0), net.ip(0));
+    let tracker = seeder.block_on(seeder.spawn(Tracker::start_on(ip))).unwrap().unwrap();
     let built = torrent::build("post", std::slice::from_ref(file), false).unwrap();
     let root = tempfile::tempdir().unwrap();
     let tfile = root.path().join("post.torrent");
@@ -143,8 +196,8 @@ fn aria2c(n: usize, file: &SourceFile, cap_bytes: u32) -> Option<f64> {
     let hook = root.path().join("done.sh");
     std::fs::write(&hook, "#!/bin/sh\ntouch \"$3.done\"\n").unwrap();
     std::process::Command::new("chmod").arg("+x").arg(&hook).status().unwrap();
-    let common = |dir: &Path| {
-        let mut c = std::process::Command::new("aria2c");
+    let common = |i: usize, dir: &Path| {
+        let mut c = net.command(i, "aria2c");
         c.arg(format!("--dir={}", dir.display()))
             .args(["--enable-dht=false", "--bt-enable-lpd=false", "--enable-peer-exchange=true"])
             .args(["--summary-interval=0", "--console-log-level=error", "--file-allocation=none"])
@@ -159,12 +212,12 @@ fn aria2c(n: usize, file: &SourceFile, cap_bytes: u32) -> Option<f64> {
     let seed_dir = root.path().join("seed");
     std::fs::create_dir_all(seed_dir.join("post")).unwrap();
     std::fs::copy(&file.path, seed_dir.join("post").join(&file.name)).unwrap();
-    let mut kids = vec![common(&seed_dir).arg("--check-integrity=true").spawn().unwrap()];
+    let mut kids = vec![common(0, &seed_dir).arg("--check-integrity=true").spawn().unwrap()];
     std::thread::sleep(Duration::from_millis(1500));
     let start = Instant::now();
     let dirs: Vec<_> = (0..n).map(|i| root.path().join(format!("a{i}"))).collect();
-    for d in &dirs {
-        kids.push(common(d).spawn().unwrap());
+    for (i, d) in dirs.iter().enumerate() {
+        kids.push(common(i + 1, d).spawn().unwrap());
     }
     let marker = |d: &Path| d.join("post").join(format!("{}.done", file.name));
     while !dirs.iter().all(|d| marker(d).exists()) {
@@ -183,6 +236,8 @@ fn main() {
     let n = arg("--peers", 8);
     let size = arg("--size-mb", 64) * 1_000_000;
     let rate = arg("--rate-mb", 4) * 1_000_000;
+    let (one_way_ms, loss_pct) = (arg("--one-way-ms", 0), arg("--loss-pct", 0));
+    let in_lab = one_way_ms > 0 || loss_pct > 0 || std::env::args().any(|a| a == "--lab");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("video.bin");
     payload(&path, size);
@@ -198,9 +253,26 @@ fn main() {
     println!("T* (Kumar–Ross bound) = {t_star:.2} s; central server N·F/u = {star:.2} s");
 
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let net = if in_lab {
+        let lab = match Lab::build(n + 1, one_way_ms as f64, loss_pct as f64) {
+            Ok(lab) => lab,
+            Err(e) => {
+                eprintln!("bench_swarm: NOT RUN in the lab: {e}");
+                std::process::exit(2);
+            }
+        };
+        println!("every node in its own namespace: {one_way_ms} ms one way and {loss_pct} % loss between any two");
+        let rtt = lab.round_trip_ms(n, 0, 21).map_or_else(|| "none answered".into(), |ms| format!("{ms:.1} ms"));
+        println!("measured round trip between two nodes (median of 21): {rtt}");
+        let runtimes = (0..=n).map(|i| lab::runtime_in(&lab.netns(i), 1).unwrap()).collect();
+        Net::Lab { lab, runtimes }
+    } else {
+        println!("every node on loopback");
+        Net::Loopback(rt.handle().clone())
+    };
     let cap = NonZeroU32::new(rate as u32).unwrap();
     let cpu0 = cpu_seconds();
-    let t = rt.block_on(swarmroll(n, &file, cap));
+    let t = rt.block_on(swarmroll(&net, n, &file, cap));
     let cpu = cpu_seconds() - cpu0;
     let gb = nn * f / 1e9;
     println!(
@@ -209,10 +281,15 @@ fn main() {
         cpu / gb,
         n + 1
     );
-    if std::env::var_os("BENCH_SKIP_ARIA2").is_some() {
-        return;
+    if std::env::var_os("BENCH_SKIP_ARIA2").is_none() {
+        if let Some(ta) = aria2c(&net, n, &file, rate as u32) {
+            println!("aria2c:    T = {ta:.2} s, T/T* = {:.2}; swarmroll/aria2c = {:.2}", ta / t_star, t / ta);
+        }
     }
-    if let Some(ta) = aria2c(n, &file, rate as u32) {
-        println!("aria2c:    T = {ta:.2} s, T/T* = {:.2}", ta / t_star);
+    if let Net::Lab { mut lab, runtimes } = net {
+        drop(runtimes);
+        let (carried, dropped) = lab.stop();
+        let share = 100.0 * dropped as f64 / (carried + dropped).max(1) as f64;
+        println!("the delay lines carried {carried} frames and dropped {dropped} ({share:.2} % per cable)");
     }
 }

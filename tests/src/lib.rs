@@ -26,6 +26,7 @@ pub struct Peer {
 pub mod bench;
 pub mod gen;
 pub mod http;
+pub mod lab;
 pub mod net;
 pub mod tracker;
 pub mod venue;

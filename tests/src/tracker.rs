@@ -31,7 +31,12 @@ fn query_param<'a>(query: &'a str, key: &str) -> Option<&'a str> {
 impl Tracker {
     /// Starts a tracker on 127.0.0.1.
     pub async fn start() -> std::io::Result<Tracker> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        Tracker::start_on(Ipv4Addr::LOCALHOST).await
+    }
+
+    /// Starts a tracker on `ip` (in the namespace of the runtime it runs on).
+    pub async fn start_on(ip: Ipv4Addr) -> std::io::Result<Tracker> {
+        let listener = TcpListener::bind((ip, 0)).await?;
         let url = format!("http://{}/announce", listener.local_addr()?);
         let peers: Arc<Mutex<BTreeSet<SocketAddrV4>>> = Arc::default();
         let shared = Arc::clone(&peers);
