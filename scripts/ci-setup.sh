@@ -16,8 +16,10 @@ set -euo pipefail
 # - maven: fetches the Android app's JVM test libraries (Compose desktop, coroutines,
 #   JUnit) from Maven Central for scripts/android-jvm.sh;
 # - iproute2, iptables: the NAT lab's namespaces, cables and NAT routers (scripts/nat-lab.sh);
-# - ethtool: turns off the offloads of the link benchmark's veths (scripts/link-bench.sh).
-APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl python3-libtorrent maven iproute2 iptables ethtool)
+# - ethtool: turns off the offloads of the link benchmark's veths (scripts/link-bench.sh);
+# - miniupnpd-nftables, stun-server (stund), nftables: the NAT lab's home router that
+#   maps ports over PCP/NAT-PMP, and the STUN server its uplink test needs.
+APT_PACKAGES=(nasm libvips-tools aria2 ffmpeg heif-thumbnailer libheif-examples libimage-exiftool-perl python3-libtorrent maven iproute2 iptables ethtool miniupnpd-nftables stun-server nftables)
 
 log() {
     printf '==> ci-setup: %s\n' "$*"

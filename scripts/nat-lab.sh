@@ -15,6 +15,15 @@
 #   symmetric  MASQUERADE --random-fully: a new port per destination (EDM)
 #   cgn        a carrier NAT in front of the home NAT (double NAT, 100.64.0.0/24 inside)
 #   udpblock   a network that drops every UDP packet its users send (TCP only)
+#   mapped     the home node behind a home router of its own (conntrack filtering: no
+#              unsolicited connection passes) that runs miniupnpd, the PCP/NAT-PMP/UPnP
+#              server of OpenWrt and most firmwares; the node asks it for its ports
+#              (`core/src/net/portmap.rs`); phones behind `restricted` NATs. miniupnpd
+#              refuses to map for a reserved external address unless STUN (a classic
+#              RFC 3489 server, stund, in the core) shows its uplink unfiltered, so the
+#              lab's addresses stay in the documentation ranges. Each round also checks
+#              that the router refused a phone before the mapping, and that the node
+#              deleted its mappings when stopped with Ctrl-C.
 #
 # For each case it measures, over TRIES rounds: whether each phone reaches the home
 # node, whether the phones are connected to each other (directly), the time from A
@@ -46,7 +55,7 @@ PHOTO=${PHOTO:-$root/../shared/fixtures/photos/phones/jolla.jpg}
 # What phone A shares in each round (2.5 MB), fetched by B from whoever has it.
 PHOTO_A=${PHOTO_A:-$root/../shared/fixtures/photos/phones/iphone_hdr_NO.jpg}
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock)
+[ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock mapped)
 
 say() { printf '==> nat lab: %s\n' "$*" >&2; }
 
@@ -59,6 +68,12 @@ fi
 ip netns del "swrprobe$$"
 command -v iptables >/dev/null || { echo "nat lab: iptables is missing (scripts/ci-setup.sh installs it)" >&2; exit 1; }
 [ -x "$BIN" ] || { echo "nat lab: no swarmroll at $BIN (cargo build -p swarmroll)" >&2; exit 1; }
+if [[ " ${CASES[*]} " == *" mapped "* ]]; then
+    for tool in miniupnpd stund nft; do
+        command -v "$tool" >/dev/null ||
+            { echo "nat lab: $tool is missing (scripts/ci-setup.sh installs miniupnpd-nftables, stun-server, nftables)" >&2; exit 1; }
+    done
+fi
 
 P=swr$$
 NS=()
@@ -174,18 +189,103 @@ phone() {
     if [ "$mode" = easy ]; then fullcone "r$n" wan0 "192.168.$HN.2"; fi
 }
 
+# mapped_home — the home node (192.168.100.2) behind router rhm (198.51.100.10), which
+# filters like a home router and runs miniupnpd; stund in the core answers its STUN test.
+mapped_home() {
+    ns rhm
+    fwd rhm
+    veth inet chome rhm wan0
+    veth rhm lan0 home eth0
+    ip -n "$P-inet" addr add 198.51.100.1/24 dev chome
+    ip -n "$P-inet" addr add 198.51.100.2/24 dev chome
+    ip -n "$P-rhm" addr add 198.51.100.10/24 dev wan0
+    ip -n "$P-rhm" route add default via 198.51.100.1
+    ip -n "$P-rhm" addr add 192.168.100.1/24 dev lan0
+    ip -n "$P-home" addr add 192.168.100.2/24 dev eth0
+    ip -n "$P-home" route add default via 192.168.100.1
+    # One nftables table, with the chains miniupnpd fills in (no iptables rules here:
+    # a packet must pass every table's base chains).
+    x rhm nft -f - <<'NFT'
+table inet lab {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    ct state established,related accept
+    iifname "wan0" ip saddr { 198.51.100.1, 198.51.100.2 } udp sport { 3478, 3479 } accept
+    iifname "wan0" drop
+  }
+  chain forward {
+    type filter hook forward priority 0; policy drop;
+    ct state established,related accept
+    iifname "lan0" oifname "wan0" accept
+    jump miniupnpd
+  }
+  chain miniupnpd {
+  }
+  chain prerouting {
+    type nat hook prerouting priority -100; policy accept;
+    jump prerouting_miniupnpd
+  }
+  chain prerouting_miniupnpd {
+  }
+  chain postrouting {
+    type nat hook postrouting priority 100; policy accept;
+    jump postrouting_miniupnpd
+    oifname "wan0" masquerade
+  }
+  chain postrouting_miniupnpd {
+  }
+}
+NFT
+    cat >"$WORK/miniupnpd.conf" <<'CONF'
+ext_ifname=wan0
+listening_ip=lan0
+enable_natpmp=yes
+enable_upnp=yes
+ext_perform_stun=yes
+ext_stun_host=198.51.100.1
+ext_stun_port=3478
+secure_mode=yes
+system_uptime=yes
+upnp_table_name=lab
+upnp_nat_table_name=lab
+upnp_forward_chain=miniupnpd
+upnp_nat_chain=prerouting_miniupnpd
+upnp_nat_postrouting_chain=postrouting_miniupnpd
+uuid=5d1f3c9e-8b7a-4e21-9c3d-2a6b0f4e8d17
+allow 1024-65535 192.168.100.0/24 1024-65535
+deny 0-65535 0.0.0.0/0 0-65535
+CONF
+    x inet stund -h 198.51.100.1 -a 198.51.100.2 >/dev/null 2>&1 &
+    sleep 0.3
+    x rhm miniupnpd -f "$WORK/miniupnpd.conf" -d >"$WORK/miniupnpd.log" 2>&1 &
+    # Up once its STUN test is over and it serves NAT-PMP/PCP.
+    for _ in $(seq 50); do
+        grep -q "Port forwarding is now enabled\|STUN: ... done" "$WORK/miniupnpd.log" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    say "miniupnpd did not come up: $(tail -3 "$WORK/miniupnpd.log")"
+}
+
 build() {
     SLOT=0
     HN=0
     ns inet
     fwd inet
     ns home
-    veth inet chome home eth0
-    ip -n "$P-inet" addr add 198.51.100.1/24 dev chome
-    ip -n "$P-home" addr add 198.51.100.10/24 dev eth0
-    ip -n "$P-home" route add default via 198.51.100.1
-    phone a "$1"
-    phone b "$1"
+    local phones=$1
+    if [ "$1" = mapped ]; then
+        mapped_home
+        phones=restricted
+        HOME_NET=(--listen 0.0.0.0:51417 --swarm-listen 0.0.0.0:42000 --no-lan --no-dht)
+    else
+        veth inet chome home eth0
+        ip -n "$P-inet" addr add 198.51.100.1/24 dev chome
+        ip -n "$P-home" addr add 198.51.100.10/24 dev eth0
+        ip -n "$P-home" route add default via 198.51.100.1
+        HOME_NET=(--listen 198.51.100.10:51417 --swarm-listen 198.51.100.10:42000 --no-lan --no-dht)
+    fi
+    phone a "$phones"
+    phone b "$phones"
 }
 
 # sr NS DIR ARGS... — the node in namespace NS on data folder DIR (no LAN or DHT: the lab
@@ -235,8 +335,13 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     local case=$1 r=$2 d=$WORK/$1-$2
     mkdir -p "$d"
     build "$case"
-    sr home "$d/home" --json share --new "Lab party" --as-name Home "$PHOTO" \
-        --listen 198.51.100.10:51417 --swarm-listen 198.51.100.10:42000 --no-lan --no-dht >"$d/home.out" 2>"$d/home.err" &
+    # Before the home node asks for a mapping, its router lets no phone in.
+    local blocked=-
+    if [ "$case" = mapped ]; then
+        blocked=no
+        x ha python3 -c "import socket,sys; s=socket.socket(); s.settimeout(2); sys.exit(s.connect_ex(('198.51.100.10', 51417)) == 0)" && blocked=yes
+    fi
+    sr home "$d/home" --json share --new "Lab party" --as-name Home "$PHOTO" "${HOME_NET[@]}" >"$d/home.out" 2>"$d/home.err" &
     local link="" post="" channel=""
     shared_ids "$d/home.out" 100 || { say "the home node did not start: $(tail -3 "$d/home.err")"; teardown; echo "no no no -"; return; }
     local ok_a=no ok_b=no direct=no first=- original=-
@@ -266,8 +371,23 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     if grep -q '"answered":[1-9]' <<<"$home_status"; then called=yes; fi
     if grep -q '"circuits":[1-9]' <<<"$home_status"; then relayed=yes; fi
     if sr ha "$d/a" --json status 2>/dev/null | grep -q '"opened":[1-9]'; then punched=yes; fi
+    # The home node held a mapping for its sync port, and deleted its mappings when
+    # stopped with Ctrl-C (the router's table is empty again).
+    local mapped=-
+    if [ "$case" = mapped ]; then
+        mapped=no
+        if grep -q '"external":"198.51.100.10:51417"' <<<"$home_status"; then
+            ip netns pids "$P-home" | xargs -r kill -INT
+            for _ in $(seq 50); do
+                [ -z "$(ip netns pids "$P-home")" ] && break
+                sleep 0.1
+            done
+            x rhm nft list chain inet lab prerouting_miniupnpd | grep -q dnat || mapped=yes
+        fi
+        [ "$blocked" = yes ] || mapped=no
+    fi
     teardown
-    echo "$ok_a $ok_b $direct $first $original $called $punched $relayed"
+    echo "$ok_a $ok_b $direct $first $original $called $punched $relayed $mapped"
 }
 
 for case in "${CASES[@]}"; do
@@ -278,11 +398,13 @@ for case in "${CASES[@]}"; do
     calls=0
     punches=0
     relays=0
+    maps=0
     times=()
     otimes=()
     for r in $(seq "$TRIES"); do
-        read -r a b direct first original called punched relayed < <(one_round "$case" "$r")
+        read -r a b direct first original called punched relayed mapped < <(one_round "$case" "$r")
         [ "$relayed" = yes ] && relays=$((relays + 1))
+        [ "$mapped" = yes ] && maps=$((maps + 1))
         [ "$called" = yes ] && calls=$((calls + 1))
         [ "$punched" = yes ] && punches=$((punches + 1))
         [ "$a" = yes ] && [ "$b" = yes ] && homes=$((homes + 1))
@@ -295,28 +417,35 @@ for case in "${CASES[@]}"; do
             fetched=$((fetched + 1))
             otimes+=("$original")
         fi
-        say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s, call-back $called, punched $punched, relayed $relayed"
+        say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s, call-back $called, punched $punched, relayed $relayed, mapped $mapped"
     done
-    MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES $punches/$TRIES $relays/$TRIES"
+    mapcol=-
+    [ "$case" = mapped ] && mapcol=$maps/$TRIES
+    MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES $punches/$TRIES $relays/$TRIES $mapcol"
     # What the node must do: in every case both phones reach the home node, the log
     # flows between them (directly, or through the home node: store and forward), and
     # A's photo reaches B — the home node fetches it by asking A to call back (nobody
     # can dial A behind its NAT) and B fetches it from the home node. The phones connect
     # directly in every case but the one with a symmetric NAT on both sides: the home
     # node introduces them and they punch through (`core/src/sync/punch.rs`).
+    # In the mapped case the home node is reached only through its mapping, which it
+    # also removes when it stops.
     want=$TRIES
     [ "$case" = symmetric ] && want=0
-    if [ "$homes" = "$TRIES" ] && [ "$delivered" = "$TRIES" ] && [ "$directs" -ge "$want" ] && [ "$fetched" = "$TRIES" ]; then
+    wantmaps=0
+    [ "$case" = mapped ] && wantmaps=$TRIES
+    if [ "$homes" = "$TRIES" ] && [ "$delivered" = "$TRIES" ] && [ "$directs" -ge "$want" ] && [ "$fetched" = "$TRIES" ] &&
+        [ "$maps" -ge "$wantmaps" ]; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
     fi
 done
 
-printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %s\n' case home direct comment "median s" photo "median s" call-back punched relayed
+printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %-8s %s\n' case home direct comment "median s" photo "median s" call-back punched relayed mapped
 for case in "${CASES[@]}"; do
-    read -r h d v m f o c p y <<<"${MATRIX[$case]}"
-    printf '%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %s\n' "$case" "$h" "$d" "$v" "$m" "$f" "$o" "$c" "$p" "$y"
+    read -r h d v m f o c p y g <<<"${MATRIX[$case]}"
+    printf '%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %-8s %s\n' "$case" "$h" "$d" "$v" "$m" "$f" "$o" "$c" "$p" "$y" "$g"
 done
 printf 'test result: %s. %d passed; %d failed; 0 ignored (nat lab)\n' \
     "$([ "$failed" -eq 0 ] && echo ok || echo FAILED)" "$passed" "$failed"

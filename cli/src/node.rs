@@ -29,6 +29,10 @@ pub struct NetArgs {
     /// Do not look for members over the internet (the BitTorrent DHT).
     #[arg(long)]
     pub no_dht: bool,
+    /// Do not ask the router to forward this node's ports (PCP or NAT-PMP); a node
+    /// behind a home router is then reachable only through members that reach it.
+    #[arg(long)]
+    pub no_port_mapping: bool,
     /// Do not relay photos and videos between members that cannot connect to each other
     /// (a home node relays for members of its channels by default).
     #[arg(long)]
@@ -60,6 +64,7 @@ impl NetArgs {
         }
         cfg.swarm.dht = !self.no_dht;
         cfg.sync.relay.enabled = !self.no_relay;
+        cfg.sync.port_map.enabled = !self.no_port_mapping;
         // A desktop or home server moves originals on any network unless asked not to.
         cfg.policy = Policy {
             originals: match (self.no_originals, self.wifi_only) {

@@ -225,7 +225,16 @@ async fn status(node: &Node) -> Result<Value, Failure> {
     let calls = node.callbacks().await.unwrap_or_default();
     let punches = node.punches().await.unwrap_or_default();
     let relays = node.relays().await.unwrap_or_default();
+    let mapping = node.port_mapping().await.map(|m| {
+        let mapped: Vec<_> = m
+            .mapped
+            .iter()
+            .map(|p| json!({"protocol": format!("{:?}", p.protocol), "port": p.internal_port, "external": p.external.to_string()}))
+            .collect();
+        json!({"gateway": m.gateway.map(|g| g.to_string()), "mapped": mapped, "settled": m.settled})
+    });
     Ok(json!({
+        "port_mapping": mapping,
         "callbacks": {"asked": calls.asked, "answered": calls.answered, "made": calls.made, "bytes": calls.bytes},
         "punches": {"introduced": punches.introduced, "tried": punches.tried, "opened": punches.opened},
         "relay": {"circuits": relays.circuits, "refused": relays.refused, "bytes": relays.bytes, "used": relays.used},

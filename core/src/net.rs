@@ -1,9 +1,11 @@
 //! Networking below the sync protocol: encrypted, authenticated, framed connections
-//! between members of one channel (`secure`), and finding members on the local network
-//! (`beacon`, `lan`). No domain knowledge beyond "a channel has a secret its members share".
+//! between members of one channel (`secure`), finding members on the local network
+//! (`beacon`, `lan`), and asking the home router for a port (`portmap`). No domain
+//! knowledge beyond "a channel has a secret its members share".
 
 pub mod beacon;
 pub mod lan;
+pub mod portmap;
 pub mod secure;
 
 pub use secure::{ChannelAccess, Established, FrameReader, FrameWriter, Hello, Limits, NetError, Ports};

@@ -59,6 +59,14 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 
+/// How long an invite waits for the first answer about port mapping: PCP, then
+/// NAT-PMP, each under 4 s when the router stays silent.
+const PORT_MAPPING_WAIT: Duration = Duration::from_secs(8);
+
+fn live_sync(live: &Option<Live>) -> Option<&Sync> {
+    live.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s)
+}
+
 /// How a node is set up.
 #[derive(Debug, Clone)]
 pub struct NodeConfig {
@@ -361,6 +369,7 @@ impl Node {
                 t.abort();
             }
             if let Some((mut s, tasks)) = live.sync.take() {
+                s.unmap().await;
                 s.stop();
                 tasks.iter().for_each(JoinHandle::abort);
             }
@@ -513,6 +522,12 @@ impl Node {
         self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).and_then(|(s, _)| s.lan_status())
     }
 
+    /// The ports mapped on the router, while sync runs (`None`: mapping is off, or no
+    /// router is known).
+    pub async fn port_mapping(&self) -> Option<crate::net::portmap::PortMapStatus> {
+        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).and_then(|(s, _)| s.port_mapping())
+    }
+
     /// Where this node's sync listens, while sync runs.
     pub async fn sync_addr(&self) -> Option<std::net::SocketAddr> {
         self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.local_addr())
@@ -528,8 +543,13 @@ impl Node {
         role: Role,
         expires: Option<Timestamp>,
     ) -> Result<(Invite, String), NodeError> {
-        let live = self.inner.live.lock().await;
-        let addrs = live.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.invite_addresses()).unwrap_or_default();
+        // Just after start, the router's answer (or its silence) comes first, so that
+        // the invite carries the mapped address.
+        let mapping = live_sync(&*self.inner.live.lock().await).and_then(Sync::port_mapping_watch);
+        if let Some(mut rx) = mapping {
+            let _ = tokio::time::timeout(PORT_MAPPING_WAIT, rx.wait_for(|s| s.settled)).await;
+        }
+        let addrs = live_sync(&*self.inner.live.lock().await).map(Sync::invite_addresses).unwrap_or_default();
         Ok(self.inner.replica.invite(channel, role, addrs, expires)?)
     }
 
@@ -664,6 +684,7 @@ impl Inner {
             }
             (false, true) => {
                 if let Some((mut s, tasks)) = live.sync.take() {
+                    s.unmap().await;
                     s.stop();
                     tasks.iter().for_each(JoinHandle::abort);
                 }

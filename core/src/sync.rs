@@ -22,6 +22,7 @@ pub use relay::{RelayConfig, RelayCounts};
 
 use crate::channel::Invite;
 use crate::net::lan::LanStatus;
+use crate::net::portmap::{PortMapConfig, PortMapStatus, PortMapper};
 use crate::net::{self, Limits, NetError};
 use crate::replica::{self, Replica};
 use crate::store::lock;
@@ -120,6 +121,9 @@ pub struct Config {
     pub reverse: Reverse,
     /// Relaying the swarm for members that cannot connect ([`RelayConfig`]).
     pub relay: RelayConfig,
+    /// Asking the router to forward the sync and swarm ports ([`net::portmap`]); never
+    /// on a loopback address.
+    pub port_map: PortMapConfig,
     /// Per-connection limits.
     pub limits: Limits,
     /// Most connections in all.
@@ -144,6 +148,7 @@ impl Default for Config {
             swarm_listen: None,
             reverse: Reverse::BeyondLan,
             relay: RelayConfig::default(),
+            port_map: PortMapConfig::default(),
             limits: Limits::default(),
             max_connections: 64,
             max_per_ip: 8,
@@ -296,6 +301,7 @@ pub(crate) struct Inner {
 pub struct Sync {
     inner: Arc<Inner>,
     tasks: Vec<JoinHandle<()>>,
+    portmap: Option<PortMapper>,
 }
 
 impl Sync {
@@ -349,7 +355,13 @@ impl Sync {
         if let Some(dht) = inner.cfg.dht.clone() {
             tasks.push(tokio::spawn(discover::dht_loop(inner.clone(), dht)));
         }
-        Ok(Sync { inner, tasks })
+        let portmap = if local.ip().is_loopback() {
+            None
+        } else {
+            let ports = [Some(local.port()), inner.cfg.swarm_listen.map(|a| a.port())];
+            PortMapper::start(inner.cfg.port_map, ports.into_iter().flatten().filter(|p| *p != 0).collect())
+        };
+        Ok(Sync { inner, tasks, portmap })
     }
 
     /// The address connections are accepted on.
@@ -357,12 +369,31 @@ impl Sync {
         self.inner.local
     }
 
-    /// Where this node can be reached, for invites: its LAN addresses.
+    /// Where this node can be reached, for invites: the address mapped on the router
+    /// first (members anywhere reach it), then its LAN addresses.
     pub fn invite_addresses(&self) -> Vec<SocketAddr> {
-        if !self.inner.local.ip().is_unspecified() {
-            return vec![self.inner.local];
+        let mapped = self.port_mapping().and_then(|s| s.external(self.inner.local.port()));
+        let local =
+            if self.inner.local.ip().is_unspecified() { lan_addresses(self.inner.local.port()) } else { vec![self.inner.local] };
+        mapped.into_iter().chain(local).take(crate::channel::invite::MAX_ADDRESSES).collect()
+    }
+
+    /// The ports mapped on the router (`None`: mapping is off or no router is known).
+    pub fn port_mapping(&self) -> Option<PortMapStatus> {
+        self.portmap.as_ref().map(PortMapper::status)
+    }
+
+    /// Follows the router's mappings (`None`: mapping is off or no router is known).
+    pub fn port_mapping_watch(&self) -> Option<tokio::sync::watch::Receiver<PortMapStatus>> {
+        self.portmap.as_ref().map(PortMapper::watch)
+    }
+
+    /// Deletes the router's mappings (before [`Sync::stop`], where the node stops on
+    /// purpose; a killed node's mappings lapse within [`net::portmap::LIFETIME`]).
+    pub async fn unmap(&self) {
+        if let Some(p) = &self.portmap {
+            p.release().await;
         }
-        lan_addresses(self.inner.local.port())
     }
 
     /// An invite to `channel` carrying this node's current addresses, so a guest who

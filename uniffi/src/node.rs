@@ -30,7 +30,8 @@ pub struct NodeSettings {
     pub swarm_address: Option<String>,
     /// Find members on the local network (multicast beacons, then a subnet scan).
     pub local_discovery: bool,
-    /// Find members over the internet (the BitTorrent DHT).
+    /// Find members over the internet (the BitTorrent DHT), and ask the router to
+    /// forward this device's ports (PCP or NAT-PMP) so that they can reach it.
     pub internet_discovery: bool,
     /// Fetch members' originals in the background, as the policy allows.
     pub fetch_originals: bool,
@@ -78,6 +79,8 @@ impl NodeSettings {
             cfg.sync.lan = None;
         }
         cfg.swarm.dht = self.internet_discovery;
+        // Being found over the internet includes asking the router for a port.
+        cfg.sync.port_map.enabled = self.internet_discovery;
         cfg.fetch_originals = self.fetch_originals;
         cfg.network = self.network;
         cfg.power = PowerState { charging: self.charging, battery_low: self.battery_low };
