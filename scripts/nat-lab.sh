@@ -24,6 +24,8 @@
 #              lab's addresses stay in the documentation ranges. Each round also checks
 #              that the router refused a phone before the mapping, and that the node
 #              deleted its mappings when stopped with Ctrl-C.
+#   upnp       the same router with PCP and NAT-PMP off (many consumer routers): the
+#              node maps its ports over UPnP-IGD instead.
 #
 # For each case it measures, over TRIES rounds: whether each phone reaches the home
 # node, whether the phones are connected to each other (directly), the time from A
@@ -55,7 +57,7 @@ PHOTO=${PHOTO:-$root/../shared/fixtures/photos/phones/jolla.jpg}
 # What phone A shares in each round (2.5 MB), fetched by B from whoever has it.
 PHOTO_A=${PHOTO_A:-$root/../shared/fixtures/photos/phones/iphone_hdr_NO.jpg}
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock mapped)
+[ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock mapped upnp)
 
 say() { printf '==> nat lab: %s\n' "$*" >&2; }
 
@@ -68,7 +70,7 @@ fi
 ip netns del "swrprobe$$"
 command -v iptables >/dev/null || { echo "nat lab: iptables is missing (scripts/ci-setup.sh installs it)" >&2; exit 1; }
 [ -x "$BIN" ] || { echo "nat lab: no swarmroll at $BIN (cargo build -p swarmroll)" >&2; exit 1; }
-if [[ " ${CASES[*]} " == *" mapped "* ]]; then
+if [[ " ${CASES[*]} " == *" mapped "* ]] || [[ " ${CASES[*]} " == *" upnp "* ]]; then
     for tool in miniupnpd stund nft; do
         command -v "$tool" >/dev/null ||
             { echo "nat lab: $tool is missing (scripts/ci-setup.sh installs miniupnpd-nftables, stun-server, nftables)" >&2; exit 1; }
@@ -189,8 +191,9 @@ phone() {
     if [ "$mode" = easy ]; then fullcone "r$n" wan0 "192.168.$HN.2"; fi
 }
 
-# mapped_home — the home node (192.168.100.2) behind router rhm (198.51.100.10), which
-# filters like a home router and runs miniupnpd; stund in the core answers its STUN test.
+# mapped_home NATPMP — the home node (192.168.100.2) behind router rhm (198.51.100.10),
+# which filters like a home router and runs miniupnpd (PCP and NAT-PMP on when NATPMP is
+# yes; UPnP-IGD always); stund in the core answers its STUN test.
 mapped_home() {
     ns rhm
     fwd rhm
@@ -236,10 +239,10 @@ table inet lab {
   }
 }
 NFT
-    cat >"$WORK/miniupnpd.conf" <<'CONF'
+    cat >"$WORK/miniupnpd.conf" <<CONF
 ext_ifname=wan0
 listening_ip=lan0
-enable_natpmp=yes
+enable_natpmp=$1
 enable_upnp=yes
 ext_perform_stun=yes
 ext_stun_host=198.51.100.1
@@ -273,8 +276,8 @@ build() {
     fwd inet
     ns home
     local phones=$1
-    if [ "$1" = mapped ]; then
-        mapped_home
+    if [ "$1" = mapped ] || [ "$1" = upnp ]; then
+        mapped_home "$([ "$1" = mapped ] && echo yes || echo no)"
         phones=restricted
         HOME_NET=(--listen 0.0.0.0:51417 --swarm-listen 0.0.0.0:42000 --no-lan --no-dht)
     else
@@ -337,7 +340,7 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     build "$case"
     # Before the home node asks for a mapping, its router lets no phone in.
     local blocked=-
-    if [ "$case" = mapped ]; then
+    if [ "$case" = mapped ] || [ "$case" = upnp ]; then
         blocked=no
         x ha python3 -c "import socket,sys; s=socket.socket(); s.settimeout(2); sys.exit(s.connect_ex(('198.51.100.10', 51417)) == 0)" && blocked=yes
     fi
@@ -374,9 +377,11 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     # The home node held a mapping for its sync port, and deleted its mappings when
     # stopped with Ctrl-C (the router's table is empty again).
     local mapped=-
-    if [ "$case" = mapped ]; then
+    if [ "$case" = mapped ] || [ "$case" = upnp ]; then
         mapped=no
-        if grep -q '"external":"198.51.100.10:51417"' <<<"$home_status"; then
+        local protocol=Pcp
+        [ "$case" = upnp ] && protocol=Upnp
+        if grep -q "\"protocol\":\"$protocol\",\"port\":51417,\"external\":\"198.51.100.10:51417\"\|\"external\":\"198.51.100.10:51417\",\"port\":51417,\"protocol\":\"$protocol\"" <<<"$home_status"; then
             ip netns pids "$P-home" | xargs -r kill -INT
             for _ in $(seq 50); do
                 [ -z "$(ip netns pids "$P-home")" ] && break
@@ -420,7 +425,7 @@ for case in "${CASES[@]}"; do
         say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s, call-back $called, punched $punched, relayed $relayed, mapped $mapped"
     done
     mapcol=-
-    [ "$case" = mapped ] && mapcol=$maps/$TRIES
+    case $case in mapped | upnp) mapcol=$maps/$TRIES ;; esac
     MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES $punches/$TRIES $relays/$TRIES $mapcol"
     # What the node must do: in every case both phones reach the home node, the log
     # flows between them (directly, or through the home node: store and forward), and
@@ -433,7 +438,7 @@ for case in "${CASES[@]}"; do
     want=$TRIES
     [ "$case" = symmetric ] && want=0
     wantmaps=0
-    [ "$case" = mapped ] && wantmaps=$TRIES
+    case $case in mapped | upnp) wantmaps=$TRIES ;; esac
     if [ "$homes" = "$TRIES" ] && [ "$delivered" = "$TRIES" ] && [ "$directs" -ge "$want" ] && [ "$fetched" = "$TRIES" ] &&
         [ "$maps" -ge "$wantmaps" ]; then
         passed=$((passed + 1))

@@ -2,6 +2,8 @@
 //! (RFC 6887), falling back to NAT-PMP (RFC 6886) when the router answers PCP with "use
 //! NAT-PMP", through the `crab_nat` crate.
 //!
+//! Routers that speak neither are asked over UPnP-IGD ([`upnp`], through `igd-next`).
+//!
 //! A node behind a home router is otherwise reachable only through a member that
 //! reaches both sides (call-backs, punching, relays: `crate::sync`). With a mapping it is
 //! a home node with a public address: its invites carry the mapped address first, and
@@ -14,7 +16,6 @@
 //! them when sync stops. Where the router does not answer, the node tries again every
 //! [`RETRY`] (a router rebooted, a laptop moved to another network).
 //!
-//! UPnP-IGD is not spoken: see ARCHITECTURE.md ("Port mapping").
 
 use crab_nat::{InternetProtocol, PortMapping, PortMappingOptions, PortMappingType, TimeoutConfig};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -22,6 +23,8 @@ use std::num::NonZeroU16;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+
+mod upnp;
 
 /// How long a mapping is asked for.
 pub const LIFETIME: Duration = Duration::from_secs(600);
@@ -57,6 +60,8 @@ pub enum MapProtocol {
     Pcp,
     /// NAT Port Mapping Protocol (RFC 6886).
     NatPmp,
+    /// UPnP Internet Gateway Device (`WANIPConnection`).
+    Upnp,
 }
 
 /// One port mapped on the router.
@@ -91,7 +96,7 @@ impl PortMapStatus {
 /// Keeps mappings for some ports alive until released.
 pub struct PortMapper {
     status: watch::Receiver<PortMapStatus>,
-    held: Arc<tokio::sync::Mutex<Vec<PortMapping>>>,
+    held: Arc<tokio::sync::Mutex<Vec<Lease>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -123,12 +128,12 @@ impl PortMapper {
     /// Stops renewing and deletes the mappings from the router (best effort, bounded).
     pub async fn release(&self) {
         self.task.abort();
-        let held: Vec<PortMapping> = std::mem::take(&mut *self.held.lock().await);
-        for m in held {
-            let port = m.internal_port();
-            match tokio::time::timeout(Duration::from_secs(2), m.try_drop()).await {
-                Ok(Ok(())) => tracing::debug!(port, "port mapping deleted"),
-                Ok(Err((e, _))) => tracing::debug!(port, error = %e, "port mapping not deleted"),
+        let held: Vec<Lease> = std::mem::take(&mut *self.held.lock().await);
+        for lease in held {
+            let port = lease.internal_port();
+            match tokio::time::timeout(Duration::from_secs(2), lease.delete()).await {
+                Ok(true) => tracing::debug!(port, "port mapping deleted"),
+                Ok(false) => tracing::debug!(port, "port mapping not deleted: refused"),
                 Err(_) => tracing::debug!(port, "port mapping not deleted: the router did not answer"),
             }
         }
@@ -141,41 +146,96 @@ impl Drop for PortMapper {
     }
 }
 
+/// A mapping held on the router, by whichever protocol made it.
+enum Lease {
+    /// PCP or NAT-PMP.
+    Pcp(PortMapping),
+    Upnp(upnp::Lease),
+}
+
+impl Lease {
+    fn internal_port(&self) -> u16 {
+        match self {
+            Lease::Pcp(m) => m.internal_port().get(),
+            Lease::Upnp(l) => l.internal_port(),
+        }
+    }
+
+    fn until_renewal(&self) -> Duration {
+        match self {
+            Lease::Pcp(m) => until_renewal(m),
+            Lease::Upnp(l) => l.until_renewal(),
+        }
+    }
+
+    async fn renew(&mut self) -> bool {
+        match self {
+            Lease::Pcp(m) => m.renew().await.is_ok(),
+            Lease::Upnp(l) => l.renew().await,
+        }
+    }
+
+    async fn delete(self) -> bool {
+        match self {
+            Lease::Pcp(m) => m.try_drop().await.is_ok(),
+            Lease::Upnp(l) => l.delete().await,
+        }
+    }
+}
+
 /// The mapping loop: map what is not mapped, renew what is, publish the result.
 async fn keep(
     gateway: IpAddr,
     client: IpAddr,
     ports: Vec<u16>,
     tx: watch::Sender<PortMapStatus>,
-    held: Arc<tokio::sync::Mutex<Vec<PortMapping>>>,
+    held: Arc<tokio::sync::Mutex<Vec<Lease>>>,
 ) {
     loop {
-        let mut mappings = held.lock().await;
+        let mut leases = held.lock().await;
         // Renew those past half their life; a refused renewal is mapped again below.
         let mut kept = Vec::new();
-        for mut m in mappings.drain(..) {
-            if !renewal_due(&m) || m.renew().await.is_ok() {
-                kept.push(m);
+        for mut lease in leases.drain(..) {
+            if !lease.until_renewal().is_zero() || lease.renew().await {
+                kept.push(lease);
             } else {
-                tracing::debug!(port = m.internal_port().get(), "port mapping not renewed");
+                tracing::debug!(port = lease.internal_port(), "port mapping not renewed");
             }
         }
-        *mappings = kept;
-        for port in ports.iter().filter_map(|p| NonZeroU16::new(*p)) {
-            if mappings.iter().any(|m| m.internal_port() == port) {
-                continue;
-            }
-            match map(gateway, client, port).await {
-                Ok(m) => mappings.push(m),
-                Err(e) => tracing::debug!(port = port.get(), error = %e, "no port mapping"),
-            }
-        }
-        let mapped = described(&mappings, gateway).await;
-        let renew_in = mappings.iter().map(until_renewal).min().unwrap_or(RETRY);
+        *leases = kept;
+        map_missing(gateway, client, &ports, &mut leases).await;
+        let mapped = described(&leases, gateway).await;
+        let renew_in = leases.iter().map(Lease::until_renewal).min().unwrap_or(RETRY);
         let next = if mapped.len() == ports.len() { renew_in } else { renew_in.min(RETRY) };
-        drop(mappings);
+        drop(leases);
         tx.send_replace(PortMapStatus { gateway: Some(gateway), mapped, settled: true });
         tokio::time::sleep(next.max(Duration::from_secs(1))).await;
+    }
+}
+
+/// Maps the ports of `ports` that no lease holds: PCP or NAT-PMP first, then UPnP
+/// (the router searched for once, and only where PCP failed).
+async fn map_missing(gateway: IpAddr, client: IpAddr, ports: &[u16], leases: &mut Vec<Lease>) {
+    let mut igd: Option<Option<upnp::Router>> = None;
+    for port in ports.iter().filter_map(|p| NonZeroU16::new(*p)) {
+        if leases.iter().any(|l| l.internal_port() == port.get()) {
+            continue;
+        }
+        match map(gateway, client, port).await {
+            Ok(m) => leases.push(Lease::Pcp(m)),
+            Err(e) => {
+                tracing::debug!(port = port.get(), error = %e, "no PCP or NAT-PMP mapping");
+                if igd.is_none() {
+                    igd = Some(upnp::find(client).await);
+                }
+                if let Some(Some(router)) = &igd {
+                    match upnp::map(router, SocketAddr::new(client, port.get())).await {
+                        Ok(l) => leases.push(Lease::Upnp(l)),
+                        Err(e) => tracing::debug!(port = port.get(), error = %e, "no UPnP mapping"),
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -183,10 +243,6 @@ async fn keep(
 fn until_renewal(m: &PortMapping) -> Duration {
     let left = m.expiration().saturating_duration_since(std::time::Instant::now());
     left.saturating_sub(Duration::from_secs(u64::from(m.lifetime()) / 2))
-}
-
-fn renewal_due(m: &PortMapping) -> bool {
-    until_renewal(m).is_zero()
 }
 
 async fn map(gateway: IpAddr, client: IpAddr, port: NonZeroU16) -> Result<PortMapping, crab_nat::MappingFailure> {
@@ -199,11 +255,19 @@ async fn map(gateway: IpAddr, client: IpAddr, port: NonZeroU16) -> Result<PortMa
 }
 
 /// The mappings as members see them: PCP names the external address in each answer;
-/// NAT-PMP has a request of its own for it.
-async fn described(mappings: &[PortMapping], gateway: IpAddr) -> Vec<Mapped> {
+/// NAT-PMP and UPnP have a request of their own for it.
+async fn described(leases: &[Lease], gateway: IpAddr) -> Vec<Mapped> {
     let mut pmp_address: Option<Option<IpAddr>> = None;
     let mut out = Vec::new();
-    for m in mappings {
+    for lease in leases {
+        let m = match lease {
+            Lease::Pcp(m) => m,
+            Lease::Upnp(l) => {
+                let (internal_port, external) = (l.internal_port(), l.external);
+                out.push(Mapped { protocol: MapProtocol::Upnp, internal_port, external });
+                continue;
+            }
+        };
         let (protocol, ip) = match m.mapping_type() {
             PortMappingType::Pcp { external_ip, .. } => (MapProtocol::Pcp, Some(external_ip)),
             PortMappingType::NatPmp => {
