@@ -29,7 +29,7 @@ pub struct NetArgs {
     /// Do not look for members over the internet (the BitTorrent DHT).
     #[arg(long)]
     pub no_dht: bool,
-    /// Do not ask the router to forward this node's ports (PCP or NAT-PMP); a node
+    /// Do not ask the router to forward this node's ports (PCP, NAT-PMP or UPnP); a node
     /// behind a home router is then reachable only through members that reach it.
     #[arg(long)]
     pub no_port_mapping: bool,

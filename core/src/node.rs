@@ -59,10 +59,11 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 
-/// How long an invite waits for the first answer about port mapping: PCP, then
-/// NAT-PMP, each under 4 s when the router stays silent.
+/// How long an invite waits for the first round of port mapping: PCP or NAT-PMP (under
+/// 4 s when the router stays silent), then a 3 s UPnP search where that failed.
 const PORT_MAPPING_WAIT: Duration = Duration::from_secs(8);
 
+/// The sync service of a running node, while sync runs.
 fn live_sync(live: &Option<Live>) -> Option<&Sync> {
     live.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s)
 }
@@ -489,12 +490,12 @@ impl Node {
     /// Members connected for `channel`.
     pub async fn peers(&self, channel: &ChannelId) -> Vec<crate::types::DeviceId> {
         let live = self.inner.live.lock().await;
-        live.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.peers(channel)).unwrap_or_default()
+        live_sync(&live).map(|s| s.peers(channel)).unwrap_or_default()
     }
 
     /// Adds an address where a member of `channel` may be reached.
     pub async fn add_peer(&self, channel: ChannelId, addr: std::net::SocketAddr) {
-        if let Some((s, _)) = self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()) {
+        if let Some(s) = live_sync(&*self.inner.live.lock().await) {
             s.add_peer(channel, addr);
         }
     }
@@ -502,35 +503,35 @@ impl Node {
     /// What reverse connections did (members beyond the LAN reached by asking them to
     /// call back), while sync runs.
     pub async fn callbacks(&self) -> Option<sync::CallbackCounts> {
-        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.callbacks())
+        live_sync(&*self.inner.live.lock().await).map(Sync::callbacks)
     }
 
     /// What relaying did (members' swarms joined through this node, and this node's
     /// through others), while sync runs.
     pub async fn relays(&self) -> Option<sync::RelayCounts> {
-        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.relays())
+        live_sync(&*self.inner.live.lock().await).map(Sync::relays)
     }
 
     /// What hole punching did (members behind NATs connected directly after an
     /// introduction), while sync runs.
     pub async fn punches(&self) -> Option<sync::PunchCounts> {
-        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.punches())
+        live_sync(&*self.inner.live.lock().await).map(Sync::punches)
     }
 
     /// What local discovery found last (client isolation shows here), while sync runs.
     pub async fn lan_status(&self) -> Option<crate::net::lan::LanStatus> {
-        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).and_then(|(s, _)| s.lan_status())
+        live_sync(&*self.inner.live.lock().await).and_then(Sync::lan_status)
     }
 
     /// The ports mapped on the router, while sync runs (`None`: mapping is off, or no
     /// router is known).
     pub async fn port_mapping(&self) -> Option<crate::net::portmap::PortMapStatus> {
-        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).and_then(|(s, _)| s.port_mapping())
+        live_sync(&*self.inner.live.lock().await).and_then(Sync::port_mapping)
     }
 
     /// Where this node's sync listens, while sync runs.
     pub async fn sync_addr(&self) -> Option<std::net::SocketAddr> {
-        self.inner.live.lock().await.as_ref().and_then(|l| l.sync.as_ref()).map(|(s, _)| s.local_addr())
+        live_sync(&*self.inner.live.lock().await).map(Sync::local_addr)
     }
 
     /// An invite carrying this node's addresses (none while sync is off).

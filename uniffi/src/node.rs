@@ -31,7 +31,7 @@ pub struct NodeSettings {
     /// Find members on the local network (multicast beacons, then a subnet scan).
     pub local_discovery: bool,
     /// Find members over the internet (the BitTorrent DHT), and ask the router to
-    /// forward this device's ports (PCP or NAT-PMP) so that they can reach it.
+    /// forward this device's ports (PCP, NAT-PMP or UPnP) so that they can reach it.
     pub internet_discovery: bool,
     /// Fetch members' originals in the background, as the policy allows.
     pub fetch_originals: bool,

@@ -15,7 +15,6 @@
 //! it, so a node that dies leaves nothing open for long; [`PortMapper::release`] deletes
 //! them when sync stops. Where the router does not answer, the node tries again every
 //! [`RETRY`] (a router rebooted, a laptop moved to another network).
-//!
 
 use crab_nat::{InternetProtocol, PortMapping, PortMappingOptions, PortMappingType, TimeoutConfig};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
