@@ -261,9 +261,7 @@ impl Swarm {
         if !handle.stats().finished {
             return Err(SwarmError::Changed);
         }
-        if self.is_held() {
-            let _ = self.session.pause(&handle).await;
-        }
+        self.fetches.settle(&handle).await;
         Ok(handle)
     }
 

@@ -444,3 +444,39 @@ async fn peers_learned_later_are_handed_to_a_running_fetch() {
     bob.stop().await;
     seeder.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fetch_released_while_it_checks_its_files_starts() {
+    // librqbit settles a torrent at the end of its initial check from what was asked
+    // when the check began: a release during the check was lost and the fetch stayed
+    // paused for good (a background pass fetched nothing in CI).
+    let dir = tempfile::tempdir().unwrap();
+    let len: usize = 96 << 20;
+    let big = dir.path().join("clip.bin");
+    std::fs::write(&big, (0..len as u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<_>>())
+        .unwrap();
+    let files =
+        vec![SourceFile { name: "clip.bin".into(), path: big.clone(), len: len as u64, patches: vec![], key: None }];
+    let built = torrent::build("post", &files, false).unwrap();
+    let seeder = Swarm::start(dir.path(), loopback()).await.unwrap();
+    seeder.seed(&built, files.clone()).await.unwrap();
+    // Bob has a file of that name already, with other bytes: librqbit reads it all.
+    let bob_dir = tempfile::tempdir().unwrap();
+    let dest = bob_dir.path().join("media");
+    std::fs::create_dir_all(&dest).unwrap();
+    std::fs::write(dest.join("clip.bin"), vec![7u8; len]).unwrap();
+    let bob = Swarm::start(&bob_dir.path().join(".swarm"), loopback()).await.unwrap();
+    // Held (the app in the background), then released while the check runs.
+    bob.hold(true).await;
+    let h = bob.fetch(&built.info, &dest, seeds(vec![seeder.listen_addr().unwrap()])).await.unwrap();
+    let checking = matches!(h.torrent().stats().state, librqbit::TorrentStatsState::Initializing { .. });
+    bob.hold(false).await;
+    assert!(checking, "the check was over before the release: the test needs a bigger file");
+    tokio::time::timeout(Duration::from_secs(60), h.finished()).await.expect("the released fetch ran").unwrap();
+    assert!(std::fs::read(dest.join("clip.bin")).unwrap() == std::fs::read(&big).unwrap());
+    // Held again: its state follows, not only librqbit's flag.
+    bob.hold(true).await;
+    assert!(h.torrent().live().is_none(), "held");
+    bob.stop().await;
+    seeder.stop().await;
+}

@@ -272,12 +272,7 @@ impl Fetches {
         tokio::spawn(async move {
             let _ = tokio::time::timeout(STEER_FIRST, ready).await;
             let (Some(fetches), Some(handle)) = (fetches.upgrade(), handle.upgrade()) else { return };
-            let _one = fetches.engine_lock().await;
-            if !fetches.is_held() && handle.is_paused() {
-                if let Err(e) = fetches.session.unpause(&handle).await {
-                    tracing::debug!(error = %e, "could not start a fetch");
-                }
-            }
+            fetches.settle(&handle).await;
         });
         steer
     }
@@ -288,21 +283,45 @@ impl Fetches {
 
     /// Holds every torrent of the session where it is (`true`), or lets them go on.
     /// Transfers added while held start held.
-    pub(crate) async fn hold(&self, on: bool) {
-        let _one = self.engine_lock().await;
+    pub(crate) async fn hold(self: &Arc<Self>, on: bool) {
         self.held.store(on, std::sync::atomic::Ordering::SeqCst);
         let all: Vec<Arc<ManagedTorrent>> = self.session.with_torrents(|it| it.map(|(_, t)| Arc::clone(t)).collect());
         for t in all {
-            let result = if on && !t.is_paused() {
-                self.session.pause(&t).await
-            } else if !on && t.is_paused() {
-                self.session.unpause(&t).await
+            if checking(&t) {
+                // Settled once its check is over; the hold is not kept waiting for it.
+                let fetches = Arc::downgrade(self);
+                tokio::spawn(async move {
+                    if let Some(fetches) = fetches.upgrade() {
+                        fetches.settle(&t).await;
+                    }
+                });
             } else {
-                Ok(())
-            };
-            if let Err(e) = result {
-                tracing::debug!(error = %e, "could not hold or release a transfer");
+                self.settle(&t).await;
             }
+        }
+    }
+
+    /// Brings a torrent to what the session wants — running unless held — once
+    /// librqbit's initial check of it is over. librqbit settles a torrent at the end of
+    /// that check from the state asked for when the check began and forgets a start or
+    /// pause asked for during it; its `is_paused` flag then says the opposite of its
+    /// state. A fetch released while it checked its resume file stayed paused for good,
+    /// and a background pass fetched nothing (CI, stop 26). So nothing is asked of a
+    /// torrent still checking, and its state is trusted, not the flag.
+    pub(crate) async fn settle(&self, t: &Arc<ManagedTorrent>) {
+        if t.wait_until_initialized().await.is_err() {
+            // In error: librqbit reports it; there is nothing to start or hold.
+            return;
+        }
+        let _one = self.engine_lock().await;
+        let live = t.live().is_some();
+        let result = match (self.is_held(), live) {
+            (true, true) => self.session.pause(t).await,
+            (false, false) => self.session.unpause(t).await,
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            tracing::debug!(error = %e, "could not hold or start a transfer");
         }
     }
 
@@ -423,6 +442,11 @@ impl Fetches {
             self.remove_torrent(&handle).await;
         }
     }
+}
+
+/// librqbit is still checking what `t` has on disk.
+fn checking(t: &ManagedTorrent) -> bool {
+    t.with_state(|s| matches!(s, librqbit::ManagedTorrentState::Initializing(_)))
 }
 
 /// Hands a fetch the other fetching members once it holds a piece.
