@@ -32,7 +32,8 @@
 # writing a comment to B holding it, the time until a photo A shares is whole at B
 # (from A, or from the home node, which fetches and seeds it), whether the home node
 # reached A's swarm by a call-back (`core/src/sync/callback.rs`), and whether the phones'
-# direct connection was punched through their NATs (`core/src/sync/punch.rs`), and
+# direct connection was punched through their NATs (`core/src/sync/punch.rs`), whether
+# B's swarm reached A's directly by punching again (`core/src/sync/direct.rs`), and
 # whether the home node relayed swarm bytes between them (`core/src/sync/relay.rs`).
 # Prints the matrix.
 #
@@ -334,7 +335,7 @@ median() {
 passed=0
 failed=0
 declare -A MATRIX
-one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s original_s called punched relayed"
+one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s original_s called punched swarm relayed mapped"
     local case=$1 r=$2 d=$WORK/$1-$2
     mkdir -p "$d"
     build "$case"
@@ -346,7 +347,7 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     fi
     sr home "$d/home" --json share --new "Lab party" --as-name Home "$PHOTO" "${HOME_NET[@]}" >"$d/home.out" 2>"$d/home.err" &
     local link="" post="" channel=""
-    shared_ids "$d/home.out" 100 || { say "the home node did not start: $(tail -3 "$d/home.err")"; teardown; echo "no no no -"; return; }
+    shared_ids "$d/home.out" 100 || { say "the home node did not start: $(tail -3 "$d/home.err")"; teardown; echo "no no no - - no no no no -"; return; }
     local ok_a=no ok_b=no direct=no first=- original=-
     sr ha "$d/a" --json join "$link" --as-name Ana --wait 15 "${NET[@]}" >/dev/null 2>"$d/a.err" && ok_a=yes
     sr hb "$d/b" --json join "$link" --as-name Ben --wait 15 "${NET[@]}" >/dev/null 2>"$d/b.err" && ok_b=yes
@@ -369,11 +370,12 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     fi
     # Whether the home node reached A's swarm by asking A to call back, and whether the
     # phones' direct connection was punched.
-    local called=no punched=no relayed=no home_status
+    local called=no punched=no swarm=no relayed=no home_status
     home_status=$(sr home "$d/home" --json status 2>/dev/null || true)
     if grep -q '"answered":[1-9]' <<<"$home_status"; then called=yes; fi
     if grep -q '"circuits":[1-9]' <<<"$home_status"; then relayed=yes; fi
     if sr ha "$d/a" --json status 2>/dev/null | grep -q '"opened":[1-9]'; then punched=yes; fi
+    if sr hb "$d/b" --json status 2>/dev/null | grep -q '"connections":[1-9]'; then swarm=yes; fi
     # The home node held a mapping for its sync port, and deleted its mappings when
     # stopped with Ctrl-C (the router's table is empty again).
     local mapped=-
@@ -393,7 +395,7 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
         [ "$blocked" = yes ] || mapped=no
     fi
     teardown
-    echo "$ok_a $ok_b $direct $first $original $called $punched $relayed $mapped"
+    echo "$ok_a $ok_b $direct $first $original $called $punched $swarm $relayed $mapped"
 }
 
 for case in "${CASES[@]}"; do
@@ -403,12 +405,14 @@ for case in "${CASES[@]}"; do
     fetched=0
     calls=0
     punches=0
+    swarms=0
     relays=0
     maps=0
     times=()
     otimes=()
     for r in $(seq "$TRIES"); do
-        read -r a b direct first original called punched relayed mapped < <(one_round "$case" "$r")
+        read -r a b direct first original called punched swarm relayed mapped < <(one_round "$case" "$r")
+        [ "$swarm" = yes ] && swarms=$((swarms + 1))
         [ "$relayed" = yes ] && relays=$((relays + 1))
         [ "$mapped" = yes ] && maps=$((maps + 1))
         [ "$called" = yes ] && calls=$((calls + 1))
@@ -423,35 +427,38 @@ for case in "${CASES[@]}"; do
             fetched=$((fetched + 1))
             otimes+=("$original")
         fi
-        say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s, call-back $called, punched $punched, relayed $relayed, mapped $mapped"
+        say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s, call-back $called, punched $punched, swarm direct $swarm, relayed $relayed, mapped $mapped"
     done
     mapcol=-
     case $case in mapped | upnp) mapcol=$maps/$TRIES ;; esac
-    MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES $punches/$TRIES $relays/$TRIES $mapcol"
+    MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES $punches/$TRIES $swarms/$TRIES $relays/$TRIES $mapcol"
     # What the node must do: in every case both phones reach the home node, the log
     # flows between them (directly, or through the home node: store and forward), and
     # A's photo reaches B — the home node fetches it by asking A to call back (nobody
     # can dial A behind its NAT) and B fetches it from the home node. The phones connect
     # directly in every case but the one with a symmetric NAT on both sides: the home
-    # node introduces them and they punch through (`core/src/sync/punch.rs`).
+    # node introduces them and they punch through (`core/src/sync/punch.rs`); then B's
+    # swarm reaches A's directly too (dialled, or punched again: `core/src/sync/direct.rs`)
+    # and nothing goes through the relay.
     # In the mapped case the home node is reached only through its mapping, which it
     # also removes when it stops.
     want=$TRIES
-    [ "$case" = symmetric ] && want=0
+    maxrelays=0
+    [ "$case" = symmetric ] && want=0 && maxrelays=$TRIES
     wantmaps=0
     case $case in mapped | upnp) wantmaps=$TRIES ;; esac
     if [ "$homes" = "$TRIES" ] && [ "$delivered" = "$TRIES" ] && [ "$directs" -ge "$want" ] && [ "$fetched" = "$TRIES" ] &&
-        [ "$maps" -ge "$wantmaps" ]; then
+        [ "$relays" -le "$maxrelays" ] && [ "$maps" -ge "$wantmaps" ]; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
     fi
 done
 
-printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %-8s %s\n' case home direct comment "median s" photo "median s" call-back punched relayed mapped
+printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %-8s %-8s %s\n' case home direct comment "median s" photo "median s" call-back punched swarm relayed mapped
 for case in "${CASES[@]}"; do
-    read -r h d v m f o c p y g <<<"${MATRIX[$case]}"
-    printf '%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %-8s %s\n' "$case" "$h" "$d" "$v" "$m" "$f" "$o" "$c" "$p" "$y" "$g"
+    read -r h d v m f o c p s y g <<<"${MATRIX[$case]}"
+    printf '%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %-8s %-8s %s\n' "$case" "$h" "$d" "$v" "$m" "$f" "$o" "$c" "$p" "$s" "$y" "$g"
 done
 printf 'test result: %s. %d passed; %d failed; 0 ignored (nat lab)\n' \
     "$([ "$failed" -eq 0 ] && echo ok || echo FAILED)" "$passed" "$failed"

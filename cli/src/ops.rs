@@ -225,6 +225,7 @@ async fn status(node: &Node) -> Result<Value, Failure> {
     let calls = node.callbacks().await.unwrap_or_default();
     let punches = node.punches().await.unwrap_or_default();
     let relays = node.relays().await.unwrap_or_default();
+    let direct = node.direct_swarm().await.unwrap_or_default();
     let mapping = node.port_mapping().await.map(|m| {
         let mapped: Vec<_> = m
             .mapped
@@ -237,6 +238,7 @@ async fn status(node: &Node) -> Result<Value, Failure> {
         "port_mapping": mapping,
         "callbacks": {"asked": calls.asked, "answered": calls.answered, "made": calls.made, "bytes": calls.bytes},
         "punches": {"introduced": punches.introduced, "tried": punches.tried, "opened": punches.opened},
+        "direct_swarm": {"asked": direct.asked, "connections": direct.opened, "bytes": direct.bytes},
         "relay": {"circuits": relays.circuits, "refused": relays.refused, "bytes": relays.bytes, "used": relays.used},
         "running": true,
         "sync_address": node.sync_addr().await.map(|a| a.to_string()),

@@ -518,6 +518,12 @@ impl Node {
         live_sync(&*self.inner.live.lock().await).map(Sync::punches)
     }
 
+    /// What direct swarm connections to members punched through to did (their photos
+    /// then skip the relay), while sync runs.
+    pub async fn direct_swarm(&self) -> Option<sync::DirectCounts> {
+        live_sync(&*self.inner.live.lock().await).map(Sync::direct)
+    }
+
     /// What local discovery found last (client isolation shows here), while sync runs.
     pub async fn lan_status(&self) -> Option<crate::net::lan::LanStatus> {
         live_sync(&*self.inner.live.lock().await).and_then(Sync::lan_status)

@@ -12,11 +12,13 @@ pub mod state;
 
 mod callback;
 mod conn;
+mod direct;
 mod discover;
 mod punch;
 mod relay;
 
 pub use callback::CallbackCounts;
+pub use direct::DirectCounts;
 pub use punch::PunchCounts;
 pub use relay::{RelayConfig, RelayCounts};
 
@@ -121,6 +123,9 @@ pub struct Config {
     pub reverse: Reverse,
     /// Relaying the swarm for members that cannot connect ([`RelayConfig`]).
     pub relay: RelayConfig,
+    /// Swarm connections to members punched through to are punched too (`sync::direct`);
+    /// off, they go through the relay.
+    pub direct_swarm: bool,
     /// Asking the router to forward the sync and swarm ports ([`net::portmap`]); never
     /// on a loopback address.
     pub port_map: PortMapConfig,
@@ -148,6 +153,7 @@ impl Default for Config {
             swarm_listen: None,
             reverse: Reverse::BeyondLan,
             relay: RelayConfig::default(),
+            direct_swarm: true,
             port_map: PortMapConfig::default(),
             limits: Limits::default(),
             max_connections: 64,
@@ -261,6 +267,8 @@ struct ConnEntry {
     outbox: tokio::sync::mpsc::Sender<state::Msg>,
     /// The member is beyond the local network (it may be behind a NAT).
     beyond: bool,
+    /// The connection was punched through the member's NAT (`sync::punch`).
+    punched: bool,
     /// The member's swarm through a call-back, while the connection lives.
     _stand_in: Option<callback::StandIn>,
 }
@@ -295,6 +303,8 @@ pub(crate) struct Inner {
     punch_stats: punch::PunchStats,
     relayed: Mutex<relay::Relayed>,
     relay_stats: relay::RelayStats,
+    direct: Mutex<direct::Direct>,
+    direct_stats: direct::DirectStats,
 }
 
 /// The sync service of one node.
@@ -340,6 +350,8 @@ impl Sync {
             punch_stats: punch::PunchStats::default(),
             relayed: Mutex::new(relay::Relayed::default()),
             relay_stats: relay::RelayStats::default(),
+            direct: Mutex::default(),
+            direct_stats: direct::DirectStats::default(),
         });
         let remembered = inner.replica.store().read(|c| db::remembered(c, 16)).map_err(replica::Error::from)?;
         for (ch, addr) in remembered {
@@ -500,6 +512,12 @@ impl Sync {
     /// What hole punching did since sync started.
     pub fn punches(&self) -> PunchCounts {
         self.inner.punch_stats.counts()
+    }
+
+    /// What direct swarm connections to members punched through to did since sync
+    /// started.
+    pub fn direct(&self) -> DirectCounts {
+        self.inner.direct_stats.counts()
     }
 
     /// What local discovery last found (`None` when it is off or has not reported yet).

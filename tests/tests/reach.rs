@@ -160,11 +160,13 @@ async fn without_an_introduction_members_that_dial_nobody_stay_apart() {
 }
 
 /// A member whose swarm cannot be dialled and who dials nobody it is told of: like a phone
-/// behind a NAT, its photos reach another such member only through a member both reach.
-fn phone(dir: &Path) -> Node {
+/// behind a NAT, its photos reach another such member by punching again (`direct`), or
+/// only through a member both reach.
+fn phone(dir: &Path, direct: bool) -> Node {
     let mut cfg = node_config(dir);
     cfg.swarm.listen = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 2), 0));
     cfg.sync.exchange = false;
+    cfg.sync.direct_swarm = direct;
     Node::open(cfg).unwrap()
 }
 
@@ -202,10 +204,27 @@ async fn ana_shares_to_ben(home: &Node, ana: &Node, ben: &Node, secs: u64) -> (C
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photos_between_punched_members_go_directly_not_through_the_relay() {
+    let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let home = relaying_home(dirs[0].path(), true);
+    let (ana, ben) = (phone(dirs[1].path(), true), phone(dirs[2].path(), true));
+    let (ch, post, whole) = ana_shares_to_ben(&home, &ana, &ben, 60).await;
+    assert!(whole, "Ben never got Ana's photos, byte for byte");
+    // Ben's librqbit asked Ana to punch back, and the photos took that connection.
+    let (a, b) = (ana.direct_swarm().await.unwrap(), ben.direct_swarm().await.unwrap());
+    assert!(b.asked >= 1 && b.opened >= 1 && a.opened >= 1, "{a:?} {b:?}");
+    assert!(b.bytes > 2_000_000, "{b:?}");
+    let h = home.relays().await.unwrap();
+    assert_eq!((h.circuits, h.bytes), (0, 0), "went through the relay: {h:?}");
+    assert!(!home.media_dir(&ch).join(post.to_hex()).exists(), "the home node stored the photos");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn photos_between_members_that_cannot_dial_each_other_go_through_the_relay() {
     let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let home = relaying_home(dirs[0].path(), true);
-    let (ana, ben) = (phone(dirs[1].path()), phone(dirs[2].path()));
+    // Punching again is off (as where the members' NATs change the port).
+    let (ana, ben) = (phone(dirs[1].path(), false), phone(dirs[2].path(), false));
     let (ch, post, whole) = ana_shares_to_ben(&home, &ana, &ben, 60).await;
     assert!(whole, "Ben never got Ana's photos, byte for byte");
     // Through the home node's relay, which holds none of it.
@@ -233,7 +252,7 @@ async fn a_relay_on_a_metered_network_relays_nothing() {
 
 /// Ana's photos never reach Ben through `home`, which refuses to relay.
 async fn nothing_relayed(home: &Node, dirs: &[TempDir]) {
-    let (ana, ben) = (phone(dirs[1].path()), phone(dirs[2].path()));
+    let (ana, ben) = (phone(dirs[1].path(), false), phone(dirs[2].path(), false));
     let (ch, post, whole) = ana_shares_to_ben(home, &ana, &ben, 8).await;
     assert!(!whole && held(&ben, &ch, &post).is_empty(), "something arrived: the members could dial each other");
     let h = home.relays().await.unwrap();

@@ -224,13 +224,7 @@ async fn join_through(
 /// A stream that opened with [`MAGIC`] arrived on the sync port: hands it to the
 /// call-back waiting for its token, or drops it.
 pub(super) async fn arrived(inner: &Arc<Inner>, mut stream: TcpStream) {
-    let mut head = [0u8; MAGIC.len() + 1 + TOKEN_LEN];
-    let read = tokio::time::timeout(inner.cfg.limits.handshake, stream.read_exact(&mut head)).await;
-    if !matches!(read, Ok(Ok(_))) || head[MAGIC.len()] != VERSION {
-        return;
-    }
-    let mut token: Token = [0; TOKEN_LEN];
-    token.copy_from_slice(&head[MAGIC.len() + 1..]);
+    let Some(token) = read_opening(&mut stream, inner.cfg.limits.handshake).await else { return };
     let mut waiting = lock(&inner.callbacks).by_token.remove(&token);
     if waiting.is_none() {
         // Perhaps a relay's member, whose request is still on its way: wait a moment.
@@ -251,6 +245,18 @@ pub(super) async fn arrived(inner: &Arc<Inner>, mut stream: TcpStream) {
     if let Some((_, tx)) = waiting {
         let _ = tx.send(stream);
     }
+}
+
+/// Reads the opening of a call-back stream; its token when it is one.
+pub(super) async fn read_opening(stream: &mut TcpStream, limit: Duration) -> Option<Token> {
+    let mut head = [0u8; MAGIC.len() + 1 + TOKEN_LEN];
+    tokio::time::timeout(limit, stream.read_exact(&mut head)).await.ok()?.ok()?;
+    if &head[..MAGIC.len()] != MAGIC || head[MAGIC.len()] != VERSION {
+        return None;
+    }
+    let mut token: Token = [0; TOKEN_LEN];
+    token.copy_from_slice(&head[MAGIC.len() + 1..]);
+    Some(token)
 }
 
 /// The member at `to` (whose sync port we dialled) asks us to call back with `token`:

@@ -2,7 +2,7 @@
 //! pair survives), reconcile, push, keep alive; drop and penalise peers that misbehave.
 
 use super::state::{self, Action, Engine, Msg, ProtocolError, Vector};
-use super::{callback, db, lock, punch, relay, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
+use super::{callback, db, direct, lock, punch, relay, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
 use crate::log::event::Event;
 use crate::log::validate::Rejection;
 use crate::net::{self, Established, FrameReader, FrameWriter, NetError};
@@ -285,10 +285,17 @@ async fn run(
     if !matches!(removed, Ok(false)) {
         return;
     }
-    let listen = (est.peer.listen_port != 0).then(|| SocketAddr::new(ip, est.peer.listen_port)).or(dialled);
-    // A punched member's swarm sits behind its NAT like its sync port did: it is reached
-    // through the member that introduced us (`sync::relay`), not at its address.
+    // A punched member's sync port is where the punch reached it (its NAT's, which the
+    // member's own port need not be).
     let punched = matches!(side, Side::Punched { .. });
+    let listen = if punched {
+        dialled
+    } else {
+        (est.peer.listen_port != 0).then(|| SocketAddr::new(ip, est.peer.listen_port)).or(dialled)
+    };
+    // A punched member's swarm sits behind its NAT like its sync port did: it is reached
+    // by punching again (`sync::direct`), or through the member that introduced us
+    // (`sync::relay`), not at its address.
     let mut swarm = (est.peer.swarm_port != 0 && !punched).then(|| SocketAddr::new(ip, est.peer.swarm_port));
     let (outbox, outgoing) = mpsc::channel(64);
     // A member beyond the LAN may be behind a NAT: it is introduced to the others to
@@ -313,6 +320,7 @@ async fn run(
         task: task.abort_handle(),
         outbox,
         beyond,
+        punched,
         _stand_in: stand_in,
     };
     if !register(&inner, ch, peer, entry) {
@@ -501,11 +509,20 @@ impl Driver {
             self.call_back(*token);
         }
         if let Msg::Punch { token, addr, lead, device } = &msg {
-            punch::start(&self.inner, self.ch, *token, *addr, *lead);
+            direct::introduced(&self.inner, self.ch, *device);
+            punch::start(&self.inner, self.ch, *device, *token, *addr, *lead);
             relay::offer(&self.inner, self.ch, self.peer, *device).await;
         }
         if let Msg::Relay { token, device, info_hash } = &msg {
             relay::circuit(&self.inner, self.ch, self.peer, *device, *token, *info_hash);
+        }
+        if let Msg::PunchBack { token, .. } = &msg {
+            if let Some(port) = direct::punch_back(&self.inner, self.ch, self.peer, *token) {
+                self.send(&Msg::PunchPort { token: *token, port }).await?;
+            }
+        }
+        if let Msg::PunchPort { token, port } = &msg {
+            direct::port_named(&self.inner, self.peer, *token, *port);
         }
         if let (Msg::Peers { addrs }, true) = (&msg, self.inner.cfg.exchange) {
             for a in addrs {

@@ -30,7 +30,7 @@
 //! then carries a sequence number conntrack finds out of window.
 
 use super::{lock, Inner};
-use crate::types::ChannelId;
+use crate::types::{ChannelId, DeviceId};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -118,17 +118,21 @@ async fn read_greeting(stream: &mut TcpStream, limit: Duration) -> Option<Token>
 }
 
 /// An introducer asks us to punch through to the member at `to` for `channel`.
-pub(super) fn start(inner: &Arc<Inner>, channel: ChannelId, token: Token, to: SocketAddr, lead: bool) {
+pub(super) fn start(inner: &Arc<Inner>, channel: ChannelId, member: DeviceId, token: Token, to: SocketAddr, lead: bool) {
     if inner.cfg.reverse == super::Reverse::Off || to.port() == 0 || to.ip().is_unspecified() {
+        super::direct::punch_over(inner, channel, member);
         return;
     }
     if inner.is_penalised(to.ip()) || inner.connected_to(&channel, &to) {
+        super::direct::punch_over(inner, channel, member);
         return;
     }
     let (tx, mut rx) = mpsc::channel(4);
     {
         let mut p = lock(&inner.punching);
         if p.by_token.len() >= MAX_PUNCHING || p.by_token.contains_key(&token) {
+            drop(p);
+            super::direct::punch_over(inner, channel, member);
             return;
         }
         p.by_token.insert(token, tx);
@@ -139,6 +143,9 @@ pub(super) fn start(inner: &Arc<Inner>, channel: ChannelId, token: Token, to: So
     tokio::spawn(async move {
         let first = punch_through(&inner, token, to, &mut rx).await;
         tracing::debug!(opened = first.is_some(), "punch over");
+        if first.is_none() {
+            super::direct::punch_over(&inner, channel, member);
+        }
         if lead {
             // The leader goes on with the first stream that opened; any later one is
             // closed unread when the token goes.
@@ -220,7 +227,7 @@ async fn punch_through(
 }
 
 /// A TCP connection to `to` from `from`, the port the listener holds too.
-async fn connect_from(from: SocketAddr, to: SocketAddr) -> std::io::Result<TcpStream> {
+pub(super) async fn connect_from(from: SocketAddr, to: SocketAddr) -> std::io::Result<TcpStream> {
     if from.is_ipv4() != to.is_ipv4() {
         return Err(std::io::ErrorKind::AddrNotAvailable.into());
     }

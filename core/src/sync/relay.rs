@@ -1,7 +1,8 @@
 //! Relaying the swarm through a member both sides reach, where they cannot connect.
 //!
-//! Behind two symmetric NATs punching fails (`sync::punch`), and a phone cannot dial
-//! another phone's swarm even when their sync connection was punched. The member that
+//! Behind two symmetric NATs punching fails (`sync::punch`), and where the sync
+//! connection was punched, punching again for the swarm (`sync::direct`) may still fail
+//! (a NAT that keeps the sync port but not a fresh one). The member that
 //! introduced them (the **relay**, typically the home node) still reaches both. So when
 //! an introduction comes, each side opens a loopback **relay stand-in** for the other
 //! and hands it to librqbit as that member's swarm address. When librqbit connects, the
@@ -175,6 +176,8 @@ async fn through(
     mut local: TcpStream,
 ) -> Result<(), &'static str> {
     let (hs, info_hash) = callback::bt_handshake(&mut local).await?;
+    // A member punched through to is dialled directly where its NAT allows.
+    let Some(local) = super::direct::join(inner, channel, member, &hs, info_hash, local).await else { return Ok(()) };
     let (to, outbox) = {
         let conns = lock(&inner.conns);
         let e = conns.get(&(channel, relay)).ok_or("the relay is gone")?;

@@ -82,11 +82,26 @@ pub enum Msg {
         /// The post the sender's librqbit wants.
         info_hash: [u8; 20],
     },
+    /// Dial the sender's sync port from a fresh port, named first in `PunchPort`, and
+    /// carry the swarm's bytes for `info_hash` (a member punched through to, `sync::direct`).
+    PunchBack {
+        /// One-time token the stream opens with.
+        token: [u8; 16],
+        /// The post the sender's librqbit wants.
+        info_hash: [u8; 20],
+    },
+    /// The port the sender punches back from, for the receiver's `PunchBack`.
+    PunchPort {
+        /// The request's token.
+        token: [u8; 16],
+        /// The sender's fresh port.
+        port: u16,
+    },
 }
 
 /// Message kinds this version knows: a frame whose tag is beyond them, but below
 /// [`FUTURE_KINDS`], comes from a newer version and is skipped, not taken for misbehaviour.
-const KNOWN_KINDS: u32 = 10;
+const KNOWN_KINDS: u32 = 12;
 
 /// The end of the range kept for later versions. A tag beyond it is garbage (an attacker's
 /// or a broken peer's), and the peer is penalised as for any malformed frame.
@@ -234,7 +249,13 @@ impl Engine {
                 self.caught_up = true;
                 vec![Action::CaughtUp]
             }
-            Msg::Peers { .. } | Msg::Pong | Msg::CallBack { .. } | Msg::Punch { .. } | Msg::Relay { .. } => Vec::new(),
+            Msg::Peers { .. }
+            | Msg::Pong
+            | Msg::CallBack { .. }
+            | Msg::Punch { .. }
+            | Msg::Relay { .. }
+            | Msg::PunchBack { .. }
+            | Msg::PunchPort { .. } => Vec::new(),
             Msg::Ping => vec![Action::Send(Msg::Pong)],
         }
     }

@@ -181,8 +181,15 @@ fn decode_refuses_malformed_and_oversized_messages() {
 
 #[test]
 fn a_newer_message_kind_is_skipped_not_taken_for_misbehaviour() {
-    // Kind 10 is the first this version does not know, 63 the last kept for later versions.
-    assert_eq!(decode(&[10, 1, 2, 3]), Err(ProtocolError::Unknown));
+    // Kind 12 is the first this version does not know, 63 the last kept for later versions.
+    assert_eq!(decode(&[12, 1, 2, 3]), Err(ProtocolError::Unknown));
+    // The punch-back messages came after version 10 kinds: they take the tags an older
+    // node skips (10 and 11), so it never answers and its members go through the relay.
+    let back = Msg::PunchBack { token: [3; 16], info_hash: [4; 20] };
+    let port = Msg::PunchPort { token: [3; 16], port: 40_001 };
+    assert_eq!((encode(&back)[0], encode(&port)[0]), (10, 11));
+    assert_eq!(decode(&encode(&back)), Ok(back));
+    assert_eq!(decode(&encode(&port)), Ok(port));
     assert_eq!(decode(&[63]), Err(ProtocolError::Unknown));
     // Beyond the kept range (200 takes two varint bytes) is garbage, as is a runaway varint.
     assert_eq!(decode(&[64, 1]), Err(ProtocolError::Malformed));
