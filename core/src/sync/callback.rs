@@ -249,13 +249,19 @@ pub(super) async fn arrived(inner: &Arc<Inner>, mut stream: TcpStream) {
 
 /// Reads the opening of a call-back stream; its token when it is one.
 pub(super) async fn read_opening(stream: &mut TcpStream, limit: Duration) -> Option<Token> {
-    let mut head = [0u8; MAGIC.len() + 1 + TOKEN_LEN];
+    read_head(stream, MAGIC, VERSION, limit).await
+}
+
+/// Reads `magic | version | token` (a call-back's or a punch's opening); the token when
+/// the rest matches.
+pub(super) async fn read_head(stream: &mut TcpStream, magic: &[u8; 4], version: u8, limit: Duration) -> Option<Token> {
+    let mut head = [0u8; 4 + 1 + TOKEN_LEN];
     tokio::time::timeout(limit, stream.read_exact(&mut head)).await.ok()?.ok()?;
-    if &head[..MAGIC.len()] != MAGIC || head[MAGIC.len()] != VERSION {
+    if &head[..magic.len()] != magic || head[magic.len()] != version {
         return None;
     }
     let mut token: Token = [0; TOKEN_LEN];
-    token.copy_from_slice(&head[MAGIC.len() + 1..]);
+    token.copy_from_slice(&head[magic.len() + 1..]);
     Some(token)
 }
 

@@ -36,7 +36,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::mpsc;
 
@@ -107,14 +107,7 @@ fn greeting(token: &Token) -> Vec<u8> {
 
 /// Reads a greeting; its token when it is one.
 async fn read_greeting(stream: &mut TcpStream, limit: Duration) -> Option<Token> {
-    let mut head = [0u8; MAGIC.len() + 1 + TOKEN_LEN];
-    tokio::time::timeout(limit, stream.read_exact(&mut head)).await.ok()?.ok()?;
-    if &head[..MAGIC.len()] != MAGIC || head[MAGIC.len()] != VERSION {
-        return None;
-    }
-    let mut token: Token = [0; TOKEN_LEN];
-    token.copy_from_slice(&head[MAGIC.len() + 1..]);
-    Some(token)
+    super::callback::read_head(stream, MAGIC, VERSION, limit).await
 }
 
 /// An introducer asks us to punch through to the member at `to` for `channel`.
