@@ -147,6 +147,8 @@ struct Conditions {
     channels: HashMap<ChannelId, Policy>,
     /// `(day, bytes)` spent on metered networks.
     metered: (i64, u64),
+    /// The router of the network the platform is on, where it names it.
+    gateway: Option<std::net::IpAddr>,
     /// Last reported hold (to report changes only).
     reported: Option<Option<Hold>>,
 }
@@ -271,6 +273,7 @@ impl Node {
             global: saved_global.unwrap_or(cfg.policy),
             channels: saved_channels.into_iter().collect(),
             metered: (today(), spent_today),
+            gateway: None,
             reported: None,
         };
         Ok(Node {
@@ -396,6 +399,15 @@ impl Node {
     pub async fn network_changed(&self, network: NetworkState) {
         lock(&self.inner.conditions).network = network;
         self.inner.apply().await;
+    }
+
+    /// The platform names the router of the network it is on now (`None`: it does not
+    /// know): ports are mapped there (Android apps cannot read the routing table).
+    pub async fn router_changed(&self, gateway: Option<std::net::IpAddr>) {
+        lock(&self.inner.conditions).gateway = gateway;
+        if let Some(s) = live_sync(&*self.inner.live.lock().await) {
+            s.set_gateway(gateway);
+        }
     }
 
     /// The platform reports a new battery state.
@@ -667,6 +679,7 @@ impl Inner {
             (true, false) => {
                 let mut cfg = self.cfg.sync.clone();
                 cfg.swarm_listen = live.swarm.listen_addr();
+                cfg.port_map.gateway = lock(&self.conditions).gateway.or(cfg.port_map.gateway);
                 if cfg.dht.is_none() {
                     cfg.dht = live.swarm.rendezvous().map(sync::DhtConfig::new);
                 }

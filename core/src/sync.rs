@@ -395,6 +395,13 @@ impl Sync {
         self.portmap.as_ref().map(PortMapper::status)
     }
 
+    /// The platform names the router of its network now ([`PortMapper::set_gateway`]).
+    pub fn set_gateway(&self, gateway: Option<IpAddr>) {
+        if let Some(p) = &self.portmap {
+            p.set_gateway(gateway);
+        }
+    }
+
     /// Follows the router's mappings (`None`: mapping is off or no router is known).
     pub fn port_mapping_watch(&self) -> Option<tokio::sync::watch::Receiver<PortMapStatus>> {
         self.portmap.as_ref().map(PortMapper::watch)

@@ -176,6 +176,23 @@ impl SwarmrollNode {
         run_quietly(async move { node.network_changed(network).await }).await;
     }
 
+    /// The platform names the router of the network it is on (Android: the default
+    /// route's gateway from `LinkProperties`; `None`: unknown). Ports are mapped there.
+    ///
+    /// # Errors
+    /// `InvalidArgument` if `gateway` is not an IP address.
+    pub async fn router_changed(&self, gateway: Option<String>) -> Result<(), SwarmrollError> {
+        let gateway = gateway
+            .map(|g| {
+                g.parse()
+                    .map_err(|_| SwarmrollError::InvalidArgument { reason: "the gateway is not an IP address".into() })
+            })
+            .transpose()?;
+        let node = self.node.clone();
+        run_quietly(async move { node.router_changed(gateway).await }).await;
+        Ok(())
+    }
+
     /// The platform reports a new battery state.
     pub async fn power_changed(&self, charging: bool, battery_low: bool) {
         let node = self.node.clone();

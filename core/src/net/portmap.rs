@@ -14,7 +14,10 @@
 //! the address they reached). Mappings last [`LIFETIME`] and are renewed at half of
 //! it, so a node that dies leaves nothing open for long; [`PortMapper::release`] deletes
 //! them when sync stops. Where the router does not answer, the node tries again every
-//! [`RETRY`] (a router rebooted, a laptop moved to another network).
+//! [`RETRY`] (a router rebooted). The gateway is followed: the default route's, looked
+//! at every [`GATEWAY_CHECK`], or the one the platform names
+//! ([`PortMapper::set_gateway`]: Android apps may not read the routing table); when it
+//! changes (a laptop or phone on another network) the node maps on the new router.
 
 use crab_nat::{InternetProtocol, PortMapping, PortMappingOptions, PortMappingType, TimeoutConfig};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -92,26 +95,38 @@ impl PortMapStatus {
     }
 }
 
-/// Keeps mappings for some ports alive until released.
+/// How often the default route is looked at again (a laptop joined another network).
+const GATEWAY_CHECK: Duration = Duration::from_secs(5);
+
+/// Keeps mappings for some ports alive until released, on whichever router is the
+/// gateway now.
 pub struct PortMapper {
     status: watch::Receiver<PortMapStatus>,
     held: Arc<tokio::sync::Mutex<Vec<Lease>>>,
+    /// The router the platform names (`None`: the default route's, where readable).
+    told: watch::Sender<Option<IpAddr>>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl PortMapper {
-    /// Starts mapping `ports` (TCP) on the router of `cfg`. `None` when mapping is off
-    /// or no router is known (the status then says nothing is mapped).
+    /// Starts mapping `ports` (TCP) on the router of `cfg`, or the default route's
+    /// gateway, following it when it changes. `None` when mapping is off.
     pub fn start(cfg: PortMapConfig, ports: Vec<u16>) -> Option<PortMapper> {
         if !cfg.enabled || ports.is_empty() {
             return None;
         }
-        let gateway = cfg.gateway.or_else(|| default_gateway().map(IpAddr::V4))?;
-        let client = local_toward(gateway)?;
-        let (tx, status) = watch::channel(PortMapStatus { gateway: Some(gateway), ..PortMapStatus::default() });
+        let (tx, status) = watch::channel(PortMapStatus::default());
+        let (told, told_rx) = watch::channel(cfg.gateway);
         let held = Arc::default();
-        let task = tokio::spawn(keep(gateway, client, ports, tx, Arc::clone(&held)));
-        Some(PortMapper { status, held, task })
+        let task = tokio::spawn(follow(told_rx, ports, tx, Arc::clone(&held)));
+        Some(PortMapper { status, held, told, task })
+    }
+
+    /// The platform names the router of the network it is on now (`None`: it does not
+    /// know; the default route's gateway is read where the system allows). Mappings on
+    /// the previous router are deleted and the ports mapped on this one.
+    pub fn set_gateway(&self, gateway: Option<IpAddr>) {
+        self.told.send_if_modified(|g| std::mem::replace(g, gateway) != gateway);
     }
 
     /// The mappings now.
@@ -128,14 +143,7 @@ impl PortMapper {
     pub async fn release(&self) {
         self.task.abort();
         let held: Vec<Lease> = std::mem::take(&mut *self.held.lock().await);
-        for lease in held {
-            let port = lease.internal_port();
-            match tokio::time::timeout(Duration::from_secs(2), lease.delete()).await {
-                Ok(true) => tracing::debug!(port, "port mapping deleted"),
-                Ok(false) => tracing::debug!(port, "port mapping not deleted: refused"),
-                Err(_) => tracing::debug!(port, "port mapping not deleted: the router did not answer"),
-            }
-        }
+        delete_all(held).await;
     }
 }
 
@@ -178,6 +186,63 @@ impl Lease {
         match self {
             Lease::Pcp(m) => m.try_drop().await.is_ok(),
             Lease::Upnp(l) => l.delete().await,
+        }
+    }
+}
+
+/// Follows the gateway: maps on it, and when it changes deletes the old router's
+/// mappings (best effort: it may be out of reach) and maps on the new one.
+async fn follow(
+    mut told: watch::Receiver<Option<IpAddr>>,
+    ports: Vec<u16>,
+    tx: watch::Sender<PortMapStatus>,
+    held: Arc<tokio::sync::Mutex<Vec<Lease>>>,
+) {
+    let mut keeping: Option<(IpAddr, Keeping)> = None;
+    loop {
+        let gateway = (*told.borrow_and_update()).or_else(|| default_gateway().map(IpAddr::V4));
+        if gateway != keeping.as_ref().map(|(g, _)| *g) {
+            if keeping.take().is_some() {
+                tracing::debug!("the gateway changed: mapping again");
+                let old: Vec<Lease> = std::mem::take(&mut *held.lock().await);
+                tokio::spawn(delete_all(old));
+            }
+            match gateway.and_then(|g| Some((g, local_toward(g)?))) {
+                Some((g, client)) => {
+                    tx.send_replace(PortMapStatus { gateway: Some(g), ..PortMapStatus::default() });
+                    let task = tokio::spawn(keep(g, client, ports.clone(), tx.clone(), Arc::clone(&held)));
+                    keeping = Some((g, Keeping(task)));
+                }
+                // No router known: nothing to wait for.
+                None => {
+                    tx.send_replace(PortMapStatus { gateway: None, mapped: Vec::new(), settled: true });
+                }
+            }
+        }
+        tokio::select! {
+            () = tokio::time::sleep(GATEWAY_CHECK) => {}
+            changed = told.changed() => if changed.is_err() { return },
+        }
+    }
+}
+
+/// The mapping loop of one router, aborted when dropped.
+struct Keeping(tokio::task::JoinHandle<()>);
+
+impl Drop for Keeping {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Deletes `leases` from their router, each bounded.
+async fn delete_all(leases: Vec<Lease>) {
+    for lease in leases {
+        let port = lease.internal_port();
+        match tokio::time::timeout(Duration::from_secs(2), lease.delete()).await {
+            Ok(true) => tracing::debug!(port, "port mapping deleted"),
+            Ok(false) => tracing::debug!(port, "port mapping not deleted: refused"),
+            Err(_) => tracing::debug!(port, "port mapping not deleted: the router did not answer"),
         }
     }
 }

@@ -178,6 +178,10 @@ fun typedErrors() = runBlocking {
     val ch = node.createChannel("x", "me", false)
     assertFailsWith<SwarmrollException.NotStarted> { ch.share("", listOf(file(File(photos, "phones/jolla.jpg")))) }
     assertFailsWith<SwarmrollException.InvalidInvite> { node.join("nonsense", "me", 1000u) }
+    // The router the platform names must be an address; naming one or none is fine.
+    assertFailsWith<SwarmrollException.InvalidArgument> { node.routerChanged("my router") }
+    node.routerChanged("192.0.2.1")
+    node.routerChanged(null)
     // A bug in Rust arrives as a typed error, sync or suspend, and the library keeps working.
     val sync = assertFailsWith<SwarmrollException.Internal> { debugPanic("deliberate") }
     assertTrue("deliberate" in sync.message!!)

@@ -5,6 +5,7 @@ import android.content.Context
 import android.content.Intent
 import android.content.IntentFilter
 import android.net.ConnectivityManager
+import android.net.LinkProperties
 import android.net.Network
 import android.net.NetworkCapabilities
 import android.net.wifi.WifiManager
@@ -12,6 +13,7 @@ import android.os.BatteryManager
 import app.swarmroll.android.core.api.NetworkKind
 import app.swarmroll.android.core.api.NetworkState
 import app.swarmroll.android.core.api.SwarmrollClient
+import java.net.Inet4Address
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.launch
@@ -25,7 +27,8 @@ private const val LOW_BATTERY_PERCENT = 15
 /**
  * Tells the core what the phone is doing, as it happens: the default network (kind,
  * metered, Data Saver) from ConnectivityManager's callback, charging and low battery from
- * the battery broadcast, and holds a Wi-Fi MulticastLock while LAN discovery runs (without
+ * the battery broadcast, the router of the network (to map ports on) from its link
+ * properties, and holds a Wi-Fi MulticastLock while LAN discovery runs (without
  * it many phones drop the multicast that finds members on the same Wi-Fi). Calls into the
  * core go through one queue, so they arrive in the order the platform reported them.
  */
@@ -36,6 +39,7 @@ class PlatformMonitor(private val context: Context, private val client: Swarmrol
     private var multicastLock: WifiManager.MulticastLock? = null
     private var started = false
     private var lastPower: Pair<Boolean, Boolean>? = null
+    private var lastGateway: String? = null
 
     private val networkCallback =
         object : ConnectivityManager.NetworkCallback() {
@@ -43,8 +47,18 @@ class PlatformMonitor(private val context: Context, private val client: Swarmrol
                 send(stateOf(caps))
             }
 
+            override fun onLinkPropertiesChanged(network: Network, link: LinkProperties) {
+                // Apps may not read the routing table: the core learns the router here.
+                val gateway = defaultGateway(link)
+                if (gateway == lastGateway) return
+                lastGateway = gateway
+                updates.trySend { client.routerChanged(gateway) }
+            }
+
             override fun onLost(network: Network) {
                 send(NetworkState(NetworkKind.None, metered = false, constrained = false))
+                lastGateway = null
+                updates.trySend { client.routerChanged(null) }
             }
         }
 
@@ -117,4 +131,11 @@ class PlatformMonitor(private val context: Context, private val client: Swarmrol
         val constrained = metered && connectivity.restrictBackgroundStatus == ConnectivityManager.RESTRICT_BACKGROUND_STATUS_ENABLED
         return NetworkState(kind, metered, constrained)
     }
+
+    /** The IPv4 default route's gateway of [link], if it has one. */
+    private fun defaultGateway(link: LinkProperties): String? = link.routes
+        .filter { it.isDefaultRoute }
+        .mapNotNull { it.gateway as? Inet4Address }
+        .firstOrNull { !it.isAnyLocalAddress }
+        ?.hostAddress
 }

@@ -50,6 +50,12 @@ interface SwarmrollClient {
     /** The platform reported a network change. */
     suspend fun networkChanged(network: NetworkState)
 
+    /**
+     * The platform named the router of the network it is on ([gateway] an IP address;
+     * null: unknown): the core asks it to forward its ports.
+     */
+    suspend fun routerChanged(gateway: String?)
+
     /** The platform reported a power change. */
     suspend fun powerChanged(charging: Boolean, batteryLow: Boolean)
 

@@ -98,6 +98,8 @@ class BindingsClient private constructor(private val node: SwarmrollNode) :
 
     override suspend fun networkChanged(network: NetworkState) = call { node.networkChanged(network.toBinding()) }
 
+    override suspend fun routerChanged(gateway: String?) = call { node.routerChanged(gateway) }
+
     override suspend fun powerChanged(charging: Boolean, batteryLow: Boolean) = call { node.powerChanged(charging, batteryLow) }
 
     override suspend fun syncFor(budgetMs: Long): SyncPass = call { node.syncFor(budgetMs.toULong()).toApi() }

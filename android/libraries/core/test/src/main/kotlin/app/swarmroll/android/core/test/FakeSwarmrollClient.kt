@@ -181,6 +181,15 @@ class FakeSwarmrollClient(override val deviceId: String = "d0".repeat(32), priva
         settingsValue = settingsValue.copy(network = network, held = if (network.kind == NetworkKind.None) HoldReason.Offline else null)
     }
 
+    /** The router the platform named last. */
+    var gateway: String? = null
+        private set
+
+    override suspend fun routerChanged(gateway: String?) {
+        check("routerChanged")
+        this.gateway = gateway
+    }
+
     override suspend fun powerChanged(charging: Boolean, batteryLow: Boolean) {
         check("powerChanged")
         settingsValue = settingsValue.copy(charging = charging, batteryLow = batteryLow)
