@@ -23,7 +23,8 @@
 #              RFC 3489 server, stund, in the core) shows its uplink unfiltered, so the
 #              lab's addresses stay in the documentation ranges. Each round also checks
 #              that the router refused a phone before the mapping, and that the node
-#              deleted its mappings when stopped with Ctrl-C.
+#              deleted its mappings when stopped with Ctrl-C; and, first, that a node
+#              started with no default route maps once the route appears.
 #   upnp       the same router with PCP and NAT-PMP off (many consumer routers): the
 #              node maps its ports over UPnP-IGD instead.
 #
@@ -322,6 +323,39 @@ connected_to() { # NS DIR NAME — the running node in NS lists NAME among conne
     sr "$1" "$2" --json status | grep -q "\"$3\""
 }
 
+no_router() { # NS DIR — the running node's port mapper knows no router
+    sr "$1" "$2" --json status | grep -q '"gateway":null'
+}
+
+mapped_at() { # NS DIR — the running node holds a mapping for its sync port on the router
+    sr "$1" "$2" --json status | grep -q '"external":"198.51.100.10:51417"'
+}
+
+# follows_gateway DIR — a home node started with no default route (a laptop not yet on a
+# network) maps its ports once the route to the router appears (`portmap` follows the
+# gateway), and deletes them when stopped. Prints yes or no.
+follows_gateway() {
+    local d=$1 ok=no
+    ip -n "$P-home" route del default
+    sr home "$d/moved" run "${HOME_NET[@]}" >/dev/null 2>"$d/moved.err" &
+    if wait_for "the node to find no router" 10 no_router home "$d/moved" >/dev/null; then
+        ip -n "$P-home" route add default via 192.168.100.1
+        wait_for "a mapping once the route is back" 20 mapped_at home "$d/moved" >/dev/null && ok=yes
+    else
+        ip -n "$P-home" route add default via 192.168.100.1
+    fi
+    ip netns pids "$P-home" | xargs -r kill -INT
+    for _ in $(seq 50); do
+        [ -z "$(ip netns pids "$P-home")" ] && break
+        sleep 0.1
+    done
+    if x rhm nft list chain inet lab prerouting_miniupnpd | grep -q dnat; then
+        say "the moved node left a mapping on the router"
+        ok=no
+    fi
+    echo "$ok"
+}
+
 has_comment() { # NS DIR POST TEXT
     sr "$1" "$2" --json thread "$3" | grep -q "$4"
 }
@@ -340,10 +374,13 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     mkdir -p "$d"
     build "$case"
     # Before the home node asks for a mapping, its router lets no phone in.
-    local blocked=-
+    local blocked=- followed=yes
     if [ "$case" = mapped ] || [ "$case" = upnp ]; then
         blocked=no
         x ha python3 -c "import socket,sys; s=socket.socket(); s.settimeout(2); sys.exit(s.connect_ex(('198.51.100.10', 51417)) == 0)" && blocked=yes
+    fi
+    if [ "$case" = mapped ]; then
+        followed=$(follows_gateway "$d")
     fi
     sr home "$d/home" --json share --new "Lab party" --as-name Home "$PHOTO" "${HOME_NET[@]}" >"$d/home.out" 2>"$d/home.err" &
     local link="" post="" channel=""
@@ -392,7 +429,7 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
             done
             x rhm nft list chain inet lab prerouting_miniupnpd | grep -q dnat || mapped=yes
         fi
-        [ "$blocked" = yes ] || mapped=no
+        [ "$blocked" = yes ] && [ "$followed" = yes ] || mapped=no
     fi
     teardown
     echo "$ok_a $ok_b $direct $first $original $called $punched $swarm $relayed $mapped"

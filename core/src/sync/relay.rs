@@ -176,6 +176,11 @@ async fn through(
     mut local: TcpStream,
 ) -> Result<(), &'static str> {
     let (hs, info_hash) = callback::bt_handshake(&mut local).await?;
+    if dialled_directly(inner, channel, member) {
+        // librqbit has the member's own address too: a second way in through the relay
+        // would only carry a duplicate connection (the lab's easy NATs showed it).
+        return Err("reached directly");
+    }
     // A member punched through to is dialled directly where its NAT allows.
     let Some(local) = super::direct::join(inner, channel, member, &hs, info_hash, local).await else { return Ok(()) };
     let (to, outbox) = {
@@ -193,6 +198,12 @@ async fn through(
     inner.relay_stats.used.fetch_add(1, Ordering::Relaxed);
     callback::splice(&inner.callback_stats.bytes, local, remote).await;
     Ok(())
+}
+
+/// Whether `member`'s swarm is dialled at its own address: its sync connection to us was
+/// neither punched nor answered through a call-back stand-in.
+fn dialled_directly(inner: &Inner, channel: ChannelId, member: DeviceId) -> bool {
+    lock(&inner.conns).get(&(channel, member)).is_some_and(|e| e.swarm.is_some() && !e.punched && !e.calls_back())
 }
 
 /// Member `from` asks us, its relay in `channel`, to join its stream `token` to member
