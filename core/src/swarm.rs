@@ -110,6 +110,9 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Join the mainline DHT.
     pub dht: bool,
+    /// The DHT's first contacts (`None`: the mainline DHT's usual bootstrap nodes). A lab
+    /// or a test names its own, so nothing leaves it.
+    pub dht_bootstrap: Option<Vec<SocketAddr>>,
     /// Local service discovery (BEP 14).
     pub local_discovery: bool,
     /// Most connected peers per torrent.
@@ -133,6 +136,7 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([0, 0, 0, 0], 0)),
             dht: false,
+            dht_bootstrap: None,
             local_discovery: false,
             peer_limit: Some(64),
             upload_bps: None,
@@ -194,6 +198,7 @@ impl Swarm {
                     config_filename: Some(work_dir.join("dht.json")),
                     ..Default::default()
                 }),
+                bootstrap_addrs: config.dht_bootstrap.as_ref().map(|a| a.iter().map(ToString::to_string).collect()),
                 ..DhtSessionConfig::default()
             }),
             disable_trackers: true,

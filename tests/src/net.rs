@@ -66,3 +66,25 @@ pub fn node_config(dir: &std::path::Path) -> swarmroll_core::node::NodeConfig {
     cfg.swarm.listen = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
     cfg
 }
+
+/// `n` shares these fixture photos (paths under `../shared/fixtures/photos`) into `ch`
+/// with `caption`, as one share.
+pub async fn share_fixtures(
+    n: &swarmroll_core::node::Node,
+    ch: &swarmroll_core::ChannelId,
+    photos: &[&str],
+    caption: &str,
+) -> swarmroll_core::share::Outcome {
+    let dir = crate::photos();
+    let files = photos
+        .iter()
+        .map(|p| swarmroll_core::import::Request {
+            path: dir.join(p),
+            poster: None,
+            asset_id: None,
+            platform_time: None,
+        })
+        .collect();
+    let options = swarmroll_core::share::Options { caption: caption.into(), ..Default::default() };
+    n.share(ch, files, options, &swarmroll_core::share::Cancel::default()).await.expect("share")
+}

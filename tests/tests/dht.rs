@@ -11,9 +11,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 use swarmroll_core::channel::Role;
+use swarmroll_core::node::Node;
 use swarmroll_core::swarm::dht::Rendezvous;
 use swarmroll_core::sync::{dht_key, Config, DhtConfig};
-use swarmroll_tests::net::{free_udp_port, start, sync_config, until};
+use swarmroll_tests::net::{free_udp_port, node_config, share_fixtures, start, sync_config, until};
 use swarmroll_tests::{alice, bob};
 use tokio::net::UdpSocket;
 
@@ -88,4 +89,78 @@ fn rendezvous_keys_are_per_channel_and_per_period() {
     assert_ne!(dht_key(&[1; 32], 7), dht_key(&[1; 32], 8));
     assert_ne!(dht_key(&[1; 32], 7), dht_key(&[2; 32], 7));
     assert_eq!(dht_key(&[1; 32], 7), dht_key(&[1; 32], 7));
+}
+
+#[derive(serde::Deserialize)]
+struct Asked<'a> {
+    #[serde(borrow)]
+    t: librqbit_bencode::ByteBuf<'a>,
+    #[serde(borrow)]
+    a: Option<AskedArgs<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct AskedArgs<'a> {
+    #[serde(borrow)]
+    info_hash: Option<librqbit_bencode::ByteBuf<'a>>,
+}
+
+type Heard = std::sync::Arc<std::sync::Mutex<std::collections::HashSet<[u8; 20]>>>;
+
+/// A DHT node that names itself in every answer (so it is in the asker's routing table
+/// and asked about everything) and records each info hash it is asked about: a DHT
+/// observer.
+async fn observer() -> (SocketAddr, Heard) {
+    let sock = UdpSocket::bind("127.0.0.1:0").await.expect("bind");
+    let addr = sock.local_addr().expect("addr");
+    let heard = Heard::default();
+    let id = [0x5a; 20];
+    let SocketAddr::V4(v4) = addr else { panic!("IPv4 only") };
+    let mut me = id.to_vec();
+    me.extend_from_slice(&v4.ip().octets());
+    me.extend_from_slice(&v4.port().to_be_bytes());
+    let record = std::sync::Arc::clone(&heard);
+    tokio::spawn(async move {
+        let mut buf = [0u8; 2048];
+        while let Ok((n, from)) = sock.recv_from(&mut buf).await {
+            let Ok(q) = librqbit_bencode::from_bytes::<Asked>(&buf[..n]) else { continue };
+            if let Some(hash) = q.a.and_then(|a| a.info_hash).and_then(|h| <[u8; 20]>::try_from(h.0).ok()) {
+                record.lock().unwrap().insert(hash);
+            }
+            let mut r = b"d1:rd2:id20:".to_vec();
+            r.extend_from_slice(&id);
+            r.extend_from_slice(format!("5:nodes{}:", me.len()).as_bytes());
+            r.extend_from_slice(&me);
+            r.extend_from_slice(b"5:token4:seen");
+            r.extend_from_slice(format!("e1:t{}:", q.t.0.len()).as_bytes());
+            r.extend_from_slice(q.t.0);
+            r.extend_from_slice(b"1:y1:re");
+            let _ = sock.send_to(&r, from).await;
+        }
+    });
+    (addr, heard)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dht_observer_never_hears_of_a_private_channels_posts() {
+    let (at, heard) = observer().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = node_config(dir.path());
+    cfg.swarm.dht = true;
+    cfg.swarm.dht_bootstrap = Some(vec![at]);
+    let n = Node::open(cfg).unwrap();
+    n.start().await.unwrap();
+    let family = n.create_channel("Family only", "Ana", true).unwrap();
+    let party = n.create_channel("Open party", "Ana", false).unwrap();
+    let private = share_fixtures(&n, &family, &["phones/jolla.jpg"], "").await.posts[0];
+    let open = share_fixtures(&n, &party, &["phones/iphone_hdr_NO.jpg"], "").await.posts[0];
+    let (private, open) = (n.post_torrent(&private).unwrap().unwrap(), n.post_torrent(&open).unwrap().unwrap());
+    assert!(private.private && !open.private);
+    // The control: the open channel's post, seeded since after the private one, is looked
+    // up (and announced) through the observer, which hears everything the node asks.
+    until(60, "the open post asked about on the DHT", || heard.lock().unwrap().contains(&open.info_hash)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let heard = heard.lock().unwrap().clone();
+    assert!(!heard.contains(&private.info_hash), "a private post's info hash went to the DHT");
+    n.stop().await;
 }

@@ -10,11 +10,10 @@ use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::Path;
 use std::time::Duration;
 use swarmroll_core::channel::Role;
-use swarmroll_core::import::Request;
 use swarmroll_core::node::{NetworkKind, NetworkState, Node};
 use swarmroll_core::sync::Reverse;
 use swarmroll_core::{ChannelId, EventId};
-use swarmroll_tests::net::{node_config, until};
+use swarmroll_tests::net::{node_config, share_fixtures as shares, until};
 use tempfile::TempDir;
 
 fn host(dir: &Path, reverse: Reverse) -> Node {
@@ -28,17 +27,6 @@ fn unreachable_guest(dir: &Path) -> Node {
     let mut cfg = node_config(dir);
     cfg.swarm.listen = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 2), 0));
     Node::open(cfg).unwrap()
-}
-
-/// `n` shares these fixture photos into `ch` with `caption`.
-async fn shares(n: &Node, ch: &ChannelId, photos: &[&str], caption: &str) -> swarmroll_core::share::Outcome {
-    let dir = swarmroll_tests::photos();
-    let files = photos
-        .iter()
-        .map(|p| Request { path: dir.join(p), poster: None, asset_id: None, platform_time: None })
-        .collect();
-    let options = swarmroll_core::share::Options { caption: caption.into(), ..Default::default() };
-    n.share(ch, files, options, &swarmroll_core::share::Cancel::default()).await.unwrap()
 }
 
 /// The host's channel, the guest joined to it (the guest dialled the host), and a post of
