@@ -42,6 +42,13 @@
 #   TRIES=20 scripts/nat-lab.sh             the benchmark's 20 rounds (default 3)
 #   DELAY_MS=15 LOSS=1 scripts/nat-lab.sh   with latency and loss on the phones' lines
 #
+# With IROH=1 (scripts/iroh-lab.sh sets it), each round also measures iroh (issue 19) in
+# the same case, on a topology built afresh right after ours: the home node hosts an iroh
+# relay (labs/iroh-probe `relay`: HTTPS 3443, QUIC address discovery 7842, a self-signed
+# certificate the phones trust as their only root), phone B listens and phone A dials B
+# by id + relay URL + B's addresses (labs/iroh-probe `dial`); no discovery service. A
+# second table gives iroh's columns. IROH_ONLY=1 skips ours (for debugging the probe).
+#
 # Needs root (namespaces, iptables) and a built `swarmroll` (SWARMROLL_BIN, else
 # target/debug/swarmroll). Without root it says so loudly and skips (never green).
 # Prints `test result: ...` for scripts/test.sh.
@@ -51,6 +58,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 BIN=${SWARMROLL_BIN:-$root/target/debug/swarmroll}
 TRIES=${TRIES:-3}
+IROH=${IROH:-0}
+IROH_ONLY=${IROH_ONLY:-0}
+IROH_BIN=${IROH_BIN:-$root/labs/iroh-probe/target/release/iroh-probe}
 # Latency each way and loss (percent) on each phone's line to the core (0: none, as in
 # CI); a phone is then 2 × DELAY_MS from the home node and 4 × DELAY_MS from the other.
 DELAY_MS=${DELAY_MS:-0}
@@ -71,7 +81,8 @@ if [ "$(id -u)" != 0 ] || ! ip netns add "swrprobe$$" 2>/dev/null; then
 fi
 ip netns del "swrprobe$$"
 command -v iptables >/dev/null || { echo "nat lab: iptables is missing (scripts/ci-setup.sh installs it)" >&2; exit 1; }
-[ -x "$BIN" ] || { echo "nat lab: no swarmroll at $BIN (cargo build -p swarmroll)" >&2; exit 1; }
+[ "$IROH_ONLY" = 1 ] || [ -x "$BIN" ] || { echo "nat lab: no swarmroll at $BIN (cargo build -p swarmroll)" >&2; exit 1; }
+[ "$IROH" = 0 ] || [ -x "$IROH_BIN" ] || { echo "nat lab: no iroh probe at $IROH_BIN (scripts/iroh-lab.sh builds it)" >&2; exit 1; }
 if [[ " ${CASES[*]} " == *" mapped "* ]] || [[ " ${CASES[*]} " == *" upnp "* ]]; then
     for tool in miniupnpd stund nft; do
         command -v "$tool" >/dev/null ||
@@ -366,9 +377,64 @@ median() {
     printf '%s\n' "$@" | sort -n | awk 'NF && $1 != "-" { a[n++] = $1 } END { if (n) printf "%.2f", a[int((n - 1) / 2)]; else print "-" }'
 }
 
+# iroh_round CASE ROUND — iroh phone to phone in CASE's topology, built afresh: a relay on
+# the home node, B listening, A dialling B. Prints "connected path_at_connect
+# path_after_5s connect_s first_byte_s first_direct_s" ("-" where there is none).
+IROH_RELAY=https://198.51.100.10:3443
+iroh_round() {
+    local case=$1 r=$2 d=$WORK/iroh-$1-$2
+    mkdir -p "$d"
+    build "$case"
+    x home "$IROH_BIN" relay --ip 198.51.100.10 --cert-dir "$d/relay" >"$d/relay.out" 2>"$d/relay.err" &
+    local i
+    for i in $(seq 100); do
+        grep -q '"event":"relay"' "$d/relay.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    if ! grep -q '"event":"relay"' "$d/relay.out" 2>/dev/null; then
+        say "iroh relay did not start: $(tail -3 "$d/relay.err")"
+        teardown
+        echo "no - - - - -"
+        return
+    fi
+    x hb env RUST_LOG="${IROH_LOG:-warn}" "$IROH_BIN" listen --relay "$IROH_RELAY" --cert "$d/relay/cert.der" --port 42000 \
+        >"$d/b.out" 2>"$d/b.err" &
+    for i in $(seq 200); do
+        grep -q '"event":"listening"' "$d/b.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    local listening id addrs=()
+    listening=$(grep '"event":"listening"' "$d/b.out" 2>/dev/null | head -1 || true)
+    if [ -z "$listening" ]; then
+        say "iroh listener did not start: $(tail -3 "$d/b.err")"
+        teardown
+        echo "no - - - - -"
+        return
+    fi
+    id=$(jq -r .id <<<"$listening")
+    local a
+    for a in $(jq -r '.addrs[]' <<<"$listening"); do addrs+=(--addr "$a"); done
+    x ha env RUST_LOG="${IROH_LOG:-warn}" timeout 60 "$IROH_BIN" dial --relay "$IROH_RELAY" --cert "$d/relay/cert.der" --port 42000 \
+        --id "$id" "${addrs[@]}" --watch-secs 5 >"$d/a.out" 2>"$d/a.err" || true
+    local dialled
+    dialled=$(grep '"event":"dial"' "$d/a.out" 2>/dev/null | tail -1 || true)
+    teardown
+    if [ -z "$dialled" ] || [ "$(jq -r .connected <<<"$dialled")" != true ]; then
+        say "iroh $case round $r: not connected: $(jq -r '.error // empty' <<<"$dialled" 2>/dev/null) $(tail -2 "$d/a.err")"
+        echo "no - - - - -"
+        return
+    fi
+    say "iroh $case round $r: B at $(jq -c .addrs <<<"$listening"), A at $(jq -c .own_addrs <<<"$dialled"), path $(jq -r .path_at_connect_addr <<<"$dialled") then $(jq -r .path_after_watch_addr <<<"$dialled")"
+    jq -r '[ "yes", .path_at_connect, .path_after_watch,
+             (.connect_s * 1000 | round / 1000), (.first_byte_s * 1000 | round / 1000),
+             (if .first_direct_s == null then "-" else (.first_direct_s * 1000 | round / 1000) end) ]
+           | map(tostring) | join(" ")' <<<"$dialled"
+}
+
 passed=0
 failed=0
 declare -A MATRIX
+declare -A IMATRIX
 one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s original_s called punched swarm relayed mapped"
     local case=$1 r=$2 d=$WORK/$1-$2
     mkdir -p "$d"
@@ -447,7 +513,24 @@ for case in "${CASES[@]}"; do
     maps=0
     times=()
     otimes=()
+    iconn=0
+    idirect0=0
+    idirect5=0
+    itimes=()
+    ifirst=()
     for r in $(seq "$TRIES"); do
+        if [ "$IROH" = 1 ]; then
+            read -r ic ip0 ip5 its ifb _ < <(iroh_round "$case" "$r")
+            if [ "$ic" = yes ]; then
+                iconn=$((iconn + 1))
+                itimes+=("$its")
+                ifirst+=("$ifb")
+            fi
+            [ "$ip0" = direct ] && idirect0=$((idirect0 + 1))
+            [ "$ip5" = direct ] && idirect5=$((idirect5 + 1))
+            say "iroh $case round $r: connected $ic, path at connect $ip0, after 5 s $ip5, connected in $its s, first byte $ifb s"
+        fi
+        if [ "$IROH_ONLY" = 1 ]; then continue; fi
         read -r a b direct first original called punched swarm relayed mapped < <(one_round "$case" "$r")
         [ "$swarm" = yes ] && swarms=$((swarms + 1))
         [ "$relayed" = yes ] && relays=$((relays + 1))
@@ -466,6 +549,8 @@ for case in "${CASES[@]}"; do
         fi
         say "$case round $r: home A=$a B=$b, phones direct=$direct, first event ${first} s, photo ${original} s, call-back $called, punched $punched, swarm direct $swarm, relayed $relayed, mapped $mapped"
     done
+    IMATRIX[$case]="$iconn/$TRIES $idirect0/$TRIES $idirect5/$TRIES $(median "${itimes[@]:-}") $(median "${ifirst[@]:-}")"
+    if [ "$IROH_ONLY" = 1 ]; then continue; fi
     mapcol=-
     case $case in mapped | upnp) mapcol=$maps/$TRIES ;; esac
     MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES $punches/$TRIES $swarms/$TRIES $relays/$TRIES $mapcol"
@@ -492,11 +577,19 @@ for case in "${CASES[@]}"; do
     fi
 done
 
-printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %-8s %-8s %s\n' case home direct comment "median s" photo "median s" call-back punched swarm relayed mapped
+[ "$IROH_ONLY" = 1 ] || printf '\n%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %-8s %-8s %s\n' case home direct comment "median s" photo "median s" call-back punched swarm relayed mapped
 for case in "${CASES[@]}"; do
+    [ "$IROH_ONLY" = 1 ] && break
     read -r h d v m f o c p s y g <<<"${MATRIX[$case]}"
     printf '%-11s %-6s %-8s %-8s %-10s %-8s %-10s %-10s %-8s %-8s %-8s %s\n' "$case" "$h" "$d" "$v" "$m" "$f" "$o" "$c" "$p" "$s" "$y" "$g"
 done
+if [ "$IROH" = 1 ]; then
+    printf '\niroh (A dials B; relay on the home node)\n%-11s %-10s %-14s %-14s %-14s %s\n' case connected "direct@conn" "direct@5s" "median conn s" "median 1st byte s"
+    for case in "${CASES[@]}"; do
+        read -r c d0 d5 m f <<<"${IMATRIX[$case]}"
+        printf '%-11s %-10s %-14s %-14s %-14s %s\n' "$case" "$c" "$d0" "$d5" "$m" "$f"
+    done
+fi
 printf 'test result: %s. %d passed; %d failed; 0 ignored (nat lab)\n' \
     "$([ "$failed" -eq 0 ] && echo ok || echo FAILED)" "$passed" "$failed"
 [ "$failed" -eq 0 ]
