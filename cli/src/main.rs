@@ -299,6 +299,23 @@ enum Command {
         #[command(flatten)]
         net: NetArgs,
     },
+    /// Run a rendezvous relay (no data folder, no channels): members of any channel that
+    /// name it with --relay-via meet through it where nothing else reaches them. It
+    /// carries only ciphertext and learns no channel, device or photo.
+    ServeRelay {
+        /// Where to listen.
+        #[arg(long, value_name = "IP:PORT", default_value = "0.0.0.0:51418")]
+        listen: std::net::SocketAddr,
+        /// Most circuits at once.
+        #[arg(long, default_value_t = 64)]
+        max_circuits: u64,
+        /// Most GiB carried in all (both ways); then new circuits are refused.
+        #[arg(long, default_value_t = 64)]
+        max_gib: u64,
+        /// Most members waiting at once.
+        #[arg(long, default_value_t = 1024)]
+        max_waiting: usize,
+    },
     /// Download every original of a channel into a folder, then exit.
     Export {
         /// The channel id.
@@ -456,6 +473,13 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Members { channel } => read::members(&dir, json, channel),
         Command::Torrent { post, out, net } => read::torrent(cli, post, out.as_deref(), net).await,
         Command::Status => read::status(&dir, json).await,
+        Command::ServeRelay { listen, max_circuits, max_gib, max_waiting } => {
+            let mut cfg = swarmroll_core::node::RelayServerConfig::new(*listen);
+            cfg.max_circuits = *max_circuits;
+            cfg.max_bytes = max_gib.saturating_mul(1 << 30);
+            cfg.max_waiting = *max_waiting;
+            node::serve_relay(cfg, json).await
+        }
         Command::Web { channel, window, view_only, drop_box, bind, net } => {
             let guests = match (view_only, drop_box) {
                 (true, _) => "view",

@@ -37,6 +37,11 @@ pub struct NetArgs {
     /// (a home node relays for members of its channels by default).
     #[arg(long)]
     pub no_relay: bool,
+    /// Meet members through this rendezvous relay when nothing else reaches them (a
+    /// `swarmroll serve-relay` a user runs, which joins no channel and sees only
+    /// ciphertext); repeat for more than one.
+    #[arg(long, value_name = "IP:PORT")]
+    pub relay_via: Vec<SocketAddr>,
     /// Move originals only on an unmetered network, as the phones do by default. A
     /// desktop cannot tell: say `--metered` when on a tethered or capped connection.
     #[arg(long)]
@@ -64,6 +69,7 @@ impl NetArgs {
         }
         cfg.swarm.dht = !self.no_dht;
         cfg.sync.relay.enabled = !self.no_relay;
+        cfg.sync.rendezvous.clone_from(&self.relay_via);
         cfg.sync.port_map.enabled = !self.no_port_mapping;
         // A desktop or home server moves originals on any network unless asked not to.
         cfg.policy = Policy {
@@ -255,4 +261,29 @@ pub async fn stopped() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Runs a rendezvous relay until Ctrl-C (`swarmroll serve-relay`), then says what it
+/// carried.
+pub async fn serve_relay(cfg: swarmroll_core::node::RelayServerConfig, json: bool) -> Result<(), Failure> {
+    let server = swarmroll_core::node::RelayServer::start(cfg)
+        .await
+        .map_err(|e| Failure::unreachable(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let at = server.local_addr();
+    if json {
+        println!("{}", json!({"event": "relay_listening", "address": at.to_string()}));
+    } else {
+        println!("Rendezvous relay on {at}. Members use it with --relay-via {at}. Ctrl-C stops it.");
+    }
+    stopped().await;
+    let c = server.counts();
+    if json {
+        println!(
+            "{}",
+            json!({"event": "relay_stopped", "circuits": c.circuits, "refused": c.refused, "bytes": c.bytes, "waiting": c.waiting})
+        );
+    } else {
+        println!("Stopped: {} circuits carried {} bytes; {} refused.", c.circuits, c.bytes, c.refused);
+    }
+    Ok(())
 }

@@ -226,6 +226,7 @@ async fn status(node: &Node) -> Result<Value, Failure> {
     let punches = node.punches().await.unwrap_or_default();
     let relays = node.relays().await.unwrap_or_default();
     let direct = node.direct_swarm().await.unwrap_or_default();
+    let met = node.rendezvous().await.unwrap_or_default();
     let mapping = node.port_mapping().await.map(|m| {
         let mapped: Vec<_> = m
             .mapped
@@ -240,6 +241,7 @@ async fn status(node: &Node) -> Result<Value, Failure> {
         "punches": {"introduced": punches.introduced, "tried": punches.tried, "opened": punches.opened},
         "direct_swarm": {"asked": direct.asked, "connections": direct.opened, "bytes": direct.bytes},
         "relay": {"circuits": relays.circuits, "refused": relays.refused, "bytes": relays.bytes, "used": relays.used},
+        "rendezvous": {"waiting": met.waiting, "connections": met.connections, "swarm": met.swarm, "bytes": met.bytes},
         "running": true,
         "sync_address": node.sync_addr().await.map(|a| a.to_string()),
         "swarm_address": node.swarm_addr().await.map(|a| a.to_string()),

@@ -33,6 +33,9 @@ pub use watch::{ThreadEntry, Transfer, Watch};
 // What front ends name from the layers below the facade: the errors inside
 // [`NodeError`], the LAN status in events, and helpers the terminal node shares.
 pub use crate::net::lan::LanStatus;
+pub use crate::net::rendezvous::{
+    Server as RelayServer, ServerConfig as RelayServerConfig, ServerCounts as RelayServerCounts,
+};
 pub use crate::publish::Error as PublishError;
 pub use crate::replica::Error as ReplicaError;
 pub use crate::store::StoreError;
@@ -534,6 +537,12 @@ impl Node {
     /// then skip the relay), while sync runs.
     pub async fn direct_swarm(&self) -> Option<sync::DirectCounts> {
         live_sync(&*self.inner.live.lock().await).map(Sync::direct)
+    }
+
+    /// What rendezvous relays did (members met through a relay that is no member),
+    /// while sync runs.
+    pub async fn rendezvous(&self) -> Option<sync::RendezvousCounts> {
+        live_sync(&*self.inner.live.lock().await).map(Sync::rendezvous)
     }
 
     /// What local discovery found last (client isolation shows here), while sync runs.

@@ -16,11 +16,13 @@ mod direct;
 mod discover;
 mod punch;
 mod relay;
+mod rendezvous;
 
 pub use callback::CallbackCounts;
 pub use direct::DirectCounts;
 pub use punch::PunchCounts;
 pub use relay::{RelayConfig, RelayCounts};
+pub use rendezvous::{tag as rendezvous_tag, RendezvousCounts};
 
 use crate::channel::Invite;
 use crate::net::lan::LanStatus;
@@ -126,6 +128,9 @@ pub struct Config {
     /// Swarm connections to members punched through to are punched too (`sync::direct`);
     /// off, they go through the relay.
     pub direct_swarm: bool,
+    /// Rendezvous relays to meet members through where nothing else reaches them
+    /// (`net::rendezvous`): servers a user runs and names, which are no members.
+    pub rendezvous: Vec<SocketAddr>,
     /// Asking the router to forward the sync and swarm ports ([`net::portmap`]); never
     /// on a loopback address.
     pub port_map: PortMapConfig,
@@ -154,6 +159,7 @@ impl Default for Config {
             reverse: Reverse::BeyondLan,
             relay: RelayConfig::default(),
             direct_swarm: true,
+            rendezvous: Vec::new(),
             port_map: PortMapConfig::default(),
             limits: Limits::default(),
             max_connections: 64,
@@ -312,6 +318,8 @@ pub(crate) struct Inner {
     relay_stats: relay::RelayStats,
     direct: Mutex<direct::Direct>,
     direct_stats: direct::DirectStats,
+    routes: Mutex<rendezvous::Routes>,
+    rendezvous_stats: rendezvous::RendezvousStats,
 }
 
 /// The sync service of one node.
@@ -359,6 +367,8 @@ impl Sync {
             relay_stats: relay::RelayStats::default(),
             direct: Mutex::default(),
             direct_stats: direct::DirectStats::default(),
+            routes: Mutex::default(),
+            rendezvous_stats: rendezvous::RendezvousStats::default(),
         });
         let remembered = inner.replica.store().read(|c| db::remembered(c, 16)).map_err(replica::Error::from)?;
         for (ch, addr) in remembered {
@@ -373,6 +383,9 @@ impl Sync {
         }
         if let Some(dht) = inner.cfg.dht.clone() {
             tasks.push(tokio::spawn(discover::dht_loop(inner.clone(), dht)));
+        }
+        for relay in inner.cfg.rendezvous.clone() {
+            tasks.push(tokio::spawn(rendezvous::serve(inner.clone(), relay)));
         }
         let portmap = if local.ip().is_loopback() {
             None
@@ -532,6 +545,11 @@ impl Sync {
     /// started.
     pub fn direct(&self) -> DirectCounts {
         self.inner.direct_stats.counts()
+    }
+
+    /// What rendezvous relays did for this node since sync started.
+    pub fn rendezvous(&self) -> RendezvousCounts {
+        self.inner.rendezvous_stats.counts()
     }
 
     /// What local discovery last found (`None` when it is off or has not reported yet).

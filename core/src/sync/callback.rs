@@ -160,19 +160,32 @@ pub(super) struct StandIn {
 
 /// Opens a stand-in for `peer`, whose sync connection takes messages on `outbox`.
 pub(super) async fn stand_in(inner: &Arc<Inner>, peer: DeviceId, outbox: mpsc::Sender<Msg>) -> Option<StandIn> {
+    let inner = Arc::clone(inner);
+    open_stand_in(move |local| {
+        let (inner, outbox) = (Arc::clone(&inner), outbox.clone());
+        async move { join_through(&inner, peer, &outbox, local).await }
+    })
+    .await
+}
+
+/// Opens a loopback stand-in whose every connection from librqbit goes to `serve`.
+pub(super) async fn open_stand_in<F, Fut>(serve: F) -> Option<StandIn>
+where
+    F: Fn(TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), &'static str>> + Send + 'static,
+{
     let listener = TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)).await.ok()?;
     let addr = listener.local_addr().ok()?;
-    let inner = Arc::clone(inner);
     let task = tokio::spawn(async move {
         loop {
             let Ok((local, from)) = listener.accept().await else { return };
             if !from.ip().is_loopback() {
                 continue;
             }
-            let (inner, outbox) = (Arc::clone(&inner), outbox.clone());
+            let serving = serve(local);
             tokio::spawn(async move {
-                if let Err(why) = join_through(&inner, peer, &outbox, local).await {
-                    tracing::debug!(why, "call-back not joined");
+                if let Err(why) = serving.await {
+                    tracing::debug!(why, "stand-in connection not joined");
                 }
             });
         }
@@ -201,6 +214,20 @@ async fn join_through(
     mut local: TcpStream,
 ) -> Result<(), &'static str> {
     let (hs, info_hash) = bt_handshake(&mut local).await?;
+    let mut remote = ask(inner, peer, outbox, |token| Msg::CallBack { token, info_hash }).await?;
+    remote.write_all(&hs).await.map_err(|_| "closed")?;
+    splice(&inner.callback_stats.bytes, local, remote).await;
+    Ok(())
+}
+
+/// Asks `peer` (with the message `asking` makes of a fresh token) for a stream that
+/// opens with that token, and waits for it.
+pub(super) async fn ask(
+    inner: &Arc<Inner>,
+    peer: DeviceId,
+    outbox: &mpsc::Sender<Msg>,
+    asking: impl FnOnce(Token) -> Msg,
+) -> Result<TcpStream, &'static str> {
     let token = token();
     let (tx, rx) = oneshot::channel();
     {
@@ -211,14 +238,12 @@ async fn join_through(
         w.by_token.insert(token, (peer, tx));
     }
     inner.callback_stats.asked.fetch_add(1, Ordering::Relaxed);
-    let asked = outbox.try_send(Msg::CallBack { token, info_hash }).is_ok();
+    let asked = outbox.try_send(asking(token)).is_ok();
     let remote = if asked { tokio::time::timeout(WAIT, rx).await.ok().and_then(Result::ok) } else { None };
     lock(&inner.callbacks).by_token.remove(&token);
-    let mut remote = remote.ok_or("the member did not call back")?;
+    let remote = remote.ok_or("the member did not call back")?;
     inner.callback_stats.answered.fetch_add(1, Ordering::Relaxed);
-    remote.write_all(&hs).await.map_err(|_| "closed")?;
-    splice(&inner.callback_stats.bytes, local, remote).await;
-    Ok(())
+    Ok(remote)
 }
 
 /// A stream that opened with [`MAGIC`] arrived on the sync port: hands it to the

@@ -2,7 +2,7 @@
 //! pair survives), reconcile, push, keep alive; drop and penalise peers that misbehave.
 
 use super::state::{self, Action, Engine, Msg, ProtocolError, Vector};
-use super::{callback, db, direct, lock, punch, relay, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
+use super::{callback, db, direct, lock, punch, relay, rendezvous, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
 use crate::log::event::Event;
 use crate::log::validate::Rejection;
 use crate::net::{self, Established, FrameReader, FrameWriter, NetError};
@@ -115,7 +115,7 @@ impl Drop for Slot {
     }
 }
 
-async fn accesses(inner: &Inner) -> Result<Vec<net::ChannelAccess>, Ended> {
+pub(super) async fn accesses(inner: &Inner) -> Result<Vec<net::ChannelAccess>, Ended> {
     Ok(inner.replica.store().read_async(|c| db::accesses(c).map_err(replica::Error::from)).await?)
 }
 
@@ -199,6 +199,11 @@ async fn opening(stream: &TcpStream, limit: std::time::Duration) -> Opening {
     looked.await.unwrap_or(Opening::Sync)
 }
 
+/// Whether a stream opens like a call-back (`sync::callback`), without taking its bytes.
+pub(super) async fn opens_like_a_call_back(stream: &TcpStream, limit: std::time::Duration) -> bool {
+    matches!(opening(stream, limit).await, Opening::CallBack)
+}
+
 /// Dials `addr` for `channel`; the connection then runs in its own task.
 pub(super) async fn dial(inner: &Arc<Inner>, channel: ChannelId, addr: SocketAddr) -> Result<DeviceId, SyncError> {
     let access = accesses(inner)
@@ -251,6 +256,52 @@ pub(super) async fn punched(inner: &Arc<Inner>, channel: ChannelId, stream: TcpS
     }
 }
 
+/// Why a connection through a rendezvous relay ended.
+pub(super) enum RelayedEnd {
+    /// The member is connected to us another way: this circuit was not kept.
+    AlreadyConnected,
+    /// It ran and ended, or its handshake failed.
+    Ended,
+}
+
+/// A circuit through a rendezvous relay (`sync::rendezvous`) reached a waiter of
+/// `channel`: the side that opened it opens the handshake. Runs the connection until it
+/// ends. The relay's address is never penalised for what a member does through it.
+pub(super) async fn relayed(
+    inner: &Arc<Inner>,
+    channel: ChannelId,
+    stream: TcpStream,
+    via: rendezvous::Via,
+    lead: bool,
+) -> RelayedEnd {
+    let Ok(all) = accesses(inner).await else { return RelayedEnd::Ended };
+    let Some(access) = all.into_iter().find(|a| a.channel == channel) else { return RelayedEnd::Ended };
+    let Some(slot) = Slot::take(inner, via.relay.ip()) else { return RelayedEnd::Ended };
+    let key = inner.replica.device_key().clone();
+    let limits = &inner.cfg.limits;
+    let est = if lead {
+        net::secure::dial(stream, &key, &access, inner.ports(), limits).await
+    } else {
+        net::secure::answer(stream, &key, &[access], inner.ports(), limits).await
+    };
+    let est = match est {
+        Ok(est) => est,
+        Err(e) => {
+            tracing::debug!(error = %e, "handshake through a rendezvous relay failed");
+            return RelayedEnd::Ended;
+        }
+    };
+    let peer = est.peer.device;
+    if lock(&inner.conns).contains_key(&(channel, peer)) {
+        return RelayedEnd::AlreadyConnected;
+    }
+    lock(&inner.routes).connected(channel, peer, via);
+    inner.rendezvous_stats.connected();
+    run(inner.clone(), est, via.relay.ip(), None, Side::Relayed { lead }, slot).await;
+    lock(&inner.routes).ended(channel, peer, via);
+    RelayedEnd::Ended
+}
+
 /// How a connection came about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -260,11 +311,13 @@ enum Side {
     Answered,
     /// Both dialled at once (`sync::punch`); the leader opened the handshake.
     Punched { lead: bool },
+    /// Through a rendezvous relay (`sync::rendezvous`); the leader opened the circuit.
+    Relayed { lead: bool },
 }
 
 impl Side {
     fn initiator(self) -> bool {
-        matches!(self, Side::Dialled | Side::Punched { lead: true })
+        matches!(self, Side::Dialled | Side::Punched { lead: true } | Side::Relayed { lead: true })
     }
 }
 
@@ -288,7 +341,8 @@ async fn run(
     // A punched member's sync port is where the punch reached it (its NAT's, which the
     // member's own port need not be).
     let punched = matches!(side, Side::Punched { .. });
-    let listen = if punched {
+    let relayed = matches!(side, Side::Relayed { .. });
+    let listen = if punched || relayed {
         dialled
     } else {
         (est.peer.listen_port != 0).then(|| SocketAddr::new(ip, est.peer.listen_port)).or(dialled)
@@ -296,13 +350,17 @@ async fn run(
     // A punched member's swarm sits behind its NAT like its sync port did: it is reached
     // by punching again (`sync::direct`), or through the member that introduced us
     // (`sync::relay`), not at its address.
-    let mut swarm = (est.peer.swarm_port != 0 && !punched).then(|| SocketAddr::new(ip, est.peer.swarm_port));
+    let mut swarm =
+        (est.peer.swarm_port != 0 && !punched && !relayed).then(|| SocketAddr::new(ip, est.peer.swarm_port));
     let (outbox, outgoing) = mpsc::channel(64);
     // A member beyond the LAN may be behind a NAT: it is introduced to the others to
     // punch through (and relayed); if it dialled us, we may not be able to dial it, so its
     // swarm is reached by asking it to call back.
-    let beyond = callback::wanted(inner.cfg.reverse, ip);
+    // Through a rendezvous relay, `ip` is the relay's: the member has no address of its own
+    // here, nobody is introduced to it, and its swarm is reached through the relay too.
+    let beyond = callback::wanted(inner.cfg.reverse, ip) && !relayed;
     let stand_in = match swarm {
+        _ if relayed && est.peer.swarm_port != 0 => rendezvous::stand_in(&inner, peer, outbox.clone()).await,
         Some(_) if beyond && side == Side::Answered => callback::stand_in(&inner, peer, outbox.clone()).await,
         _ => None,
     };
@@ -348,7 +406,7 @@ async fn run(
         lock(&inner.relayed).relay_gone(&ch, &peer);
     }
     tracing::debug!(reason = %ended, "connection ended");
-    if ended.is_misbehaviour() {
+    if ended.is_misbehaviour() && !relayed {
         inner.penalise(ip, &ended);
     }
     inner.emit(SyncEvent::Disconnected { channel: ch, peer });
@@ -520,6 +578,9 @@ impl Driver {
             if let Some(port) = direct::punch_back(&self.inner, self.ch, self.peer, *token) {
                 self.send(&Msg::PunchPort { token: *token, port }).await?;
             }
+        }
+        if let Msg::Circuit { token, key } = &msg {
+            rendezvous::circuit_asked(&self.inner, self.ch, self.peer, *token, *key);
         }
         if let Msg::PunchPort { token, port } = &msg {
             direct::port_named(&self.inner, self.peer, *token, *port);

@@ -97,11 +97,20 @@ pub enum Msg {
         /// The sender's fresh port.
         port: u16,
     },
+    /// Open a circuit to the sender through the rendezvous relay this connection runs
+    /// through, starting with `token`, and carry the swarm's bytes sealed with `key`
+    /// (`sync::rendezvous`, `net::sealed`).
+    Circuit {
+        /// One-time token the circuit opens with.
+        token: [u8; 16],
+        /// The circuit's one-time key.
+        key: [u8; 32],
+    },
 }
 
 /// Message kinds this version knows: a frame whose tag is beyond them, but below
 /// [`FUTURE_KINDS`], comes from a newer version and is skipped, not taken for misbehaviour.
-const KNOWN_KINDS: u32 = 12;
+const KNOWN_KINDS: u32 = 13;
 
 /// The end of the range kept for later versions. A tag beyond it is garbage (an attacker's
 /// or a broken peer's), and the peer is penalised as for any malformed frame.
@@ -255,7 +264,8 @@ impl Engine {
             | Msg::Punch { .. }
             | Msg::Relay { .. }
             | Msg::PunchBack { .. }
-            | Msg::PunchPort { .. } => Vec::new(),
+            | Msg::PunchPort { .. }
+            | Msg::Circuit { .. } => Vec::new(),
             Msg::Ping => vec![Action::Send(Msg::Pong)],
         }
     }

@@ -181,8 +181,14 @@ fn decode_refuses_malformed_and_oversized_messages() {
 
 #[test]
 fn a_newer_message_kind_is_skipped_not_taken_for_misbehaviour() {
-    // Kind 12 is the first this version does not know, 63 the last kept for later versions.
-    assert_eq!(decode(&[12, 1, 2, 3]), Err(ProtocolError::Unknown));
+    // Kind 13 is the first this version does not know, 63 the last kept for later versions.
+    assert_eq!(decode(&[13, 1, 2, 3]), Err(ProtocolError::Unknown));
+    // A circuit through a rendezvous relay came after the punch-backs; a known kind 12
+    // that does not decode is malformed, not unknown.
+    let circuit = Msg::Circuit { token: [5; 16], key: [6; 32] };
+    assert_eq!(encode(&circuit)[0], 12);
+    assert_eq!(decode(&encode(&circuit)), Ok(circuit));
+    assert_eq!(decode(&[12, 1, 2, 3]), Err(ProtocolError::Malformed));
     // The punch-back messages came after version 10 kinds: they take the tags an older
     // node skips (10 and 11), so it never answers and its members go through the relay.
     let back = Msg::PunchBack { token: [3; 16], info_hash: [4; 20] };
