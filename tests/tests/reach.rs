@@ -247,3 +247,74 @@ async fn nothing_relayed(home: &Node, dirs: &[TempDir]) {
     assert_eq!((h.circuits, h.bytes), (0, 0), "{h:?}");
     assert!(h.refused >= 1, "{h:?}");
 }
+
+/// A phone like [`phone`] that also waits at these rendezvous relays (nodes in no channel).
+fn phone_via(dir: &Path, relays: &[SocketAddr]) -> Node {
+    let mut cfg = node_config(dir);
+    cfg.swarm.listen = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 2), 0));
+    cfg.sync.exchange = false;
+    cfg.sync.direct_swarm = false;
+    cfg.sync.rendezvous = relays.to_vec();
+    Node::open(cfg).unwrap()
+}
+
+/// Ana and Ben join the home node's channel, then the home node goes away: from then on
+/// the members can meet only at `relays`. Ana shares two real photos, Ben comments;
+/// returns both, the post, and whether Ben held both photos byte for byte and Ana
+/// had Ben's comment within `secs`.
+async fn after_the_home_node_is_gone(
+    relays: &[SocketAddr],
+    dirs: &[TempDir],
+    secs: u64,
+) -> (Node, Node, EventId, bool) {
+    let home = Node::open(node_config(dirs[0].path())).unwrap();
+    let (ana, ben) = (phone_via(dirs[1].path(), relays), phone_via(dirs[2].path(), relays));
+    let (ch, _) = two_guests_join(&home, &ana, &ben).await;
+    home.stop().await;
+    drop(home);
+    let outcome =
+        shares(&ana, &ch, &["phones/iphone_hdr_NO.jpg", "cameras/Reconyx_HC500_Hyperfire.jpg"], "for Ben").await;
+    let post = outcome.posts[0];
+    let want: std::collections::BTreeSet<[u8; 32]> =
+        ana.thread(&post).unwrap().unwrap().post.items.iter().map(|i| i.media.content_hash.0).collect();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    let mut commented = false;
+    while tokio::time::Instant::now() < deadline {
+        if !commented && ben.thread(&post).unwrap().is_some() {
+            ben.comment(&ch, &post, "wish I had been there", None).unwrap();
+            commented = true;
+        }
+        let answered = ana.thread(&post).unwrap().is_some_and(|t| !t.comments.is_empty());
+        if answered && held(&ben, &ch, &post) == want {
+            return (ana, ben, post, true);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (ana, ben, post, false)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_meet_at_a_rendezvous_relay_that_is_in_no_channel() {
+    let relay = swarmroll_core::node::RelayServer::start(swarmroll_core::node::RelayServerConfig::new(SocketAddr::V4(
+        SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0),
+    )))
+    .await
+    .unwrap();
+    let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (ana, ben, _, whole) = after_the_home_node_is_gone(&[relay.local_addr()], &dirs, 60).await;
+    assert!(whole, "Ben never got Ana's photos byte for byte, or Ana never got Ben's comment");
+    // Sync and the photos' swarm both went through the relay, sealed end to end.
+    let (a, b, r) = (ana.rendezvous().await.unwrap(), ben.rendezvous().await.unwrap(), relay.counts());
+    assert!(a.connections + b.connections >= 1 && a.swarm + b.swarm >= 1, "{a:?} {b:?}");
+    assert!(a.bytes > 2_000_000 && b.bytes > 2_000_000, "{a:?} {b:?}");
+    assert!(r.circuits >= 2 && r.bytes > 2_000_000, "{r:?}");
+    assert_eq!(r.waiting, 2, "one waiter per member and channel: {r:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_rendezvous_relay_members_whose_home_node_is_gone_stay_apart() {
+    let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let (_, ben, post, whole) = after_the_home_node_is_gone(&[], &dirs, 8).await;
+    assert!(!whole && ben.thread(&post).unwrap().is_none(), "the members met without the relay");
+    assert_eq!(ben.rendezvous().await.unwrap(), Default::default());
+}

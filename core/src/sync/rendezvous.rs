@@ -44,6 +44,9 @@ const SILENCE: Duration = Duration::from_secs(3 * wire::KEEPALIVE.as_secs());
 /// it was closed because another path to the member exists.
 const AGAIN: Duration = Duration::from_secs(5);
 const AGAIN_CONNECTED: Duration = Duration::from_secs(30);
+/// Swarm circuits members may have this node open at once: each costs a relay
+/// connection, and a member asking for more than librqbit would ever use is hostile.
+const MAX_ASKED: u64 = 32;
 
 /// The tag members of a channel wait under at a rendezvous relay.
 pub fn tag(access_secret: &[u8; 32]) -> Tag {
@@ -72,6 +75,8 @@ pub(super) struct RendezvousStats {
     connections: AtomicU64,
     swarm: AtomicU64,
     bytes: AtomicU64,
+    /// Swarm circuits members asked for that are open now.
+    asked: AtomicU64,
 }
 
 /// A snapshot of what rendezvous relays did.
@@ -243,8 +248,13 @@ pub(super) async fn stand_in(inner: &Arc<Inner>, peer: DeviceId, outbox: mpsc::S
 pub(super) fn circuit_asked(inner: &Arc<Inner>, ch: ChannelId, peer: DeviceId, token: Token, key: [u8; 32]) {
     let via = lock(&inner.routes).by_member.get(&(ch, peer)).copied();
     let (Some(via), Some(swarm)) = (via, inner.swarm_local()) else { return };
+    if inner.rendezvous_stats.asked.fetch_add(1, Ordering::Relaxed) >= MAX_ASKED {
+        inner.rendezvous_stats.asked.fetch_sub(1, Ordering::Relaxed);
+        return tracing::debug!("rendezvous circuit refused: too many open");
+    }
     let inner = Arc::clone(inner);
     tokio::spawn(async move {
+        let _open = Asked(&inner.rendezvous_stats.asked);
         let limit = inner.cfg.limits.handshake;
         let opened = async {
             let mut remote = wire::connect(via.relay, &via.tag, via.mine, via.theirs).await.ok()?;
@@ -257,6 +267,15 @@ pub(super) fn circuit_asked(inner: &Arc<Inner>, ch: ChannelId, peer: DeviceId, t
             sealed::pipe(local, remote, &key, false, &[], &inner.rendezvous_stats.bytes).await;
         }
     });
+}
+
+/// Counts a circuit asked for as open until dropped.
+struct Asked<'a>(&'a AtomicU64);
+
+impl Drop for Asked<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 #[cfg(test)]
