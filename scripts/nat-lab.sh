@@ -27,6 +27,11 @@
 #              started with no default route maps once the route appears.
 #   upnp       the same router with PCP and NAT-PMP off (many consumer routers): the
 #              node maps its ports over UPnP-IGD instead.
+#   rendezvous phones behind symmetric NATs whose home node is gone (stopped once both
+#              joined): they meet at a rendezvous relay in no channel (`swarmroll
+#              serve-relay` on the home's host, `--relay-via` on the phones;
+#              `core/src/net/rendezvous.rs`), which carries their sync and their sealed
+#              swarm. The relayed column counts rounds whose photo took the relay.
 #
 # For each case it measures, over TRIES rounds: whether each phone reaches the home
 # node, whether the phones are connected to each other (directly), the time from A
@@ -69,7 +74,7 @@ PHOTO=${PHOTO:-$root/../shared/fixtures/photos/phones/jolla.jpg}
 # What phone A shares in each round (2.5 MB), fetched by B from whoever has it.
 PHOTO_A=${PHOTO_A:-$root/../shared/fixtures/photos/phones/iphone_hdr_NO.jpg}
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock mapped upnp)
+[ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock mapped upnp rendezvous)
 
 say() { printf '==> nat lab: %s\n' "$*" >&2; }
 
@@ -289,6 +294,7 @@ build() {
     fwd inet
     ns home
     local phones=$1
+    [ "$1" = rendezvous ] && phones=symmetric
     if [ "$1" = mapped ] || [ "$1" = upnp ]; then
         mapped_home "$([ "$1" = mapped ] && echo yes || echo no)"
         phones=restricted
@@ -365,6 +371,14 @@ follows_gateway() {
         ok=no
     fi
     echo "$ok"
+}
+
+stop_home() { # Ctrl-C to everything running in the home namespace; waits until it ended
+    ip netns pids "$P-home" | xargs -r kill -INT
+    for _ in $(seq 50); do
+        [ -z "$(ip netns pids "$P-home")" ] && break
+        sleep 0.1
+    done
 }
 
 has_comment() { # NS DIR POST TEXT
@@ -454,11 +468,18 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     local ok_a=no ok_b=no direct=no first=- original=-
     sr ha "$d/a" --json join "$link" --as-name Ana --wait 15 "${NET[@]}" >/dev/null 2>"$d/a.err" && ok_a=yes
     sr hb "$d/b" --json join "$link" --as-name Ben --wait 15 "${NET[@]}" >/dev/null 2>"$d/b.err" && ok_b=yes
+    local net=("${NET[@]}")
+    if [ "$case" = rendezvous ]; then
+        # The home node goes away; a relay in no channel takes its place.
+        stop_home
+        sr home "$d/relay" --json serve-relay --listen 198.51.100.10:51418 >"$d/relay.out" 2>"$d/relay.err" &
+        net+=(--relay-via 198.51.100.10:51418)
+    fi
     # B first, then A: the home node must introduce A to B, who was there before A came
     # (B, behind a restricted NAT, cannot be dialled; only B dialling A works).
-    sr hb "$d/b" run "${NET[@]}" >/dev/null 2>>"$d/b.err" &
-    wait_for "Ben at the home node" 10 connected_to hb "$d/b" Home >/dev/null || true
-    sr ha "$d/a" run "${NET[@]}" >/dev/null 2>>"$d/a.err" &
+    sr hb "$d/b" run "${net[@]}" >/dev/null 2>>"$d/b.err" &
+    [ "$case" = rendezvous ] || wait_for "Ben at the home node" 10 connected_to hb "$d/b" Home >/dev/null || true
+    sr ha "$d/a" run "${net[@]}" >/dev/null 2>>"$d/a.err" &
     if wait_for "the phones to be connected" 10 connected_to hb "$d/b" Ana >/dev/null; then direct=yes; fi
     if [ "$ok_a" = yes ] && [ "$ok_b" = yes ]; then
         sr ha "$d/a" --json comment "$channel" "$post" "round $r from Ana" >/dev/null 2>>"$d/a.err" || true
@@ -478,7 +499,12 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     if grep -q '"answered":[1-9]' <<<"$home_status"; then called=yes; fi
     if grep -q '"circuits":[1-9]' <<<"$home_status"; then relayed=yes; fi
     if sr ha "$d/a" --json status 2>/dev/null | grep -q '"opened":[1-9]'; then punched=yes; fi
-    if sr hb "$d/b" --json status 2>/dev/null | grep -q '"connections":[1-9]'; then swarm=yes; fi
+    local b_status
+    b_status=$(sr hb "$d/b" --json status 2>/dev/null || true)
+    if [ "$case" = rendezvous ]; then
+        # Through the rendezvous relay: B's swarm reached A's over a sealed circuit.
+        if grep -o '"rendezvous":{[^}]*}' <<<"$b_status" | grep -q '"bytes":[1-9][0-9]\{5\}.*"swarm":[1-9]'; then relayed=yes; fi
+    elif grep -o '"direct_swarm":{[^}]*}' <<<"$b_status" | grep -q '"connections":[1-9]'; then swarm=yes; fi
     # The home node held a mapping for its sync port, and deleted its mappings when
     # stopped with Ctrl-C (the router's table is empty again).
     local mapped=-
@@ -488,11 +514,7 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
         [ "$case" = upnp ] && protocol=Upnp
         # (serde_json writes an object's keys sorted)
         if grep -q "\"external\":\"198.51.100.10:51417\",\"port\":51417,\"protocol\":\"$protocol\"" <<<"$home_status"; then
-            ip netns pids "$P-home" | xargs -r kill -INT
-            for _ in $(seq 50); do
-                [ -z "$(ip netns pids "$P-home")" ] && break
-                sleep 0.1
-            done
+            stop_home
             x rhm nft list chain inet lab prerouting_miniupnpd | grep -q dnat || mapped=yes
         fi
         [ "$blocked" = yes ] && [ "$followed" = yes ] || mapped=no
@@ -567,10 +589,14 @@ for case in "${CASES[@]}"; do
     want=$TRIES
     maxrelays=0
     [ "$case" = symmetric ] && want=0 && maxrelays=$TRIES
+    # With the home node gone, the phones connect through the rendezvous relay (counted
+    # as connected) and every photo takes it.
+    minrelays=0
+    [ "$case" = rendezvous ] && maxrelays=$TRIES && minrelays=$TRIES
     wantmaps=0
     case $case in mapped | upnp) wantmaps=$TRIES ;; esac
     if [ "$homes" = "$TRIES" ] && [ "$delivered" = "$TRIES" ] && [ "$directs" -ge "$want" ] && [ "$fetched" = "$TRIES" ] &&
-        [ "$relays" -le "$maxrelays" ] && [ "$maps" -ge "$wantmaps" ]; then
+        [ "$relays" -le "$maxrelays" ] && [ "$relays" -ge "$minrelays" ] && [ "$maps" -ge "$wantmaps" ]; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))

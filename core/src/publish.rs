@@ -15,6 +15,7 @@ use crate::replica::{self, Replica};
 use crate::store::lock;
 use crate::swarm::{crypt, torrent, FetchOptions, Progress, Swarm, SwarmError, Transfer};
 use crate::types::{ChannelId, EventId};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -147,8 +148,11 @@ fn options(
 
 /// Posts a channel fetch transfers at once. A live fetch keeps every file of its post
 /// open (up to 12) plus its resume file, so this bounds a channel fetch to ~52 open files
-/// however many posts the channel has.
+/// however many posts the channel has (~65 while a new photo passes running videos).
 pub const CHANNEL_FETCH_WINDOW: usize = 4;
+
+/// A post's photos and its videos, as jobs of a channel fetch.
+type Jobs = (Vec<Job>, Vec<Job>);
 
 /// A whole channel being fetched in the background.
 pub struct ChannelFetch {
@@ -157,6 +161,9 @@ pub struct ChannelFetch {
     done: std::sync::Arc<std::sync::Mutex<Vec<EventId>>>,
     /// Fetches in flight, to let go of them when stopped.
     live: std::sync::Arc<std::sync::Mutex<Vec<Transfer>>>,
+    /// Every post this fetch was given, and where posts that arrive later go.
+    known: std::sync::Mutex<std::collections::HashSet<EventId>>,
+    adds: tokio::sync::mpsc::UnboundedSender<Jobs>,
     task: tokio::task::JoinHandle<Result<(), Error>>,
 }
 
@@ -176,6 +183,30 @@ impl ChannelFetch {
     /// Posts completed since the last call (every original there and verified).
     pub fn take_done(&self) -> Vec<EventId> {
         std::mem::take(&mut *lock(&self.done))
+    }
+
+    /// Adds the posts of `posts` this fetch does not have yet (posts that arrived while
+    /// it ran): their photos go ahead of whatever waits, even of videos being fetched,
+    /// so a new photo is never stuck behind a long video or a post nobody reachable has.
+    /// Returns how many were added; none once the fetch has ended (the next fetch takes
+    /// them).
+    ///
+    /// # Errors
+    /// [`Error::Replica`] if a post cannot be read.
+    pub fn add(&self, replica: &Replica, posts: &[EventId]) -> Result<usize, Error> {
+        let new: Vec<EventId> = {
+            let known = lock(&self.known);
+            posts.iter().filter(|p| !known.contains(p)).copied().collect()
+        };
+        if new.is_empty() || self.is_finished() {
+            return Ok(0);
+        }
+        let jobs = jobs(replica, &new)?;
+        if self.adds.send(jobs).is_err() {
+            return Ok(0);
+        }
+        lock(&self.known).extend(new.iter().copied());
+        Ok(new.len())
     }
 
     /// Whether the fetch has ended (completed or failed).
@@ -238,8 +269,21 @@ pub fn fetch_posts(
     media: &Path,
     seeds: Vec<SocketAddr>,
 ) -> Result<ChannelFetch, Error> {
+    let (photos, videos) = jobs(replica, &posts)?;
+    let shared = Shared::default();
+    let (progress, done, live) = (shared.progress.clone(), shared.done.clone(), shared.live.clone());
+    let (adds, added) = tokio::sync::mpsc::unbounded_channel();
+    let run = Run { swarm, seeds, media: media.to_path_buf(), shared };
+    let task = tokio::spawn(run.all(photos.into(), videos.into(), added));
+    let known = std::sync::Mutex::new(posts.into_iter().collect());
+    Ok(ChannelFetch { progress, done, live, known, adds, task })
+}
+
+/// The jobs of `posts`: every photo first (a post with photos and videos has a job for
+/// its photos), then every video.
+fn jobs(replica: &Replica, posts: &[EventId]) -> Result<Jobs, Error> {
     let (mut photos, mut videos) = (Vec::new(), Vec::new());
-    for post in posts {
+    for &post in posts {
         let t = post_transfer(replica, &post)?;
         let stills: Vec<usize> = (0..t.files).filter(|i| !t.videos.contains(i)).collect();
         if t.videos.is_empty() {
@@ -251,29 +295,73 @@ pub fn fetch_posts(
             videos.push(Job { post, transfer: t, only: None });
         }
     }
-    let shared = Shared::default();
-    let (progress, done, live) = (shared.progress.clone(), shared.done.clone(), shared.live.clone());
-    let media = media.to_path_buf();
-    let task = tokio::spawn(async move {
-        for pass in [photos, videos] {
-            let mut queue = pass.into_iter();
-            let mut live = tokio::task::JoinSet::new();
-            loop {
-                while live.len() < CHANNEL_FETCH_WINDOW {
-                    let Some(job) = queue.next() else { break };
-                    let (swarm, seeds, media, shared) =
-                        (std::sync::Arc::clone(&swarm), seeds.clone(), media.clone(), shared.clone());
-                    live.spawn(async move { fetch_one(&swarm, job, seeds, &media, &shared).await });
+    Ok((photos, videos))
+}
+
+/// A channel fetch's task.
+struct Run {
+    swarm: std::sync::Arc<Swarm>,
+    seeds: Vec<SocketAddr>,
+    media: std::path::PathBuf,
+    shared: Shared,
+}
+
+impl Run {
+    /// Fetches the photos, [`CHANNEL_FETCH_WINDOW`] posts at a time, then the videos; a
+    /// photo added meanwhile goes first, and may pass the videos by one post.
+    async fn all(
+        self,
+        mut photos: VecDeque<Job>,
+        mut videos: VecDeque<Job>,
+        mut added: tokio::sync::mpsc::UnboundedReceiver<Jobs>,
+    ) -> Result<(), Error> {
+        let mut live = tokio::task::JoinSet::new();
+        let (mut photos_live, mut videos_live) = (0, 0);
+        loop {
+            while let Ok(jobs) = added.try_recv() {
+                queue_first(&mut photos, &mut videos, jobs);
+            }
+            while photos_live < CHANNEL_FETCH_WINDOW && live.len() <= CHANNEL_FETCH_WINDOW {
+                let Some(job) = photos.pop_front() else { break };
+                live.spawn(self.one(job, false));
+                photos_live += 1;
+            }
+            while photos.is_empty() && photos_live == 0 && videos_live < CHANNEL_FETCH_WINDOW {
+                let Some(job) = videos.pop_front() else { break };
+                live.spawn(self.one(job, true));
+                videos_live += 1;
+            }
+            if live.is_empty() {
+                return Ok(());
+            }
+            tokio::select! {
+                ended = live.join_next() => {
+                    let Some(ended) = ended else { continue };
+                    let (video, result) = ended.map_err(|_| Error::Swarm(SwarmError::Stopped))?;
+                    *(if video { &mut videos_live } else { &mut photos_live }) -= 1;
+                    result?;
                 }
-                match live.join_next().await {
-                    Some(done) => done.map_err(|_| Error::Swarm(SwarmError::Stopped))??,
-                    None => break,
-                }
+                Some(jobs) = added.recv() => queue_first(&mut photos, &mut videos, jobs),
             }
         }
-        Ok(())
-    });
-    Ok(ChannelFetch { progress, done, live, task })
+    }
+
+    /// One job, as a task: whether it was a video, and how it ended.
+    fn one(&self, job: Job, video: bool) -> impl std::future::Future<Output = (bool, Result<(), Error>)> + Send + 'static {
+        let (swarm, seeds, media, shared) =
+            (std::sync::Arc::clone(&self.swarm), self.seeds.clone(), self.media.clone(), self.shared.clone());
+        async move { (video, fetch_one(&swarm, job, seeds, &media, &shared).await) }
+    }
+}
+
+/// Puts jobs that arrived ahead of those waiting (newest posts first, as they come).
+fn queue_first(photos: &mut VecDeque<Job>, videos: &mut VecDeque<Job>, (new_photos, new_videos): Jobs) {
+    for job in new_photos.into_iter().rev() {
+        photos.push_front(job);
+    }
+    for job in new_videos.into_iter().rev() {
+        videos.push_front(job);
+    }
 }
 
 /// What a channel fetch's tasks report into.

@@ -138,3 +138,59 @@ async fn a_channel_arrives_photos_first_then_videos() {
     bob_swarm.stop().await;
     alice_swarm.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_posted_while_videos_arrive_passes_them() {
+    let alice = alice();
+    let bob = bob();
+    let ch = alice.create("Reunion");
+    bob.join_from(&alice, &ch, Role::Viewer);
+    let clips = tempfile::tempdir().unwrap();
+    let long = clips.path().join("MOV_long.mp4");
+    big_video(&long, 6_000_000, 3);
+    let importer = Importer::new(std::sync::Arc::clone(alice.replica.store()), 2).unwrap();
+    let import = |path: std::path::PathBuf| {
+        let s = importer.run(&[Request::path(&path)], Options::default(), &|_| {}, &AtomicBool::new(false));
+        assert!(s.failed.is_empty(), "{:?}", s.failed);
+        s.into_records()
+    };
+    // A slow uplink: the video takes ~12 s.
+    let config = Config { upload_bps: std::num::NonZeroU32::new(512_000), ..loopback() };
+    let alice_swarm = Swarm::start(alice.dir.path(), config).await.unwrap();
+    let video = import(long);
+    let video_post = publish::publish(&alice.replica, &alice_swarm, &ch, "the speeches", &video).await.unwrap();
+    bob.pull(&alice, &ch);
+    let bob_swarm = std::sync::Arc::new(Swarm::start(bob.dir.path(), loopback()).await.unwrap());
+    let media = bob.dir.path().join("media");
+    let seeds = vec![alice_swarm.listen_addr().unwrap()];
+    let fetch =
+        publish::fetch_channel(&bob.replica, std::sync::Arc::clone(&bob_swarm), &ch, &media, seeds).await.unwrap();
+    let have = |post| fetch.progress(post).map_or(0, |p| p.have_bytes);
+    let started = std::time::Instant::now();
+    while have(&video_post) == 0 {
+        assert!(started.elapsed() < Duration::from_secs(30), "the video never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A photo posted while the video arrives joins the running fetch, once.
+    let photo = import(photos().join("phones/jolla.jpg"));
+    let photo_post = publish::publish(&alice.replica, &alice_swarm, &ch, "cake", &photo).await.unwrap();
+    bob.pull(&alice, &ch);
+    assert_eq!(fetch.add(&bob.replica, &[photo_post, video_post]).unwrap(), 1);
+    assert_eq!(fetch.add(&bob.replica, &[photo_post]).unwrap(), 0, "added twice");
+    loop {
+        let done = fetch.progress(&photo_post).is_some_and(|p| p.finished);
+        if done {
+            assert!(have(&video_post) < video[0].size, "the video was already whole");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the photo never arrived");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::timeout(Duration::from_secs(60), fetch.finished()).await.unwrap().unwrap();
+    for (post, items) in [(video_post, &video), (photo_post, &photo)] {
+        let got = std::fs::read(media.join(post.to_hex()).join(items[0].file_name())).unwrap();
+        assert_eq!(*blake3::hash(&got).as_bytes(), items[0].shared_hash.0);
+    }
+    bob_swarm.stop().await;
+    alice_swarm.stop().await;
+}

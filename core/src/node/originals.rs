@@ -78,6 +78,19 @@ pub(super) async fn run(node: Weak<Inner>, swarm: Arc<Swarm>) {
     }
 }
 
+/// Gives the running fetch of `ch` the posts that arrived since it started.
+fn add_new_posts(inner: &Inner, ch: &ChannelId, me: &crate::types::DeviceId) {
+    let Ok(posts) = inner.replica.store().read(|c| db::posts_to_fetch(c, ch, me)) else { return };
+    let running = lock(&inner.fetching.running);
+    if let Some(r) = running.get(ch) {
+        match r.fetch.add(&inner.replica, &posts) {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(posts = n, "new posts join a running channel fetch"),
+            Err(e) => tracing::debug!(error = %e, "could not add new posts to a channel fetch"),
+        }
+    }
+}
+
 fn record_done(inner: &Inner, ch: &ChannelId, fetch: &ChannelFetch) {
     let done = fetch.take_done();
     if done.is_empty() {
@@ -192,10 +205,14 @@ async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
         let restart = {
             let running = lock(&inner.fetching.running);
             match running.get(&ch) {
-                Some(r) if seeds.iter().all(|s| r.seeds.contains(s)) => continue,
-                Some(_) => true,
-                None => false,
+                Some(r) if seeds.iter().all(|s| r.seeds.contains(s)) => None,
+                Some(_) => Some(true),
+                None => Some(false),
             }
+        };
+        let Some(restart) = restart else {
+            add_new_posts(inner, &ch, &me);
+            continue;
         };
         if restart {
             let old = lock(&inner.fetching.running).remove(&ch);
