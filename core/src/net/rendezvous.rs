@@ -429,13 +429,9 @@ async fn circuit(s: &Arc<Shared>, mut stream: TcpStream, tag: Tag, from: u64, to
     s.open.fetch_add(1, Ordering::Relaxed);
     s.circuits.fetch_add(1, Ordering::Relaxed);
     let joined = async {
-        stream.set_nodelay(true)?;
-        other.set_nodelay(true)?;
         stream.write_all(&[1]).await?;
         other.write_all(&[1]).await?;
-        let (a, b) = tokio::io::copy_bidirectional(&mut stream, &mut other).await?;
-        s.bytes.fetch_add(a + b, Ordering::Relaxed);
-        Ok::<(), io::Error>(())
+        super::splice::splice(stream, other, &s.bytes, s.cfg.max_bytes).await
     };
     let result = joined.await;
     s.open.fetch_sub(1, Ordering::Relaxed);
@@ -485,5 +481,62 @@ mod tests {
         assert_eq!(next_notice(&mut a).await.unwrap(), Notice::Gone(b_id));
         assert_eq!(server.counts().circuits, 1);
         assert_eq!(server.counts().refused, 2);
+    }
+
+    /// Waiters `a` and `b` under one tag at `at`, with their ids, each told of the other.
+    async fn two_waiters(at: SocketAddr, tag: &Tag) -> ((TcpStream, u64), (TcpStream, u64)) {
+        let mut a = TcpStream::connect(at).await.unwrap();
+        let a_id = wait(&mut a, tag).await.unwrap();
+        let mut b = TcpStream::connect(at).await.unwrap();
+        let b_id = wait(&mut b, tag).await.unwrap();
+        assert_eq!(next_notice(&mut a).await.unwrap(), Notice::Peer(b_id));
+        assert_eq!(next_notice(&mut b).await.unwrap(), Notice::Peer(a_id));
+        ((a, a_id), (b, b_id))
+    }
+
+    /// Opens a circuit from `from` to the waiter on `to`: both ends.
+    async fn open(at: SocketAddr, tag: Tag, from: u64, to: (&mut TcpStream, u64)) -> io::Result<(TcpStream, TcpStream)> {
+        let opening = tokio::spawn(async move { connect(at, &tag, from, to.1).await });
+        let circuit = match tokio::time::timeout(Duration::from_secs(2), next_notice(to.0)).await {
+            Ok(Ok(Notice::Incoming { circuit, .. })) => circuit,
+            _ => return Err(opening.await.unwrap().err().unwrap_or_else(|| io::ErrorKind::Other.into())),
+        };
+        let accepted = accept(at, circuit).await?;
+        Ok((opening.await.unwrap()?, accepted))
+    }
+
+    #[tokio::test]
+    async fn quotas_refuse_waiters_and_circuits_and_end_a_circuit_in_its_middle() {
+        let mut cfg = ServerConfig::new("127.0.0.1:0".parse().unwrap());
+        (cfg.max_waiting_per_ip, cfg.max_circuits, cfg.max_bytes) = (2, 1, 200_000);
+        let server = Server::start(cfg).await.unwrap();
+        let at = server.local_addr();
+        let tag = [3u8; TAG_LEN];
+        let ((mut a, a_id), (mut b, b_id)) = two_waiters(at, &tag).await;
+        // A third waiter from the same address is refused: the relay closes it.
+        let mut third = TcpStream::connect(at).await.unwrap();
+        assert!(wait(&mut third, &tag).await.is_err());
+        // One circuit at a time.
+        let (mut on_b, mut on_a) = open(at, tag, b_id, (&mut a, a_id)).await.unwrap();
+        assert!(open(at, tag, a_id, (&mut b, b_id)).await.is_err(), "a second circuit at once");
+        // The byte quota ends the open circuit once used up, in its middle.
+        let writer = tokio::spawn(async move {
+            for _ in 0..100 {
+                if on_b.write_all(&[9u8; 16 * 1024]).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let mut got = Vec::new();
+        let _ = on_a.read_to_end(&mut got).await;
+        assert!(got.len() <= 200_000, "{} bytes passed the quota", got.len());
+        writer.abort();
+        // And no circuit opens after it.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(server.counts().open, 0);
+        assert!(open(at, tag, b_id, (&mut a, a_id)).await.is_err(), "a circuit past the quota");
+        let c = server.counts();
+        assert_eq!((c.circuits, c.waiting), (1, 2), "{c:?}");
+        assert!(c.refused >= 3 && c.bytes > 200_000, "{c:?}");
     }
 }

@@ -216,7 +216,7 @@ async fn join_through(
     let (hs, info_hash) = bt_handshake(&mut local).await?;
     let mut remote = ask(inner, peer, outbox, |token| Msg::CallBack { token, info_hash }).await?;
     remote.write_all(&hs).await.map_err(|_| "closed")?;
-    splice(&inner.callback_stats.bytes, local, remote).await;
+    splice(&inner.callback_stats.bytes, local, remote, u64::MAX).await;
     Ok(())
 }
 
@@ -312,18 +312,17 @@ pub(super) fn call_back(inner: &Arc<Inner>, to: SocketAddr, token: Token) {
         };
         if let Some((local, remote)) = dialled.await {
             inner.callback_stats.made.fetch_add(1, Ordering::Relaxed);
-            splice(&inner.callback_stats.bytes, local, remote).await;
+            splice(&inner.callback_stats.bytes, local, remote, u64::MAX).await;
         }
         lock(&inner.callbacks).calling -= 1;
     });
 }
 
-/// Copies both ways until either side closes, adding the bytes to `bytes`.
-pub(super) async fn splice(bytes: &AtomicU64, mut a: TcpStream, mut b: TcpStream) {
-    let _ = a.set_nodelay(true);
-    let _ = b.set_nodelay(true);
-    if let Ok((x, y)) = tokio::io::copy_bidirectional(&mut a, &mut b).await {
-        bytes.fetch_add(x + y, Ordering::Relaxed);
+/// Copies both ways until both sides are done, adding the bytes to `bytes` as they
+/// pass; ends once `bytes` passes `limit`.
+pub(super) async fn splice(bytes: &AtomicU64, a: TcpStream, b: TcpStream, limit: u64) {
+    if let Err(e) = crate::net::splice::splice(a, b, bytes, limit).await {
+        tracing::debug!(error = %e, "a spliced stream ended");
     }
 }
 

@@ -161,7 +161,7 @@ pub(super) async fn join(
         return Some(local);
     }
     inner.direct_stats.opened.fetch_add(1, Ordering::Relaxed);
-    callback::splice(&inner.direct_stats.bytes, local, remote).await;
+    callback::splice(&inner.direct_stats.bytes, local, remote, u64::MAX).await;
     None
 }
 
@@ -283,7 +283,7 @@ pub(super) fn punch_back(inner: &Arc<Inner>, channel: ChannelId, member: DeviceI
         let limit = inner.cfg.limits.handshake;
         if let Ok(Ok(local)) = tokio::time::timeout(limit, TcpStream::connect(swarm)).await {
             inner.direct_stats.opened.fetch_add(1, Ordering::Relaxed);
-            callback::splice(&inner.direct_stats.bytes, local, remote).await;
+            callback::splice(&inner.direct_stats.bytes, local, remote, u64::MAX).await;
         }
     });
     Some(from.port())

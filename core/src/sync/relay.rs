@@ -196,7 +196,7 @@ async fn through(
     remote.write_all(&callback::opening(&token)).await.map_err(|_| "closed")?;
     remote.write_all(&hs).await.map_err(|_| "closed")?;
     inner.relay_stats.used.fetch_add(1, Ordering::Relaxed);
-    callback::splice(&inner.callback_stats.bytes, local, remote).await;
+    callback::splice(&inner.callback_stats.bytes, local, remote, u64::MAX).await;
     Ok(())
 }
 
@@ -247,7 +247,7 @@ pub(super) fn circuit(
         tracing::debug!(joined = matches!(both, Ok((Some(_), Some(_)))), "relay circuit");
         if let Ok((Some(a), Some(b))) = both {
             inner.relay_stats.circuits.fetch_add(1, Ordering::Relaxed);
-            callback::splice(&inner.relay_stats.bytes, a, b).await;
+            callback::splice(&inner.relay_stats.bytes, a, b, inner.cfg.relay.max_bytes).await;
         }
         inner.relay_stats.open.fetch_sub(1, Ordering::Relaxed);
     });
