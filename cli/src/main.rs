@@ -309,7 +309,7 @@ enum Command {
         /// Most circuits at once.
         #[arg(long, default_value_t = 64)]
         max_circuits: u64,
-        /// Most GiB carried in all (both ways); then new circuits are refused.
+        /// Most GiB carried in all (both ways); then circuits end and new ones are refused.
         #[arg(long, default_value_t = 64)]
         max_gib: u64,
         /// Most members waiting at once.

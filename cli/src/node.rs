@@ -263,19 +263,53 @@ pub async fn stopped() {
     }
 }
 
+/// How often a rendezvous relay says what it does.
+const RELAY_REPORT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Runs a rendezvous relay until Ctrl-C (`swarmroll serve-relay`), then says what it
 /// carried.
 pub async fn serve_relay(cfg: swarmroll_core::node::RelayServerConfig, json: bool) -> Result<(), Failure> {
-    let server = swarmroll_core::node::RelayServer::start(cfg)
-        .await
-        .map_err(|e| Failure::unreachable(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let server = swarmroll_core::node::RelayServer::start(cfg).await.map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::AddrInUse {
+            "it is in use".to_owned()
+        } else {
+            format!("{:?}", e.kind())
+        };
+        Failure::other(format!(
+            "the relay cannot listen on {} ({why}): choose another with --listen IP:PORT",
+            cfg.listen
+        ))
+    })?;
     let at = server.local_addr();
     if json {
         println!("{}", json!({"event": "relay_listening", "address": at.to_string()}));
+    } else if at.ip().is_unspecified() {
+        let port = at.port();
+        println!("Rendezvous relay on port {port}. Members use it with --relay-via <this host's address>:{port}. Ctrl-C stops it.");
     } else {
         println!("Rendezvous relay on {at}. Members use it with --relay-via {at}. Ctrl-C stops it.");
     }
-    stopped().await;
+    // What it does, once a minute when something changed.
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + RELAY_REPORT, RELAY_REPORT);
+    let mut last = server.counts();
+    let stop = stopped();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            _ = tick.tick() => {
+                let c = server.counts();
+                if c != last {
+                    last = c;
+                    if json {
+                        println!("{}", json!({"event": "relay_status", "waiting": c.waiting, "open": c.open, "circuits": c.circuits, "bytes": c.bytes, "refused": c.refused}));
+                    } else {
+                        println!("{} waiting, {} circuits open, {} carried {} MB; {} refused.", c.waiting, c.open, c.circuits, c.bytes / 1_000_000, c.refused);
+                    }
+                }
+            }
+        }
+    }
     let c = server.counts();
     if json {
         println!(

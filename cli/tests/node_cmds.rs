@@ -182,3 +182,28 @@ fn a_taken_port_is_named_and_a_killed_mirror_leaves_no_partial_copy() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn a_rendezvous_relay_serves_until_ctrl_c_and_names_a_taken_port() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cmd = swarmroll(tmp.path());
+    cmd.args(["--json", "serve-relay", "--listen", "127.0.0.1:0"]);
+    let (child, listening) = spawn_until(cmd, |v| v["event"] == "relay_listening");
+    let at = listening["address"].as_str().unwrap().to_owned();
+    // Something that is not a member opens it and says nothing useful: it is closed.
+    let mut probe = std::net::TcpStream::connect(&at).unwrap();
+    std::io::Write::write_all(&mut probe, b"GET / HTTP/1.1\r\n\r\n").unwrap();
+    probe.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut buf = [0u8; 16];
+    assert_eq!(std::io::Read::read(&mut probe, &mut buf).unwrap_or(0), 0, "the relay answered a stranger");
+    // A second relay on the same port is refused, naming it.
+    let out = run(tmp.path(), &["serve-relay", "--listen", &at]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains(&at) && err.contains("in use") && err.contains("--listen"), "{err}");
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    // (spawn_until read stdout up to the listening line; the rest went to its reader.)
+    assert!(!tmp.path().join("swarmroll.db").exists(), "a relay needs no data folder");
+}
