@@ -17,6 +17,8 @@
 #                back (core/src/sync/callback.rs): the path of every phone behind a NAT
 #   relayed      c fetches the post of a (namespace a, on s's side, no route to c) through
 #                s's relay (core/src/sync/relay.rs); s fetches no originals itself
+#   rendezvous   the same, with s's member node gone and a relay in no channel on s
+#                (`swarmroll serve-relay`): the swarm sealed end to end through it
 # and each swarm figure as a fraction of HTTP's.
 #
 #   scripts/link-bench.sh                          20 Mbit/s, 15 ms each way (30 ms RTT)
@@ -84,7 +86,7 @@ unshape() { for n in s c; do x "$n" tc qdisc del dev eth0 root 2>/dev/null || tr
 
 # The posts: noise videos (no compression gains anywhere), one per side.
 seed=0
-for side in s c a; do
+for side in s c a r; do
     seed=$((seed + 1))
     ffmpeg -loglevel error -y -f lavfi \
         -i "nullsrc=s=640x360:r=30,geq=random(1)*255:random(2)*255:random(3)*255,noise=alls=20:all_seed=$seed" \
@@ -136,6 +138,16 @@ wait_whole() { # NS DIR CHANNEL POST — milliseconds until the post is whole th
     done
     echo $(($(now_ms) - start))
 }
+# share_post NS FILE NET... — NS's node shares $WORK/FILE.mp4 into the channel (through
+# its running node); prints the post's id, or stops the bench.
+share_post() {
+    local n=$1 f=$2 shared post
+    shift 2
+    shared=$(sr "$n" "$WORK/$n" --json share --channel "$channel" --no-serve "$WORK/$f.mp4" "$@" 2>>"$WORK/$n.err")
+    post=$(grep -o '"posts":\["[0-9a-f]*"' <<<"$shared" | grep -o '[0-9a-f]\{64\}' | head -1 || true)
+    [ -n "$post" ] || { echo "link bench: $n did not share $f: $shared $(tail -3 "$WORK/$n.err")" >&2; exit 1; }
+    echo "$post"
+}
 sr s "$WORK/s" --json share --new "Bench" --as-name S "$WORK/post-s.mp4" \
     --listen 198.51.100.1:51417 --swarm-listen 198.51.100.1:42000 "${NET[@]}" >"$WORK/s.out" 2>"$WORK/s.err" &
 shared_ids "$WORK/s.out" 600 || { echo "link bench: s did not share: $(tail -3 "$WORK/s.err")" >&2; exit 1; }
@@ -145,9 +157,7 @@ sr c "$WORK/c" run "${CNET[@]}" >/dev/null 2>>"$WORK/c.err" &
 report direct "$(wait_whole c "$WORK/c" "$channel" "$post")"
 
 # The other way: c shares, s fetches through c's call-back.
-shared=$(sr c "$WORK/c" --json share --channel "$channel" --no-serve "$WORK/post-c.mp4" "${CNET[@]}" 2>>"$WORK/c.err")
-post2=$(grep -o '"posts":\["[0-9a-f]*"' <<<"$shared" | grep -o '[0-9a-f]\{64\}' | head -1 || true)
-[ -n "$post2" ] || { echo "link bench: c did not share: $shared $(tail -3 "$WORK/c.err")" >&2; exit 1; }
+post2=$(share_post c post-c "${CNET[@]}")
 report call-back "$(wait_whole s "$WORK/s" "$channel" "$post2")"
 calls=$(sr s "$WORK/s" --json status 2>/dev/null | grep -o '"callbacks":{[^}]*}' || true)
 say "s's call-backs: $calls"
@@ -162,15 +172,29 @@ ANET=(--listen 203.0.113.2:51417 --swarm-listen 203.0.113.2:42000 "${NET[@]}")
 sr a "$WORK/a" --json join "$link" --as-name A --wait 30 "${ANET[@]}" >/dev/null 2>"$WORK/a.err"
 sr a "$WORK/a" run "${ANET[@]}" >/dev/null 2>>"$WORK/a.err" &
 sleep 3
-shared=$(sr a "$WORK/a" --json share --channel "$channel" --no-serve "$WORK/post-a.mp4" "${ANET[@]}" 2>>"$WORK/a.err")
-post3=$(grep -o '"posts":\["[0-9a-f]*"' <<<"$shared" | grep -o '[0-9a-f]\{64\}' | head -1 || true)
-[ -n "$post3" ] || { echo "link bench: a did not share: $shared $(tail -3 "$WORK/a.err")" >&2; exit 1; }
+post3=$(share_post a post-a "${ANET[@]}")
 report relayed "$(wait_whole c "$WORK/c" "$channel" "$post3")"
 relay=$(sr s "$WORK/s" --json status 2>/dev/null | grep -o '"relay":{[^}]*}' || true)
 say "s's relay: $relay"
+
+# Rendezvous: s's member node goes away and s runs a relay in no channel instead
+# (core/src/net/rendezvous.rs); a and c, started again naming it, meet there, and c
+# fetches a's next post through it, sealed end to end (core/src/net/sealed.rs).
+for n in s a c; do ip netns pids "$P-$n" | xargs -r kill 2>/dev/null || true; done
+sleep 1
+sr s "$WORK/relay" serve-relay --listen 0.0.0.0:51418 >"$WORK/relay.out" 2>"$WORK/relay.err" &
+sr a "$WORK/a" run --relay-via 203.0.113.1:51418 "${ANET[@]}" >/dev/null 2>>"$WORK/a.err" &
+sr c "$WORK/c" run --relay-via 198.51.100.1:51418 "${CNET[@]}" >/dev/null 2>>"$WORK/c.err" &
+sleep 3
+post4=$(share_post a post-r "${ANET[@]}")
+report rendezvous "$(wait_whole c "$WORK/c" "$channel" "$post4")"
+met=$(sr c "$WORK/c" --json status 2>/dev/null | grep -o '"rendezvous":{[^}]*}' || true)
+say "c's rendezvous: $met"
+grep -q '"swarm":[1-9]' <<<"$met" || { echo "link bench: the post did not take the rendezvous relay" >&2; exit 1; }
 unshape
 
-printf '\nswarm / HTTP: direct %s, call-back %s, relayed %s\n' \
+printf '\nswarm / HTTP: direct %s, call-back %s, relayed %s, rendezvous (sealed) %s\n' \
     "$(python3 -c "print(f'{${MBPS[direct]}/${MBPS[http]}:.3f}')")" \
     "$(python3 -c "print(f'{${MBPS[call-back]}/${MBPS[http]}:.3f}')")" \
-    "$(python3 -c "print(f'{${MBPS[relayed]}/${MBPS[http]}:.3f}')")"
+    "$(python3 -c "print(f'{${MBPS[relayed]}/${MBPS[http]}:.3f}')")" \
+    "$(python3 -c "print(f'{${MBPS[rendezvous]}/${MBPS[http]}:.3f}')")"

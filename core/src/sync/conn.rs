@@ -239,9 +239,26 @@ pub(super) async fn dial(inner: &Arc<Inner>, channel: ChannelId, addr: SocketAdd
 /// A punch (`sync::punch`) opened `stream` to the member at `to`: the leader opens the
 /// handshake, the other answers; the connection then runs like any other.
 pub(super) async fn punched(inner: &Arc<Inner>, channel: ChannelId, stream: TcpStream, to: SocketAddr, lead: bool) {
-    let Ok(all) = accesses(inner).await else { return };
-    let Some(access) = all.into_iter().find(|a| a.channel == channel) else { return };
-    let Some(slot) = Slot::take(inner, to.ip()) else { return };
+    let Some((est, slot)) = lead_or_answer(inner, channel, stream, to.ip(), lead).await else { return };
+    match est {
+        Ok(est) => run(inner.clone(), est, to.ip(), Some(to), Side::Punched { lead }, slot).await,
+        Err(e) if e.is_misbehaviour() => inner.penalise(to.ip(), &e),
+        Err(e) => tracing::debug!(error = %e, "punched handshake failed"),
+    }
+}
+
+/// The handshake on a stream opened for `channel` by a punch or a relay, from `from`:
+/// the leader opens it, the other answers. `None` where the channel is gone or `from`
+/// has no connection slot left.
+async fn lead_or_answer(
+    inner: &Arc<Inner>,
+    channel: ChannelId,
+    stream: TcpStream,
+    from: IpAddr,
+    lead: bool,
+) -> Option<(Result<net::Established, net::NetError>, Slot)> {
+    let access = accesses(inner).await.ok()?.into_iter().find(|a| a.channel == channel)?;
+    let slot = Slot::take(inner, from)?;
     let key = inner.replica.device_key().clone();
     let limits = &inner.cfg.limits;
     let est = if lead {
@@ -249,11 +266,7 @@ pub(super) async fn punched(inner: &Arc<Inner>, channel: ChannelId, stream: TcpS
     } else {
         net::secure::answer(stream, &key, &[access], inner.ports(), limits).await
     };
-    match est {
-        Ok(est) => run(inner.clone(), est, to.ip(), Some(to), Side::Punched { lead }, slot).await,
-        Err(e) if e.is_misbehaviour() => inner.penalise(to.ip(), &e),
-        Err(e) => tracing::debug!(error = %e, "punched handshake failed"),
-    }
+    Some((est, slot))
 }
 
 /// Why a connection through a rendezvous relay ended.
@@ -274,15 +287,8 @@ pub(super) async fn relayed(
     via: rendezvous::Via,
     lead: bool,
 ) -> RelayedEnd {
-    let Ok(all) = accesses(inner).await else { return RelayedEnd::Ended };
-    let Some(access) = all.into_iter().find(|a| a.channel == channel) else { return RelayedEnd::Ended };
-    let Some(slot) = Slot::take(inner, via.relay.ip()) else { return RelayedEnd::Ended };
-    let key = inner.replica.device_key().clone();
-    let limits = &inner.cfg.limits;
-    let est = if lead {
-        net::secure::dial(stream, &key, &access, inner.ports(), limits).await
-    } else {
-        net::secure::answer(stream, &key, &[access], inner.ports(), limits).await
+    let Some((est, slot)) = lead_or_answer(inner, channel, stream, via.relay.ip(), lead).await else {
+        return RelayedEnd::Ended;
     };
     let est = match est {
         Ok(est) => est,
