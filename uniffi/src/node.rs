@@ -33,6 +33,10 @@ pub struct NodeSettings {
     /// Find members over the internet (the BitTorrent DHT), and ask the router to
     /// forward this device's ports (PCP, NAT-PMP or UPnP) so that they can reach it.
     pub internet_discovery: bool,
+    /// Rendezvous relays, each `ip:port`: servers someone runs (`swarmroll serve-relay`)
+    /// where this device meets members nothing else reaches (two phones on mobile data,
+    /// no home node on). They are in no channel and carry only ciphertext. Empty: none.
+    pub rendezvous_relays: Vec<String>,
     /// Fetch members' originals in the background, as the policy allows.
     pub fetch_originals: bool,
     /// The network at start.
@@ -53,6 +57,7 @@ pub fn default_node_settings(data_dir: String) -> NodeSettings {
         swarm_address: None,
         local_discovery: true,
         internet_discovery: true,
+        rendezvous_relays: Vec::new(),
         fetch_originals: true,
         network: NetworkInfo { kind: NetworkType::Wifi, metered: false, constrained: false },
         charging: true,
@@ -81,6 +86,15 @@ impl NodeSettings {
         cfg.swarm.dht = self.internet_discovery;
         // Being found over the internet includes asking the router for a port.
         cfg.sync.port_map.enabled = self.internet_discovery;
+        cfg.sync.rendezvous = self
+            .rendezvous_relays
+            .iter()
+            .map(|r| {
+                r.parse().map_err(|_| SwarmrollError::InvalidArgument {
+                    reason: "a rendezvous relay is not ip:port".into(),
+                })
+            })
+            .collect::<Result<_, _>>()?;
         cfg.fetch_originals = self.fetch_originals;
         cfg.network = self.network;
         cfg.power = PowerState { charging: self.charging, battery_low: self.battery_low };

@@ -182,6 +182,10 @@ fun typedErrors() = runBlocking {
     assertFailsWith<SwarmrollException.InvalidArgument> { node.routerChanged("my router") }
     node.routerChanged("192.0.2.1")
     node.routerChanged(null)
+    // Rendezvous relays are ip:port; a name is refused before anything opens.
+    val named = settings(tempDir()).copy(rendezvousRelays = listOf("relay.example.org:51418"))
+    assertFailsWith<SwarmrollException.InvalidArgument> { SwarmrollNode.open(named, null, null) }
+    SwarmrollNode.open(settings(tempDir()).copy(rendezvousRelays = listOf("127.0.0.1:1", "[::1]:51418")), null, null).close()
     // A bug in Rust arrives as a typed error, sync or suspend, and the library keeps working.
     val sync = assertFailsWith<SwarmrollException.Internal> { debugPanic("deliberate") }
     assertTrue("deliberate" in sync.message!!)
