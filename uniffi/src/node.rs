@@ -90,9 +90,8 @@ impl NodeSettings {
             .rendezvous_relays
             .iter()
             .map(|r| {
-                r.parse().map_err(|_| SwarmrollError::InvalidArgument {
-                    reason: "a rendezvous relay is not ip:port".into(),
-                })
+                r.parse()
+                    .map_err(|_| SwarmrollError::InvalidArgument { reason: "a rendezvous relay is not ip:port".into() })
             })
             .collect::<Result<_, _>>()?;
         cfg.fetch_originals = self.fetch_originals;

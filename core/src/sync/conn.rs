@@ -271,8 +271,8 @@ async fn lead_or_answer(
 
 /// Why a connection through a rendezvous relay ended.
 pub(super) enum RelayedEnd {
-    /// The member is connected to us another way: this circuit was not kept.
-    AlreadyConnected,
+    /// The member (this device) is connected to us another way: this circuit was not kept.
+    AlreadyConnected(DeviceId),
     /// It ran and ended, or its handshake failed.
     Ended,
 }
@@ -299,7 +299,7 @@ pub(super) async fn relayed(
     };
     let peer = est.peer.device;
     if lock(&inner.conns).contains_key(&(channel, peer)) {
-        return RelayedEnd::AlreadyConnected;
+        return RelayedEnd::AlreadyConnected(peer);
     }
     lock(&inner.routes).connected(channel, peer, via);
     inner.rendezvous_stats.connected();

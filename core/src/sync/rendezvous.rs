@@ -181,11 +181,21 @@ async fn wait_once(inner: &Arc<Inner>, relay: SocketAddr, access: &ChannelAccess
 }
 
 /// Opens circuits to the waiter `via.theirs` while it waits, one sync connection at a time.
+/// Once a handshake named the member behind it, no circuit is opened while that member
+/// is connected to us another way (directly, or through another relay).
 async fn keep_connected(inner: Arc<Inner>, ch: ChannelId, via: Via) {
+    let mut behind: Option<DeviceId> = None;
     loop {
+        if behind.is_some_and(|d| lock(&inner.conns).contains_key(&(ch, d))) {
+            tokio::time::sleep(AGAIN_CONNECTED).await;
+            continue;
+        }
         let pause = match wire::connect(via.relay, &via.tag, via.mine, via.theirs).await {
             Ok(stream) => match conn::relayed(&inner, ch, stream, via, true).await {
-                conn::RelayedEnd::AlreadyConnected => AGAIN_CONNECTED,
+                conn::RelayedEnd::AlreadyConnected(device) => {
+                    behind = Some(device);
+                    AGAIN_CONNECTED
+                }
                 conn::RelayedEnd::Ended => AGAIN,
             },
             Err(e) => {
