@@ -279,13 +279,6 @@ struct ConnEntry {
     _stand_in: Option<callback::StandIn>,
 }
 
-impl ConnEntry {
-    /// The member's swarm is reached through a call-back stand-in, not at its address.
-    fn calls_back(&self) -> bool {
-        self._stand_in.is_some()
-    }
-}
-
 struct Candidate {
     next_try: Instant,
     failures: u32,

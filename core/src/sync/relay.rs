@@ -176,10 +176,11 @@ async fn through(
     mut local: TcpStream,
 ) -> Result<(), &'static str> {
     let (hs, info_hash) = callback::bt_handshake(&mut local).await?;
-    if dialled_directly(inner, channel, member) {
-        // librqbit has the member's own address too: a second way in through the relay
-        // would only carry a duplicate connection (the lab's easy NATs showed it).
-        return Err("reached directly");
+    if reached_another_way(inner, channel, member) {
+        // librqbit has the member's own address, or a call-back stand-in for it, too: a
+        // second way in through the relay would only carry a duplicate connection (the
+        // lab's easy NATs showed both).
+        return Err("reached another way");
     }
     // A member punched through to is dialled directly where its NAT allows.
     let Some(local) = super::direct::join(inner, channel, member, &hs, info_hash, local).await else { return Ok(()) };
@@ -200,10 +201,12 @@ async fn through(
     Ok(())
 }
 
-/// Whether `member`'s swarm is dialled at its own address: its sync connection to us was
-/// neither punched nor answered through a call-back stand-in.
-fn dialled_directly(inner: &Inner, channel: ChannelId, member: DeviceId) -> bool {
-    lock(&inner.conns).get(&(channel, member)).is_some_and(|e| e.swarm.is_some() && !e.punched && !e.calls_back())
+/// Whether `member`'s swarm is reached without a relay: librqbit has an address for it
+/// from its sync connection — its own (we dialled it), a call-back stand-in (it dialled
+/// us, so it can dial us again) or a rendezvous relay's stand-in. A punched member has
+/// none: it is reached by punching back (`sync::direct`), or through the relay.
+fn reached_another_way(inner: &Inner, channel: ChannelId, member: DeviceId) -> bool {
+    lock(&inner.conns).get(&(channel, member)).is_some_and(|e| e.swarm.is_some())
 }
 
 /// Member `from` asks us, its relay in `channel`, to join its stream `token` to member
