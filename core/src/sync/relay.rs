@@ -184,6 +184,8 @@ async fn through(
     }
     // A member punched through to is dialled directly where its NAT allows.
     let Some(local) = super::direct::join(inner, channel, member, &hs, info_hash, local).await else { return Ok(()) };
+    let state = lock(&inner.conns).get(&(channel, member)).map(|e| (e.punched, e.swarm.is_some()));
+    tracing::debug!(?state, "relaying a swarm connection (connected: punched, swarm address)");
     let (to, outbox) = {
         let conns = lock(&inner.conns);
         let e = conns.get(&(channel, relay)).ok_or("the relay is gone")?;
