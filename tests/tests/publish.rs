@@ -73,6 +73,19 @@ fn big_video(path: &std::path::Path, len: usize, fill: u8) {
     std::fs::write(path, data).unwrap();
 }
 
+/// Imports `paths` into `importer`'s store; every one must import.
+fn import_all(importer: &Importer, paths: &[std::path::PathBuf]) -> Vec<swarmroll_core::import::Imported> {
+    let reqs: Vec<Request> = paths.iter().map(Request::path).collect();
+    let s = importer.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false));
+    assert!(s.failed.is_empty(), "{:?}", s.failed);
+    s.into_records()
+}
+
+/// A seeder's uplink of 512 kB/s, so the order things arrive in shows.
+fn slow_uplink() -> Config {
+    Config { upload_bps: std::num::NonZeroU32::new(512_000), ..loopback() }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_channel_arrives_photos_first_then_videos() {
     let alice = alice();
@@ -84,18 +97,10 @@ async fn a_channel_arrives_photos_first_then_videos() {
     big_video(&v1, 1_500_000, 1);
     big_video(&v2, 1_000_000, 2);
     let importer = Importer::new(std::sync::Arc::clone(alice.replica.store()), 2).unwrap();
-    let import = |paths: &[std::path::PathBuf]| {
-        let reqs: Vec<Request> = paths.iter().map(Request::path).collect();
-        let s = importer.run(&reqs, Options::default(), &|_| {}, &AtomicBool::new(false));
-        assert!(s.failed.is_empty(), "{:?}", s.failed);
-        s.into_records()
-    };
-    // A slow uplink, so the order things arrive in shows.
-    let config = Config { upload_bps: std::num::NonZeroU32::new(512_000), ..loopback() };
-    let alice_swarm = Swarm::start(alice.dir.path(), config).await.unwrap();
-    let mixed = import(&[v1, photos().join("gps/DSCN0010.jpg")]);
-    let photo = import(&[photos().join("phones/jolla.jpg")]);
-    let video = import(std::slice::from_ref(&v2));
+    let alice_swarm = Swarm::start(alice.dir.path(), slow_uplink()).await.unwrap();
+    let mixed = import_all(&importer, &[v1, photos().join("gps/DSCN0010.jpg")]);
+    let photo = import_all(&importer, &[photos().join("phones/jolla.jpg")]);
+    let video = import_all(&importer, std::slice::from_ref(&v2));
     let mut posts = Vec::new();
     for (items, caption) in [(&mixed, "both"), (&photo, "photo"), (&video, "video")] {
         posts.push(publish::publish(&alice.replica, &alice_swarm, &ch, caption, items).await.unwrap());
@@ -149,15 +154,9 @@ async fn a_photo_posted_while_videos_arrive_passes_them() {
     let long = clips.path().join("MOV_long.mp4");
     big_video(&long, 6_000_000, 3);
     let importer = Importer::new(std::sync::Arc::clone(alice.replica.store()), 2).unwrap();
-    let import = |path: std::path::PathBuf| {
-        let s = importer.run(&[Request::path(&path)], Options::default(), &|_| {}, &AtomicBool::new(false));
-        assert!(s.failed.is_empty(), "{:?}", s.failed);
-        s.into_records()
-    };
-    // A slow uplink: the video takes ~12 s.
-    let config = Config { upload_bps: std::num::NonZeroU32::new(512_000), ..loopback() };
-    let alice_swarm = Swarm::start(alice.dir.path(), config).await.unwrap();
-    let video = import(long);
+    // The video takes ~12 s over the slow uplink.
+    let alice_swarm = Swarm::start(alice.dir.path(), slow_uplink()).await.unwrap();
+    let video = import_all(&importer, &[long]);
     let video_post = publish::publish(&alice.replica, &alice_swarm, &ch, "the speeches", &video).await.unwrap();
     bob.pull(&alice, &ch);
     let bob_swarm = std::sync::Arc::new(Swarm::start(bob.dir.path(), loopback()).await.unwrap());
@@ -172,7 +171,7 @@ async fn a_photo_posted_while_videos_arrive_passes_them() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     // A photo posted while the video arrives joins the running fetch, once.
-    let photo = import(photos().join("phones/jolla.jpg"));
+    let photo = import_all(&importer, &[photos().join("phones/jolla.jpg")]);
     let photo_post = publish::publish(&alice.replica, &alice_swarm, &ch, "cake", &photo).await.unwrap();
     bob.pull(&alice, &ch);
     assert_eq!(fetch.add(&bob.replica, &[photo_post, video_post]).unwrap(), 1);
