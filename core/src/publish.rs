@@ -159,8 +159,8 @@ pub struct ChannelFetch {
     progress: std::sync::Arc<std::sync::Mutex<Vec<(EventId, Progress)>>>,
     /// Posts whose every original arrived (photos and videos).
     done: std::sync::Arc<std::sync::Mutex<Vec<EventId>>>,
-    /// Fetches in flight, to let go of them when stopped.
-    live: std::sync::Arc<std::sync::Mutex<Vec<Transfer>>>,
+    /// Torrents of the fetches in flight or being started, to let go of them when stopped.
+    live: std::sync::Arc<std::sync::Mutex<Vec<[u8; 20]>>>,
     /// Every post this fetch was given, and where posts that arrive later go.
     known: std::sync::Mutex<std::collections::HashSet<EventId>>,
     adds: tokio::sync::mpsc::UnboundedSender<Jobs>,
@@ -217,9 +217,9 @@ impl ChannelFetch {
     /// Stops fetching, keeping whatever arrived (a later fetch resumes from it).
     pub async fn stop(self, swarm: &Swarm) {
         self.task.abort();
-        let live: Vec<Transfer> = std::mem::take(&mut *lock(&self.live));
-        for t in live {
-            swarm.forget(&t).await;
+        let live: Vec<[u8; 20]> = std::mem::take(&mut *lock(&self.live));
+        for info_hash in live {
+            swarm.forget_fetch(info_hash).await;
         }
     }
 
@@ -369,7 +369,7 @@ fn queue_first(photos: &mut VecDeque<Job>, videos: &mut VecDeque<Job>, (new_phot
 struct Shared {
     progress: std::sync::Arc<std::sync::Mutex<Vec<(EventId, Progress)>>>,
     done: std::sync::Arc<std::sync::Mutex<Vec<EventId>>>,
-    live: std::sync::Arc<std::sync::Mutex<Vec<Transfer>>>,
+    live: std::sync::Arc<std::sync::Mutex<Vec<[u8; 20]>>>,
 }
 
 /// Fetches one post (or its photos), reporting progress into `shared`, then lets go of
@@ -383,8 +383,11 @@ async fn fetch_one(
 ) -> Result<(), Error> {
     let dest = media.join(job.post.to_hex());
     let whole = job.only.is_none();
-    let t = swarm.fetch(&job.transfer.info, &dest, options(&job.transfer, seeds, vec![], job.only)).await?;
-    lock(&shared.live).push(t.clone());
+    // Recorded before the fetch starts: a stop that comes while it starts lets go of it.
+    let info_hash = torrent::info_hash(&job.transfer.info);
+    lock(&shared.live).push(info_hash);
+    let started = swarm.fetch(&job.transfer.info, &dest, options(&job.transfer, seeds, vec![], job.only)).await;
+    let t = started.inspect_err(|_| lock(&shared.live).retain(|x| *x != info_hash))?;
     let set = |p: Progress| {
         let mut all = lock(&shared.progress);
         match all.iter_mut().find(|(id, _)| *id == job.post) {
@@ -400,7 +403,7 @@ async fn fetch_one(
                     // the post starts afresh from what arrived rather than finding it
                     // still failed in the engine.
                     swarm.forget(&t).await;
-                    lock(&shared.live).retain(|x| x.info_hash() != t.info_hash());
+                    lock(&shared.live).retain(|x| *x != t.info_hash());
                     return Err(e.into());
                 }
                 break;
@@ -410,7 +413,7 @@ async fn fetch_one(
     }
     set(t.progress());
     swarm.forget(&t).await;
-    lock(&shared.live).retain(|x| x.info_hash() != t.info_hash());
+    lock(&shared.live).retain(|x| *x != t.info_hash());
     if whole {
         lock(&shared.done).push(job.post);
     }

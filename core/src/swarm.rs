@@ -48,7 +48,7 @@ pub use fetch::{FetchOptions, Transfer, TransferEvent};
 use librqbit::limits::LimitsConfig;
 use librqbit::storage::StorageFactoryExt;
 use librqbit::{
-    AddTorrent, AddTorrentOptions, ConnectionOptions, DhtSessionConfig, ListenerOptions, ManagedTorrent,
+    AddTorrentOptions, ConnectionOptions, DhtSessionConfig, ListenerOptions, ManagedTorrent,
     PeerConnectionOptions, Session, SessionOptions, SessionPersistenceConfig,
 };
 use std::net::SocketAddr;
@@ -261,7 +261,7 @@ impl Swarm {
             storage_factory: Some(storage::SeedFactory::with_cache(files, Arc::clone(&self.originals)).boxed()),
             ..AddTorrentOptions::default()
         };
-        let handle = self.add(built.torrent_bytes(), opts).await?;
+        let handle = self.fetches.add_torrent(built.torrent_bytes(), built.info_hash, opts).await?;
         handle.wait_until_initialized().await.map_err(|_| SwarmError::Changed)?;
         if !handle.stats().finished {
             return Err(SwarmError::Changed);
@@ -325,10 +325,9 @@ impl Swarm {
         self.fetches.forget(transfer.info_hash()).await;
     }
 
-    async fn add(&self, torrent: Vec<u8>, opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {
-        let _one = self.fetches.engine_lock().await;
-        let resp = self.session.add_torrent(AddTorrent::from_bytes(torrent), Some(opts)).await.map_err(engine)?;
-        resp.into_handle().ok_or(SwarmError::Engine)
+    /// Stops the fetch of the torrent `info_hash`, if one runs or is being started.
+    pub async fn forget_fetch(&self, info_hash: [u8; 20]) {
+        self.fetches.forget(info_hash).await;
     }
 
     /// Holds every transfer — fetches and seeds, both directions — where it is, or lets

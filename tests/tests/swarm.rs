@@ -480,3 +480,42 @@ async fn a_fetch_released_while_it_checks_its_files_starts() {
     bob.stop().await;
     seeder.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fetch_stopped_while_it_is_being_added_leaves_nothing_that_blocks_the_next() {
+    // A channel fetch stopped while librqbit added its post left a torrent in librqbit's
+    // table that never started and that its resume store did not know: the post's next
+    // fetch got it back and waited forever, and the next seed took its id and was handed
+    // it instead (the NAT lab lost a photo so, CI at stop 29).
+    let dir = tempfile::tempdir().unwrap();
+    let files = import(dir.path(), &[photos().join("phones/jolla.jpg")]);
+    let built = torrent::build("post", &files, false).unwrap();
+    let seeder = Swarm::start(dir.path(), loopback()).await.unwrap();
+    seeder.seed(&built, files.clone()).await.unwrap();
+    let from = vec![seeder.listen_addr().unwrap()];
+    let bob_dir = tempfile::tempdir().unwrap();
+    let bob = Arc::new(Swarm::start(&bob_dir.path().join(".swarm"), loopback()).await.unwrap());
+    let dest = bob_dir.path().join("media");
+    for round in 0..60 {
+        let (b, info, d, s) = (Arc::clone(&bob), built.info.clone(), dest.clone(), from.clone());
+        let fetch = tokio::spawn(async move { b.fetch(&info, &d, seeds(s)).await });
+        for _ in 0..round % 20 {
+            tokio::task::yield_now().await;
+        }
+        fetch.abort();
+        let _ = fetch.await;
+        bob.forget_fetch(built.info_hash).await;
+    }
+    // Bob's own new post seeds…
+    let own = import(bob_dir.path(), &[photos().join("cameras/Nikon_D70.jpg")]);
+    let own_built = torrent::build("own", &own, false).unwrap();
+    let seeded = tokio::time::timeout(Duration::from_secs(30), bob.seed(&own_built, own.clone())).await;
+    let handle = seeded.expect("the seed did not wait on a cut-off fetch").expect("seeded");
+    assert_eq!(handle.info_hash().0, own_built.info_hash, "the engine handed the seed its own torrent");
+    // …and the post that was cut off arrives.
+    let h = bob.fetch(&built.info, &dest, seeds(from)).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), h.finished()).await.expect("the fetch ran").unwrap();
+    assert_eq!(std::fs::read(dest.join(&files[0].name)).unwrap(), std::fs::read(&files[0].path).unwrap());
+    bob.stop().await;
+    seeder.stop().await;
+}

@@ -150,12 +150,13 @@ pub(crate) struct Fetches {
     /// librqbit's resume folder (`<info hash>.bitv` per torrent), if fast resume is on.
     resume: Option<PathBuf>,
     running: Mutex<HashMap<[u8; 20], Running>>,
-    /// Re-adds one at a time (a driver and `add_peers` may race).
-    readding: tokio::sync::Mutex<()>,
+    /// Starts, re-adds and forgets one at a time (a driver and `add_peers` may race, and
+    /// a forget must find a start that is under way).
+    readding: Arc<tokio::sync::Mutex<()>>,
     /// Adds and removes of torrents one at a time: librqbit's resume store picks a new
     /// torrent's id as "largest + 1" and rewrites one temporary file, so two adds at once
     /// get the same id and clobber each other.
-    engine: tokio::sync::Mutex<()>,
+    engine: Arc<tokio::sync::Mutex<()>>,
     events: tokio::sync::broadcast::Sender<TransferEvent>,
     /// Peers caught serving pieces that fail their hash ([`bad_peers`]).
     penalized: Mutex<std::collections::HashSet<SocketAddr>>,
@@ -206,8 +207,8 @@ impl Fetches {
             lead,
             resume,
             running: Mutex::default(),
-            readding: tokio::sync::Mutex::new(()),
-            engine: tokio::sync::Mutex::new(()),
+            readding: Arc::new(tokio::sync::Mutex::new(())),
+            engine: Arc::new(tokio::sync::Mutex::new(())),
             events,
             penalized: Mutex::default(),
             held: std::sync::atomic::AtomicBool::new(false),
@@ -251,13 +252,36 @@ impl Fetches {
     }
 
     async fn add(&self, info: &[u8], opts: AddTorrentOptions) -> Result<Arc<ManagedTorrent>, SwarmError> {
-        let _one = self.engine_lock().await;
-        let resp = self
-            .session
-            .add_torrent(AddTorrent::from_bytes(torrent::torrent_bytes(info)), Some(opts))
-            .await
-            .map_err(|_| SwarmError::Engine)?;
-        resp.into_handle().ok_or(SwarmError::Engine)
+        self.add_torrent(torrent::torrent_bytes(info), torrent::info_hash(info), opts).await
+    }
+
+    /// Adds a torrent to the session, and finishes adding it even if the caller is
+    /// dropped. librqbit puts a torrent in its table before it stores and starts it; an
+    /// add cut off between the two (a channel fetch stopped while its post was being
+    /// added) left a torrent that never started, and that librqbit's resume store did not
+    /// know: the post's next fetch got it back and waited forever, and the next torrent
+    /// added took its id ("largest stored + 1"), so librqbit handed a new seed the stuck
+    /// fetch instead (the NAT lab's lost photo, CI at stop 29). Also refuses a handle for
+    /// another torrent than the one asked for.
+    pub(crate) async fn add_torrent(
+        &self,
+        torrent: Vec<u8>,
+        info_hash: [u8; 20],
+        opts: AddTorrentOptions,
+    ) -> Result<Arc<ManagedTorrent>, SwarmError> {
+        let one = Arc::clone(&self.engine).lock_owned().await;
+        let session = Arc::clone(&self.session);
+        let added = tokio::spawn(async move {
+            let _one = one;
+            session.add_torrent(AddTorrent::from_bytes(torrent), Some(opts)).await
+        });
+        let resp = added.await.map_err(|_| SwarmError::Stopped)?.map_err(|_| SwarmError::Engine)?;
+        let handle = resp.into_handle().ok_or(SwarmError::Engine)?;
+        if handle.info_hash().0 != info_hash {
+            tracing::warn!("the engine answered an add with another torrent");
+            return Err(SwarmError::Engine);
+        }
+        Ok(handle)
     }
 
     /// Starts a fetch added paused once its steering stream is in place (or after
@@ -325,12 +349,25 @@ impl Fetches {
         }
     }
 
+    /// Starts a fetch, to the end even if the caller is dropped: the torrent is added
+    /// and recorded as running together, so a [`Fetches::forget`] (which waits for a
+    /// start under way) always finds what a stopped channel fetch began.
     pub(crate) async fn start(
         self: &Arc<Self>,
         info: &[u8],
         dest: &Path,
         options: FetchOptions,
     ) -> Result<Transfer, SwarmError> {
+        let one = Arc::clone(&self.readding).lock_owned().await;
+        let (this, info, dest) = (Arc::clone(self), info.to_vec(), dest.to_path_buf());
+        let started = tokio::spawn(async move {
+            let _one = one;
+            this.start_now(&info, &dest, options).await
+        });
+        started.await.map_err(|_| SwarmError::Stopped)?
+    }
+
+    async fn start_now(self: &Arc<Self>, info: &[u8], dest: &Path, options: FetchOptions) -> Result<Transfer, SwarmError> {
         let late = !options.seeds.is_empty() && !options.peers.is_empty();
         let first = if options.seeds.is_empty() || !late {
             merged(&options.seeds, &options.peers)
@@ -424,6 +461,7 @@ impl Fetches {
 
     /// Stops a fetch, keeping its files.
     pub(crate) async fn forget(&self, info_hash: [u8; 20]) {
+        let _one = self.readding.lock().await;
         let running = self.running().remove(&info_hash);
         if let Some(r) = running {
             let handle = r.torrent.borrow().clone();

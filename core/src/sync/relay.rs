@@ -184,6 +184,12 @@ async fn through(
     }
     // A member punched through to is dialled directly where its NAT allows.
     let Some(local) = super::direct::join(inner, channel, member, &hs, info_hash, local).await else { return Ok(()) };
+    if reached_another_way(inner, channel, member) {
+        // While the punch-back was tried (it waits for a punch in progress), a sync
+        // connection with the member's own address replaced the punched one (the lab's
+        // easy NATs: an ordinary dial often wins).
+        return Err("reached another way");
+    }
     let state = lock(&inner.conns).get(&(channel, member)).map(|e| (e.punched, e.swarm.is_some()));
     tracing::debug!(?state, "relaying a swarm connection (connected: punched, swarm address)");
     let (to, outbox) = {
