@@ -32,6 +32,13 @@
 #              serve-relay` on the home's host, `--relay-via` on the phones;
 #              `core/src/net/rendezvous.rs`), which carries their sync and their sealed
 #              swarm. The relayed column counts rounds whose photo took the relay.
+#   dht        phones behind easy NATs whose home node is gone and one of which moved to
+#              another network since they met (so the address the other remembers is
+#              stale): they find each other on the lab internet's DHT (`lab_dht` in the
+#              core namespace: a bootstrap node and DHT nodes near the channel's
+#              rendezvous keys; the phones run with `--dht-bootstrap`). Each round first
+#              runs the phones without the DHT and checks that they stay apart (the
+#              control); a round where they meet without it counts as not direct.
 #
 # For each case it measures, over TRIES rounds: whether each phone reaches the home
 # node, whether the phones are connected to each other (directly), the time from A
@@ -66,6 +73,7 @@ TRIES=${TRIES:-3}
 IROH=${IROH:-0}
 IROH_ONLY=${IROH_ONLY:-0}
 IROH_BIN=${IROH_BIN:-$root/labs/iroh-probe/target/release/iroh-probe}
+DHT_BIN=${DHT_BIN:-$root/target/debug/lab_dht}
 # Latency each way and loss (percent) on each phone's line to the core (0: none, as in
 # CI); a phone is then 2 × DELAY_MS from the home node and 4 × DELAY_MS from the other.
 DELAY_MS=${DELAY_MS:-0}
@@ -74,7 +82,7 @@ PHOTO=${PHOTO:-$root/../shared/fixtures/photos/phones/jolla.jpg}
 # What phone A shares in each round (2.5 MB), fetched by B from whoever has it.
 PHOTO_A=${PHOTO_A:-$root/../shared/fixtures/photos/phones/iphone_hdr_NO.jpg}
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock mapped upnp rendezvous)
+[ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock mapped upnp rendezvous dht)
 
 say() { printf '==> nat lab: %s\n' "$*" >&2; }
 
@@ -88,6 +96,9 @@ ip netns del "swrprobe$$"
 command -v iptables >/dev/null || { echo "nat lab: iptables is missing (scripts/ci-setup.sh installs it)" >&2; exit 1; }
 [ "$IROH_ONLY" = 1 ] || [ -x "$BIN" ] || { echo "nat lab: no swarmroll at $BIN (cargo build -p swarmroll)" >&2; exit 1; }
 [ "$IROH" = 0 ] || [ -x "$IROH_BIN" ] || { echo "nat lab: no iroh probe at $IROH_BIN (scripts/iroh-lab.sh builds it)" >&2; exit 1; }
+if [[ " ${CASES[*]} " == *" dht "* ]] && [ "$IROH_ONLY" != 1 ]; then
+    [ -x "$DHT_BIN" ] || { echo "nat lab: no lab DHT at $DHT_BIN (cargo build -p swarmroll-tests --bin lab_dht)" >&2; exit 1; }
+fi
 if [[ " ${CASES[*]} " == *" mapped "* ]] || [[ " ${CASES[*]} " == *" upnp "* ]]; then
     for tool in miniupnpd stund nft; do
         command -v "$tool" >/dev/null ||
@@ -295,6 +306,7 @@ build() {
     ns home
     local phones=$1
     [ "$1" = rendezvous ] && phones=symmetric
+    [ "$1" = dht ] && phones=easy
     if [ "$1" = mapped ] || [ "$1" = upnp ]; then
         mapped_home "$([ "$1" = mapped ] && echo yes || echo no)"
         phones=restricted
@@ -373,12 +385,36 @@ follows_gateway() {
     echo "$ok"
 }
 
-stop_home() { # Ctrl-C to everything running in the home namespace; waits until it ended
-    ip netns pids "$P-home" | xargs -r kill -INT
+stop_ns() { # NS — Ctrl-C to everything running in namespace NS; waits until it ended
+    ip netns pids "$P-$1" | xargs -r kill -INT
     for _ in $(seq 50); do
-        [ -z "$(ip netns pids "$P-home")" ] && break
+        [ -z "$(ip netns pids "$P-$1")" ] && break
         sleep 0.1
     done
+}
+stop_home() { stop_ns home; }
+
+# move_phone NAME SLOT — the phone's router gets another address from its ISP (a phone
+# that went home from the party): the next /30 of the uplink's block (`uplink`).
+move_phone() {
+    local n=$1 b=$((16 * $2))
+    ip -n "$P-isp$2" addr add "203.0.113.$((b + 9))/30" dev down0
+    ip -n "$P-r$n" addr flush dev wan0
+    ip -n "$P-r$n" addr add "203.0.113.$((b + 10))/30" dev wan0
+    ip -n "$P-r$n" route add default via "203.0.113.$((b + 9))"
+    ip -n "$P-inet" route add "203.0.113.$((b + 8))/30" via "203.0.113.$((b + 2))"
+}
+
+# lab_dht DIR — the lab internet's DHT (in the core namespace, 198.51.100.1:6881), near
+# the rendezvous keys of the channels of the stopped node on DIR.
+lab_dht() {
+    x inet "$DHT_BIN" "$1" 198.51.100.1 6881 >"$1.dht.out" 2>"$1.dht.err" &
+    for _ in $(seq 100); do
+        grep -q '^ready' "$1.dht.out" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    say "the lab DHT did not start: $(tail -3 "$1.dht.err")"
+    return 1
 }
 
 has_comment() { # NS DIR POST TEXT
@@ -475,12 +511,34 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
         sr home "$d/relay" --json serve-relay --listen 198.51.100.10:51418 >"$d/relay.out" 2>"$d/relay.err" &
         net+=(--relay-via 198.51.100.10:51418)
     fi
+    local apart=yes
+    if [ "$case" = dht ]; then
+        # The home node goes away, and B moves: A's address for B is stale.
+        stop_home
+        move_phone b 2
+        # The control: without the DHT, nothing brings them together.
+        sr hb "$d/b" run "${net[@]}" >/dev/null 2>>"$d/b.err" &
+        sr ha "$d/a" run "${net[@]}" >/dev/null 2>>"$d/a.err" &
+        if wait_for "the phones to meet without the DHT (they must not)" 8 connected_to hb "$d/b" Ana >/dev/null 2>&1; then
+            say "the phones met without the DHT: the round does not show the DHT"
+            apart=no
+        fi
+        stop_ns hb
+        stop_ns ha
+        lab_dht "$d/home" || apart=no
+        net=(--listen 0.0.0.0:51417 --swarm-listen 0.0.0.0:42000 --no-lan --dht-bootstrap 198.51.100.1:6881)
+    fi
     # B first, then A: the home node must introduce A to B, who was there before A came
     # (B, behind a restricted NAT, cannot be dialled; only B dialling A works).
     sr hb "$d/b" run "${net[@]}" >/dev/null 2>>"$d/b.err" &
-    [ "$case" = rendezvous ] || wait_for "Ben at the home node" 10 connected_to hb "$d/b" Home >/dev/null || true
+    case $case in rendezvous | dht) ;; *) wait_for "Ben at the home node" 10 connected_to hb "$d/b" Home >/dev/null || true ;; esac
     sr ha "$d/a" run "${net[@]}" >/dev/null 2>>"$d/a.err" &
-    if wait_for "the phones to be connected" 10 connected_to hb "$d/b" Ana >/dev/null; then direct=yes; fi
+    # Through the DHT, a first lookup may miss an announce not yet stored (the next comes
+    # within a minute).
+    local meet=10
+    [ "$case" = dht ] && meet=70
+    if wait_for "the phones to be connected" "$meet" connected_to hb "$d/b" Ana >/dev/null; then direct=yes; fi
+    [ "$apart" = yes ] || direct=no
     if [ "$ok_a" = yes ] && [ "$ok_b" = yes ]; then
         sr ha "$d/a" --json comment "$channel" "$post" "round $r from Ana" >/dev/null 2>>"$d/a.err" || true
         first=$(wait_for "Ana's comment at Ben" 30 has_comment hb "$d/b" "$post" "round $r from Ana" || echo -)

@@ -29,6 +29,10 @@ pub struct NetArgs {
     /// Do not look for members over the internet (the BitTorrent DHT).
     #[arg(long)]
     pub no_dht: bool,
+    /// Join the DHT through this node instead of the mainline DHT's usual bootstrap
+    /// nodes (a private DHT, or a lab); repeat for more than one.
+    #[arg(long, value_name = "IP:PORT")]
+    pub dht_bootstrap: Vec<SocketAddr>,
     /// Do not ask the router to forward this node's ports (PCP, NAT-PMP or UPnP); a node
     /// behind a home router is then reachable only through members that reach it.
     #[arg(long)]
@@ -68,6 +72,9 @@ impl NetArgs {
             cfg.sync.lan = None;
         }
         cfg.swarm.dht = !self.no_dht;
+        if !self.dht_bootstrap.is_empty() {
+            cfg.swarm.dht_bootstrap = Some(self.dht_bootstrap.clone());
+        }
         cfg.sync.relay.enabled = !self.no_relay;
         cfg.sync.rendezvous.clone_from(&self.relay_via);
         cfg.sync.port_map.enabled = !self.no_port_mapping;

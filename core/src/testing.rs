@@ -38,7 +38,16 @@ pub fn pending_raw(r: &Replica, ch: &ChannelId) -> Result<Vec<Vec<u8>>, StoreErr
 /// # Errors
 /// [`StoreError`].
 pub fn accesses(r: &Replica) -> Result<Vec<ChannelAccess>, StoreError> {
-    r.store().read(crate::sync::db::accesses)
+    accesses_in(r.store())
+}
+
+/// [`accesses`] of the node whose store is `store` (the NAT lab reads a stopped node's
+/// data folder so, without opening its identity).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn accesses_in(store: &crate::store::Store) -> Result<Vec<ChannelAccess>, StoreError> {
+    store.read(crate::sync::db::accesses)
 }
 
 /// Remembers `addr` as a peer of `ch` (as if it had been seen there).

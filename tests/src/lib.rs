@@ -24,6 +24,7 @@ pub struct Peer {
 }
 
 pub mod bench;
+pub mod dht;
 pub mod gen;
 pub mod http;
 pub mod lab;

@@ -3,10 +3,8 @@
 //! them members of a channel. Neither member knows the other's address; both find each
 //! other under the channel's rendezvous key and sync.
 //!
-//! A DHT of three nodes needs help that the internet's millions do not: node ids close to
-//! the key (librqbit announces only to ids sharing 16 bits with it, and stores only within
-//! 20 bits), and a bootstrap node that introduces the three (librqbit adds to its routing
-//! table only nodes named in answers). The bootstrap below is a minimal KRPC responder.
+//! A DHT of three nodes needs help that the internet's millions do not
+//! (`swarmroll_tests::dht` says which).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -14,43 +12,10 @@ use swarmroll_core::channel::Role;
 use swarmroll_core::node::Node;
 use swarmroll_core::swarm::dht::Rendezvous;
 use swarmroll_core::sync::{dht_key, Config, DhtConfig};
+use swarmroll_tests::dht::{bootstrap, near};
 use swarmroll_tests::net::{free_udp_port, node_config, share_fixtures, start, sync_config, until};
 use swarmroll_tests::{alice, bob};
 use tokio::net::UdpSocket;
-
-#[derive(serde::Deserialize)]
-struct Query<'a> {
-    #[serde(borrow)]
-    t: librqbit_bencode::ByteBuf<'a>,
-}
-
-/// Answers every query with the given nodes.
-async fn bootstrap(nodes: Vec<([u8; 20], SocketAddr)>) -> SocketAddr {
-    let sock = UdpSocket::bind("127.0.0.1:0").await.expect("bind");
-    let addr = sock.local_addr().expect("addr");
-    let mut compact = Vec::new();
-    for (id, a) in &nodes {
-        let SocketAddr::V4(v4) = a else { panic!("IPv4 only") };
-        compact.extend_from_slice(id);
-        compact.extend_from_slice(&v4.ip().octets());
-        compact.extend_from_slice(&v4.port().to_be_bytes());
-    }
-    tokio::spawn(async move {
-        let mut buf = [0u8; 2048];
-        while let Ok((n, from)) = sock.recv_from(&mut buf).await {
-            let Ok(q) = librqbit_bencode::from_bytes::<Query>(&buf[..n]) else { continue };
-            let mut r = b"d1:rd2:id20:".to_vec();
-            r.extend_from_slice(&[0x42; 20]);
-            r.extend_from_slice(format!("5:nodes{}:", compact.len()).as_bytes());
-            r.extend_from_slice(&compact);
-            r.extend_from_slice(format!("e1:t{}:", q.t.0.len()).as_bytes());
-            r.extend_from_slice(q.t.0);
-            r.extend_from_slice(b"1:y1:re");
-            let _ = sock.send_to(&r, from).await;
-        }
-    });
-    addr
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_meet_under_the_channel_key_on_the_dht() {
@@ -66,14 +31,11 @@ async fn members_meet_under_the_channel_key_on_the_dht() {
     let secret = access.iter().find(|x| x.channel == ch).expect("channel").secret;
     let index = swarmroll_core::Timestamp::now().0.div_euclid(period.as_millis() as i64);
     let key = dht_key(&secret, index);
-    let id = |x: u8| {
-        let mut id = key;
-        id[19] ^= x;
-        id
-    };
+    let id = |x: u8| near(key, x);
     let ports: Vec<u16> = (0..3).map(|_| free_udp_port()).collect();
     let addr = |i: usize| SocketAddr::from(([127, 0, 0, 1], ports[i]));
-    let boot = bootstrap((0..3).map(|i| (id(i as u8 + 1), addr(i))).collect()).await.to_string();
+    let nodes = (0..3).map(|i| (id(i as u8 + 1), addr(i))).collect();
+    let boot = bootstrap("127.0.0.1:0".parse().unwrap(), nodes).await.to_string();
     let node = |i: usize| Rendezvous::standalone(addr(i), vec![boot.clone()], Some(id(i as u8 + 1)));
     let (ra, rb, _rc) = (node(0).await.expect("dht a"), node(1).await.expect("dht b"), node(2).await.expect("dht c"));
 
