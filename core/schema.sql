@@ -3,7 +3,7 @@
 -- migration, regenerate it with
 --   SWARMROLL_BLESS_SCHEMA=1 cargo test -p swarmroll-core --lib store::tests::schema
 -- and review the diff.
-PRAGMA user_version = 13;
+PRAGMA user_version = 14;
 
 CREATE TABLE certs (
     channel  BLOB NOT NULL,
@@ -217,6 +217,10 @@ CREATE TABLE removals (
     device    BLOB NOT NULL,
     last_seq  INTEGER NOT NULL,
     PRIMARY KEY (channel, device)
+) STRICT;
+
+CREATE TABLE rendezvous_relays (
+    addr  TEXT PRIMARY KEY
 ) STRICT;
 
 CREATE TABLE retractions (

@@ -12,6 +12,7 @@ pub(crate) mod db;
 pub mod diff;
 pub mod events;
 pub mod policy;
+pub use relays::{RelayError, MAX_RENDEZVOUS_RELAYS};
 
 mod authoring;
 mod files;
@@ -19,6 +20,7 @@ mod leaving;
 mod moderation;
 mod originals;
 mod pass;
+mod relays;
 mod seeding;
 mod sharing;
 mod watch;
@@ -137,6 +139,9 @@ pub enum NodeError {
     /// The node is not started.
     #[error("the node is not started")]
     NotStarted,
+    /// A rendezvous relay cannot be used.
+    #[error(transparent)]
+    Relay(#[from] relays::RelayError),
 }
 
 /// The platform's conditions and the user's policies.
@@ -154,6 +159,8 @@ struct Conditions {
     gateway: Option<std::net::IpAddr>,
     /// Last reported hold (to report changes only).
     reported: Option<Option<Hold>>,
+    /// Rendezvous relays the user named in settings (`relays`).
+    relays: Vec<std::net::SocketAddr>,
 }
 
 impl Conditions {
@@ -197,6 +204,8 @@ pub struct SettingsView {
     pub network: NetworkState,
     /// The battery the platform last reported.
     pub power: PowerState,
+    /// Rendezvous relays the user named ([`Node::set_rendezvous_relays`]).
+    pub rendezvous_relays: Vec<std::net::SocketAddr>,
 }
 
 /// A post as BitTorrent knows it.
@@ -268,6 +277,7 @@ impl Node {
         let (events, _) = broadcast::channel(4096);
         let (saved_global, saved_channels) = replica.store().read(db::policies)?;
         let spent_today = replica.store().read(|c| db::metered_bytes(c, today()))?;
+        let relays = replica.store().read(db::relays)?;
         let conditions = Conditions {
             network: cfg.network,
             power: cfg.power,
@@ -278,6 +288,7 @@ impl Node {
             metered: (today(), spent_today),
             gateway: None,
             reported: None,
+            relays,
         };
         Ok(Node {
             inner: Arc::new(Inner {
@@ -468,6 +479,7 @@ impl Node {
             metered_today: c.metered_today(),
             network: c.network,
             power: c.power,
+            rendezvous_relays: c.relays.clone(),
         }
     }
 
@@ -687,6 +699,7 @@ impl Inner {
         match (global.log.is_ok(), live.sync.is_some()) {
             (true, false) => {
                 let mut cfg = self.cfg.sync.clone();
+                cfg.rendezvous = self.rendezvous_relays();
                 cfg.swarm_listen = live.swarm.listen_addr();
                 cfg.port_map.gateway = lock(&self.conditions).gateway.or(cfg.port_map.gateway);
                 if cfg.dht.is_none() {

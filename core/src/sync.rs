@@ -320,6 +320,8 @@ pub struct Sync {
     inner: Arc<Inner>,
     tasks: Vec<JoinHandle<()>>,
     portmap: Option<PortMapper>,
+    /// A waiter task per rendezvous relay ([`Sync::set_rendezvous`]).
+    relays: Mutex<HashMap<SocketAddr, JoinHandle<()>>>,
 }
 
 impl Sync {
@@ -377,16 +379,14 @@ impl Sync {
         if let Some(dht) = inner.cfg.dht.clone() {
             tasks.push(tokio::spawn(discover::dht_loop(inner.clone(), dht)));
         }
-        for relay in inner.cfg.rendezvous.clone() {
-            tasks.push(tokio::spawn(rendezvous::serve(inner.clone(), relay)));
-        }
+        let relays = inner.cfg.rendezvous.iter().map(|r| (*r, tokio::spawn(rendezvous::serve(inner.clone(), *r)))).collect();
         let portmap = if local.ip().is_loopback() {
             None
         } else {
             let ports = [Some(local.port()), inner.cfg.swarm_listen.map(|a| a.port())];
             PortMapper::start(inner.cfg.port_map, ports.into_iter().flatten().filter(|p| *p != 0).collect())
         };
-        Ok(Sync { inner, tasks, portmap })
+        Ok(Sync { inner, tasks, portmap, relays: Mutex::new(relays) })
     }
 
     /// The address connections are accepted on.
@@ -540,6 +540,23 @@ impl Sync {
         self.inner.direct_stats.counts()
     }
 
+    /// Meets members at these rendezvous relays from now on: waits at the new ones, and
+    /// stops waiting at the ones no longer named (circuits through them end as their
+    /// connections do).
+    pub fn set_rendezvous(&self, relays: &[SocketAddr]) {
+        let mut running = lock(&self.relays);
+        running.retain(|addr, task| {
+            let keep = relays.contains(addr);
+            if !keep {
+                task.abort();
+            }
+            keep
+        });
+        for r in relays {
+            running.entry(*r).or_insert_with(|| tokio::spawn(rendezvous::serve(self.inner.clone(), *r)));
+        }
+    }
+
     /// What rendezvous relays did for this node since sync started.
     pub fn rendezvous(&self) -> RendezvousCounts {
         self.inner.rendezvous_stats.counts()
@@ -572,6 +589,9 @@ impl Sync {
     /// Stops listening, discovery and every connection.
     pub fn stop(&mut self) {
         for t in self.tasks.drain(..) {
+            t.abort();
+        }
+        for (_, t) in lock(&self.relays).drain() {
             t.abort();
         }
         for (_, c) in lock(&self.inner.conns).drain() {

@@ -326,3 +326,41 @@ async fn without_a_rendezvous_relay_members_whose_home_node_is_gone_stay_apart()
     assert!(!whole && ben.thread(&post).unwrap().is_none(), "the members met without the relay");
     assert_eq!(ben.rendezvous().await.unwrap(), Default::default());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_named_in_settings_while_running_is_met_at_once_and_kept() {
+    use swarmroll_core::node::{NodeError, RelayError};
+    let relay = swarmroll_core::node::RelayServer::start(swarmroll_core::node::RelayServerConfig::new(SocketAddr::V4(
+        SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0),
+    )))
+    .await
+    .unwrap();
+    let at = relay.local_addr();
+    let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let home = Node::open(node_config(dirs[0].path())).unwrap();
+    let (ana, ben) = (phone_via(dirs[1].path(), &[]), phone_via(dirs[2].path(), &[]));
+    let (ch, _) = two_guests_join(&home, &ana, &ben).await;
+    home.stop().await;
+    drop(home);
+    // What no relay can be changes nothing.
+    let nowhere: SocketAddr = "0.0.0.0:51418".parse().unwrap();
+    assert!(matches!(ana.set_rendezvous_relays(&[at, nowhere]).await, Err(NodeError::Relay(RelayError::Unreachable))));
+    let many: Vec<SocketAddr> = (1..=9).map(|p| SocketAddr::from(([127, 0, 0, 1], 40_000 + p))).collect();
+    assert!(matches!(ana.set_rendezvous_relays(&many).await, Err(NodeError::Relay(RelayError::TooMany))));
+    assert!(ana.settings().rendezvous_relays.is_empty());
+    // Named on both running phones (the same one twice counts once): they meet there.
+    ana.set_rendezvous_relays(&[at, at]).await.unwrap();
+    ben.set_rendezvous_relays(&[at]).await.unwrap();
+    assert_eq!(ana.settings().rendezvous_relays, vec![at]);
+    let post = shares(&ana, &ch, &["phones/iphone_hdr_NO.jpg"], "named a relay").await.posts[0];
+    until(30, "Ana's post at Ben through the relay", || ben.thread(&post).unwrap().is_some()).await;
+    assert!(relay.counts().circuits >= 1, "{:?}", relay.counts());
+    // Taken off the list: the node stops waiting there.
+    ben.set_rendezvous_relays(&[]).await.unwrap();
+    until(10, "Ben no longer waiting at the relay", || relay.counts().waiting == 1).await;
+    // Kept in the data folder.
+    ana.stop().await;
+    drop(ana);
+    let again = phone_via(dirs[1].path(), &[]);
+    assert_eq!(again.settings().rendezvous_relays, vec![at]);
+}

@@ -193,6 +193,7 @@ impl From<NodeError> for SwarmrollError {
             NodeError::Publish(p) => p.into(),
             NodeError::Share(s) => s.into(),
             NodeError::NotStarted => SwarmrollError::NotStarted,
+            NodeError::Relay(e) => SwarmrollError::InvalidArgument { reason: e.to_string() },
             other => SwarmrollError::Internal { reason: text(&other) },
         }
     }

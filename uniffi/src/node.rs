@@ -284,6 +284,26 @@ impl SwarmrollNode {
         run(async move { Ok(node.set_policy(None, policy).await?) }).await
     }
 
+    /// Names the rendezvous relays (`ip:port`, e.g. a `swarmroll serve-relay` a friend
+    /// runs) where this device meets members that nothing else reaches; replaces the
+    /// list, is kept, and applies at once.
+    ///
+    /// # Errors
+    /// `InvalidArgument` for text that is not `ip:port`, an address no relay can have,
+    /// or more than 8 (nothing changes then); `Storage`.
+    pub async fn set_rendezvous_relays(&self, relays: Vec<String>) -> Result<(), SwarmrollError> {
+        let parsed = relays
+            .iter()
+            .map(|r| {
+                r.trim().parse().map_err(|_| SwarmrollError::InvalidArgument {
+                    reason: "a relay is an address and a port, such as 203.0.113.7:51418".into(),
+                })
+            })
+            .collect::<Result<Vec<std::net::SocketAddr>, _>>()?;
+        let node = self.node.clone();
+        run(async move { Ok(node.set_rendezvous_relays(&parsed).await?) }).await
+    }
+
     /// What local discovery found last (client isolation shows here); `null`/`nil`
     /// while sync is off.
     pub async fn lan_state(&self) -> Option<LanState> {

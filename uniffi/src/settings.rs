@@ -123,6 +123,8 @@ pub struct SettingsState {
     pub charging: bool,
     /// Battery low, as last reported.
     pub battery_low: bool,
+    /// The rendezvous relays the user named (`ip:port`).
+    pub rendezvous_relays: Vec<String>,
 }
 
 impl From<node::SettingsView> for SettingsState {
@@ -140,6 +142,7 @@ impl From<node::SettingsView> for SettingsState {
             network: s.network,
             charging: s.power.charging,
             battery_low: s.power.battery_low,
+            rendezvous_relays: s.rendezvous_relays.iter().map(ToString::to_string).collect(),
         }
     }
 }

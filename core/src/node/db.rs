@@ -161,6 +161,28 @@ pub fn save_policy(tx: &Transaction<'_>, ch: Option<&ChannelId>, policy: &super:
     Ok(())
 }
 
+/// Replaces the rendezvous relays the user named.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn save_relays(tx: &Transaction<'_>, relays: &[std::net::SocketAddr]) -> Result<(), StoreError> {
+    exec(tx, "DELETE FROM rendezvous_relays", [])?;
+    for r in relays {
+        exec(tx, "INSERT OR IGNORE INTO rendezvous_relays (addr) VALUES (?1)", [r.to_string()])?;
+    }
+    Ok(())
+}
+
+/// The rendezvous relays the user named (one this build cannot read is skipped).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn relays(conn: &Connection) -> Result<Vec<std::net::SocketAddr>, StoreError> {
+    let mut stmt = conn.prepare("SELECT addr FROM rendezvous_relays ORDER BY rowid")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows.iter().filter_map(|a| a.parse().ok()).collect())
+}
+
 /// The saved policies: the global one (if set) and each channel's.
 ///
 /// # Errors

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_shares.sql"),
     include_str!("../../migrations/0012_drop_box.sql"),
     include_str!("../../migrations/0013_trash.sql"),
+    include_str!("../../migrations/0014_rendezvous_relays.sql"),
 ];
 
 /// Upgrades `conn` to schema `target` (at most `MIGRATIONS.len()`).
