@@ -9,6 +9,7 @@ import app.swarmroll.android.core.api.SyncPass
 import app.swarmroll.android.core.api.SyncPolicy
 import app.swarmroll.android.core.api.Transfer
 import app.swarmroll.android.core.test.FakeSwarmrollClient
+import app.swarmroll.android.features.settings.SettingsEvent
 import app.swarmroll.android.features.settings.SettingsPresenter
 import app.swarmroll.android.features.settings.SettingsScreen
 import app.swarmroll.android.features.settings.SettingsState
@@ -18,6 +19,7 @@ import app.swarmroll.android.features.settings.TransfersState
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancel
+import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Test
 
@@ -66,6 +68,17 @@ class SettingsScreenshotsTest {
     fun settingsOnWifiWithNothingHeldAndNoBackgroundRunYet() {
         val state = SettingsPresenter(client, scope).state.value
         Screenshots.check("settings-idle") { SettingsScreen(state, {}) }
+    }
+
+    @Test
+    fun settingsWithARelayAndOneTheCoreRefused() = runBlocking {
+        client.setRendezvousRelays(listOf("203.0.113.7:51418"))
+        val p = SettingsPresenter(client, scope)
+        p.handle(SettingsEvent.EditRelay("my-server.example"))
+        p.handle(SettingsEvent.AddRelay)
+        val state = p.state.value
+        check(state.relayError != null && state.settings!!.rendezvousRelays.size == 1)
+        Screenshots.check("settings-relays", heightDp = 1800) { SettingsScreen(state, {}) }
     }
 
     @Test

@@ -28,7 +28,10 @@ data class SettingsState(
     /** The phone maker's battery manager may defer background work: point to its setting. */
     val batteryOptimized: Boolean = false,
     val saving: Boolean = false,
-    val error: String? = null
+    val error: String? = null,
+    /** The relay address being typed, and why the core refused the last one. */
+    val relayDraft: String = "",
+    val relayError: String? = null
 ) {
     companion object {
         /** Daily limits on mobile data offered; null is no limit. */
@@ -41,6 +44,9 @@ sealed interface SettingsEvent {
     data class SetChargingOnly(val on: Boolean) : SettingsEvent
     data class SetBudget(val bytes: Long?) : SettingsEvent
     data object OpenBatterySettings : SettingsEvent
+    data class EditRelay(val text: String) : SettingsEvent
+    data object AddRelay : SettingsEvent
+    data class RemoveRelay(val address: String) : SettingsEvent
     data object Refresh : SettingsEvent
     data object Back : SettingsEvent
 }
@@ -56,7 +62,9 @@ sealed interface SettingsEffect {
  * charging only; a daily budget on mobile data), what is holding them now and why, the
  * network and power as the core sees them, and the last background pass, which the app
  * records from WorkManager and passes in with [lastPassAtMs]. Changes go to the core as a
- * whole policy and the screen reads the model back, so it shows what the core applied.
+ * whole policy and the screen reads the model back, so it shows what the core applied;
+ * so do the rendezvous relays the user names (a server a friend runs, where members meet
+ * when no home node is on).
  */
 class SettingsPresenter(
     private val client: SwarmrollClient,
@@ -81,6 +89,9 @@ class SettingsPresenter(
             is SettingsEvent.SetChargingOnly -> change { it.copy(chargingOnly = event.on) }
             is SettingsEvent.SetBudget -> change { it.copy(meteredDailyBytes = event.bytes) }
             SettingsEvent.OpenBatterySettings -> effectChannel.trySend(SettingsEffect.OpenBatterySettings)
+            is SettingsEvent.EditRelay -> mutable.update { it.copy(relayDraft = event.text, relayError = null) }
+            SettingsEvent.AddRelay -> addRelay()
+            is SettingsEvent.RemoveRelay -> state.value.settings?.let { setRelays(it.rendezvousRelays - event.address, clearDraft = false) }
             SettingsEvent.Refresh -> read()
             SettingsEvent.Back -> effectChannel.trySend(SettingsEffect.Back)
         }
@@ -103,6 +114,26 @@ class SettingsPresenter(
             mutable.update { it.copy(loading = false, settings = settings, lastSync = last, error = null) }
         } catch (e: SwarmrollFailure) {
             mutable.update { it.copy(loading = false, lastSync = last, error = e.message) }
+        }
+    }
+
+    private fun addRelay() {
+        val draft = state.value.relayDraft.trim()
+        val current = state.value.settings?.rendezvousRelays ?: return
+        if (draft.isNotEmpty()) setRelays(current + draft, clearDraft = true)
+    }
+
+    /** The core checks the addresses: what it refuses stays typed, with its reason. */
+    private fun setRelays(relays: List<String>, clearDraft: Boolean) {
+        mutable.update { it.copy(saving = true, relayError = null) }
+        scope.launch {
+            try {
+                client.setRendezvousRelays(relays)
+                mutable.update { it.copy(saving = false, relayDraft = if (clearDraft) "" else it.relayDraft) }
+                read()
+            } catch (e: SwarmrollFailure) {
+                mutable.update { it.copy(saving = false, relayError = e.message) }
+            }
         }
     }
 

@@ -66,6 +66,8 @@ fun SettingsScreen(
                     HorizontalDivider()
                     Policy(s, state.saving, onEvent)
                     extra()
+                    HorizontalDivider()
+                    RelaysSection(state, s.rendezvousRelays, onEvent)
                     Text(
                         str("settings_device", s.deviceId.take(12)),
                         style = MaterialTheme.typography.bodySmall,

@@ -90,4 +90,35 @@ class SettingsPresenterTest {
         p.handle(SettingsEvent.Refresh)
         assertTrue(p.state.value.settings!!.charging)
     }
+
+    @Test
+    fun aRelayTypedIsAddedThroughTheCoreAndCanBeRemoved() = runTest(UnconfinedTestDispatcher()) {
+        val p = SettingsPresenter(client, backgroundScope)
+        assertTrue(p.state.value.settings!!.rendezvousRelays.isEmpty())
+        p.handle(SettingsEvent.EditRelay(" 203.0.113.7:51418 "))
+        p.handle(SettingsEvent.AddRelay)
+        assertEquals(listOf("203.0.113.7:51418"), client.settings().rendezvousRelays)
+        assertEquals(listOf("203.0.113.7:51418"), p.state.value.settings!!.rendezvousRelays)
+        assertEquals("", p.state.value.relayDraft)
+        p.handle(SettingsEvent.EditRelay("198.51.100.9:51418"))
+        p.handle(SettingsEvent.AddRelay)
+        p.handle(SettingsEvent.RemoveRelay("203.0.113.7:51418"))
+        assertEquals(listOf("198.51.100.9:51418"), p.state.value.settings!!.rendezvousRelays)
+        assertEquals(3, client.calls.count { it == "setRendezvousRelays" })
+    }
+
+    @Test
+    fun aRelayTheCoreRefusesStaysTypedWithItsReason() = runTest(UnconfinedTestDispatcher()) {
+        val p = SettingsPresenter(client, backgroundScope)
+        p.handle(SettingsEvent.EditRelay("my-server.example"))
+        p.handle(SettingsEvent.AddRelay)
+        assertEquals("my-server.example", p.state.value.relayDraft)
+        assertTrue(p.state.value.relayError!!.contains("address and a port"))
+        assertTrue(client.settings().rendezvousRelays.isEmpty())
+        // Typing again clears the complaint; nothing typed adds nothing.
+        p.handle(SettingsEvent.EditRelay(""))
+        assertNull(p.state.value.relayError)
+        p.handle(SettingsEvent.AddRelay)
+        assertEquals(1, client.calls.count { it == "setRendezvousRelays" })
+    }
 }

@@ -155,7 +155,9 @@ data class Settings(
     val meteredTodayBytes: Long,
     val network: NetworkState,
     val charging: Boolean,
-    val batteryLow: Boolean
+    val batteryLow: Boolean,
+    /** Rendezvous relays the user named (`ip:port`), where members meet when nothing else reaches them. */
+    val rendezvousRelays: List<String> = emptyList()
 )
 
 /** What one background pass did (for "last background sync" in settings). */

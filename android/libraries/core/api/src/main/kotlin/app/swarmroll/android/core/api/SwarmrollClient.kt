@@ -67,6 +67,13 @@ interface SwarmrollClient {
 
     suspend fun setDefaultPolicy(policy: SyncPolicy)
 
+    /**
+     * Names the rendezvous relays (`ip:port`) this device meets members at; replaces the
+     * list, is kept by the core and applies at once. Fails with
+     * [SwarmrollFailure.Kind.InvalidArgument] for an address no relay can have, or more than 8.
+     */
+    suspend fun setRendezvousRelays(relays: List<String>)
+
     /** New posts and comments per channel since last read, for notifications. */
     fun news(): List<News>
 }

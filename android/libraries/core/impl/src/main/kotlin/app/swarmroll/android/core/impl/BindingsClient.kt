@@ -108,6 +108,8 @@ class BindingsClient private constructor(private val node: SwarmrollNode) :
 
     override suspend fun setDefaultPolicy(policy: SyncPolicy) = call { node.setDefaultPolicy(policy.toBinding()) }
 
+    override suspend fun setRendezvousRelays(relays: List<String>) = call { node.setRendezvousRelays(relays) }
+
     override fun news(): List<News> = read { node.news().map { it.toApi() } }
 
     override fun close() = node.close()

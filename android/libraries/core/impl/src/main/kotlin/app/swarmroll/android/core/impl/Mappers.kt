@@ -203,7 +203,8 @@ internal fun BSettings.toApi() = Settings(
     meteredTodayBytes = meteredTodayBytes.toLong(),
     network = NetworkState(network.kind.toApi(), network.metered, network.constrained),
     charging = charging,
-    batteryLow = batteryLow
+    batteryLow = batteryLow,
+    rendezvousRelays = rendezvousRelays
 )
 
 internal fun BPass.toApi() = SyncPass(

@@ -205,4 +205,32 @@ class BridgeTest {
             assertEquals(SwarmrollFailure.Kind.InvalidArgument, e.kind)
         }
     }
+
+    @Test
+    fun relaysNamedInSettingsAreCheckedByTheCoreAndKept(): Unit = runBlocking {
+        val dir = Files.createTempDirectory("swarmroll-bridge").toFile().also { dirs += it }
+        val open = {
+            BindingsClient.open(dir.path, secureStorage = null, posters = null) {
+                it.copy(syncAddress = "127.0.0.1:0", swarmAddress = "127.0.0.1:0", localDiscovery = false, internetDiscovery = false)
+            }
+        }
+        val ana = open()
+        ana.start()
+        for (bad in listOf(listOf("relay.example:51418"), listOf("0.0.0.0:51418"), (1..9).map { "198.51.100.$it:51418" })) {
+            try {
+                ana.setRendezvousRelays(bad)
+                fail("the core took $bad")
+            } catch (e: SwarmrollFailure) {
+                assertEquals(SwarmrollFailure.Kind.InvalidArgument, e.kind)
+                assertFalse(e.message.isBlank())
+            }
+        }
+        assertTrue(ana.settings().rendezvousRelays.isEmpty())
+        ana.setRendezvousRelays(listOf("203.0.113.7:51418", " 203.0.113.7:51418"))
+        assertEquals(listOf("203.0.113.7:51418"), ana.settings().rendezvousRelays)
+        ana.stop()
+        ana.close()
+        val again = open().also { clients += it }
+        assertEquals("kept in the data folder", listOf("203.0.113.7:51418"), again.settings().rendezvousRelays)
+    }
 }

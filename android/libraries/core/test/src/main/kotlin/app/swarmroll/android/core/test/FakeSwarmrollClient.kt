@@ -27,6 +27,11 @@ import kotlinx.coroutines.flow.combine
 import kotlinx.coroutines.flow.flatMapLatest
 import kotlinx.coroutines.flow.flowOf
 
+private val RELAY = Regex("""((?:\d{1,3}\.){3}\d{1,3}):(\d{1,5})""")
+private const val MAX_PORT = 65_535
+private const val MAX_OCTET = 255
+private const val MAX_RELAYS = 8
+
 /**
  * A [SwarmrollClient] in memory, for presenter tests, screenshots and the click-through
  * UI test: channels, galleries and threads behave as the core's do (live lists, unread
@@ -205,6 +210,22 @@ class FakeSwarmrollClient(override val deviceId: String = "d0".repeat(32), priva
     override suspend fun setDefaultPolicy(policy: SyncPolicy) {
         check("setDefaultPolicy")
         settingsValue = settingsValue.copy(policy = policy)
+    }
+
+    /** As the core: IPv4 `a.b.c.d:port` here, not 0.0.0.0 nor port 0, at most 8, duplicates once. */
+    override suspend fun setRendezvousRelays(relays: List<String>) {
+        check("setRendezvousRelays")
+        val list = relays.map { it.trim() }.distinct()
+        for (r in list) {
+            val m = RELAY.matchEntire(r)
+            val port = m?.groupValues?.get(2)?.toIntOrNull() ?: 0
+            val octets = m?.groupValues?.get(1)?.split('.')?.map { it.toInt() }.orEmpty()
+            if (m == null || port !in 1..MAX_PORT || octets.any { it > MAX_OCTET } || octets.all { it == 0 }) {
+                throw SwarmrollFailure(SwarmrollFailure.Kind.InvalidArgument, "a relay is an address and a port, such as 203.0.113.7:51418")
+            }
+        }
+        if (list.size > MAX_RELAYS) throw SwarmrollFailure(SwarmrollFailure.Kind.InvalidArgument, "at most $MAX_RELAYS relays")
+        settingsValue = settingsValue.copy(rendezvousRelays = list)
     }
 
     override fun news(): List<News> =
