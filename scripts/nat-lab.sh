@@ -27,6 +27,9 @@
 #              started with no default route maps once the route appears.
 #   upnp       the same router with PCP and NAT-PMP off (many consumer routers): the
 #              node maps its ports over UPnP-IGD instead.
+#   natpmp     the same router speaking NAT-PMP only (routers from before PCP;
+#              scripts/lib/natpmp.py, as miniupnpd serves PCP and NAT-PMP together or
+#              neither): the node's PCP request is refused and it falls back to NAT-PMP.
 #   rendezvous phones behind symmetric NATs whose home node is gone (stopped once both
 #              joined): they meet at a rendezvous relay in no channel (`swarmroll
 #              serve-relay` on the home's host, `--relay-via` on the phones;
@@ -82,7 +85,7 @@ PHOTO=${PHOTO:-$root/../shared/fixtures/photos/phones/jolla.jpg}
 # What phone A shares in each round (2.5 MB), fetched by B from whoever has it.
 PHOTO_A=${PHOTO_A:-$root/../shared/fixtures/photos/phones/iphone_hdr_NO.jpg}
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock mapped upnp rendezvous dht)
+[ ${#CASES[@]} -gt 0 ] || CASES=(easy restricted symmetric cgn udpblock mapped upnp natpmp rendezvous dht)
 
 say() { printf '==> nat lab: %s\n' "$*" >&2; }
 
@@ -99,7 +102,7 @@ command -v iptables >/dev/null || { echo "nat lab: iptables is missing (scripts/
 if [[ " ${CASES[*]} " == *" dht "* ]] && [ "$IROH_ONLY" != 1 ]; then
     [ -x "$DHT_BIN" ] || { echo "nat lab: no lab DHT at $DHT_BIN (cargo build -p swarmroll-tests --bin lab_dht)" >&2; exit 1; }
 fi
-if [[ " ${CASES[*]} " == *" mapped "* ]] || [[ " ${CASES[*]} " == *" upnp "* ]]; then
+if [[ " ${CASES[*]} " == *" mapped "* ]] || [[ " ${CASES[*]} " == *" upnp "* ]] || [[ " ${CASES[*]} " == *" natpmp "* ]]; then
     for tool in miniupnpd stund nft; do
         command -v "$tool" >/dev/null ||
             { echo "nat lab: $tool is missing (scripts/ci-setup.sh installs miniupnpd-nftables, stun-server, nftables)" >&2; exit 1; }
@@ -222,7 +225,8 @@ phone() {
 
 # mapped_home NATPMP — the home node (192.168.100.2) behind router rhm (198.51.100.10),
 # which filters like a home router and runs miniupnpd (PCP and NAT-PMP on when NATPMP is
-# yes; UPnP-IGD always); stund in the core answers its STUN test.
+# yes; UPnP-IGD always; stund in the core answers its STUN test), or, when NATPMP is
+# only, scripts/lib/natpmp.py (NAT-PMP and nothing else).
 mapped_home() {
     ns rhm
     fwd rhm
@@ -268,6 +272,16 @@ table inet lab {
   }
 }
 NFT
+    if [ "$1" = only ]; then
+        rm -f "$WORK/natpmp.log"
+        x rhm python3 "$root/scripts/lib/natpmp.py" 192.168.100.1 198.51.100.10 wan0 2>"$WORK/natpmp.log" &
+        for _ in $(seq 50); do
+            grep -q "natpmp: ready" "$WORK/natpmp.log" 2>/dev/null && return 0
+            sleep 0.1
+        done
+        say "the NAT-PMP router did not come up: $(tail -3 "$WORK/natpmp.log")"
+        return 0
+    fi
     cat >"$WORK/miniupnpd.conf" <<CONF
 ext_ifname=wan0
 listening_ip=lan0
@@ -307,8 +321,8 @@ build() {
     local phones=$1
     [ "$1" = rendezvous ] && phones=symmetric
     [ "$1" = dht ] && phones=easy
-    if [ "$1" = mapped ] || [ "$1" = upnp ]; then
-        mapped_home "$([ "$1" = mapped ] && echo yes || echo no)"
+    if [ "$1" = mapped ] || [ "$1" = upnp ] || [ "$1" = natpmp ]; then
+        mapped_home "$(case $1 in mapped) echo yes ;; upnp) echo no ;; *) echo only ;; esac)"
         phones=restricted
         HOME_NET=(--listen 0.0.0.0:51417 --swarm-listen 0.0.0.0:42000 --no-lan --no-dht)
     else
@@ -491,7 +505,7 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     build "$case"
     # Before the home node asks for a mapping, its router lets no phone in.
     local blocked=- followed=yes
-    if [ "$case" = mapped ] || [ "$case" = upnp ]; then
+    if [ "$case" = mapped ] || [ "$case" = upnp ] || [ "$case" = natpmp ]; then
         blocked=no
         x ha python3 -c "import socket,sys; s=socket.socket(); s.settimeout(2); sys.exit(s.connect_ex(('198.51.100.10', 51417)) == 0)" && blocked=yes
     fi
@@ -566,10 +580,11 @@ one_round() { # CASE ROUND — prints "home_a home_b direct first_event_s origin
     # The home node held a mapping for its sync port, and deleted its mappings when
     # stopped with Ctrl-C (the router's table is empty again).
     local mapped=-
-    if [ "$case" = mapped ] || [ "$case" = upnp ]; then
+    if [ "$case" = mapped ] || [ "$case" = upnp ] || [ "$case" = natpmp ]; then
         mapped=no
         local protocol=Pcp
         [ "$case" = upnp ] && protocol=Upnp
+        [ "$case" = natpmp ] && protocol=NatPmp
         # (serde_json writes an object's keys sorted)
         if grep -q "\"external\":\"198.51.100.10:51417\",\"port\":51417,\"protocol\":\"$protocol\"" <<<"$home_status"; then
             stop_home
@@ -632,7 +647,7 @@ for case in "${CASES[@]}"; do
     IMATRIX[$case]="$iconn/$TRIES $idirect0/$TRIES $idirect5/$TRIES $(median "${itimes[@]:-}") $(median "${ifirst[@]:-}")"
     if [ "$IROH_ONLY" = 1 ]; then continue; fi
     mapcol=-
-    case $case in mapped | upnp) mapcol=$maps/$TRIES ;; esac
+    case $case in mapped | upnp | natpmp) mapcol=$maps/$TRIES ;; esac
     MATRIX[$case]="$homes/$TRIES $directs/$TRIES $delivered/$TRIES $(median "${times[@]:-}") $fetched/$TRIES $(median "${otimes[@]:-}") $calls/$TRIES $punches/$TRIES $swarms/$TRIES $relays/$TRIES $mapcol"
     # What the node must do: in every case both phones reach the home node, the log
     # flows between them (directly, or through the home node: store and forward), and
@@ -652,7 +667,7 @@ for case in "${CASES[@]}"; do
     minrelays=0
     [ "$case" = rendezvous ] && maxrelays=$TRIES && minrelays=$TRIES
     wantmaps=0
-    case $case in mapped | upnp) wantmaps=$TRIES ;; esac
+    case $case in mapped | upnp | natpmp) wantmaps=$TRIES ;; esac
     if [ "$homes" = "$TRIES" ] && [ "$delivered" = "$TRIES" ] && [ "$directs" -ge "$want" ] && [ "$fetched" = "$TRIES" ] &&
         [ "$relays" -le "$maxrelays" ] && [ "$relays" -ge "$minrelays" ] && [ "$maps" -ge "$wantmaps" ]; then
         passed=$((passed + 1))
