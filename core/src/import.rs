@@ -92,6 +92,19 @@ pub enum ImportError {
     /// Saving failed.
     #[error("saving the imported photo failed")]
     Store,
+    /// The device has no room to save it (what is stored stays as it was; share again
+    /// once there is room).
+    #[error("the disk is full")]
+    DiskFull,
+}
+
+/// A failed save, as an import error: a full disk says so.
+pub(crate) fn saving(e: &StoreError) -> ImportError {
+    if e.is_disk_full() {
+        ImportError::DiskFull
+    } else {
+        ImportError::Store
+    }
 }
 
 /// An imported photo or video.
@@ -363,11 +376,15 @@ impl Importer {
             meta,
         };
         if let Some(t) = &thumbs {
-            write_atomic(&self.preview_path(&shared_hash), &t.preview)
-                .map_err(|e| ImportError::Unreadable(e.kind()))?;
+            write_atomic(&self.preview_path(&shared_hash), &t.preview).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::StorageFull {
+                    ImportError::DiskFull
+                } else {
+                    ImportError::Store
+                }
+            })?;
         }
-        let fresh =
-            self.store.write(|tx| db::insert(tx, &item, req.asset_id.as_deref())).map_err(|_| ImportError::Store)?;
+        let fresh = self.store.write(|tx| db::insert(tx, &item, req.asset_id.as_deref())).map_err(|e| saving(&e))?;
         if !fresh {
             // The same bytes, imported by another file of this batch meanwhile.
             return self.known(&original_hash, &req.path)?.map(|k| (k, false)).ok_or(ImportError::Store);
@@ -384,7 +401,7 @@ impl Importer {
         };
         if known.path != path && !known.path.exists() {
             let p = path.to_path_buf();
-            self.store.write(|tx| db::move_to(tx, original, &p)).map_err(|_| ImportError::Store)?;
+            self.store.write(|tx| db::move_to(tx, original, &p)).map_err(|e| saving(&e))?;
             known.path = p;
         }
         Ok(Some(known))

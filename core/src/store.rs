@@ -70,6 +70,20 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     Ok(())
 }
 
+impl StoreError {
+    /// Whether the disk holding the database (or a file beside it) is full.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+            | StoreError::Migration { source: rusqlite::Error::SqliteFailure(e, _), .. } => {
+                e.code == rusqlite::ErrorCode::DiskFull
+            }
+            StoreError::Io(e) => e.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database in `dir`, upgrading its schema.
     ///

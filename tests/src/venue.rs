@@ -24,7 +24,11 @@ pub struct Venue {
 impl Venue {
     /// Starts it, with `tune` applied to the server settings.
     pub async fn start(tune: impl FnOnce(&mut WebConfig)) -> Venue {
-        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(tempfile::tempdir().expect("temp dir"), tune).await
+    }
+
+    /// [`Venue::start`] with the node's data folder in `dir` (a small filesystem, say).
+    pub async fn start_in(dir: TempDir, tune: impl FnOnce(&mut WebConfig)) -> Venue {
         let node = Node::open(node_config(dir.path())).expect("open node");
         node.start().await.expect("start node");
         let channel = node.create_channel("Ana & Ben's wedding", "Ana", false).expect("create channel");

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 use swarmroll_core::channel::Role;
-use swarmroll_core::import::Request;
+use swarmroll_core::import::{ImportError, Request};
 use swarmroll_core::node::{Node, NodeEvent};
 use swarmroll_core::share::{Cancel, Options};
 use swarmroll_tests::net::{node_config, until};
@@ -108,4 +108,95 @@ async fn a_full_disk_holds_originals_and_they_finish_once_space_is_freed() {
     assert!(back, "the node said there is room again");
     ben.stop().await;
     ana.stop().await;
+}
+
+/// Fills the filesystem of `dir` to the last byte; the file goes when dropped.
+struct Ballast(std::path::PathBuf);
+
+impl Ballast {
+    fn fill(dir: &Path) -> Ballast {
+        use std::io::Write;
+        let path = dir.join("ballast");
+        let mut f = std::fs::File::create(&path).unwrap();
+        let chunk = vec![0x5a_u8; 64 << 10];
+        while f.write_all(&chunk).is_ok() {}
+        for _ in 0..64 {
+            let _ = f.write_all(&[0x5a]);
+        }
+        Ballast(path)
+    }
+}
+
+impl Drop for Ballast {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sharing_and_web_uploads_onto_a_full_disk_fail_saying_so_and_finish_once_there_is_room() {
+    use swarmroll_core::share::FileResult;
+    use swarmroll_tests::venue::Venue;
+    if !can_mount() {
+        return;
+    }
+    // The whole data folder (database, previews, web uploads) on a 24 MB disk.
+    let data = tempfile::tempdir().unwrap();
+    mount(data.path(), "24m", false);
+    let at = data.path().to_path_buf();
+    let _unmount = Mounted(&at);
+    let v = Venue::start_in(data, |c| c.disk_reserve = 0).await;
+    let roll = tempfile::tempdir().unwrap();
+    let base = std::fs::read(swarmroll_tests::photos().join("phones/jolla.jpg")).unwrap();
+    let files: Vec<std::path::PathBuf> = (0..4)
+        .map(|i| {
+            let f = roll.path().join(format!("IMG_{i}.jpg"));
+            std::fs::write(&f, swarmroll_tests::bench::variant(&base, i)).unwrap();
+            f
+        })
+        .collect();
+    let share = |paths: &[std::path::PathBuf]| {
+        let reqs: Vec<Request> = paths.iter().map(Request::path).collect();
+        let (node, ch) = (v.node.clone(), v.channel);
+        async move { node.share(&ch, reqs, Options::default(), &Cancel::default()).await }
+    };
+    let first = share(&files[..1]).await.unwrap();
+    assert_eq!(first.posted(), 1);
+    let up = Venue::base(&v.uploader);
+    let mut maya = v.guest(&v.uploader, Some("Maya")).await;
+    let jpeg = std::fs::read(swarmroll_tests::photos().join("cameras/Nikon_D70.jpg")).unwrap();
+    let r = maya.upload(&up, "a.jpg", "image/jpeg", &jpeg, 1 << 20).await;
+    assert_eq!(r.json()["state"], "complete", "{}", r.text());
+
+    // The disk fills up (a video being recorded, another app).
+    let ballast = Ballast::fill(&at);
+    let said = match share(&files[1..3]).await {
+        Ok(out) => {
+            assert_eq!(out.posted(), 0, "nothing is posted on a full disk: {out:?}");
+            assert!(out.files.iter().all(|f| matches!(f, FileResult::Failed(ImportError::DiskFull))), "{out:?}");
+            out.files.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", ")
+        }
+        Err(e) => e.to_string(),
+    };
+    assert!(said.contains("DiskFull") || said.contains("disk is full"), "the error names the cause: {said}");
+    let other = std::fs::read(swarmroll_tests::photos().join("cameras/Reconyx_HC500_Hyperfire.jpg")).unwrap();
+    let r = maya.upload(&up, "b.jpg", "image/jpeg", &other, 1 << 20).await;
+    assert_eq!((r.status, r.json()["error"].as_str()), (507, Some("disk_full")), "{}", r.text());
+
+    // Nothing stored is damaged: the database checks out and the first post is whole.
+    let db = rusqlite::Connection::open(at.join(swarmroll_core::store::DB_FILE)).unwrap();
+    let check: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let items = v.node.originals(&v.channel, &first.posts[0]).unwrap().expect("the first post");
+    assert_eq!(blake3::hash(&std::fs::read(&items[0].path).unwrap()).as_bytes(), &items[0].item.media.content_hash.0);
+
+    // Room again: the same share and upload finish, and nothing is there twice.
+    drop(ballast);
+    let again = share(&files[1..3]).await.unwrap();
+    assert_eq!(again.posted(), 2, "{again:?}");
+    let r = maya.upload(&up, "b.jpg", "image/jpeg", &other, 1 << 20).await;
+    assert_eq!(r.json()["state"], "complete", "{}", r.text());
+    let twice = share(&files[..3]).await.unwrap();
+    assert_eq!((twice.posted(), twice.already_there()), (0, 3), "{twice:?}");
+    v.node.stop().await;
 }

@@ -109,6 +109,9 @@ impl From<InviteError> for SwarmrollError {
 
 impl From<StoreError> for SwarmrollError {
     fn from(e: StoreError) -> Self {
+        if e.is_disk_full() {
+            return SwarmrollError::Storage { reason: "the disk is full: free some space and try again".into() };
+        }
         SwarmrollError::Storage { reason: text(&e) }
     }
 }
@@ -280,6 +283,13 @@ mod tests {
         let via_share =
             SwarmrollError::from(NodeError::Share(share::Error::Publish(PublishError::Swarm(SwarmError::Engine))));
         assert!(matches!(via_share, SwarmrollError::Transfer { .. }), "{via_share:?}");
+        let full = StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error { code: rusqlite::ErrorCode::DiskFull, extended_code: 13 },
+            None,
+        ));
+        assert!(
+            matches!(SwarmrollError::from(full), SwarmrollError::Storage { reason } if reason.contains("disk is full"))
+        );
         let store = || StoreError::Corrupt("a row");
         assert!(matches!(
             SwarmrollError::from(NodeError::Share(share::Error::Store(store()))),

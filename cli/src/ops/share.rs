@@ -60,6 +60,7 @@ fn skip_code(e: &ImportError) -> &'static str {
         ImportError::Media(M::TooLarge { .. }) => "too_large",
         ImportError::Media(M::NeedsPoster) => "no_preview",
         ImportError::Media(M::LocationNotRemovable(_)) => "location",
+        ImportError::DiskFull => "disk_full",
         _ => "failed",
     }
 }

@@ -151,3 +151,16 @@ async fn async_access_runs_off_the_runtime() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[test]
+fn a_full_disk_is_told_apart_from_other_storage_failures() {
+    let sqlite = |code| {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error { code, extended_code: 13 }, None))
+    };
+    assert!(sqlite(rusqlite::ErrorCode::DiskFull).is_disk_full());
+    assert!(!sqlite(rusqlite::ErrorCode::DatabaseBusy).is_disk_full());
+    assert!(StoreError::Io(std::io::Error::from(std::io::ErrorKind::StorageFull)).is_disk_full());
+    assert!(!StoreError::Corrupt("a row").is_disk_full());
+    assert_eq!(crate::import::saving(&sqlite(rusqlite::ErrorCode::DiskFull)), crate::import::ImportError::DiskFull);
+    assert_eq!(crate::import::saving(&StoreError::Corrupt("a row")), crate::import::ImportError::Store);
+}
