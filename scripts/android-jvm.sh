@@ -46,6 +46,11 @@ version() {
 }
 
 eval "$(bash scripts/ffi-toolchain.sh)"
+# The emoji font: reactions render in the screenshots as on phones (the goldens have it;
+# without it every emoji is a box and the viewer screenshots differ).
+# shellcheck source=scripts/lib/apt.sh
+. "$root/scripts/lib/apt.sh"
+apt_install fonts-noto-color-emoji >&2
 [ "$(version kotlin)" = "$(basename "$KOTLIN_HOME" | sed 's/^kotlin-//')" ] ||
     die "the catalog's kotlin ($(version kotlin)) is not the compiler scripts/ffi-toolchain.sh installs"
 

@@ -301,13 +301,15 @@ async fn after_the_home_node_is_gone(
     (ana, ben, post, false)
 }
 
+/// A rendezvous relay (`swarmroll serve-relay`) on loopback.
+async fn loopback_relay() -> swarmroll_core::node::RelayServer {
+    let at = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
+    swarmroll_core::node::RelayServer::start(swarmroll_core::node::RelayServerConfig::new(at)).await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_meet_at_a_rendezvous_relay_that_is_in_no_channel() {
-    let relay = swarmroll_core::node::RelayServer::start(swarmroll_core::node::RelayServerConfig::new(SocketAddr::V4(
-        SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0),
-    )))
-    .await
-    .unwrap();
+    let relay = loopback_relay().await;
     let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let (ana, ben, _, whole) = after_the_home_node_is_gone(&[relay.local_addr()], &dirs, 60).await;
     assert!(whole, "Ben never got Ana's photos byte for byte, or Ana never got Ben's comment");
@@ -330,11 +332,7 @@ async fn without_a_rendezvous_relay_members_whose_home_node_is_gone_stay_apart()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_named_in_settings_while_running_is_met_at_once_and_kept() {
     use swarmroll_core::node::{NodeError, RelayError};
-    let relay = swarmroll_core::node::RelayServer::start(swarmroll_core::node::RelayServerConfig::new(SocketAddr::V4(
-        SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0),
-    )))
-    .await
-    .unwrap();
+    let relay = loopback_relay().await;
     let at = relay.local_addr();
     let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let home = Node::open(node_config(dirs[0].path())).unwrap();

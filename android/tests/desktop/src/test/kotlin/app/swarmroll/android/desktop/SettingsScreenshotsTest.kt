@@ -78,7 +78,7 @@ class SettingsScreenshotsTest {
         p.handle(SettingsEvent.AddRelay)
         val state = p.state.value
         check(state.relayError != null && state.settings!!.rendezvousRelays.size == 1)
-        Screenshots.check("settings-relays", heightDp = 1800) { SettingsScreen(state, {}) }
+        Screenshots.check("settings-relays", heightDp = 1240) { SettingsScreen(state, {}) }
     }
 
     @Test

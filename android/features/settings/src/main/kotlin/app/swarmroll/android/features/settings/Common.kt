@@ -1,13 +1,21 @@
 package app.swarmroll.android.features.settings
 
-import androidx.compose.foundation.layout.size
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import app.swarmroll.android.designsystem.str
 import java.util.Locale
 
 /*
- * Pieces the settings and transfers screens share: sizes in words ("38 MB", "2.4 MB/s").
+ * Pieces the settings and transfers screens share: sizes in words ("38 MB", "2.4 MB/s"),
+ * and the line under a section's title that says what the section is for.
  */
+
+/** What a section is for, under its title. */
+@Composable
+internal fun SectionNote(text: String) {
+    Text(text, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+}
 
 /** "512 KB", "38 MB", "4.2 MB", "1.5 GB": one decimal below ten. */
 @Composable

@@ -30,11 +30,7 @@ import app.swarmroll.android.designsystem.str
 @Composable
 internal fun RelaysSection(state: SettingsState, relays: List<String>, onEvent: (SettingsEvent) -> Unit) {
     Section(str("settings_relays")) {
-        Text(
-            str("settings_relays_body"),
-            style = MaterialTheme.typography.bodyMedium,
-            color = MaterialTheme.colorScheme.onSurfaceVariant
-        )
+        SectionNote(str("settings_relays_body"))
         if (relays.isEmpty()) {
             Text(str("settings_relays_none"), style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(top = 12.dp))
         }

@@ -178,11 +178,7 @@ private fun network(s: Settings): String {
 @Composable
 private fun Policy(s: Settings, saving: Boolean, onEvent: (SettingsEvent) -> Unit) {
     Section(str("settings_originals")) {
-        Text(
-            str("settings_originals_body"),
-            style = MaterialTheme.typography.bodyMedium,
-            color = MaterialTheme.colorScheme.onSurfaceVariant
-        )
+        SectionNote(str("settings_originals_body"))
         Column(Modifier.selectableGroup()) {
             for ((p, label) in listOf(
                 OriginalsPolicy.UnmeteredOnly to "settings_originals_wifi",
