@@ -32,6 +32,14 @@ private const val MAX_PORT = 65_535
 private const val MAX_OCTET = 255
 private const val MAX_RELAYS = 8
 
+/** `a.b.c.d:port` with a usable address (not 0.0.0.0) and port (not 0). */
+private fun isRelay(text: String): Boolean {
+    val m = RELAY.matchEntire(text) ?: return false
+    val octets = m.groupValues[1].split('.').map { it.toInt() }
+    val port = m.groupValues[2].toIntOrNull() ?: 0
+    return port in 1..MAX_PORT && octets.all { it <= MAX_OCTET } && octets.any { it != 0 }
+}
+
 /**
  * A [SwarmrollClient] in memory, for presenter tests, screenshots and the click-through
  * UI test: channels, galleries and threads behave as the core's do (live lists, unread
@@ -216,13 +224,8 @@ class FakeSwarmrollClient(override val deviceId: String = "d0".repeat(32), priva
     override suspend fun setRendezvousRelays(relays: List<String>) {
         check("setRendezvousRelays")
         val list = relays.map { it.trim() }.distinct()
-        for (r in list) {
-            val m = RELAY.matchEntire(r)
-            val port = m?.groupValues?.get(2)?.toIntOrNull() ?: 0
-            val octets = m?.groupValues?.get(1)?.split('.')?.map { it.toInt() }.orEmpty()
-            if (m == null || port !in 1..MAX_PORT || octets.any { it > MAX_OCTET } || octets.all { it == 0 }) {
-                throw SwarmrollFailure(SwarmrollFailure.Kind.InvalidArgument, "a relay is an address and a port, such as 203.0.113.7:51418")
-            }
+        if (!list.all(::isRelay)) {
+            throw SwarmrollFailure(SwarmrollFailure.Kind.InvalidArgument, "a relay is an address and a port, such as 203.0.113.7:51418")
         }
         if (list.size > MAX_RELAYS) throw SwarmrollFailure(SwarmrollFailure.Kind.InvalidArgument, "at most $MAX_RELAYS relays")
         settingsValue = settingsValue.copy(rendezvousRelays = list)
