@@ -70,6 +70,20 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     Ok(())
 }
 
+/// Creates `dir` (and any missing parent) readable by this user only: the data folder
+/// holds captions, comments, thumbnails and keys in plain files. A folder that exists is
+/// left as it is (the user may have chosen it and its permissions).
+///
+/// # Errors
+/// The I/O error.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 impl StoreError {
     /// Whether the disk holding the database (or a file beside it) is full.
     pub fn is_disk_full(&self) -> bool {
@@ -90,7 +104,7 @@ impl Store {
     /// # Errors
     /// [`StoreError`] if the folder or file cannot be opened or upgraded.
     pub fn open_dir(dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir)?;
+        create_private_dir(dir)?;
         Self::open(&dir.join(DB_FILE))
     }
 

@@ -75,6 +75,7 @@ fn main() {
         child_import(Path::new(&args[2]), Path::new(&args[3]));
         return;
     }
+    swarmroll_tests::bench::require_tool("vipsthumbnail", "libvips-tools");
     let generated = arg("--generated", 24);
     let rss_photos = arg("--rss-photos", 200);
     let fixtures = swarmroll_tests::photos();

@@ -182,8 +182,8 @@ async fn swarmroll(net: &Net, n: usize, file: &SourceFile, cap: NonZeroU32) -> f
 }
 
 fn aria2c(net: &Net, n: usize, file: &SourceFile, cap_bytes: u32) -> Option<f64> {
-    if std::process::Command::new("aria2c").arg("--version").output().is_err() {
-        println!("aria2c not installed: skipping the stock-client comparison (scripts/ci-setup.sh installs it)");
+    if let Err(why) = swarmroll_tests::bench::find_tool("aria2c", "aria2") {
+        println!("{why}; skipping the stock-client comparison");
         return None;
     }
     // The tracker runs beside the seeder.

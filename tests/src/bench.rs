@@ -1,5 +1,6 @@
-//! Shared by the benchmarks (`tests/benches/`): options, generated photo-like 12 MP JPEGs,
-//! distinct copies of them, and this process's peak memory.
+//! Shared by the benchmarks (`tests/benches/`): options, the reference tools they measure
+//! against, generated photo-like 12 MP JPEGs, distinct copies of them, and this process's
+//! peak memory.
 #![allow(clippy::unwrap_used)] // benchmark support: failing loudly is right
 
 use swarmroll_core::media::jpeg::{encode, Rgb};
@@ -8,6 +9,34 @@ use swarmroll_core::media::jpeg::{encode, Rgb};
 pub fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Stops the benchmark with a message naming the Debian package to install when `tool`,
+/// the reference it measures against, is not installed (rather than a bare "No such file
+/// or directory" from the first run of it).
+pub fn require_tool(tool: &str, package: &str) {
+    if let Err(why) = find_tool(tool, package) {
+        eprintln!("{why}");
+        std::process::exit(2);
+    }
+}
+
+/// Where the executable `tool` is on `PATH`, or a message naming `package`, which has it.
+///
+/// # Errors
+/// The message, when no directory of `PATH` has `tool`.
+pub fn find_tool(tool: &str, package: &str) -> Result<std::path::PathBuf, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(tool))
+        .find(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
+        .ok_or_else(|| {
+            format!(
+                "{tool} is not installed, and this benchmark measures against it: install the Debian package \
+                 {package} (apt-get install {package}; scripts/ci-setup.sh installs it)"
+            )
+        })
 }
 
 /// Peak resident memory of this process (`VmHWM`), in MB.
@@ -56,4 +85,17 @@ pub fn variant(base: &[u8], i: usize) -> Vec<u8> {
 /// [`synth`] encoded as a quality-90 JPEG (about 4–6 MB).
 pub fn synth_jpeg(seed: u32) -> Vec<u8> {
     encode(&synth(seed), 90.0).unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_missing_reference_tool_is_named_with_its_package() {
+        assert!(super::find_tool("sh", "dash").is_ok());
+        let why = super::find_tool("swarmroll-no-such-tool", "libvips-tools").unwrap_err();
+        assert!(
+            why.contains("swarmroll-no-such-tool is not installed") && why.contains("apt-get install libvips-tools"),
+            "{why}"
+        );
+    }
 }

@@ -164,3 +164,21 @@ fn a_full_disk_is_told_apart_from_other_storage_failures() {
     assert_eq!(crate::import::saving(&sqlite(rusqlite::ErrorCode::DiskFull)), crate::import::ImportError::DiskFull);
     assert_eq!(crate::import::saving(&StoreError::Corrupt("a row")), crate::import::ImportError::Store);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_data_folder_is_readable_by_its_user_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("share").join("swarmroll");
+    Store::open_dir(&dir).unwrap();
+    for d in [&dir, &tmp.path().join("share")] {
+        assert_eq!(std::fs::metadata(d).unwrap().permissions().mode() & 0o777, 0o700, "{}", d.display());
+    }
+    // A folder the user made keeps its permissions.
+    let own = tmp.path().join("chosen");
+    std::fs::create_dir(&own).unwrap();
+    std::fs::set_permissions(&own, std::fs::Permissions::from_mode(0o750)).unwrap();
+    Store::open_dir(&own).unwrap();
+    assert_eq!(std::fs::metadata(&own).unwrap().permissions().mode() & 0o777, 0o750);
+}
