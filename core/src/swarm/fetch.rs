@@ -24,8 +24,12 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// How long a new fetch waits for its steering stream before it starts anyway.
-const STEER_FIRST: Duration = Duration::from_secs(2);
+/// How long a new fetch waits for its steering stream before it starts anyway. The stream
+/// opens once librqbit's check of the files on disk is over; when steering cannot start
+/// at all, its task ends and the fetch starts at once. So this only bounds a stream that
+/// hangs: 2 s was too short under load (the check ran late, the fetch started in file
+/// order, and `selection::a_fetch_asks_first_for_its_own_stripe` failed in CI twice).
+const STEER_FIRST: Duration = Duration::from_secs(30);
 
 /// How long a fetch waits for its first piece from the seeds before it is handed the
 /// other fetching members anyway (a seed may be unreachable).
