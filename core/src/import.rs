@@ -376,13 +376,7 @@ impl Importer {
             meta,
         };
         if let Some(t) = &thumbs {
-            write_atomic(&self.preview_path(&shared_hash), &t.preview).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::StorageFull {
-                    ImportError::DiskFull
-                } else {
-                    ImportError::Store
-                }
-            })?;
+            write_atomic(&self.preview_path(&shared_hash), &t.preview).map_err(|e| saving(&StoreError::from(e)))?;
         }
         let fresh = self.store.write(|tx| db::insert(tx, &item, req.asset_id.as_deref())).map_err(|e| saving(&e))?;
         if !fresh {

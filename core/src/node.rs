@@ -270,7 +270,6 @@ impl Node {
     /// As [`Node::open`]; [`NodeError::Replica`] with [`replica::Error::Identity`] when
     /// the vault fails or has lost the key.
     pub fn open_with(cfg: NodeConfig, vault: Option<&dyn crate::identity::KeyVault>) -> Result<Self, NodeError> {
-        crate::store::create_private_dir(&cfg.data_dir).map_err(crate::store::StoreError::from)?;
         let store = Arc::new(Store::open_dir(&cfg.data_dir)?);
         let replica = Arc::new(Replica::open_with(Arc::clone(&store), vault)?);
         let importer = Arc::new(Importer::new(store, 0)?.with_posters(cfg.posters.clone()));

@@ -379,14 +379,16 @@ impl Sync {
         if let Some(dht) = inner.cfg.dht.clone() {
             tasks.push(tokio::spawn(discover::dht_loop(inner.clone(), dht)));
         }
-        let relays = inner.cfg.rendezvous.iter().map(|r| (*r, tokio::spawn(rendezvous::serve(inner.clone(), *r)))).collect();
         let portmap = if local.ip().is_loopback() {
             None
         } else {
             let ports = [Some(local.port()), inner.cfg.swarm_listen.map(|a| a.port())];
             PortMapper::start(inner.cfg.port_map, ports.into_iter().flatten().filter(|p| *p != 0).collect())
         };
-        Ok(Sync { inner, tasks, portmap, relays: Mutex::new(relays) })
+        let relays = inner.cfg.rendezvous.clone();
+        let sync = Sync { inner, tasks, portmap, relays: Mutex::default() };
+        sync.set_rendezvous(&relays);
+        Ok(sync)
     }
 
     /// The address connections are accepted on.
