@@ -316,12 +316,16 @@ enum Command {
         #[arg(long, default_value_t = 1024)]
         max_waiting: usize,
     },
-    /// Download every original of a channel into a folder, then exit.
+    /// Download every original of a channel into a folder, then exit: first in step with
+    /// a member (so every post they hold is counted), then every original of those.
     Export {
         /// The channel id.
         channel: String,
         /// The folder.
         folder: PathBuf,
+        /// Seconds to wait for a member before exporting only what is here.
+        #[arg(long, default_value_t = 30)]
+        wait: u64,
         #[command(flatten)]
         net: NetArgs,
     },
@@ -488,9 +492,9 @@ async fn run(cli: &Cli) -> Result<(), Failure> {
             };
             web::run(cli, &dir, web::WebArgs { channel, window, guests, bind: *bind, net }).await
         }
-        Command::Export { channel, folder, net } => {
+        Command::Export { channel, folder, wait, net } => {
             let folder = std::path::absolute(folder).unwrap_or_else(|_| folder.clone());
-            web::export(cli, &dir, channel, folder, net).await
+            web::export(cli, &dir, channel, folder, wait.saturating_mul(1000), net).await
         }
     }
 }

@@ -54,7 +54,7 @@ pub enum Request {
     /// Open the web gallery for a window; reports its links, ends with the window or Cancel.
     Web { channel: String, window_ms: u64, guests: String, bind: Option<std::net::SocketAddr> },
     /// Copy every original of a channel into a folder once here.
-    Export { channel: String, folder: PathBuf },
+    Export { channel: String, folder: PathBuf, wait_ms: u64 },
     /// A post as a .torrent and a magnet link with this node's address.
     Torrent { post: String },
     /// What is moving.
@@ -193,8 +193,9 @@ pub async fn exec(node: &Node, req: Request, notify: Notify, cancel: &Cancel) ->
         Request::Web { channel, window_ms, guests, bind } => {
             web::web(node, &known_channel(node, &channel)?, window_ms, &guests, bind, notify, cancel).await
         }
-        Request::Export { channel, folder } => {
-            export::export(node, known_channel(node, &channel)?, folder, notify, cancel).await
+        Request::Export { channel, folder, wait_ms } => {
+            let wait = Duration::from_millis(wait_ms);
+            export::export(node, known_channel(node, &channel)?, folder, wait, notify, cancel).await
         }
         Request::Torrent { post } => torrent::torrent(node, &event_id(&post)?).await,
         Request::Status => status(node).await,

@@ -95,9 +95,16 @@ pub async fn run(cli: &Cli, dir: &Path, a: WebArgs<'_>) -> Result<(), Failure> {
     Ok(())
 }
 
-pub async fn export(cli: &Cli, dir: &Path, channel: &str, folder: PathBuf, net: &NetArgs) -> Result<(), Failure> {
+pub async fn export(
+    cli: &Cli,
+    dir: &Path,
+    channel: &str,
+    folder: PathBuf,
+    wait_ms: u64,
+    net: &NetArgs,
+) -> Result<(), Failure> {
     ops::channel_id(channel)?;
-    let req = Request::Export { channel: channel.to_owned(), folder };
+    let req = Request::Export { channel: channel.to_owned(), folder, wait_ms };
     let json = cli.json;
     let done = attached(cli, dir, req, net, "Stopping the export…", move |v| {
         if let Some(e) = v.get("exported") {
@@ -114,6 +121,8 @@ pub async fn export(cli: &Cli, dir: &Path, channel: &str, folder: PathBuf, net: 
     show::result(json, &done, |_| {
         if done["complete"].as_bool() == Some(true) {
             say!("Exported: {} copied.", show::count(n, "file", "files"));
+        } else if done["stopped"].as_bool() == Some(false) {
+            say!("Exported what is here: {} copied (no member was reachable).", show::count(n, "file", "files"));
         } else {
             say!("Stopped: {} copied so far; run it again to go on.", show::count(n, "file", "files"));
         }
