@@ -10,6 +10,7 @@
 pub(crate) mod db;
 pub mod state;
 
+pub(crate) mod admission;
 mod callback;
 mod conn;
 mod direct;

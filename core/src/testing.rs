@@ -33,6 +33,22 @@ pub fn pending_raw(r: &Replica, ch: &ChannelId) -> Result<Vec<Vec<u8>>, StoreErr
     r.store().read(|c| crate::log::db::pending_raw(c, ch))
 }
 
+/// The proofs `r` sends first on a sync connection for `ch` whose handshake hash is
+/// `session` (`Established::session`), as the side that opened it (`initiator`) or not:
+/// for tests that speak the sync protocol by hand (`sync::admission`).
+///
+/// # Errors
+/// [`StoreError`]; `Ok(None)` without keys for `ch`.
+pub fn access_proofs(
+    r: &Replica,
+    ch: &ChannelId,
+    session: &[u8; 32],
+    initiator: bool,
+) -> Result<Option<Vec<crate::sync::admission::Proof>>, StoreError> {
+    let keys = r.store().read(|c| crate::log::db::current_keys(c, ch))?;
+    Ok(keys.map(|k| crate::sync::admission::proofs(ch, (k.epoch, &k.read_key), session, initiator)))
+}
+
 /// The channels `r` holds keys for, as sync announces them.
 ///
 /// # Errors

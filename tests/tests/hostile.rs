@@ -50,12 +50,27 @@ fn access(p: &Peer, ch: &ChannelId) -> ChannelAccess {
     all.into_iter().find(|a| a.channel == *ch).expect("member")
 }
 
-/// A member's authenticated connection, made from `127.0.0.<last>`.
-async fn member_conn(s: &Scene, last: u8, ch: &ChannelId) -> Established {
+/// `p`'s connection to the scene's node after the handshake only, from `127.0.0.<last>`.
+async fn handshake(s: &Scene, p: &Peer, last: u8, ch: &ChannelId) -> Established {
     let stream = tcp_from(last, s.sa.local_addr()).await;
-    secure::dial(stream, &s.mallory.device_key(), &access(&s.mallory, ch), Ports::default(), &Limits::default())
+    secure::dial(stream, &p.device_key(), &access(p, ch), Ports::default(), &Limits::default())
         .await
         .expect("handshake")
+}
+
+/// Sends `p`'s access proofs as the opener of `c` and reads the node's: its first frame.
+async fn prove(p: &Peer, c: &mut Established) -> Msg {
+    let proofs = swarmroll_core::testing::access_proofs(&p.replica, &c.channel, &c.session, true).unwrap().unwrap();
+    c.writer.send(&encode(&Msg::Access { proofs })).await.expect("send the proofs");
+    let first = tokio::time::timeout(Duration::from_secs(5), c.reader.next()).await.expect("answered in time");
+    swarmroll_core::sync::state::decode(&first.expect("the node's proofs")).expect("a message")
+}
+
+/// A member's authenticated and admitted connection, made from `127.0.0.<last>`.
+async fn member_conn(s: &Scene, last: u8, ch: &ChannelId) -> Established {
+    let mut c = handshake(s, &s.mallory, last, ch).await;
+    assert!(matches!(prove(&s.mallory, &mut c).await, Msg::Access { .. }), "the node opens with its proofs");
+    c
 }
 
 /// Waits until the node closed the connection.
@@ -265,10 +280,54 @@ async fn a_removed_member_gets_nothing_more() {
     // Mallory was a member long enough to publish her profile.
     s.a.pull(&s.mallory, &s.ch);
     s.a.replica.remove_members(&s.ch, &[s.mallory.replica.device_id()]).expect("remove");
-    let mut c = member_conn(&s, 43, &s.ch).await;
+    let mut c = handshake(&s, &s.mallory, 43, &s.ch).await;
     // The handshake succeeds (she still holds the old keys), but not one frame follows.
     let first = tokio::time::timeout(Duration::from_secs(5), c.reader.next()).await.expect("closed in time");
     assert!(first.is_err(), "a removed member was sent a frame");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_member_under_a_fresh_identity_is_turned_away_and_members_are_not() {
+    let s = scene(sync_config()).await;
+    // Before the removal: an invite Mallory kept, and Carol, a member who then goes offline.
+    let (old_invite, _) = s.a.replica.invite(&s.ch, Role::Contributor, vec![], None).expect("invite");
+    let carol = peer("Carol");
+    carol.replica.join(&old_invite, "Carol").expect("join");
+    s.a.pull(&s.mallory, &s.ch);
+    s.a.pull(&carol, &s.ch);
+    s.a.replica.remove_members(&s.ch, &[s.mallory.replica.device_id()]).expect("remove");
+    let before = s.a.event_count(&s.ch);
+
+    // Mallory comes back as a new device with the invite she kept: the handshake passes
+    // (its key derives from the first epoch's), her proofs do not, and she gets the node's
+    // proofs — MACs bound to this session — and then nothing.
+    let eve = peer("Eve");
+    eve.replica.join(&old_invite, "Eve").expect("join locally");
+    let mut c = handshake(&s, &eve, 44, &s.ch).await;
+    assert!(matches!(prove(&eve, &mut c).await, Msg::Access { .. }));
+    let next = tokio::time::timeout(Duration::from_secs(5), c.reader.next()).await.expect("closed in time");
+    assert!(next.is_err(), "a device without the current key was sent a frame");
+    assert_eq!(s.a.event_count(&s.ch), before, "nothing of hers was taken");
+    // A node running her new identity, dialling the node, does not get in either…
+    swarmroll_core::testing::remember_peer(&eve.replica, &s.ch, s.sa.local_addr()).expect("remember");
+    let se = start(&eve, sync_config()).await;
+    // …while Carol, on the roster, offline during the rotation and holding only the old
+    // key, is let in, and the sync brings her the new key.
+    swarmroll_core::testing::remember_peer(&carol.replica, &s.ch, s.sa.local_addr()).expect("remember");
+    let sc = start(&carol, sync_config()).await;
+    until(20, "Carol caught up", || carol.event_count(&s.ch) >= before).await;
+    assert!(eve.event_count(&s.ch) < before, "the fresh identity caught up with the channel");
+    let epoch =
+        |p: &Peer| swarmroll_core::testing::access_proofs(&p.replica, &s.ch, &[0; 32], true).unwrap().unwrap()[0].0;
+    assert_eq!(epoch(&carol), epoch(&s.a), "Carol holds the new key");
+    assert!(epoch(&carol) > epoch(&eve));
+    drop((sc, se));
+
+    // A new device with an invite made after the removal is let in as ever.
+    let (new_invite, _) = s.a.replica.invite(&s.ch, Role::Viewer, vec![s.sa.local_addr()], None).expect("invite");
+    let b = bob();
+    let sb = start(&b, sync_config()).await;
+    sb.join(&new_invite, "Bob", Duration::from_secs(10)).await.expect("honest join");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -161,6 +161,9 @@ pub struct Established {
     pub channel: ChannelId,
     /// What the peer stated (its device is authenticated).
     pub peer: Hello,
+    /// The handshake hash: names this session, for proofs bound to it
+    /// (`sync::admission`).
+    pub session: [u8; 32],
 }
 
 fn psk(secret: &[u8; 32]) -> [u8; 32] {
@@ -327,6 +330,7 @@ fn finish(
     peer: Hello,
     limits: &Limits,
 ) -> Result<Established, NetError> {
+    let session: [u8; 32] = hs.get_handshake_hash().try_into().map_err(|_| NetError::Handshake)?;
     let transport = Arc::new(hs.into_stateless_transport_mode().map_err(|_| NetError::Handshake)?);
     let (r, w) = stream.into_split();
     let bucket = Bucket { tokens: f64::from(limits.burst), at: Instant::now() };
@@ -335,6 +339,7 @@ fn finish(
         writer: FrameWriter { stream: w, transport, nonce: 0, timeout: limits.frame },
         channel,
         peer,
+        session,
     })
 }
 

@@ -2,7 +2,7 @@
 //! pair survives), reconcile, push, keep alive; drop and penalise peers that misbehave.
 
 use super::state::{self, Action, Engine, Msg, ProtocolError, Vector};
-use super::{callback, db, direct, lock, punch, relay, rendezvous, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
+use super::{admission, callback, db, direct, lock, punch, relay, rendezvous, AbortOnDrop, ConnEntry, Inner, SyncError, SyncEvent};
 use crate::log::event::Event;
 use crate::log::validate::Rejection;
 use crate::net::{self, Established, FrameReader, FrameWriter, NetError};
@@ -327,10 +327,31 @@ impl Side {
     }
 }
 
+/// Exchanges access proofs (`sync::admission`): admits a member on our roster, or a
+/// device proving it holds our current read key.
+async fn admitted(inner: &Arc<Inner>, est: &mut Established, side: Side) -> bool {
+    let (ch, peer, session) = (est.channel, est.peer.device, est.session);
+    let looked = inner
+        .replica
+        .store()
+        .read_async(move |c| {
+            let keys = crate::log::db::current_keys(c, &ch)?;
+            Ok::<_, crate::store::StoreError>((keys, db::is_member(c, &ch, &peer)?))
+        })
+        .await;
+    let Ok((Some(keys), member)) = looked else { return false };
+    let current = (keys.epoch, &keys.read_key);
+    let ours = admission::proofs(&ch, current, &session, side.initiator());
+    match admission::exchange(&mut est.reader, &mut est.writer, ours, inner.cfg.limits.handshake).await {
+        Ok(Some(theirs)) => member || admission::proves(&ch, current, &session, !side.initiator(), &theirs),
+        _ => false,
+    }
+}
+
 /// Registers and drives one established connection until it ends.
 async fn run(
     inner: Arc<Inner>,
-    est: Established,
+    mut est: Established,
     ip: IpAddr,
     dialled: Option<SocketAddr>,
     side: Side,
@@ -342,6 +363,10 @@ async fn run(
     }
     let removed = inner.replica.store().read_async(move |c| db::is_removed(c, &ch, &peer)).await;
     if !matches!(removed, Ok(false)) {
+        return;
+    }
+    if !admitted(&inner, &mut est, side).await {
+        tracing::debug!("a device without the channel's current key was turned away");
         return;
     }
     // A punched member's sync port is where the punch reached it (its NAT's, which the

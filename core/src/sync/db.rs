@@ -66,6 +66,17 @@ pub fn is_removed(conn: &Connection, ch: &ChannelId, device: &DeviceId) -> Resul
         .is_some())
 }
 
+/// Whether `device` is a member of `ch` on this replica's roster (removed or not).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn is_member(conn: &Connection, ch: &ChannelId, device: &DeviceId) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row("SELECT 1 FROM members WHERE channel = ?1 AND device = ?2", params![ch.0, device.0], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Remembers that a member of `ch` was reached at `addr`.
 ///
 /// # Errors

@@ -106,11 +106,17 @@ pub enum Msg {
         /// The circuit's one-time key.
         key: [u8; 32],
     },
+    /// The first frame each side sends: proofs that it holds the channel's read keys,
+    /// bound to this session (`sync::admission`).
+    Access {
+        /// `(epoch, MAC)`, newest epoch first.
+        proofs: Vec<(u32, [u8; 32])>,
+    },
 }
 
 /// Message kinds this version knows: a frame whose tag is beyond them, but below
 /// [`FUTURE_KINDS`], comes from a newer version and is skipped, not taken for misbehaviour.
-const KNOWN_KINDS: u32 = 13;
+const KNOWN_KINDS: u32 = 14;
 
 /// The end of the range kept for later versions. A tag beyond it is garbage (an attacker's
 /// or a broken peer's), and the peer is penalised as for any malformed frame.
@@ -175,6 +181,7 @@ pub fn decode(frame: &[u8]) -> Result<Msg, ProtocolError> {
         }
         Msg::Events { events } if events.len() > MAX_EVENTS_PER_MSG => return Err(ProtocolError::TooMany),
         Msg::Peers { addrs } if addrs.len() > MAX_PEER_ADDRS => return Err(ProtocolError::TooMany),
+        Msg::Access { proofs } if proofs.len() > super::admission::MAX_PROOFS => return Err(ProtocolError::TooMany),
         _ => {}
     }
     Ok(msg)
@@ -265,7 +272,8 @@ impl Engine {
             | Msg::Relay { .. }
             | Msg::PunchBack { .. }
             | Msg::PunchPort { .. }
-            | Msg::Circuit { .. } => Vec::new(),
+            | Msg::Circuit { .. }
+            | Msg::Access { .. } => Vec::new(),
             Msg::Ping => vec![Action::Send(Msg::Pong)],
         }
     }

@@ -181,8 +181,14 @@ fn decode_refuses_malformed_and_oversized_messages() {
 
 #[test]
 fn a_newer_message_kind_is_skipped_not_taken_for_misbehaviour() {
-    // Kind 13 is the first this version does not know, 63 the last kept for later versions.
-    assert_eq!(decode(&[13, 1, 2, 3]), Err(ProtocolError::Unknown));
+    // Kind 14 is the first this version does not know, 63 the last kept for later versions.
+    assert_eq!(decode(&[14, 1, 2, 3]), Err(ProtocolError::Unknown));
+    // The access proofs came after the circuits (kind 13), at most MAX_PROOFS of them.
+    let access = Msg::Access { proofs: vec![(3, [1; 32]), (2, [2; 32])] };
+    assert_eq!(encode(&access)[0], 13);
+    assert_eq!(decode(&encode(&access)), Ok(access));
+    let many = Msg::Access { proofs: vec![(0, [0; 32]); crate::sync::admission::MAX_PROOFS + 1] };
+    assert_eq!(decode(&encode(&many)), Err(ProtocolError::TooMany));
     // A circuit through a rendezvous relay came after the punch-backs; a known kind 12
     // that does not decode is malformed, not unknown.
     let circuit = Msg::Circuit { token: [5; 16], key: [6; 32] };
