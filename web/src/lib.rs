@@ -18,6 +18,9 @@ mod access;
 mod assets;
 mod error;
 mod extract;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod live;
 mod range;
 mod routes;
