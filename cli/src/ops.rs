@@ -244,6 +244,8 @@ async fn status(node: &Node) -> Result<Value, Failure> {
         "relay": {"circuits": relays.circuits, "refused": relays.refused, "bytes": relays.bytes, "used": relays.used},
         "rendezvous": {"waiting": met.waiting, "connections": met.connections, "swarm": met.swarm, "bytes": met.bytes},
         "running": true,
+        // What the soak test watches for leaks: the node's live tasks.
+        "tasks": tokio::runtime::Handle::current().metrics().num_alive_tasks(),
         "sync_address": node.sync_addr().await.map(|a| a.to_string()),
         "swarm_address": node.swarm_addr().await.map(|a| a.to_string()),
         "held": s.held.map(|h| format!("{h:?}")),
