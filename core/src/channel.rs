@@ -15,6 +15,7 @@
 //! remaining member's device key ([`seal`]) inside a `Rotate` event, so the removed device
 //! never learns them.
 
+pub(crate) mod at_rest;
 pub(crate) mod db;
 pub mod invite;
 pub mod qr;

@@ -148,8 +148,15 @@ impl Replica {
             Some(v) => store.write(|tx| identity::db::load_or_create_in(tx, v))?,
             None => store.write(identity::db::load_or_create)?,
         };
+        // Owner secrets from before they were sealed are sealed now, once.
+        store.write(|tx| channel::at_rest::seal_bare(tx, &channel::at_rest::SealingKey::of(&device)))?;
         let (changes, _) = tokio::sync::broadcast::channel(CHANGE_BACKLOG);
         Ok(Replica { store, device: Arc::new(device), changes })
+    }
+
+    /// The key this device's channel-owner secrets are sealed under (`channel::at_rest`).
+    fn sealing(&self) -> channel::at_rest::SealingKey {
+        channel::at_rest::SealingKey::of(&self.device)
     }
 
     /// Changes to every channel's log from now on, after they are committed.
@@ -226,7 +233,7 @@ impl Replica {
             .map_err(|_| Error::Invalid("certificate"))?;
         let contributor_key = keys.contributor_public().ok_or(Error::MissingKeys)?;
         self.write(&ch, |tx, fresh| {
-            channel::db::insert_owned(tx, &owner, &seed, name, window)?;
+            channel::db::insert_owned(tx, &owner, &seed, name, window, &self.sealing())?;
             log::db::save_keys(tx, &ch, &keys)?;
             self.author_in(tx, fresh, &ch, Body::Profile { name: my_name.to_owned(), cert: Some(cert) })?;
             self.author_in(tx, fresh, &ch, Body::Channel { name: name.to_owned(), window, contributor_key, private })?;
@@ -504,7 +511,7 @@ impl Replica {
     /// theirs. Keys are sealed to each remaining member.
     fn rotate(&self, channel: &ChannelId, removed: &[DeviceId], roles: &[(DeviceId, Role)]) -> Result<EventId, Error> {
         self.write(channel, |tx, fresh| {
-            let (owner, seed) = channel::db::owner_secrets(tx, channel)?.ok_or(Error::NotOwner)?;
+            let (owner, seed) = channel::db::owner_secrets(tx, channel, &self.sealing())?.ok_or(Error::NotOwner)?;
             let current = log::db::current_keys(tx, channel)?.ok_or(Error::UnknownChannel)?;
             let members = log::db::certified_members(tx, channel, current.epoch)?;
             if roles.iter().any(|(d, _)| !members.iter().any(|(m, _)| m == d)) {

@@ -1,11 +1,13 @@
 //! SQL for the channels this device belongs to and the secrets it holds for them.
 
+use super::at_rest::{self, SealingKey};
 use super::{OwnerKey, Role, Secret, Window};
-use crate::store::{blob32, exec, row, StoreError};
+use crate::store::{exec, row, StoreError};
 use crate::types::{ChannelId, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-/// Records a channel this device has just created, with the owner's secrets.
+/// Records a channel this device has just created, with the owner's secrets sealed under
+/// `sealing` (`at_rest`).
 ///
 /// # Errors
 /// [`StoreError`].
@@ -15,7 +17,9 @@ pub fn insert_owned(
     seed: &Secret,
     name: &str,
     window: Option<Window>,
+    sealing: &SealingKey,
 ) -> Result<(), StoreError> {
+    let ch = owner.channel();
     exec(
         tx,
         "INSERT INTO channels (id, name, my_role, owner_secret, chain_seed, window_start, window_end, joined_ms)
@@ -24,8 +28,8 @@ pub fn insert_owned(
             owner.channel().0,
             name,
             Role::Owner.as_i64(),
-            owner.secret().0,
-            seed.0,
+            at_rest::seal(sealing, &ch, "owner", &owner.secret()),
+            at_rest::seal(sealing, &ch, "seed", seed),
             window.map(|w| w.start.0),
             window.map(|w| w.end.0),
             Timestamp::now().0
@@ -66,19 +70,25 @@ pub fn name(conn: &Connection, ch: &ChannelId) -> Result<Option<String>, StoreEr
     Ok(row(conn, "SELECT name FROM channels WHERE id = ?1", [ch.0], |r| r.get(0)).optional()?)
 }
 
-/// The owner key and read-key chain seed, on the owner's device only.
+/// The owner key and read-key chain seed, on the owner's device only, opened with
+/// `sealing` (`at_rest`).
 ///
 /// # Errors
-/// [`StoreError`].
-pub fn owner_secrets(conn: &Connection, ch: &ChannelId) -> Result<Option<(OwnerKey, Secret)>, StoreError> {
+/// [`StoreError`]; [`StoreError::Corrupt`] if they do not open under this device's key.
+pub fn owner_secrets(
+    conn: &Connection,
+    ch: &ChannelId,
+    sealing: &SealingKey,
+) -> Result<Option<(OwnerKey, Secret)>, StoreError> {
     let row = row(conn, "SELECT owner_secret, chain_seed FROM channels WHERE id = ?1", [ch.0], |r| {
         Ok((r.get::<_, Option<Vec<u8>>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
     })
     .optional()?;
     match row {
-        Some((Some(owner), Some(seed))) => {
-            Ok(Some((OwnerKey::from_secret(&Secret(blob32(owner)?)), Secret(blob32(seed)?))))
-        }
+        Some((Some(owner), Some(seed))) => Ok(Some((
+            OwnerKey::from_secret(&at_rest::open(sealing, ch, "owner", &owner)?),
+            at_rest::open(sealing, ch, "seed", &seed)?,
+        ))),
         _ => Ok(None),
     }
 }

@@ -16,11 +16,13 @@ import javax.crypto.spec.GCMParameterSpec
 private const val AES_KEY_BITS = 256
 
 /**
- * The core's secrets (the identity key, channel keys) kept on the phone: an AES-256-GCM key
- * that never leaves the Android Keystore (hardware-backed where the phone has it) wraps
- * each secret, and the wrapped bytes live in app-private files under [dir]. A copy of the
- * files without the Keystore key is useless, which is also why the app opts out of
- * backups: a restored file could not be unwrapped on another phone.
+ * The core's identity key kept on the phone: an AES-256-GCM key that never leaves the
+ * Android Keystore (hardware-backed where the phone has it) wraps it, and the wrapped bytes
+ * live in app-private files under [dir]. The core seals a channel owner's secrets in its
+ * database under a key derived from the identity key, so those too are useless without the
+ * Keystore key (channel read keys are not: they sit in the database as every member's are).
+ * A copy of the files without the Keystore key is useless, which is also why the app opts
+ * out of backups: a restored file could not be unwrapped on another phone.
  *
  * File layout: `<dir>/<name>.bin` = 12-byte IV followed by the ciphertext and GCM tag.
  * Writes go to a temporary file renamed over the old one, so a crash never leaves half a
