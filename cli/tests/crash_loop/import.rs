@@ -2,7 +2,7 @@
 //! once a random number of them are in, up to three times a folder, and started again
 //! until it finishes. Every photo must end up in exactly one post.
 
-use crate::common::{ok_json, on as swarmroll, run, LOOPBACK};
+use crate::common::{ok_json, on as swarmroll, run, spawn_until, LOOPBACK};
 use crate::harness::{after_kill, count, kill_when, open, peek, temp_files, write_photos, Ended, Rng, Tally};
 use std::path::Path;
 use std::time::Duration;
@@ -21,7 +21,7 @@ fn share(dir: &Path, channel: &str, folder: &Path) -> std::process::Command {
 }
 
 /// What must hold once a folder's share has finished: every photo shared so far is in
-/// exactly one post, nothing imported is left out of a post, and no temporary file stays.
+/// exactly one post and nothing imported is left out of a post.
 fn after_finish(dir: &Path, photos: usize) -> Vec<String> {
     let c = open(dir);
     let mut problems = Vec::new();
@@ -37,8 +37,19 @@ fn after_finish(dir: &Path, photos: usize) -> Vec<String> {
     if loose > 0 {
         problems.push(format!("{loose} imported photos belong to no post"));
     }
-    problems.extend(temp_files(dir).iter().map(|p| format!("temporary file left: {}", p.display())));
     problems
+}
+
+/// No temporary file outlives the next start of the node. (A share that exits at once
+/// may leave librqbit's `<info hash>.bitv.tmp` of a check still under way; the swarm
+/// sweeps its folder when it starts.)
+fn after_next_start(dir: &Path) -> Vec<String> {
+    let mut node = swarmroll(dir);
+    node.args(["--json", "run"]).args(LOOPBACK).stderr(std::process::Stdio::null());
+    let (node, _) = spawn_until(node, |v| v["event"] == "running");
+    let _ = std::process::Command::new("kill").args(["-INT", &node.id().to_string()]).status();
+    let _ = node.wait_with_output();
+    temp_files(dir).iter().map(|p| format!("temporary file left: {}", p.display())).collect()
 }
 
 #[test]
@@ -87,5 +98,6 @@ fn import_survives_kills_at_random_moments() {
         tally.check("a share finished", after_kill(&dir));
         tally.check("a share finished", after_finish(&dir, shared));
     }
+    tally.check("the next start", after_next_start(&dir));
     tally.report(&format!("{shared} photos in {folder_no} folders, each posted once"));
 }
