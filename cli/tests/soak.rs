@@ -10,10 +10,10 @@
 //! figures are in `docs/reliability.md`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 #[path = "crash_loop/harness.rs"]
 #[allow(dead_code)]
 mod harness;
-mod common;
 
 use common::{ok_json, on as swarmroll, spawn_until, Killed};
 use harness::{write_photos, Rng};
@@ -128,7 +128,8 @@ fn world(
             }
             4 => {
                 // A killed peer comes back (one that left stays away: it forgot the channel).
-                if let Some(p) = peers.iter_mut().find(|p| p.node.is_none() && p.dir.join("swarmroll.sqlite3").exists()) {
+                if let Some(p) = peers.iter_mut().find(|p| p.node.is_none() && p.dir.join("swarmroll.sqlite3").exists())
+                {
                     p.node = Some(run_peer(&p.dir));
                 }
             }

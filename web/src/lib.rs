@@ -24,6 +24,7 @@ pub mod fuzzing;
 mod live;
 mod range;
 mod routes;
+pub mod seal;
 mod serve;
 mod upload;
 mod view;
