@@ -92,6 +92,11 @@ fn write_seeds(w: &World, dir: &std::path::Path) {
     }
 }
 
+/// `SWARMROLL_FUZZ_DEBUG=1`: say what became of each input (to read a crash's input).
+fn debug() -> bool {
+    std::env::var_os("SWARMROLL_FUZZ_DEBUG").is_some()
+}
+
 thread_local! {
     static WORLD: RefCell<Option<World>> = const { RefCell::new(None) };
 }
@@ -123,6 +128,7 @@ fuzz_target!(|data: &[u8]| {
         }
         // As from a peer: refused events are reported, never an error.
         match w.replica.ingest(&w.channel, &[data.to_vec()]) {
+            Ok(report) if debug() => eprintln!("ingest: {report:?}"),
             Ok(_) => {}
             Err(e) => panic!("ingest of peer bytes failed instead of refusing them: {e:?}"),
         }
@@ -130,8 +136,10 @@ fuzz_target!(|data: &[u8]| {
         if let Ok((body, _)) = postcard::take_from_bytes::<Body>(data) {
             let _ = body.check_limits();
             // Refusals are typed; a store failure here would be a bug the body caused.
-            if let Err(Error::Store(e)) = w.replica.author(&w.channel, body) {
-                panic!("authoring a body failed in the store: {e:?}");
+            match w.replica.author(&w.channel, body) {
+                Err(Error::Store(e)) => panic!("authoring a body failed in the store: {e:?}"),
+                r if debug() => eprintln!("author: {r:?}"),
+                _ => {}
             }
         }
     });

@@ -10,7 +10,8 @@
 //!   runs the Noise handshake properly, but states a fuzzed `Hello` in its last handshake
 //!   message and then sends fuzzed records (sealed with the session's keys, so they
 //!   open): the listener's `check_peer`, `FrameReader::next` (record and frame lengths,
-//!   the frame size limit) and `sync::state::decode` of each frame it returns.
+//!   the frame size limit) and `sync::state::decode` of each frame it returns (the first
+//!   of which a node expects to be the admission's `Msg::Access`).
 //!
 //! Layout after the first byte, for the dialler: a flags byte (bit 0: the `Hello` starts
 //! with the dialler's real device id, so it is believed), the `Hello`'s length `n` and
@@ -200,6 +201,7 @@ fn write_seeds(dir: &std::path::Path) {
         Msg::PunchBack { token: [1; 16], info_hash: [2; 20] },
         Msg::PunchPort { token: [1; 16], port: 40000 },
         Msg::Circuit { token: [1; 16], key: [9; 32] },
+        Msg::Access { proofs: vec![(1, [8; 32]), (0, [9; 32])] },
     ];
     for (i, m) in msgs.iter().enumerate() {
         let msg = encode(m);
