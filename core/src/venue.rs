@@ -72,12 +72,19 @@ pub struct Link {
     pub token: String,
     /// What it allows.
     pub role: LinkRole,
+    /// For a private channel, the key its gallery seals content with
+    /// ([`Venue::seal_key`]): carried in the URL's fragment, which browsers never send.
+    pub seal: Option<[u8; 32]>,
 }
 
 impl Link {
-    /// The gallery URL on a server listening at `addr`.
+    /// The gallery URL on a server listening at `addr` (with `#k=<key>` for a private
+    /// channel's link).
     pub fn url(&self, addr: SocketAddr) -> String {
-        format!("http://{addr}/g/{}/", self.token)
+        match &self.seal {
+            Some(k) => format!("http://{addr}/g/{}/#k={}", self.token, data_encoding::BASE64URL_NOPAD.encode(k)),
+            None => format!("http://{addr}/g/{}/", self.token),
+        }
     }
 }
 
@@ -207,7 +214,25 @@ impl Venue {
     ) -> Result<Link, NodeError> {
         let token = new_secret();
         let id = self.store().write::<_, StoreError>(|tx| db::insert_link(tx, channel, &token, role, expires))?;
-        Ok(Link { id, token, role })
+        let seal = self.seal_key(channel, &token)?;
+        Ok(Link { id, token, role, seal })
+    }
+
+    /// The key a private channel's gallery seals everything with for the link `token`
+    /// (`None` for other channels): a keyed hash of the token under a key derived from
+    /// this device's identity, so it is the same for the link's whole life — across
+    /// restarts — without being stored, and unknown to anyone who only saw the token on
+    /// the Wi-Fi.
+    ///
+    /// # Errors
+    /// [`NodeError::Replica`].
+    pub fn seal_key(&self, channel: &ChannelId, token: &str) -> Result<Option<[u8; 32]>, NodeError> {
+        if !self.node.replica().is_private(channel)? {
+            return Ok(None);
+        }
+        let device = self.node.replica().device_key().secret_bytes();
+        let key = blake3::derive_key("swarmroll/web-seal/link-key/v1", device.as_ref());
+        Ok(Some(*blake3::keyed_hash(&key, token.as_bytes()).as_bytes()))
     }
 
     /// Revokes a link: its pages, API and live updates stop at once, for every guest who

@@ -216,7 +216,8 @@ impl Events {
                 } else if let Some(d) = l.strip_prefix("data:") {
                     data.push_str(d.trim());
                 } else if l.is_empty() && !name.is_empty() {
-                    return Some((name, serde_json::from_str(&data).unwrap_or(Value::Null)));
+                    // Data that is not JSON (a private gallery's sealed events) comes as a string.
+                    return Some((name, serde_json::from_str(&data).unwrap_or(Value::String(data))));
                 }
                 // Chunk-size lines of the chunked body and keep-alive comments are skipped.
             }

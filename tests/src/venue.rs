@@ -29,9 +29,18 @@ impl Venue {
 
     /// [`Venue::start`] with the node's data folder in `dir` (a small filesystem, say).
     pub async fn start_in(dir: TempDir, tune: impl FnOnce(&mut WebConfig)) -> Venue {
+        Self::start_with(dir, false, tune).await
+    }
+
+    /// [`Venue::start`] for a private channel: its links carry a seal key.
+    pub async fn start_private(tune: impl FnOnce(&mut WebConfig)) -> Venue {
+        Self::start_with(tempfile::tempdir().expect("temp dir"), true, tune).await
+    }
+
+    async fn start_with(dir: TempDir, private: bool, tune: impl FnOnce(&mut WebConfig)) -> Venue {
         let node = Node::open(node_config(dir.path())).expect("open node");
         node.start().await.expect("start node");
-        let channel = node.create_channel("Ana & Ben's wedding", "Ana", false).expect("create channel");
+        let channel = node.create_channel("Ana & Ben's wedding", "Ana", private).expect("create channel");
         let closes = Some(Timestamp(Timestamp::now().0 + 3_600_000));
         let link = |role| node.venue().create_link(&channel, role, closes).expect("link");
         let (uploader, viewer, host) = (link(LinkRole::Uploader), link(LinkRole::Viewer), link(LinkRole::Host));

@@ -21,6 +21,8 @@ pub struct Access {
     pub role: LinkRole,
     pub closes: Option<Timestamp>,
     pub token: String,
+    /// The key everything on this link is sealed with (a private channel's, `sealing`).
+    pub seal: Option<[u8; 32]>,
 }
 
 impl Access {
@@ -65,12 +67,24 @@ pub async fn link(shared: &Shared, token: &str) -> Result<Access, ApiError> {
         return Err(ApiError::NotFound);
     }
     let (venue, t) = (shared.node.venue(), token.to_owned());
-    let row = blocking(move || Ok(venue.link(&t)?)).await?;
+    let (row, seal) = blocking(move || {
+        let Some(row) = venue.link(&t)? else { return Ok((None, None)) };
+        let seal = venue.seal_key(&row.channel, &t)?;
+        Ok((Some(row), seal))
+    })
+    .await?;
     let row = row.filter(|r| !r.revoked).ok_or(ApiError::NotFound)?;
     if row.expires.is_some_and(|e| e <= Timestamp::now()) {
         return Err(ApiError::Closed);
     }
-    Ok(Access { link: row.id, channel: row.channel, role: row.role, closes: row.expires, token: token.to_owned() })
+    Ok(Access {
+        link: row.id,
+        channel: row.channel,
+        role: row.role,
+        closes: row.expires,
+        token: token.to_owned(),
+        seal,
+    })
 }
 
 /// The guest cookie's value, if the request has one.

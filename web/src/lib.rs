@@ -25,6 +25,7 @@ mod live;
 mod range;
 mod routes;
 pub mod seal;
+mod sealing;
 mod serve;
 mod upload;
 mod view;

@@ -4,7 +4,7 @@
 use super::access::{self, Access, Visit};
 use super::extract::{blocking, ApiPath, JsonBody};
 use super::view::{self, may_see, my_role, parse_id};
-use super::{assets, live, upload, ApiError, Shared};
+use super::{assets, live, sealing, upload, ApiError, Shared};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -46,6 +46,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(upload::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::BadMethod })
+        .layer(axum::middleware::from_fn_with_state(Arc::clone(&shared), sealing::layer))
         .layer(axum::middleware::map_response(secure_headers))
         .with_state(shared)
 }
@@ -352,6 +353,7 @@ mod tests {
             role: LinkRole::Viewer,
             closes: None,
             token: String::new(),
+            seal: None,
         };
         assert_eq!(a.require(LinkRole::Viewer), Ok(()));
         assert_eq!(a.require(LinkRole::Uploader), Err(ApiError::Forbidden));
