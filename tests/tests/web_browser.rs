@@ -190,3 +190,36 @@ async fn the_landing_page_decodes_every_published_invite_as_the_core_does() {
     publish_screenshots(&["landing.png", "landing-error.png"]);
     v.node.stop().await;
 }
+
+/// A private channel's gallery in a real browser: the link's key stays in the page, which
+/// shows, comments and uploads as anywhere, while every body on the wire is sealed; the
+/// same link without its key shows nothing and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_gallery_works_in_the_browser_with_its_key_and_seals_everything_on_the_wire() {
+    if !browser_ready() {
+        return;
+    }
+    let v = Venue::start_private(|_| {}).await;
+    let (caption, said) = ("Our vows, by the lake", "So moving");
+    let roll = vec![swarmroll_core::import::Request::path(swarmroll_tests::photos().join("cameras/fujifilm-dx10.jpg"))];
+    let opts = swarmroll_core::share::Options { caption: caption.into(), ..Default::default() };
+    let post = v.node.share(&v.channel, roll, opts, &Default::default()).await.unwrap().posts[0];
+    v.node.comment(&v.channel, &post, said, None).unwrap();
+    let env = [
+        ("SR_GALLERY_URL", v.uploader.url(v.addr())),
+        ("SR_CAPTION", caption.to_owned()),
+        ("SR_COMMENT", said.to_owned()),
+        ("SR_PHOTO", swarmroll_tests::photos().join("phones/jolla.jpg").display().to_string()),
+    ];
+    let result = run_script("private.mjs", &env).await;
+    let upload = EventId::from_hex(result["upload_post"].as_str().unwrap()).unwrap();
+    let t = v.node.thread(&upload).unwrap().expect("the upload is a post on Ana's node");
+    assert_eq!(t.post.guest.as_deref(), Some("Maya"));
+    let first = v.node.thread(&post).unwrap().unwrap();
+    assert!(first
+        .comments
+        .iter()
+        .any(|c| c.text == result["comment"].as_str().unwrap() && c.guest.as_deref() == Some("Maya")));
+    publish_screenshots(&["private-gallery.png", "private-viewer.png", "private-no-key.png"]);
+    v.node.stop().await;
+}

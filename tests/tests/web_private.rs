@@ -103,8 +103,8 @@ async fn a_private_gallery_carries_nothing_readable_on_the_wire_without_the_link
         assert!(plain_text_in(&r).is_empty(), "{path}: {:?}", plain_text_in(&r));
     }
     let r = sniffer.json("POST", &format!("{base}api/post/{}/comments", post.to_hex()), &json!({"text": "spam"})).await;
-    assert_eq!((r.status, r.header("swarmroll-sealed")), (400, None), "{}", r.text());
-    assert_eq!(r.json()["error"], "bad_request");
+    assert_eq!((r.status, r.header("swarmroll-sealed")), (403, None), "{}", r.text());
+    assert_eq!(r.json()["error"], "sealed");
 
     // Maya comments and uploads a photo, sealed piece by piece; Ana's node gets both.
     let (raw, said) =
@@ -143,6 +143,12 @@ async fn a_private_gallery_carries_nothing_readable_on_the_wire_without_the_link
     let sealed: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
     let opened: Value = serde_json::from_slice(&seal::open(&key, &sealed).unwrap()).unwrap();
     assert_eq!(opened["post"], post.to_hex());
+
+    // The host's slideshow shows the guests' link as a QR code: with its key.
+    let mut host = Keyed { client: Client::new(v.addr()), key: v.host.seal.unwrap() };
+    let (_, s) = host.json("POST", &format!("{}api/session", Venue::base(&v.host)), &json!({"name": "Ana"})).await;
+    assert_eq!(s["guest_url"].as_str(), Some(v.uploader.url(v.addr()).as_str()), "{s}");
+    assert_ne!(v.host.seal, v.uploader.seal, "each link has its own key");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,6 @@
 // The guest gallery (docs/web-api.md): grid, viewer (#/p/<post>/<index>), comments,
 // reactions, uploads, live updates, and the host's hide and block.
-import { createApi, galleryBase } from './lib/api.js';
+import { createApi, galleryBase, linkKey } from './lib/api.js';
 import { UploadQueue } from './lib/upload.js';
 import { hashBlob } from './lib/blake3.js';
 
@@ -42,7 +42,9 @@ function fit(img, it) {
     img.classList.toggle('tile', a > 0 && b > 0 && Math.abs(Math.log(a / b)) > 0.2);
   });
 }
-const api = createApi(base, { reauth: () => startSession() });
+const api = createApi(base, { reauth: () => startSession(), key: linkKey(base, location, localStorage) });
+// The key is kept; the fragment is cleared so it is neither shown nor bookmarked.
+if (/[#&]k=/.test(location.hash)) history.replaceState(null, '', location.pathname + location.search);
 
 let session = null;
 let drop = false;        // a drop box link: the guest sees only their own uploads
@@ -71,6 +73,20 @@ function el(tag, props, ...kids) {
 }
 const key = (it) => it.post + '/' + it.index;
 const url = (u) => new URL(u, location.origin + base).href;
+// Points an <img> or <video> at a thumbnail or original: its address on a public
+// channel, a blob URL of the opened body on a private one (the old one let go).
+function show(media, path, then) {
+  if (!api.sealed) {
+    media.src = url(path);
+    if (then) then();
+    return;
+  }
+  api.media(path).then((u) => {
+    if (media.src.startsWith('blob:')) URL.revokeObjectURL(media.src);
+    media.src = u;
+    if (then) then();
+  }, () => media.dispatchEvent(new Event('error')));
+}
 const who = (x) => (x.guest ? x.guest + ' (guest)' : x.by || 'Someone');
 const ratio = (it, min = 0.33) => Math.min(3, Math.max(min, it.width && it.height ? it.width / it.height : 1)).toFixed(3);
 const pad = (n) => String(n).padStart(2, '0');
@@ -101,6 +117,8 @@ function oops(e) {
   if (!e) return;
   if (e.code === 'closed') return setClosed();
   if (e.code === 'blocked') return setClosed('You can no longer take part in this gallery.');
+  // A private channel's link opened without its key (or with another): nothing to show.
+  if (e.code === 'sealed' || e.code === 'no_key' || e.code === 'bad_key') return setClosed(e.message);
   say(e.message || 'Something went wrong.');
 }
 
@@ -208,7 +226,7 @@ $('me').addEventListener('click', () => askName());
 function cell(it) {
   const img = el('img', { alt: describe(it), loading: 'lazy', decoding: 'async', width: it.width || 300, height: it.height || 300 });
   fit(img, it);
-  img.src = url(it.thumb);
+  show(img, it.thumb);
   const a = el('a', { className: 'item', href: '#/p/' + it.post + '/' + it.index }, img);
   a.dataset.post = it.post;
   a.dataset.index = it.index;
@@ -359,21 +377,18 @@ function listen() {
     if (es.readyState === EventSource.CLOSED) setTimeout(recheck, 3000);
   };
   es.addEventListener('item', (ev) => {
-    const d = parse(ev.data);
+    const d = api.eventData(ev.data);
     if (d.post) arrived.add(d.post);
     refresh(1);
   });
   es.addEventListener('comment', (ev) => {
-    const d = parse(ev.data);
+    const d = api.eventData(ev.data);
     if (cur && d.post === cur.post) reloadPost();
     refresh(2);
   });
   es.addEventListener('changed', () => refresh(2));
   es.addEventListener('closed', () => setClosed());
 }
-const parse = (s) => {
-  try { return JSON.parse(s) || {}; } catch { return {}; }
-};
 
 async function recheck() {
   try {
@@ -475,9 +490,9 @@ function showMedia(it) {
   box.style.setProperty('--r', ratio(it));
   const thumb = el('img', { alt: describe(it), className: 'thumb' });
   fit(thumb, it);
-  thumb.src = url(it.thumb);
   if (it.kind === 'video') {
-    const vid = el('video', { controls: true, playsInline: true, preload: 'metadata', poster: thumb.src });
+    const vid = el('video', { controls: true, playsInline: true, preload: 'metadata' });
+    show(thumb, it.thumb, () => { vid.poster = thumb.src; });
     vid.setAttribute('aria-label', describe(it));
     // A tile for a poster: the video as small as the tile until it plays.
     thumb.addEventListener('load', () => vid.classList.toggle('tile', thumb.classList.contains('tile') && vid.paused && !vid.currentTime));
@@ -487,14 +502,15 @@ function showMedia(it) {
       vid.replaceWith(thumb);
       explain(it, seq);
     }, { once: true });
-    vid.src = url(it.original);
+    show(vid, it.original);
     box.replaceChildren(vid);
   } else {
+    show(thumb, it.thumb);
     box.replaceChildren(thumb);
     const full = new Image();
     full.onload = () => seq === mediaSeq && (thumb.src = full.src);
     full.onerror = () => explain(it, seq);
-    full.src = url(it.original);
+    show(full, it.original);
   }
 }
 
@@ -514,7 +530,12 @@ async function explain(it, seq) {
   if (seq !== mediaSeq) return;
   const note = $('viewer-note');
   note.textContent = msg + ' ';
-  if (link) note.append(el('a', { href: url(it.original), download: '', className: 'button' }, 'Download it'));
+  if (link) {
+    const a = el('a', { href: url(it.original), download: '', className: 'button' }, 'Download it');
+    // On a private channel the download is the opened original.
+    if (api.sealed) api.media(it.original).then((u) => { a.href = u; }, () => {});
+    note.append(a);
+  }
 }
 
 function fillInfo({ post: p, comments }) {

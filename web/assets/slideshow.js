@@ -1,13 +1,17 @@
 // The venue slideshow (docs/web-api.md): the newest photos, one every few seconds, new
 // arrivals first. Videos show their thumbnail. For a TV or projector: no controls. Opened
 // with the host's link, it also shows the QR code of the guests' upload link.
-import { createApi, galleryBase } from './lib/api.js';
+import { createApi, galleryBase, linkKey } from './lib/api.js';
 import { qrSvg } from './lib/qr.js';
 
 const $ = (id) => document.getElementById(id);
 const base = galleryBase(location.pathname);
 const still = matchMedia('(prefers-reduced-motion: reduce)');
-const api = createApi(base, { reauth: () => api.post('api/session', { name: null }) });
+const api = createApi(base, {
+  reauth: () => api.post('api/session', { name: null }),
+  key: linkKey(base, location, localStorage),
+});
+if (/[#&]k=/.test(location.hash)) history.replaceState(null, '', location.pathname + location.search);
 const layers = [$('slide-a'), $('slide-b')];
 const key = (it) => it.post + '/' + it.index;
 const url = (u) => new URL(u, location.origin + base).href;
@@ -26,8 +30,12 @@ function message(text) {
   $('show-msg').textContent = text;
 }
 
-function load(img, src) {
-  img.src = src;
+// Shows `path` (a thumbnail or original) in `img`; on a private channel through a blob
+// URL, the previous one let go.
+async function load(img, path) {
+  const src = await api.media(path);
+  if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+  img.src = api.sealed ? src : url(path);
   return img.decode();
 }
 
@@ -52,9 +60,9 @@ async function step() {
     const back = layers[1 - front];
     try {
       try {
-        await load(back, url(it.kind === 'image' ? it.original : it.thumb));
+        await load(back, it.kind === 'image' ? it.original : it.thumb);
       } catch {
-        await load(back, url(it.thumb));
+        await load(back, it.thumb);
       }
     } catch {
       continue;
@@ -131,8 +139,7 @@ function listen() {
     }
   };
   es.addEventListener('item', (ev) => {
-    let post = null;
-    try { post = JSON.parse(ev.data).post; } catch { /* the first page then */ }
+    const post = api.eventData(ev.data).post || null;
     loadNew(post).catch((e) => (e.status === 404 ? null : fail(e)));
   });
   es.addEventListener('changed', () => reload().catch(fail));

@@ -33,4 +33,5 @@ assets! {
     "lib/blake3.js" => "text/javascript; charset=utf-8",
     "lib/invite.js" => "text/javascript; charset=utf-8",
     "lib/qr.js" => "text/javascript; charset=utf-8",
+    "lib/seal.js" => "text/javascript; charset=utf-8",
 }

@@ -24,6 +24,10 @@ pub enum ApiError {
     /// The link does not allow it.
     #[error("this link does not allow that")]
     Forbidden,
+    /// A private channel's link used without its key (the part after `#`), or with
+    /// another: what was sent does not open.
+    #[error("this link is missing its key: open the whole link again, as it was sent")]
+    Sealed,
     /// The host blocked this guest.
     #[error("the host has blocked this browser")]
     Blocked,
@@ -74,6 +78,7 @@ impl ApiError {
             ApiError::NameRequired => "name_required",
             ApiError::NoSession => "no_session",
             ApiError::Forbidden => "forbidden",
+            ApiError::Sealed => "sealed",
             ApiError::Blocked => "blocked",
             ApiError::NotFound => "not_found",
             ApiError::NotHere => "not_here",
@@ -96,7 +101,7 @@ impl ApiError {
             ApiError::BadRequest(_) | ApiError::NameRequired => StatusCode::BAD_REQUEST,
             ApiError::BadMethod => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NoSession => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::Blocked => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::Blocked | ApiError::Sealed => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::NotHere => StatusCode::NOT_FOUND,
             ApiError::OffsetMismatch(_) => StatusCode::CONFLICT,
             ApiError::Closed => StatusCode::GONE,

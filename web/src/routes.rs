@@ -115,8 +115,15 @@ async fn session_json(s: &Shared, access: &Access, guest: i64, name: Option<Stri
         Ok(node.channels()?.into_iter().find(|c| c.id == channel).map(|c| c.name).unwrap_or_default())
     })
     .await?;
+    // The guests' link for the host's slideshow QR code, with its key on a private
+    // channel (this answer is itself sealed there).
     let guest_url = match (&s.cfg.guest_token, access.role) {
-        (Some(t), LinkRole::Host) => Some(format!("http://{}/g/{t}/", s.addr)),
+        (Some(t), LinkRole::Host) => {
+            let (venue, token) = (s.node.venue(), t.clone());
+            let key = blocking(move || Ok(venue.seal_key(&channel, &token)?)).await?;
+            let link = swarmroll_core::venue::Link { id: 0, token: t.clone(), role: LinkRole::Uploader, seal: key };
+            Some(link.url(s.addr))
+        }
         _ => None,
     };
     Ok(json!({

@@ -8,8 +8,8 @@
 //!
 //! A response is one sealed message (a 206 range too), streamed in 64 KiB chunks as the
 //! handler produces it, marked `Swarmroll-Sealed: 1`, its `Content-Type` kept so the
-//! page knows what the plaintext is. A request body that does not open is refused (400
-//! `sealed`), before any handler sees it.
+//! page knows what the plaintext is. A request body that does not open is refused (403
+//! `sealed`: the link was opened without its key), before any handler sees it.
 
 use super::access;
 use super::seal::{self, CHUNK};
@@ -66,7 +66,7 @@ async fn open_body(req: Request, key: &[u8; 32]) -> Result<Request, ApiError> {
     if bytes.is_empty() {
         return Ok(Request::from_parts(parts, Body::empty()));
     }
-    let plain = seal::open(key, &bytes).map_err(|_| ApiError::BadRequest("sealed"))?;
+    let plain = seal::open(key, &bytes).map_err(|_| ApiError::Sealed)?;
     let mut parts = parts;
     parts.headers.remove(SEALED);
     parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(plain.len()));

@@ -1,0 +1,185 @@
+// Browser test of a private channel's venue gallery (web/src/sealing.rs): the link's key
+// is in its fragment; with it the page shows everything and uploads and comments as on
+// any gallery, while every body that crosses the network is sealed. Run by a Rust
+// integration test against a real node.
+// Environment:
+//   SR_GALLERY_URL   the uploader link, with its #k=… fragment
+//   SR_CAPTION       the caption of the post already there   SR_COMMENT  its comment
+//   SR_PHOTO         a photo to upload                        SR_SCREENSHOTS  folder
+//   SR_CHROMIUM      the browser (default /usr/bin/chromium)
+// On success prints: RESULT {"upload_post": "...", "comment": "..."}
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const WAIT = 20000;
+const SAYS = 'Lovely, from a private gallery';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' };
+
+const log = (...a) => console.error('[private test]', ...a);
+class Failure extends Error {}
+const check = (ok, msg) => {
+  if (!ok) throw new Failure(msg);
+};
+const need = (k) => {
+  const v = process.env[k];
+  check(v, 'environment variable ' + k + ' is not set');
+  return v;
+};
+
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    const r = await fn();
+    log('ok:', name, '(' + (Date.now() - t0) + ' ms)');
+    return r;
+  } catch (e) {
+    throw new Failure(name + ': ' + String(e && e.message ? e.message : e).split('\n')[0]);
+  }
+}
+
+async function until(page, msg, fn, arg) {
+  try {
+    return await (await page.waitForFunction(fn, arg, { timeout: WAIT, polling: 100 })).jsonValue();
+  } catch {
+    throw new Failure(msg + ' (waited ' + WAIT / 1000 + ' s)');
+  }
+}
+
+// Every response body under the link that is not a page or a script: what a sniffer on
+// the Wi-Fi would get.
+function wiretap(page, seen) {
+  page.on('response', async (r) => {
+    const u = new URL(r.url());
+    if (!u.pathname.startsWith('/g/') || /\/(slideshow)?$/.test(u.pathname) || u.pathname.endsWith('/api/events')) return;
+    try {
+      seen.push({ path: u.pathname, sealed: r.headers()['swarmroll-sealed'] === '1', body: await r.body() });
+    } catch { /* a stream or a body the page let go */ }
+  });
+}
+
+async function run(browser) {
+  const url = need('SR_GALLERY_URL'), caption = need('SR_CAPTION'), comment = need('SR_COMMENT');
+  const photo = need('SR_PHOTO'), shots = need('SR_SCREENSHOTS');
+  check(url.includes('#k='), 'the link carries no key: ' + url);
+  fs.mkdirSync(shots, { recursive: true });
+  const errors = [];
+  const seen = [];
+
+  const ctx = await browser.newContext(PHONE);
+  ctx.setDefaultTimeout(WAIT);
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && log('console:', m.text()));
+  wiretap(page, seen);
+
+  await step('Maya opens the whole link: the gallery shows, the key leaves the address bar', async () => {
+    const res = await page.goto(url, { waitUntil: 'domcontentloaded' });
+    check(res && res.status() === 200, 'the page answered ' + (res && res.status()));
+    await until(page, 'the page did not start as an uploader', () => document.body.dataset.role === 'uploader');
+    await until(page, 'the gallery did not load', () => document.body.dataset.ready === 'yes');
+    check(!(await page.evaluate(() => location.hash.includes('k='))), 'the key is still in the address');
+    await until(page, 'the thumbnail was not drawn from the opened body', () => {
+      const img = document.querySelector('a.item img');
+      return img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0;
+    });
+  });
+
+  await step('she opens the photo: caption, comment and the original, opened in the page', async () => {
+    await page.click('a.item');
+    await until(page, 'the viewer did not open', () => document.getElementById('viewer').open);
+    await until(page, 'no caption "' + caption + '"', (c) => document.getElementById('viewer-caption').textContent === c, caption);
+    await until(page, 'no comment "' + comment + '"', (c) => [...document.querySelectorAll('#comments li')].some((li) => li.textContent.includes(c)), comment);
+    await until(page, 'the original did not show', () => {
+      const img = document.querySelector('#viewer-media img');
+      return img && img.src.startsWith('blob:') && img.naturalWidth >= 1000;
+    });
+    await page.screenshot({ path: path.join(shots, 'private-viewer.png') });
+  });
+
+  await step('she gives her name and comments', async () => {
+    await page.keyboard.press('Escape');
+    await until(page, 'the viewer did not close', () => !document.getElementById('viewer').open);
+    await page.click('#me');
+    await until(page, 'the name dialog did not open', () => document.getElementById('name-dialog').open);
+    await page.fill('#name-input', 'Maya');
+    await page.click('#name-save');
+    await until(page, 'the header does not show her name', () => document.getElementById('me').textContent.includes('Maya'));
+    await page.click('a.item');
+    await until(page, 'the viewer did not open again', () => document.getElementById('viewer').open);
+    await page.fill('#comment-text', SAYS);
+    await page.click('#comment-send');
+    await until(page, 'her comment does not show', (t) => [...document.querySelectorAll('#comments li')].some((li) => li.textContent.includes(t)), SAYS);
+    const mine = await page.evaluate((t) => [...document.querySelectorAll('#comments li')].filter((li) => li.textContent.includes(t)).length, SAYS);
+    check(mine === 1, 'her comment shows ' + mine + ' times');
+    await page.keyboard.press('Escape');
+    await until(page, 'the viewer did not close', () => !document.getElementById('viewer').open);
+  });
+
+  const post = await step('she uploads a photo, sealed piece by piece', async () => {
+    await page.setInputFiles('#file-input', photo);
+    const name = path.basename(photo);
+    const r = await until(page, 'the upload did not finish', (n) => {
+      const row = document.querySelector('[data-upload-name="' + CSS.escape(n) + '"]');
+      if (!row || (row.dataset.state !== 'done' && row.dataset.state !== 'failed')) return false;
+      return { state: row.dataset.state, post: row.dataset.post || null, text: row.textContent };
+    }, name);
+    check(r.state === 'done' && /^[0-9a-f]{64}$/.test(r.post || ''), 'the upload: ' + JSON.stringify(r));
+    await until(page, 'the upload is not in the grid', (p) => document.querySelector('a.item[data-post="' + p + '"] img')?.naturalWidth > 0, r.post);
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.screenshot({ path: path.join(shots, 'private-gallery.png'), fullPage: true });
+    return r.post;
+  });
+
+  await step('everything that crossed the network was sealed and says nothing', async () => {
+    check(seen.length >= 6, 'only ' + seen.length + ' responses seen');
+    const plain = seen.filter((s) => !s.sealed).map((s) => s.path);
+    check(!plain.length, 'answered in the clear: ' + plain.join(', '));
+    for (const s of seen) {
+      const text = s.body.toString('latin1');
+      for (const t of [caption, comment, SAYS, 'Maya', 'JFIF', 'Exif']) {
+        check(!text.includes(t), s.path + ' carries "' + t + '" in the clear');
+      }
+      check(!(s.body[0] === 0xff && s.body[1] === 0xd8), s.path + ' is a JPEG in the clear');
+    }
+  });
+
+  await step('the same link without its key shows nothing and says why', async () => {
+    const other = await (await browser.newContext(PHONE)).newPage();
+    const res = await other.goto(url.split('#')[0], { waitUntil: 'domcontentloaded' });
+    check(res && res.status() === 200, 'the page answered ' + (res && res.status()));
+    await until(other, 'no message about the missing key', () => /missing its key/i.test(document.body.innerText));
+    check(!(await other.evaluate((c) => document.body.innerText.includes(c), caption)), 'the keyless page shows the caption');
+    await other.screenshot({ path: path.join(shots, 'private-no-key.png') });
+  });
+
+  check(!errors.length, 'uncaught errors in the page: ' + errors.join(' | '));
+  return { upload_post: post, comment: SAYS };
+}
+
+async function main() {
+  const exe = process.env.SR_CHROMIUM || '/usr/bin/chromium';
+  let browser = null;
+  const watchdog = setTimeout(() => {
+    console.log('FAILED: the private gallery test took longer than 3 minutes');
+    process.exit(1);
+  }, 180000);
+  try {
+    check(fs.existsSync(exe), 'no browser at ' + exe + ' (set SR_CHROMIUM)');
+    browser = await chromium.launch({ executablePath: exe, args: ARGS, timeout: 60000 });
+    console.log('RESULT ' + JSON.stringify(await run(browser)));
+    return 0;
+  } catch (e) {
+    const why = e instanceof Failure ? e.message : (e && e.stack) || String(e);
+    console.log('FAILED: ' + why);
+    console.error('[private test] FAILED: ' + why);
+    return 1;
+  } finally {
+    clearTimeout(watchdog);
+    if (browser) await browser.close().catch(() => {});
+  }
+}
+
+process.exit(await main());
