@@ -68,7 +68,7 @@ fn links(json: bool, v: &Value) {
         say!("View only:  {}", w["viewer_url"].as_str().unwrap_or_default());
         let host = w["host_url"].as_str().unwrap_or_default();
         say!("Your host link (hide, block; keep it to yourself): {host}");
-        say!("Slideshow for a TV, with the guests' QR code: {host}slideshow");
+        say!("Slideshow for a TV, with the guests' QR code: {}", w["slideshow_url"].as_str().unwrap_or_default());
         say!();
     });
 }

@@ -81,9 +81,15 @@ impl Link {
     /// The gallery URL on a server listening at `addr` (with `#k=<key>` for a private
     /// channel's link).
     pub fn url(&self, addr: SocketAddr) -> String {
+        self.page_url(addr, "")
+    }
+
+    /// The URL of one of the link's pages (`""` the gallery, `"slideshow"`), the key's
+    /// fragment last.
+    pub fn page_url(&self, addr: SocketAddr, page: &str) -> String {
         match &self.seal {
-            Some(k) => format!("http://{addr}/g/{}/#k={}", self.token, data_encoding::BASE64URL_NOPAD.encode(k)),
-            None => format!("http://{addr}/g/{}/", self.token),
+            Some(k) => format!("http://{addr}/g/{}/{page}#k={}", self.token, data_encoding::BASE64URL_NOPAD.encode(k)),
+            None => format!("http://{addr}/g/{}/{page}", self.token),
         }
     }
 }

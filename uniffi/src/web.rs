@@ -17,6 +17,7 @@ pub struct WebGallery {
     guest_url: String,
     viewer_url: String,
     host_url: String,
+    slideshow_url: String,
     closes_ms: i64,
     qr_png: Vec<u8>,
 }
@@ -30,6 +31,7 @@ impl WebGallery {
         let me = WebGallery {
             viewer_url: gallery.url(&gallery.viewers),
             host_url: gallery.url(&gallery.host),
+            slideshow_url: gallery.host.page_url(gallery.addr(), "slideshow"),
             closes_ms: gallery.closes.0,
             guest_url,
             qr_png,
@@ -65,10 +67,15 @@ impl WebGallery {
         self.viewer_url.clone()
     }
 
-    /// The host's own link: hide uploads, block guests, and `slideshow` with the guests'
-    /// QR code for the venue's TV. Not for guests.
+    /// The host's own link: hide uploads, block guests. Not for guests. (On a private
+    /// channel every link ends with its key's fragment: append nothing to it.)
     pub fn host_url(&self) -> String {
         self.host_url.clone()
+    }
+
+    /// The slideshow for the venue's TV, with the guests' QR code (on the host's link).
+    pub fn slideshow_url(&self) -> String {
+        self.slideshow_url.clone()
     }
 
     /// When the links stop working (ms since the epoch).

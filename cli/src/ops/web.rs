@@ -43,6 +43,7 @@ pub(super) async fn web(
         "guest_url": gallery.url(&gallery.guests),
         "viewer_url": gallery.url(&gallery.viewers),
         "host_url": gallery.url(&gallery.host),
+        "slideshow_url": gallery.host.page_url(gallery.addr(), "slideshow"),
         "guests": gallery.guests.role.as_str(),
         "closes_ms": gallery.closes.0,
     });

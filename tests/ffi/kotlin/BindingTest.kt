@@ -211,7 +211,7 @@ fun webGallery() = runBlocking {
     assertContentEquals(byteArrayOf(0x89.toByte(), 'P'.code.toByte(), 'N'.code.toByte(), 'G'.code.toByte()), gallery.guestQrPng().copyOf(4))
     assertTrue(gallery.guestUrl().startsWith("http://127.0.0.1:"))
     assertEquals(200, httpStatus(gallery.guestUrl()))
-    assertEquals(200, httpStatus(gallery.hostUrl() + "slideshow"))
+    assertEquals(200, httpStatus(gallery.slideshowUrl()))
     assertEquals(404, httpStatus(gallery.guestUrl().replaceAfterLast("/g/", "aaaaaaaaaaaaaaaaaaaaaaaaaa/")))
     gallery.stop()
     assertFailsWith<java.io.IOException> { httpStatus(gallery.guestUrl()) }
