@@ -21,7 +21,7 @@ fn share(dir: &Path, channel: &str, folder: &Path) -> std::process::Command {
 }
 
 /// What must hold once a folder's share has finished: every photo shared so far is in
-/// exactly one post and nothing imported is left out of a post.
+/// exactly one post, nothing imported is left out of a post, and no temporary file stays.
 fn after_finish(dir: &Path, photos: usize) -> Vec<String> {
     let c = open(dir);
     let mut problems = Vec::new();
@@ -37,12 +37,11 @@ fn after_finish(dir: &Path, photos: usize) -> Vec<String> {
     if loose > 0 {
         problems.push(format!("{loose} imported photos belong to no post"));
     }
+    problems.extend(temp_files(dir).iter().map(|p| format!("temporary file left: {}", p.display())));
     problems
 }
 
-/// No temporary file outlives the next start of the node. (A share that exits at once
-/// may leave librqbit's `<info hash>.bitv.tmp` of a check still under way; the swarm
-/// sweeps its folder when it starts.)
+/// No temporary file outlives the next start of the node either.
 fn after_next_start(dir: &Path) -> Vec<String> {
     let mut node = swarmroll(dir);
     node.args(["--json", "run"]).args(LOOPBACK).stderr(std::process::Stdio::null());
