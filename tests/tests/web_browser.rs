@@ -207,6 +207,7 @@ async fn a_private_gallery_works_in_the_browser_with_its_key_and_seals_everythin
     v.node.comment(&v.channel, &post, said, None).unwrap();
     let env = [
         ("SR_GALLERY_URL", v.uploader.url(v.addr())),
+        ("SR_SLIDESHOW_URL", v.host.page_url(v.addr(), "slideshow")),
         ("SR_CAPTION", caption.to_owned()),
         ("SR_COMMENT", said.to_owned()),
         ("SR_PHOTO", swarmroll_tests::photos().join("phones/jolla.jpg").display().to_string()),
@@ -220,6 +221,6 @@ async fn a_private_gallery_works_in_the_browser_with_its_key_and_seals_everythin
         .comments
         .iter()
         .any(|c| c.text == result["comment"].as_str().unwrap() && c.guest.as_deref() == Some("Maya")));
-    publish_screenshots(&["private-gallery.png", "private-viewer.png", "private-no-key.png"]);
+    publish_screenshots(&["private-gallery.png", "private-viewer.png", "private-slideshow.png", "private-no-key.png"]);
     v.node.stop().await;
 }

@@ -4,6 +4,7 @@
 // integration test against a real node.
 // Environment:
 //   SR_GALLERY_URL   the uploader link, with its #k=… fragment
+//   SR_SLIDESHOW_URL the host's slideshow, with the host link's key
 //   SR_CAPTION       the caption of the post already there   SR_COMMENT  its comment
 //   SR_PHOTO         a photo to upload                        SR_SCREENSHOTS  folder
 //   SR_CHROMIUM      the browser (default /usr/bin/chromium)
@@ -144,6 +145,19 @@ async function run(browser) {
       }
       check(!(s.body[0] === 0xff && s.body[1] === 0xd8), s.path + ' is a JPEG in the clear');
     }
+  });
+
+  await step('the host\'s slideshow shows the photos, opened in the page, and the guests\' QR code', async () => {
+    const tv = await (await browser.newContext({ viewport: { width: 960, height: 540 }, reducedMotion: 'reduce' })).newPage();
+    tv.on('pageerror', (e) => errors.push('slideshow: ' + e.message));
+    const res = await tv.goto(need('SR_SLIDESHOW_URL'), { waitUntil: 'domcontentloaded' });
+    check(res && res.status() === 200, 'the slideshow answered ' + (res && res.status()));
+    await until(tv, 'the slideshow shows no picture', () => {
+      const on = document.querySelector('.slide.on');
+      return on && on.src.startsWith('blob:') && on.complete && on.naturalWidth > 0;
+    });
+    check(await tv.isVisible('#show-join svg'), 'the slideshow shows no QR code for guests');
+    await tv.screenshot({ path: path.join(shots, 'private-slideshow.png') });
   });
 
   await step('the same link without its key shows nothing and says why', async () => {
