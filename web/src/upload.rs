@@ -54,7 +54,8 @@ pub fn routes() -> Router<Arc<Shared>> {
 pub fn clean_name(raw: &str, mime: &str) -> Option<String> {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let base: String = base.chars().filter(|c| !c.is_control()).collect();
-    let base = base.trim().trim_start_matches('.').trim();
+    // Dots and spaces in any order: " . .x" must not become the hidden ".x".
+    let base = base.trim_start_matches(|c: char| c == '.' || c.is_whitespace()).trim_end();
     let (stem, ext) = match base.rsplit_once('.') {
         Some((s, e)) if EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()) => (s, e.to_ascii_lowercase()),
         _ => {
@@ -530,5 +531,19 @@ mod tests {
         let long = format!("{}.jpeg", "é".repeat(200));
         let cleaned = clean_name(&long, "").unwrap_or_default();
         assert!(cleaned.len() <= 120 && cleaned.ends_with(".jpeg"), "{cleaned}");
+    }
+
+    /// Found by the `web_request` fuzz target (crash-351ee54c…, the 6 bytes " . .j1"):
+    /// leading dots were trimmed before spaces, so dots behind a space survived and the
+    /// name came out hidden.
+    #[test]
+    fn fuzz_clean_name_space_dot_space_dot_is_not_hidden() {
+        assert_eq!(clean_name(" . .j1", "image/jpeg").as_deref(), Some("j1.jpg"));
+        assert_eq!(clean_name(". . .IMG_2.JPG", "").as_deref(), Some("IMG_2.jpg"));
+        assert_eq!(clean_name(" . . ", "video/mp4").as_deref(), Some("photo.mp4"));
+        for raw in [" . .j1", "\t.\t.a.png", " ..  . .heic", "x/ . .mov"] {
+            let name = clean_name(raw, "image/jpeg").unwrap_or_default();
+            assert!(!name.starts_with('.') && !name.starts_with(char::is_whitespace), "{raw:?} gave {name:?}");
+        }
     }
 }
