@@ -96,6 +96,11 @@ max_len() {
     esac
 }
 
+# Crashing, leaking, out-of-memory and timed-out inputs (not libFuzzer's slow-unit notes).
+findings() {
+    find "$1" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) | wc -l
+}
+
 failed=0
 summary=()
 for t in "${targets[@]}"; do
@@ -104,7 +109,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$artifacts"
     seed "$t"
     log="$fuzz/artifacts/$t.log"
-    before=$(find "$artifacts" -maxdepth 1 -type f | wc -l)
+    before=$(findings "$artifacts")
     echo "== $t: ${secs} s"
     status=0
     (cd "$root" && nice -n 10 "$bin_dir/$t" "$corpus" \
@@ -113,7 +118,7 @@ for t in "${targets[@]}"; do
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     size=$(find "$corpus" -maxdepth 1 -type f | wc -l)
-    after=$(find "$artifacts" -maxdepth 1 -type f | wc -l)
+    after=$(findings "$artifacts")
     crashes=$((after - before))
     if [ "$status" -ne 0 ] && [ "$crashes" -eq 0 ]; then
         crashes=1
