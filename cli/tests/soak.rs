@@ -64,10 +64,11 @@ fn sample(pid: u32, dir: &Path, started: Instant) -> Sample {
     }
 }
 
-/// A peer: its data folder and, while it runs, its process.
+/// A peer: its data folder, while it runs its process, and whether it left the channel.
 struct Peer {
     dir: PathBuf,
     node: Option<Child>,
+    left: bool,
 }
 
 fn run_peer(dir: &Path) -> Child {
@@ -106,17 +107,18 @@ fn world(
                 join.args(["--json", "join", &link, "--as-name", "Guest", "--wait", "30"]).args(net(0));
                 if join.output().is_ok_and(|o| o.status.success()) {
                     joined += 1;
-                    peers.push(Peer { node: Some(run_peer(&dir)), dir });
+                    peers.push(Peer { node: Some(run_peer(&dir)), dir, left: false });
                 }
             }
             2 if !live.is_empty() => {
                 let p = &mut peers[live[rng.below(live.len() as u64) as usize]];
-                let _ = swarmroll(&p.dir).args(["leave", &channel]).output();
+                let gone = swarmroll(&p.dir).args(["leave", &channel]).output().is_ok_and(|o| o.status.success());
                 if let Some(mut n) = p.node.take() {
                     let _ = n.kill();
                     let _ = n.wait();
                 }
-                left += 1;
+                p.left = true;
+                left += usize::from(gone);
             }
             3 if !live.is_empty() => {
                 let p = &mut peers[live[rng.below(live.len() as u64) as usize]];
@@ -128,8 +130,7 @@ fn world(
             }
             4 => {
                 // A killed peer comes back (one that left stays away: it forgot the channel).
-                if let Some(p) = peers.iter_mut().find(|p| p.node.is_none() && p.dir.join("swarmroll.sqlite3").exists())
-                {
+                if let Some(p) = peers.iter_mut().find(|p| p.node.is_none() && !p.left) {
                     p.node = Some(run_peer(&p.dir));
                 }
             }
