@@ -5,6 +5,9 @@
 //! cleanly, one killed — and start again everything is still there and still flows.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{free_port, net};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -80,17 +83,6 @@ fn until<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(100));
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn net(port: u16) -> Vec<String> {
-    ["--listen", &format!("127.0.0.1:{port}"), "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"]
-        .iter()
-        .map(ToString::to_string)
-        .collect()
 }
 
 fn with<'a>(args: &[&'a str], net: &'a [String]) -> Vec<&'a str> {

@@ -15,7 +15,7 @@ mod common;
 #[allow(dead_code)]
 mod harness;
 
-use common::{ok_json, on as swarmroll, spawn_until, Killed};
+use common::{free_port, net, ok_json, on as swarmroll, spawn_until, Killed};
 use harness::{write_photos, Rng};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -26,13 +26,6 @@ use std::time::{Duration, Instant};
 
 /// Peers alive at most at once.
 const MAX_PEERS: usize = 6;
-
-fn net(port: u16) -> Vec<String> {
-    ["--listen", &format!("127.0.0.1:{port}"), "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"]
-        .iter()
-        .map(ToString::to_string)
-        .collect()
-}
 
 /// One sample of the node under watch.
 #[derive(Debug, Clone, Copy)]
@@ -171,7 +164,7 @@ fn a_node_stays_flat_under_churn() {
     let tmp = tempfile::tempdir().unwrap();
     let host = tmp.path().join("host");
     write_photos(&tmp.path().join("first"), 0, 8);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = free_port();
     let mut cmd = swarmroll(&host);
     cmd.args(["--json", "share", "--new", "Soak", "--as-name", "Host"])
         .arg(tmp.path().join("first"))

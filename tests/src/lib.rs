@@ -104,6 +104,15 @@ impl Peer {
     }
 }
 
+/// Fake photo item number `i` (its own content hash, a `thumbnail_bytes` thumbnail): the
+/// writers that fill a channel with many posts.
+pub fn numbered_photo(i: u32, thumbnail_bytes: usize) -> swarmroll_core::log::MediaItem {
+    let mut item = photo((i % 251) as u8, i64::from(i));
+    item.info.content_hash.0[..4].copy_from_slice(&i.to_le_bytes());
+    item.thumbnail = vec![(i % 256) as u8; thumbnail_bytes];
+    item
+}
+
 /// A small valid media item with the given content-hash seed.
 pub fn photo(seed: u8, capture_ms: i64) -> swarmroll_core::log::MediaItem {
     swarmroll_core::log::MediaItem {

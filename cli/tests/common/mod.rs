@@ -10,6 +10,19 @@ use std::process::{Child, Command, Output, Stdio};
 /// Flags that keep a node to this machine.
 pub const LOOPBACK: [&str; 6] = ["--listen", "127.0.0.1:0", "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"];
 
+/// Flags that keep a node to this machine, its sync port fixed at `port` (0: any).
+pub fn net(port: u16) -> Vec<String> {
+    ["--listen", &format!("127.0.0.1:{port}"), "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"]
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// A loopback port free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 /// The command, with no data folder or log level from the environment.
 pub fn swarmroll() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_swarmroll"));

@@ -4,7 +4,7 @@
 //! No original may be presented as here before all its bytes are, and what Ben ends with
 //! must be Ana's files byte for byte.
 
-use crate::common::{ok_json, on as swarmroll, run, spawn_until, Killed};
+use crate::common::{free_port, net, ok_json, on as swarmroll, run, spawn_until, Killed};
 use crate::harness::{after_kill, count, hashes_in, kill_when, open, temp_files, write_photos, Ended, Rng, Tally};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,17 +13,6 @@ use std::time::{Duration, Instant};
 
 /// Photos per folder Ana shares.
 const PER_FOLDER: usize = 10;
-
-fn net(port: u16) -> Vec<String> {
-    ["--listen", &format!("127.0.0.1:{port}"), "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"]
-        .iter()
-        .map(ToString::to_string)
-        .collect()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 fn export(dir: &Path, channel: &str, folder: &Path) -> Command {
     let mut c = swarmroll(dir);

@@ -217,6 +217,13 @@ pub fn hashes_in(dir: &Path) -> BTreeMap<String, usize> {
     out
 }
 
+/// A new channel made by `swarmroll create` in `dir`, Ana's: its id.
+pub fn create_channel(dir: &Path) -> String {
+    let created =
+        crate::common::ok_json(&crate::common::run(dir, &["--json", "create", "Crash loop", "--as-name", "Ana"]));
+    created["channel"].as_str().unwrap().to_owned()
+}
+
 /// Real photos, each with its own bytes: copies of the shared phone and camera photos
 /// told apart by a JPEG comment (`index` numbers them across the run).
 pub fn photo(index: usize) -> Vec<u8> {

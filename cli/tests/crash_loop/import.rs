@@ -2,8 +2,10 @@
 //! once a random number of them are in, up to three times a folder, and started again
 //! until it finishes. Every photo must end up in exactly one post.
 
-use crate::common::{ok_json, on as swarmroll, run, spawn_until, LOOPBACK};
-use crate::harness::{after_kill, count, kill_when, open, peek, temp_files, write_photos, Ended, Rng, Tally};
+use crate::common::{on as swarmroll, spawn_until, LOOPBACK};
+use crate::harness::{
+    after_kill, count, create_channel, kill_when, open, peek, temp_files, write_photos, Ended, Rng, Tally,
+};
 use std::path::Path;
 use std::time::Duration;
 
@@ -57,10 +59,7 @@ fn import_survives_kills_at_random_moments() {
     let mut rng = Rng::new("import");
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
-    let channel = ok_json(&run(&dir, &["--json", "create", "Crash loop", "--as-name", "Ana"]))["channel"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let channel = create_channel(&dir);
     let mut shared = 0;
     let mut folder_no = 0;
     while !tally.done() {

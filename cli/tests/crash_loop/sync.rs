@@ -4,7 +4,7 @@
 //! again. At the end both hold the same log: nothing lost, nothing twice, and every
 //! comment either node acknowledged is in both.
 
-use crate::common::{ok_json, on as swarmroll, spawn_until, Killed};
+use crate::common::{free_port, net, ok_json, on as swarmroll, spawn_until, Killed};
 use crate::harness::{after_kill, kill_when, peek, Ended, Rng, Tally, DB};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -17,13 +17,6 @@ use std::time::{Duration, Instant};
 /// Posts written into Ana's channel before Ben joins (each with a comment and a reaction).
 const PREFILL_POSTS: u32 = 200;
 
-fn net(port: u16) -> Vec<String> {
-    ["--listen", &format!("127.0.0.1:{port}"), "--swarm-listen", "127.0.0.1:0", "--no-lan", "--no-dht"]
-        .iter()
-        .map(ToString::to_string)
-        .collect()
-}
-
 /// Ana's channel, filled through the core as a long evening would have.
 fn prefill(dir: &Path) -> (String, String) {
     use swarmroll_core::replica::Replica;
@@ -32,10 +25,7 @@ fn prefill(dir: &Path) -> (String, String) {
     let ch = replica.create_channel("Crash loop", None, "Ana").unwrap();
     let mut first = None;
     for i in 0..PREFILL_POSTS {
-        let mut item = swarmroll_tests::photo((i % 251) as u8, i64::from(i));
-        item.info.content_hash.0[..4].copy_from_slice(&i.to_le_bytes());
-        item.thumbnail = vec![(i % 256) as u8; 12_000];
-        let post = replica.post(&ch, "", vec![item]).unwrap();
+        let post = replica.post(&ch, "", vec![swarmroll_tests::numbered_photo(i, 12_000)]).unwrap();
         replica.comment(&ch, &post, "what a day", None).unwrap();
         replica.react(&ch, &post, "🔥", true).unwrap();
         first.get_or_insert(post);
@@ -94,7 +84,7 @@ fn log_sync_with_a_busy_peer_survives_kills_at_random_moments() {
     let tmp = tempfile::tempdir().unwrap();
     let (ana, ben_dir) = (tmp.path().join("ana"), tmp.path().join("ben"));
     let (channel, post) = prefill(&ana);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = free_port();
     let mut cmd = swarmroll(&ana);
     cmd.args(["--json", "run"]).args(net(port)).stderr(Stdio::null());
     let (node, _) = spawn_until(cmd, |v| v["event"] == "running");

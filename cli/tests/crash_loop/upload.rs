@@ -5,7 +5,7 @@
 //! server called complete may be missing bytes.
 
 use crate::common::{ok_json, open_web, run};
-use crate::harness::{after_kill, open, temp_files, write_photos, Rng, Tally};
+use crate::harness::{after_kill, create_channel, open, temp_files, write_photos, Rng, Tally};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -76,10 +76,7 @@ fn web_uploads_survive_kills_at_random_moments() {
     let mut rng = Rng::new("upload");
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
-    let channel = ok_json(&run(&dir, &["--json", "create", "Crash loop", "--as-name", "Ana"]))["channel"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let channel = create_channel(&dir);
     let (mut web, links) = open_web(&dir, &channel, "3h");
     let guest_url = links["guest_url"].as_str().unwrap();
     let base = format!("/g/{}", guest_url.split_once("/g/").unwrap().1);

@@ -18,10 +18,7 @@ fn main() {
     let mut i = replica.export(&ch).unwrap().len() as u32;
     loop {
         i = i.wrapping_add(1);
-        let mut item = swarmroll_tests::photo((i % 251) as u8, i64::from(i));
-        item.info.content_hash.0[..4].copy_from_slice(&i.to_le_bytes());
-        item.thumbnail = vec![(i % 256) as u8; 20_000];
-        let post = replica.post(&ch, "", vec![item]).unwrap();
+        let post = replica.post(&ch, "", vec![swarmroll_tests::numbered_photo(i, 20_000)]).unwrap();
         replica.comment(&ch, &post, "again!", None).unwrap();
         replica.react(&ch, &post, "🔥", true).unwrap();
     }

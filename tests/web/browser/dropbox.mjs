@@ -9,48 +9,14 @@
 // On success prints one line to stdout:
 //   RESULT {"maya_posts": [...], "jon_posts": [...], "maya_comment": "...", "jon_comment": "..."}
 // On failure prints the reason and exits 1. Progress goes to stderr.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { LAPTOP, PHONE, WAIT, harness } from './harness.mjs';
 
-const WAIT = 20000;
 const MAYA_SAYS = 'For the couple, from Maya';
 const JON_SAYS = 'Jon was here';
 const HOST_SAYS = 'Thank you, the host';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' };
-const LAPTOP = { viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false, locale: 'en-US' };
-
-const log = (...a) => console.error('[dropbox test]', ...a);
-class Failure extends Error {}
-const check = (ok, msg) => {
-  if (!ok) throw new Failure(msg);
-};
-const need = (k) => {
-  const v = process.env[k];
-  check(v, 'environment variable ' + k + ' is not set');
-  return v;
-};
-
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    const r = await fn();
-    log('ok:', name, '(' + (Date.now() - t0) + ' ms)');
-    return r;
-  } catch (e) {
-    throw new Failure(name + ': ' + String(e && e.message ? e.message : e).split('\n')[0]);
-  }
-}
-
-async function until(page, msg, fn, arg) {
-  try {
-    return await (await page.waitForFunction(fn, arg, { timeout: WAIT, polling: 100 })).jsonValue();
-  } catch (e) {
-    throw new Failure(msg + ' (waited ' + WAIT / 1000 + ' s)');
-  }
-}
+const { log, check, need, step, until, main } = harness('dropbox test');
 
 const errors = [];
 async function open(browser, url, name, options = PHONE) {
@@ -333,27 +299,4 @@ async function run(browser) {
   return { maya_posts: [mayaPost], jon_posts: [jonPost], maya_comment: MAYA_SAYS, jon_comment: JON_SAYS };
 }
 
-async function main() {
-  const exe = process.env.SR_CHROMIUM || '/usr/bin/chromium';
-  let browser = null;
-  const watchdog = setTimeout(() => {
-    console.log('FAILED: the drop box test took longer than 3 minutes');
-    process.exit(1);
-  }, 180000);
-  try {
-    check(fs.existsSync(exe), 'no browser at ' + exe + ' (set SR_CHROMIUM)');
-    browser = await chromium.launch({ executablePath: exe, args: ARGS, timeout: 60000 });
-    console.log('RESULT ' + JSON.stringify(await run(browser)));
-    return 0;
-  } catch (e) {
-    const why = e instanceof Failure ? e.message : (e && e.stack) || String(e);
-    console.log('FAILED: ' + why);
-    console.error('[dropbox test] FAILED: ' + why);
-    return 1;
-  } finally {
-    clearTimeout(watchdog);
-    if (browser) await browser.close().catch(() => {});
-  }
-}
-
-process.exit(await main());
+process.exit(await main(run));

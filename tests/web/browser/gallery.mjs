@@ -9,52 +9,18 @@
 //   RESULT {"posts": [...], "hidden": "<post>", "guest": "Maya", "comment": "What a day!"}
 // where `posts` are the posts Maya's upload made (still visible) and `hidden` the extra
 // post the host hid. On failure prints the reason and exits 1. Progress goes to stderr.
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Failure, LAPTOP, PHONE, WAIT, harness } from './harness.mjs';
 
-const WAIT = 20000;
 const COMMENT = 'What a day!';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' };
 const SIZES = {
   phone: PHONE,
   tablet: { viewport: { width: 820, height: 1180 }, deviceScaleFactor: 1, isMobile: false, hasTouch: true, locale: 'en-US' },
-  laptop: { viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false, locale: 'en-US' },
+  laptop: LAPTOP,
 };
-
-const log = (...a) => console.error('[gallery test]', ...a);
-class Failure extends Error {}
-const check = (ok, msg) => {
-  if (!ok) throw new Failure(msg);
-};
-const need = (k) => {
-  const v = process.env[k];
-  check(v, 'environment variable ' + k + ' is not set');
-  return v;
-};
-
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    const r = await fn();
-    log('ok:', name, '(' + (Date.now() - t0) + ' ms)');
-    return r;
-  } catch (e) {
-    throw new Failure(name + ': ' + String(e && e.message ? e.message : e).split('\n')[0]);
-  }
-}
-
-// Waits for fn(arg) in the page to be truthy; fails with `msg` (and what fn last saw).
-async function until(page, msg, fn, arg) {
-  try {
-    return await (await page.waitForFunction(fn, arg, { timeout: WAIT, polling: 100 })).jsonValue();
-  } catch (e) {
-    throw new Failure(msg + ' (waited ' + WAIT / 1000 + ' s)');
-  }
-}
+const { log, check, need, step, until, main } = harness('gallery test');
 
 const errors = [];
 async function open(browser, url, name, options = {}) {
@@ -506,28 +472,4 @@ async function run(browser) {
   return { posts, hidden: extra, guest: 'Maya', comment: COMMENT, not_media: notMedia };
 }
 
-async function main() {
-  const exe = process.env.SR_CHROMIUM || '/usr/bin/chromium';
-  let browser = null;
-  const watchdog = setTimeout(() => {
-    console.log('FAILED: the browser test took longer than 5 minutes');
-    process.exit(1);
-  }, 300000);
-  try {
-    check(fs.existsSync(exe), 'no browser at ' + exe + ' (set SR_CHROMIUM)');
-    browser = await chromium.launch({ executablePath: exe, args: ARGS, timeout: 60000 });
-    const r = await run(browser);
-    console.log('RESULT ' + JSON.stringify({ posts: r.posts, hidden: r.hidden, guest: r.guest, comment: r.comment }));
-    return 0;
-  } catch (e) {
-    const why = e instanceof Failure ? e.message : (e && e.stack) || String(e);
-    console.log('FAILED: ' + why);
-    console.error('[gallery test] FAILED: ' + why);
-    return 1;
-  } finally {
-    clearTimeout(watchdog);
-    if (browser) await browser.close().catch(() => {});
-  }
-}
-
-process.exit(await main());
+process.exit(await main(run, { minutes: 5, report: (r) => ({ posts: r.posts, hidden: r.hidden, guest: r.guest, comment: r.comment }) }));

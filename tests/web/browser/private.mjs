@@ -9,45 +9,12 @@
 //   SR_PHOTO         a photo to upload                        SR_SCREENSHOTS  folder
 //   SR_CHROMIUM      the browser (default /usr/bin/chromium)
 // On success prints: RESULT {"upload_post": "...", "comment": "..."}
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PHONE, WAIT, harness } from './harness.mjs';
 
-const WAIT = 20000;
 const SAYS = 'Lovely, from a private gallery';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' };
-
-const log = (...a) => console.error('[private test]', ...a);
-class Failure extends Error {}
-const check = (ok, msg) => {
-  if (!ok) throw new Failure(msg);
-};
-const need = (k) => {
-  const v = process.env[k];
-  check(v, 'environment variable ' + k + ' is not set');
-  return v;
-};
-
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    const r = await fn();
-    log('ok:', name, '(' + (Date.now() - t0) + ' ms)');
-    return r;
-  } catch (e) {
-    throw new Failure(name + ': ' + String(e && e.message ? e.message : e).split('\n')[0]);
-  }
-}
-
-async function until(page, msg, fn, arg) {
-  try {
-    return await (await page.waitForFunction(fn, arg, { timeout: WAIT, polling: 100 })).jsonValue();
-  } catch {
-    throw new Failure(msg + ' (waited ' + WAIT / 1000 + ' s)');
-  }
-}
+const { log, check, need, step, until, main } = harness('private gallery test');
 
 // Every response body under the link that is not a page or a script: what a sniffer on
 // the Wi-Fi would get.
@@ -173,27 +140,4 @@ async function run(browser) {
   return { upload_post: post, comment: SAYS };
 }
 
-async function main() {
-  const exe = process.env.SR_CHROMIUM || '/usr/bin/chromium';
-  let browser = null;
-  const watchdog = setTimeout(() => {
-    console.log('FAILED: the private gallery test took longer than 3 minutes');
-    process.exit(1);
-  }, 180000);
-  try {
-    check(fs.existsSync(exe), 'no browser at ' + exe + ' (set SR_CHROMIUM)');
-    browser = await chromium.launch({ executablePath: exe, args: ARGS, timeout: 60000 });
-    console.log('RESULT ' + JSON.stringify(await run(browser)));
-    return 0;
-  } catch (e) {
-    const why = e instanceof Failure ? e.message : (e && e.stack) || String(e);
-    console.log('FAILED: ' + why);
-    console.error('[private test] FAILED: ' + why);
-    return 1;
-  } finally {
-    clearTimeout(watchdog);
-    if (browser) await browser.close().catch(() => {});
-  }
-}
-
-process.exit(await main());
+process.exit(await main(run));
