@@ -87,10 +87,16 @@ impl Link {
     /// The URL of one of the link's pages (`""` the gallery, `"slideshow"`), the key's
     /// fragment last.
     pub fn page_url(&self, addr: SocketAddr, page: &str) -> String {
-        match &self.seal {
-            Some(k) => format!("http://{addr}/g/{}/{page}#k={}", self.token, data_encoding::BASE64URL_NOPAD.encode(k)),
-            None => format!("http://{addr}/g/{}/{page}", self.token),
-        }
+        page_url(addr, &self.token, self.seal.as_ref(), page)
+    }
+}
+
+/// The URL of page `page` (`""` the gallery, `"slideshow"`) of the link `token` on a
+/// server at `addr`, with `#k=<seal>` last for a private channel's link.
+pub fn page_url(addr: SocketAddr, token: &str, seal: Option<&[u8; 32]>, page: &str) -> String {
+    match seal {
+        Some(k) => format!("http://{addr}/g/{token}/{page}#k={}", data_encoding::BASE64URL_NOPAD.encode(k)),
+        None => format!("http://{addr}/g/{token}/{page}"),
     }
 }
 

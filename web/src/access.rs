@@ -107,14 +107,13 @@ pub async fn find_guest(shared: &Shared, access: &Access, headers: &HeaderMap) -
     Ok(row.filter(|g| g.link == access.link))
 }
 
-/// The link and the guest, both required.
-pub async fn guest(shared: &Shared, token: &str, headers: &HeaderMap) -> Result<(Access, Guest), ApiError> {
-    let access = link(shared, token).await?;
-    let row = find_guest(shared, &access, headers).await?.ok_or(ApiError::NoSession)?;
+/// The guest on `access`'s link, required.
+pub async fn guest(shared: &Shared, access: &Access, headers: &HeaderMap) -> Result<Guest, ApiError> {
+    let row = find_guest(shared, access, headers).await?.ok_or(ApiError::NoSession)?;
     if row.blocked {
         return Err(ApiError::Blocked);
     }
-    Ok((access, Guest { id: row.id, name: row.name }))
+    Ok(Guest { id: row.id, name: row.name })
 }
 
 /// A request under `/g/<token>/` from a guest with a session: the extractor every
@@ -129,7 +128,12 @@ impl FromRequestParts<Arc<Shared>> for Visit {
 
     async fn from_request_parts(parts: &mut Parts, shared: &Arc<Shared>) -> Result<Self, ApiError> {
         let token = parts.uri.path().strip_prefix("/g/").and_then(|rest| rest.split('/').next()).unwrap_or_default();
-        let (access, guest) = guest(shared, token, &parts.headers).await?;
+        // The link as `sealing` already looked it up for this request, if it did.
+        let access = match parts.extensions.get::<Access>() {
+            Some(a) => a.clone(),
+            None => link(shared, token).await?,
+        };
+        let guest = guest(shared, &access, &parts.headers).await?;
         Ok(Visit { access, guest })
     }
 }

@@ -21,11 +21,10 @@ const RECHECK: Duration = Duration::from_secs(5);
 fn event(seal: Option<&[u8; 32]>, name: &str, data: serde_json::Value) -> Event {
     let text = data.to_string();
     let data = match seal {
-        Some(key) => {
-            let mut prefix = [0u8; 16];
-            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut prefix);
-            super::seal::seal(key, &prefix, text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-        }
+        Some(key) => super::seal::seal(key, &super::seal::random_prefix(), text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
         None => text,
     };
     Event::default().event(name).data(data)

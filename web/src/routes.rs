@@ -121,8 +121,7 @@ async fn session_json(s: &Shared, access: &Access, guest: i64, name: Option<Stri
         (Some(t), LinkRole::Host) => {
             let (venue, token) = (s.node.venue(), t.clone());
             let key = blocking(move || Ok(venue.seal_key(&channel, &token)?)).await?;
-            let link = swarmroll_core::venue::Link { id: 0, token: t.clone(), role: LinkRole::Uploader, seal: key };
-            Some(link.url(s.addr))
+            Some(swarmroll_core::venue::page_url(s.addr, t, key.as_ref(), ""))
         }
         _ => None,
     };

@@ -53,6 +53,13 @@ pub fn sealed_len(plain_len: u64) -> u64 {
     HEAD as u64 + plain_len + TAG as u64 * chunks
 }
 
+/// A fresh random prefix, for a message sealed once.
+pub fn random_prefix() -> [u8; 16] {
+    let mut prefix = [0u8; 16];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut prefix);
+    prefix
+}
+
 /// The prefix a file with BLAKE3 `hash` is sealed under with `key`: the same every time,
 /// so ranges of its sealed form can be served separately.
 pub fn file_prefix(key: &[u8; 32], hash: &[u8; 32]) -> [u8; 16] {

@@ -45,9 +45,12 @@ pub async fn layer(State(shared): State<Arc<Shared>>, req: Request, next: Next) 
         return next.run(req).await;
     }
     // An invalid link is the handler's to answer (errors carry nothing of the channel).
-    let Some(key) = access::link(&shared, token).await.ok().and_then(|a| a.seal) else {
-        return next.run(req).await;
-    };
+    let Ok(access) = access::link(&shared, token).await else { return next.run(req).await };
+    let key = access.seal;
+    // The handlers' `Visit` takes the link from here rather than looking it up again.
+    let mut req = req;
+    req.extensions_mut().insert(access);
+    let Some(key) = key else { return next.run(req).await };
     let head_only = req.method() == Method::HEAD;
     let req = match open_body(req, &key).await {
         Ok(r) => r,
@@ -127,12 +130,10 @@ fn seal_response(resp: Response, key: [u8; 32]) -> Response {
     let (mut parts, body) = resp.into_parts();
     let plain_len =
         parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    let mut prefix = [0u8; 16];
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut prefix);
     let sealer = Sealer {
         inner: body.into_data_stream(),
         key,
-        prefix,
+        prefix: seal::random_prefix(),
         buf: Vec::new(),
         index: 0,
         started: false,
