@@ -62,10 +62,9 @@ pub(super) async fn export(
 }
 
 /// Whether this node's log of `ch` is in step with a member: it has no other members,
-/// one caught up with it
-/// (within `wait`), or — a node that was already running — members connected now and
-/// no reconciliation under way within a short grace (a live connection keeps the log
-/// in step).
+/// one caught up with it (within `wait`), or — a node that was already running —
+/// members connected now and no reconciliation under way within a short grace (a live
+/// connection keeps the log in step).
 async fn in_step(
     node: &Node,
     ch: ChannelId,

@@ -25,7 +25,7 @@ pub fn insert_owned(
         "INSERT INTO channels (id, name, my_role, owner_secret, chain_seed, window_start, window_end, joined_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
-            owner.channel().0,
+            ch.0,
             name,
             Role::Owner.as_i64(),
             at_rest::seal(sealing, &ch, "owner", &owner.secret()),
