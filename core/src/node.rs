@@ -95,6 +95,9 @@ pub struct NodeConfig {
     /// Free space the disk keeps: originals stop arriving below it (and go on by
     /// themselves once there is room again).
     pub disk_reserve: u64,
+    /// How often the background fetch looks again when nothing woke it (for stalled
+    /// transfers); finished posts, new members and new posts wake it at once.
+    pub look_again: Duration,
 }
 
 impl NodeConfig {
@@ -110,6 +113,7 @@ impl NodeConfig {
             fetch_originals: true,
             posters: None,
             disk_reserve: 100 << 20,
+            look_again: Duration::from_secs(2),
         }
     }
 }
@@ -234,7 +238,7 @@ pub(crate) struct Inner {
     conditions: Mutex<Conditions>,
     live: tokio::sync::Mutex<Option<Live>>,
     /// Wakes the originals manager.
-    wake: tokio::sync::Notify,
+    wake: Arc<tokio::sync::Notify>,
     /// Events received from members (not authored here) since the node opened.
     received: AtomicU64,
     /// The originals manager's view of running fetches.
@@ -297,7 +301,7 @@ impl Node {
                 events,
                 conditions: Mutex::new(conditions),
                 live: tokio::sync::Mutex::new(None),
-                wake: tokio::sync::Notify::new(),
+                wake: Arc::new(tokio::sync::Notify::new()),
                 received: AtomicU64::new(0),
                 fetching: originals::Shared::default(),
                 posting: tokio::sync::Mutex::new(()),

@@ -255,10 +255,12 @@ pub async fn fetch_channel(
 ) -> Result<ChannelFetch, Error> {
     let posts =
         replica.store().read(|c| catalog::db::visible_posts(c, channel)).map_err(|e| Error::Replica(e.into()))?;
-    fetch_posts(replica, swarm, posts, media, seeds)
+    fetch_posts(replica, swarm, posts, media, seeds, None)
 }
 
 /// [`fetch_channel`] for the given posts only (newest first), e.g. those not yet here.
+/// `on_done` is notified the moment a post's last original is verified, so whoever
+/// records it ([`ChannelFetch::take_done`]) does so at once rather than at its next look.
 ///
 /// # Errors
 /// [`Error::Replica`] if a post cannot be read.
@@ -268,9 +270,10 @@ pub fn fetch_posts(
     posts: Vec<EventId>,
     media: &Path,
     seeds: Vec<SocketAddr>,
+    on_done: Option<std::sync::Arc<tokio::sync::Notify>>,
 ) -> Result<ChannelFetch, Error> {
     let (photos, videos) = jobs(replica, &posts)?;
-    let shared = Shared::default();
+    let shared = Shared { on_done, ..Shared::default() };
     let (progress, done, live) = (shared.progress.clone(), shared.done.clone(), shared.live.clone());
     let (adds, added) = tokio::sync::mpsc::unbounded_channel();
     let run = Run { swarm, seeds, media: media.to_path_buf(), shared };
@@ -370,6 +373,7 @@ struct Shared {
     progress: std::sync::Arc<std::sync::Mutex<Vec<(EventId, Progress)>>>,
     done: std::sync::Arc<std::sync::Mutex<Vec<EventId>>>,
     live: std::sync::Arc<std::sync::Mutex<Vec<[u8; 20]>>>,
+    on_done: Option<std::sync::Arc<tokio::sync::Notify>>,
 }
 
 /// Fetches one post (or its photos), reporting progress into `shared`, then lets go of
@@ -412,10 +416,15 @@ async fn fetch_one(
         }
     }
     set(t.progress());
-    swarm.forget(&t).await;
-    lock(&shared.live).retain(|x| *x != t.info_hash());
+    // Done the moment the last piece is verified: said before letting go of the transfer
+    // (which closes its files), so nothing waits on that.
     if whole {
         lock(&shared.done).push(job.post);
+        if let Some(n) = &shared.on_done {
+            n.notify_one();
+        }
     }
+    swarm.forget(&t).await;
+    lock(&shared.live).retain(|x| *x != t.info_hash());
     Ok(())
 }

@@ -343,7 +343,8 @@ impl Replica {
         };
         let ev = Event::seal(header, &body, &keys.read_key, &self.device).map_err(Rejection::from)?;
         let mut report = IngestReport::default();
-        ingest_one(tx, &self.device, ch, &ev.encode(), 0, &mut report, fresh)?;
+        let raw = ev.encode();
+        ingest_one(tx, &self.device, ch, (&raw, log::precheck::Prechecked::one(&raw)), 0, &mut report, fresh)?;
         // Our own events depend only on what we hold, so they never wait.
         if !report.accepted.contains(&ev.id()) {
             return Err(Error::MissingKeys);
@@ -551,16 +552,36 @@ impl Replica {
     /// # Errors
     /// [`Error::Store`] only: refused events are reported in the [`IngestReport`].
     pub fn ingest(&self, channel: &ChannelId, events: &[Vec<u8>]) -> Result<IngestReport, Error> {
-        self.write(channel, |tx, fresh| {
-            let mut report = IngestReport::default();
-            for (i, raw) in events.iter().enumerate() {
-                match ingest_one(tx, &self.device, channel, raw, i, &mut report, fresh) {
-                    Ok(()) => {}
-                    Err(IngestError::Rejected(r)) => report.rejected.push((i, r)),
-                    Err(IngestError::Store(e)) => return Err(Error::Store(e)),
+        // Signatures and decryption (most of the CPU) run on every core, a slice ahead of
+        // the one transaction that applies the events in order and decides.
+        let (ready, slices) = std::sync::mpsc::sync_channel(2);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                for slice in events.chunks(PRECHECK_SLICE) {
+                    let keys = |c: &rusqlite::Connection| {
+                        log::precheck::batch(slice, |epoch| log::db::read_key(c, channel, epoch))
+                    };
+                    // The writer stopped (a store error): nothing more to do.
+                    if ready.send(self.store.read(keys)).is_err() {
+                        return;
+                    }
                 }
-            }
-            Ok(report)
+            });
+            self.write(channel, |tx, fresh| {
+                let mut report = IngestReport::default();
+                let mut i = 0;
+                for checked in slices.iter().take(events.len().div_ceil(PRECHECK_SLICE)) {
+                    for pre in checked? {
+                        match ingest_one(tx, &self.device, channel, (&events[i], pre), i, &mut report, fresh) {
+                            Ok(()) => {}
+                            Err(IngestError::Rejected(r)) => report.rejected.push((i, r)),
+                            Err(IngestError::Store(e)) => return Err(Error::Store(e)),
+                        }
+                        i += 1;
+                    }
+                }
+                Ok(report)
+            })
         })
     }
 
@@ -631,17 +652,20 @@ impl Replica {
     }
 }
 
+/// Events prechecked at a time while the transaction applies the slice before.
+const PRECHECK_SLICE: usize = 128;
+
 /// Ingests one event and everything it unblocks, applying accepted events to the views.
 fn ingest_one(
     tx: &Transaction<'_>,
     me: &DeviceKey,
     ch: &ChannelId,
-    raw: &[u8],
+    (raw, pre): (&[u8], log::precheck::Prechecked),
     index: usize,
     report: &mut IngestReport,
     fresh: &mut Vec<FeedEvent>,
 ) -> Result<(), IngestError> {
-    let first = match log::db::ingest(tx, me, ch, raw)? {
+    let first = match log::db::ingest_checked(tx, me, ch, raw, pre)? {
         Outcome::Accepted(a) => a,
         Outcome::Pending => {
             report.pending += 1;

@@ -39,6 +39,51 @@ pub fn find_tool(tool: &str, package: &str) -> Result<std::path::PathBuf, String
         })
 }
 
+/// Median, lowest and highest of repeated measurements.
+#[derive(Clone, Copy, Debug)]
+pub struct Spread {
+    /// The median.
+    pub median: f64,
+    /// The lowest.
+    pub min: f64,
+    /// The highest.
+    pub max: f64,
+}
+
+impl Spread {
+    /// Of `values` (at least one).
+    pub fn of(values: &[f64]) -> Spread {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        Spread { median: v[v.len() / 2], min: v[0], max: v[v.len() - 1] }
+    }
+
+    /// `median (min–max)`, with `digits` decimals.
+    pub fn show(&self, digits: usize) -> String {
+        format!("{:.digits$} ({:.digits$}–{:.digits$})", self.median, self.min, self.max)
+    }
+}
+
+/// Prints when and on what a benchmark ran: the UTC date, the cores, the memory and the
+/// CPU model — the facts a figure in `docs/benchmarks.md` must carry.
+pub fn print_machine() {
+    let date = std::process::Command::new("date")
+        .args(["-u", "+%F %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = info.lines().find_map(|l| l.strip_prefix("model name")).map(|m| m.trim_start_matches([' ', '\t', ':']));
+    let mem = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let gib = mem
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
+    println!("ran {date} on {cores} cores, {gib:.0} GiB, {}", model.unwrap_or("unknown CPU"));
+}
+
 /// Peak resident memory of this process (`VmHWM`), in MB.
 pub fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();

@@ -431,3 +431,42 @@ async fn the_viewer_transfers_and_settings_screens_come_from_the_core() {
     let s = b.settings();
     assert_eq!((s.held, s.network, s.channel_policies), (Some(Hold::Metered), NetworkState::CELLULAR, vec![(ch, own)]));
 }
+
+/// A post is recorded as here, and the UI told, when its last original is verified — not
+/// at the background fetch's next look: with looks an hour apart, every post of a
+/// channel still arrives, each one announced, without any other event to wake the node.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finished_post_is_announced_without_waiting_for_the_next_look() {
+    let dirs: Vec<TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let a = node(&dirs[0], None);
+    a.start().await.unwrap();
+    let ch = a.create_channel("Party", "Alice", false).unwrap();
+    let mut cfg = node_config(dirs[1].path());
+    cfg.look_again = Duration::from_secs(3_600);
+    let b = Node::open(cfg).unwrap();
+    b.start().await.unwrap();
+    let (invite, _) = a.invite(&ch, Role::Contributor, None).await.unwrap();
+    b.join(&invite, "Bob", Duration::from_secs(10)).await.unwrap();
+    let mut events = b.subscribe();
+    // Posts that arrive one after another: each one's events wake Bob's node, and then
+    // nothing does until its originals are in.
+    let mut posts = BTreeSet::new();
+    for (i, photo) in photos().into_iter().enumerate() {
+        posts.insert(share(&a, &ch, &format!("photo {i}"), vec![photo]).await.posts[0]);
+    }
+    let mut finished = BTreeSet::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while finished != posts {
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Ok(NodeEvent::TransferFinished { channel, post })) if channel == ch => {
+                finished.insert(post);
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => panic!("event stream: {e}"),
+            Err(_) => panic!("{} of {} posts announced as here", finished.len(), posts.len()),
+        }
+    }
+    for post in &posts {
+        assert_originals_here(&b, &a, &ch, post);
+    }
+}

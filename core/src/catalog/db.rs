@@ -35,12 +35,13 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
                     media_key.as_ref().map(|k| k.0)
                 ],
             )?;
-            for (idx, MediaItem { info: it, thumbnail }) in items.iter().enumerate() {
+            // The thumbnails stay in the event: `thumbnails` reads them from there.
+            for (idx, MediaItem { info: it, .. }) in items.iter().enumerate() {
                 exec(
                     tx,
                     "INSERT INTO items (post, idx, channel, content_hash, name, mime, size, width, height,
-                                        capture_ms, duration_ms, thumbnail, sort_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                        capture_ms, duration_ms, sort_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                     params![
                         a.id.0,
                         idx as i64,
@@ -53,7 +54,6 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
                         it.height,
                         it.capture_time.map(|t| t.0),
                         it.duration_ms.map(|d| d as i64),
-                        thumbnail,
                         it.capture_time.unwrap_or(h.time).0,
                     ],
                 )?;
@@ -109,7 +109,7 @@ pub fn remove(tx: &Transaction<'_>, id: &EventId) -> Result<(), StoreError> {
 }
 
 fn post_hashes(tx: &Connection, post: &EventId) -> Result<Vec<ContentHash>, StoreError> {
-    let mut stmt = tx.prepare("SELECT content_hash FROM items WHERE post = ?1")?;
+    let mut stmt = tx.prepare_cached("SELECT content_hash FROM items WHERE post = ?1")?;
     let rows = stmt.query_map([post.0], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().map(|h| Ok(ContentHash(blob32(h)?))).collect()
 }
@@ -192,7 +192,7 @@ pub fn gallery_page(conn: &Connection, ch: &ChannelId, cursor: Option<Cursor>, l
         None => (i64::MAX, vec![0xff; 33]),
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT g.content_hash, g.post, g.idx, g.sort_ms, i.mime, i.width, i.height, i.duration_ms, i.thumbnail
+        "SELECT g.content_hash, g.post, g.idx, g.sort_ms, i.mime, i.width, i.height, i.duration_ms
          FROM gallery g JOIN items i ON i.post = g.post AND i.idx = g.idx
          WHERE g.channel = ?1 AND (g.sort_ms, g.content_hash) < (?2, ?3)
          ORDER BY g.sort_ms DESC, g.content_hash DESC LIMIT ?4",
@@ -208,19 +208,20 @@ pub fn gallery_page(conn: &Connection, ch: &ChannelId, cursor: Option<Cursor>, l
                 r.get::<_, u32>(5)?,
                 r.get::<_, u32>(6)?,
                 r.get::<_, Option<i64>>(7)?,
-                r.get::<_, Vec<u8>>(8)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let more = rows.len() > limit as usize;
     let mut items = Vec::with_capacity(rows.len().min(limit as usize));
-    for (hash, post, index, sort_ms, mime, width, height, duration, thumbnail) in rows.into_iter().take(limit as usize)
-    {
+    let mut thumbnails = Thumbnails::default();
+    for (hash, post, index, sort_ms, mime, width, height, duration) in rows.into_iter().take(limit as usize) {
         let content_hash = ContentHash(blob32(hash)?);
+        let post = EventId(blob32(post)?);
+        let thumbnail = thumbnails.get(conn, &post, index)?;
         items.push(Item {
             credits: credits(conn, ch, &content_hash)?,
             content_hash,
-            post: EventId(blob32(post)?),
+            post,
             index,
             sort_time: Timestamp(sort_ms),
             mime,
@@ -548,14 +549,45 @@ pub fn thumbnail(
     post: &EventId,
     index: u32,
 ) -> Result<Option<(Vec<u8>, String)>, StoreError> {
-    Ok(row(
+    let mime = row(
         conn,
-        "SELECT i.thumbnail, i.mime FROM items i JOIN posts p ON p.event = i.post
+        "SELECT i.mime FROM items i JOIN posts p ON p.event = i.post
          WHERE i.post = ?1 AND i.idx = ?2 AND p.channel = ?3 AND p.visible = 1",
         params![post.0, index, channel.0],
-        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)),
+        |r| r.get::<_, String>(0),
     )
-    .optional()?)
+    .optional()?;
+    match mime {
+        Some(mime) => Ok(Some((Thumbnails::default().get(conn, post, index)?, mime))),
+        None => Ok(None),
+    }
+}
+
+/// Thumbnails read from their posts' events, each post opened once.
+///
+/// A post's thumbnails are in its event and nowhere else (they were once copied into
+/// `items` too, which made half of a channel's database).
+#[derive(Default)]
+struct Thumbnails {
+    posts: std::collections::HashMap<EventId, Vec<Vec<u8>>>,
+}
+
+impl Thumbnails {
+    /// Item `index`'s thumbnail (empty if the post has none there, or its event cannot be
+    /// opened: the UI shows a placeholder).
+    fn get(&mut self, conn: &Connection, post: &EventId, index: u32) -> Result<Vec<u8>, StoreError> {
+        if !self.posts.contains_key(post) {
+            let thumbs = match crate::log::db::body(conn, post)? {
+                Some(Body::Post { items, .. }) => items.into_iter().map(|i| i.thumbnail).collect(),
+                _ => {
+                    tracing::debug!("a post's event could not be opened for its thumbnails");
+                    Vec::new()
+                }
+            };
+            self.posts.insert(*post, thumbs);
+        }
+        Ok(self.posts.get(post).and_then(|t| t.get(index as usize)).cloned().unwrap_or_default())
+    }
 }
 
 /// The indexes of a visible post's items holding any of `hashes`.

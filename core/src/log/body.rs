@@ -50,6 +50,7 @@ pub struct MediaItem {
     /// The descriptor.
     pub info: MediaInfo,
     /// A small JPEG or WebP (about 320 px), shown before the original arrives.
+    #[serde(with = "crate::types::bytes")]
     pub thumbnail: Vec<u8>,
 }
 

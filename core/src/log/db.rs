@@ -6,6 +6,7 @@
 
 use super::body::{Body, SealedKeys};
 use super::event::{Event, Kind};
+use super::precheck::Prechecked;
 use super::validate::{required_role, IngestError, Rejection};
 use crate::channel::{derive_read_key, Certificate, EpochKeys, Issuer, Role, Secret};
 use crate::identity::DeviceKey;
@@ -47,7 +48,22 @@ pub struct Accepted {
 /// # Errors
 /// [`IngestError::Rejected`] with the rule that failed, or [`IngestError::Store`].
 pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &[u8]) -> Result<Outcome, IngestError> {
-    let ev = Event::decode(raw).map_err(Rejection::from)?;
+    ingest_checked(tx, me, expected, raw, Prechecked::one(raw))
+}
+
+/// [`ingest`] of an event already [prechecked](super::precheck::batch).
+///
+/// # Errors
+/// As [`ingest`].
+pub fn ingest_checked(
+    tx: &Transaction<'_>,
+    me: &DeviceKey,
+    expected: &ChannelId,
+    raw: &[u8],
+    pre: Prechecked,
+) -> Result<Outcome, IngestError> {
+    let (id, signed) = (pre.id, pre.signed);
+    let (ev, opened) = pre.take().map_err(Rejection::from)?;
     let h = &ev.header;
     if h.channel != *expected {
         return Err(Rejection::WrongChannel.into());
@@ -55,10 +71,9 @@ pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &
     if !channel_known(tx, expected)? {
         return Err(Rejection::UnknownChannel.into());
     }
-    if !ev.signature_valid() {
+    if !signed {
         return Err(Rejection::BadSignature.into());
     }
-    let id = ev.id();
     if has_event(tx, &id)? {
         return Err(Rejection::Duplicate.into());
     }
@@ -80,7 +95,7 @@ pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &
     let Some(read_key) = read_key(tx, &h.channel, h.epoch)? else {
         return pend(tx, &ev, &id, raw);
     };
-    let body = ev.open(&read_key).map_err(Rejection::from)?;
+    let body = opened.open(&ev, &read_key).map_err(Rejection::from)?;
     body.check_limits().map_err(Rejection::Limits)?;
     let Some(role) = author_role(tx, &ev, &body, &read_key)? else {
         return pend(tx, &ev, &id, raw);
@@ -130,11 +145,12 @@ pub fn take_unblocked(tx: &Transaction<'_>, accepted: &Accepted) -> Result<Vec<V
     let all = matches!(h.kind, Kind::Profile | Kind::Channel | Kind::Rotate);
     let read = |r: &rusqlite::Row<'_>| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?));
     let rows = if all {
-        let mut stmt = tx.prepare("SELECT id, raw FROM pending WHERE channel = ?1 ORDER BY author, seq")?;
+        let mut stmt = tx.prepare_cached("SELECT id, raw FROM pending WHERE channel = ?1 ORDER BY author, seq")?;
         let rows = stmt.query_map([h.channel.0], read)?.collect::<Result<Vec<_>, _>>()?;
         rows
     } else {
-        let mut stmt = tx.prepare("SELECT id, raw FROM pending WHERE channel = ?1 AND author = ?2 AND seq = ?3")?;
+        let mut stmt =
+            tx.prepare_cached("SELECT id, raw FROM pending WHERE channel = ?1 AND author = ?2 AND seq = ?3")?;
         let rows =
             stmt.query_map(params![h.channel.0, h.author.0, h.seq as i64 + 1], read)?.collect::<Result<Vec<_>, _>>()?;
         rows
@@ -563,6 +579,25 @@ pub fn all_raw(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<Vec<Vec<u8
     let mut stmt = conn.prepare("SELECT raw FROM events WHERE channel = ?1 ORDER BY seqno")?;
     let rows = stmt.query_map([ch.0], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+/// The decrypted body of an accepted event, read from the log: what views do not copy
+/// (a post's thumbnails). `None` if the event is not here or no longer opens (its
+/// epoch's key is gone).
+///
+/// # Errors
+/// [`StoreError`].
+pub fn body(conn: &rusqlite::Connection, id: &EventId) -> Result<Option<Body>, StoreError> {
+    let found = row(
+        conn,
+        "SELECT channel, epoch, raw FROM events WHERE id = ?1",
+        [id.0],
+        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, u32>(1)?, r.get::<_, Vec<u8>>(2)?)),
+    )
+    .optional()?;
+    let Some((channel, epoch, raw)) = found else { return Ok(None) };
+    let Some(key) = read_key(conn, &ChannelId(blob32(channel)?), epoch)? else { return Ok(None) };
+    Ok(Event::decode(&raw).and_then(|ev| ev.open(&key)).ok())
 }
 
 /// Whether any event is pending for the channel (for tests and diagnostics).

@@ -68,13 +68,14 @@ pub struct Event {
     /// The clear header.
     pub header: Header,
     /// 24-byte nonce followed by the XChaCha20-Poly1305 ciphertext of the postcard [`Body`].
+    #[serde(with = "crate::types::bytes")]
     pub body: Vec<u8>,
     /// The author's signature over `"swarmroll/event/v1" | encode(header) | body`.
     pub signature: Sig,
 }
 
 /// Why an event could not be made or opened.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CodecError {
     /// Bytes that are not an event.

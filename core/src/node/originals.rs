@@ -68,13 +68,17 @@ impl Shared {
     }
 }
 
-/// Runs until aborted: a round whenever something may have changed, and every 2 s.
+/// Runs until aborted: a round whenever something may have changed (a post's last
+/// original verified, a member connected, new events) and every
+/// [`NodeConfig::look_again`](super::NodeConfig::look_again) besides, for stalls.
 pub(super) async fn run(node: Weak<Inner>, swarm: Arc<Swarm>) {
     loop {
         let Some(inner) = node.upgrade() else { return };
         round(&inner, &swarm).await;
-        let woken = inner.wake.notified();
-        let _ = tokio::time::timeout(Duration::from_secs(2), woken).await;
+        let (wake, every) = (Arc::clone(&inner.wake), inner.cfg.look_again);
+        drop(inner);
+        // `notify_one` leaves a permit when nobody waits: a wake during the round counts.
+        let _ = tokio::time::timeout(every, wake.notified()).await;
     }
 }
 
@@ -225,7 +229,8 @@ async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
             Ok(p) if !p.is_empty() => p,
             _ => continue,
         };
-        match publish::fetch_posts(&inner.replica, Arc::clone(swarm), posts, &inner.media_dir(&ch), seeds.clone()) {
+        let wake = Some(Arc::clone(&inner.wake));
+        match publish::fetch_posts(&inner.replica, Arc::clone(swarm), posts, &inner.media_dir(&ch), seeds.clone(), wake) {
             // Left while this round looked: let go at once.
             Ok(fetch) if inner.has_left(&ch) => fetch.stop(swarm).await,
             Ok(fetch) => {

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0012_drop_box.sql"),
     include_str!("../../migrations/0013_trash.sql"),
     include_str!("../../migrations/0014_rendezvous_relays.sql"),
+    include_str!("../../migrations/0015_thumbnails_in_log.sql"),
 ];
 
 /// Upgrades `conn` to schema `target` (at most `MIGRATIONS.len()`).

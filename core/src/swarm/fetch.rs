@@ -518,8 +518,22 @@ async fn report(
     let mut last: Option<Progress> = None;
     let mut tick = tokio::time::interval(PROGRESS_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Whether completion was seen early: later looks go by the tick (no spinning on a
+    // completion that is seen but not yet in the figures).
+    let mut early = false;
     loop {
-        tick.tick().await;
+        let current = Arc::clone(&torrent.borrow());
+        tokio::select! {
+            _ = tick.tick() => {}
+            // Completion is said the moment the last piece is verified, not at the next
+            // tick; a transfer that cannot complete (removed for a re-add) waits for it.
+            done = current.wait_until_completed(), if !early => {
+                early = done.is_ok();
+                if done.is_err() {
+                    tick.tick().await;
+                }
+            }
+        }
         let handle = Arc::clone(&torrent.borrow());
         if matches!(handle.stats().state, librqbit::TorrentStatsState::Initializing { .. }) {
             // Checking what is on disk: its figures are the check's, not the fetch's.

@@ -1,0 +1,83 @@
+//! The part of accepting an event that needs no database: decoding it, checking its
+//! signature, hashing its id and — where the epoch's key is known — decrypting its body.
+//!
+//! That is most of a catch-up's CPU (an Ed25519 verification hashes the whole event,
+//! thumbnails included), and it is the same for every event of a batch, so a batch is
+//! prechecked on every core before the one write transaction that applies it in order.
+//! The transaction still makes every decision: a body opened here is used only if the
+//! key the transaction finds for the event's epoch is the one it was opened with.
+
+use super::body::Body;
+use super::event::{CodecError, Event};
+use crate::channel::Secret;
+use crate::types::EventId;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// An event decoded, its signature checked and, if its key was at hand, its body opened.
+pub struct Prechecked {
+    /// The event, or why its bytes are not one.
+    pub event: Result<Event, CodecError>,
+    /// Its id (meaningful when `event` is `Ok`).
+    pub id: EventId,
+    /// Whether the author's signature is valid.
+    pub signed: bool,
+    /// The body, and the key it was opened with.
+    opened: Option<(Secret, Result<Body, CodecError>)>,
+}
+
+impl Prechecked {
+    /// Decodes and checks one event, with no key at hand.
+    pub fn one(raw: &[u8]) -> Self {
+        let event = Event::decode(raw);
+        let (id, signed) = match &event {
+            Ok(ev) => (ev.id(), ev.signature_valid()),
+            Err(_) => (EventId([0; 32]), false),
+        };
+        Prechecked { event, id, signed, opened: None }
+    }
+
+    /// Takes the event out, with what was opened of it.
+    pub fn take(self) -> Result<(Event, Opened), CodecError> {
+        Ok((self.event?, Opened(self.opened)))
+    }
+}
+
+/// A body opened beforehand, if one was.
+pub struct Opened(Option<(Secret, Result<Body, CodecError>)>);
+
+impl Opened {
+    /// `ev`'s body opened with `key`: the one opened beforehand if it was the same key,
+    /// else opened now.
+    pub fn open(self, ev: &Event, key: &Secret) -> Result<Body, CodecError> {
+        match self.0 {
+            Some((used, body)) if used == *key => body,
+            _ => ev.open(key),
+        }
+    }
+}
+
+/// Prechecks a batch on every core: decodes and verifies every event, then opens the
+/// bodies of those whose epoch `keys` gives a key for (`keys` is asked once per epoch,
+/// on this thread).
+pub fn batch<E>(
+    raws: &[Vec<u8>],
+    mut keys: impl FnMut(u32) -> Result<Option<Secret>, E>,
+) -> Result<Vec<Prechecked>, E> {
+    let mut checked: Vec<Prechecked> = raws.par_iter().map(|raw| Prechecked::one(raw)).collect();
+    let mut epochs: HashMap<u32, Option<Secret>> = HashMap::new();
+    for c in &checked {
+        if let Ok(ev) = &c.event {
+            if c.signed && !epochs.contains_key(&ev.header.epoch) {
+                epochs.insert(ev.header.epoch, keys(ev.header.epoch)?);
+            }
+        }
+    }
+    checked.par_iter_mut().for_each(|c| {
+        let Ok(ev) = &c.event else { return };
+        if let (true, Some(Some(key))) = (c.signed, epochs.get(&ev.header.epoch)) {
+            c.opened = Some((key.clone(), ev.open(key)));
+        }
+    });
+    Ok(checked)
+}
