@@ -3,7 +3,7 @@
 -- migration, regenerate it with
 --   SWARMROLL_BLESS_SCHEMA=1 cargo test -p swarmroll-core --lib store::tests::schema
 -- and review the diff.
-PRAGMA user_version = 14;
+PRAGMA user_version = 15;
 
 CREATE TABLE certs (
     channel  BLOB NOT NULL,
@@ -109,7 +109,6 @@ CREATE TABLE items (
     height        INTEGER NOT NULL,
     capture_ms    INTEGER,
     duration_ms   INTEGER,
-    thumbnail     BLOB NOT NULL,
     sort_ms       INTEGER NOT NULL,
     PRIMARY KEY (post, idx)
 ) STRICT;

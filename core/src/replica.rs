@@ -567,7 +567,9 @@ impl Replica {
                     }
                 }
             });
-            self.write(channel, |tx, fresh| {
+            // The receiver moves in: a write that stops early drops it, which ends the
+            // prechecking thread (its next send fails) instead of leaving it blocked.
+            self.write(channel, move |tx, fresh| {
                 let mut report = IngestReport::default();
                 let mut i = 0;
                 for checked in slices.iter().take(events.len().div_ceil(PRECHECK_SLICE)) {

@@ -9,6 +9,7 @@
 //! Crash safety comes from SQLite's WAL: a killed process leaves the last committed
 //! transaction in place, and every change of the domain is one transaction.
 
+mod checkpoint;
 mod migrate;
 
 pub use migrate::{migrate_to, schema_dump, MIGRATIONS};
@@ -21,6 +22,9 @@ use std::time::Duration;
 /// The database file name inside a data folder.
 pub const DB_FILE: &str = "swarmroll.sqlite3";
 const MAX_IDLE_READERS: usize = 4;
+/// The writer's page cache, in KiB (as SQLite's negative `cache_size`): SQLite's default
+/// of 2 MB made a catch-up re-read index pages from the file for every event.
+const WRITER_CACHE_KIB: i64 = -16_384;
 
 /// A storage failure. Messages never include stored values.
 #[derive(Debug, thiserror::Error)]
@@ -58,9 +62,13 @@ pub enum StoreError {
 
 /// The database of one data folder. Cheap to share behind an [`Arc`].
 pub struct Store {
-    path: PathBuf,
-    writer: Mutex<Connection>,
+    // Dropped in this order: the checkpointer and the readers close before the writer, so
+    // the writer is the last connection and folds the WAL into the file as it closes
+    // (else the next open reads the whole WAL back).
+    checkpoints: Option<checkpoint::Checkpointer>,
     readers: Mutex<Vec<Connection>>,
+    writer: Mutex<Connection>,
+    path: PathBuf,
 }
 
 fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
@@ -117,8 +125,13 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         configure(&conn)?;
+        conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
         migrate::migrate_to(&mut conn, MIGRATIONS.len() as u32)?;
-        Ok(Store { path: path.to_owned(), writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) })
+        let checkpoints = checkpoint::Checkpointer::start(path);
+        if checkpoints.is_some() {
+            checkpoint::Checkpointer::watch(&conn);
+        }
+        Ok(Store { checkpoints, path: path.to_owned(), writer: Mutex::new(conn), readers: Mutex::new(Vec::new()) })
     }
 
     /// The database file.
@@ -135,6 +148,9 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let out = f(&tx)?;
         tx.commit().map_err(StoreError::from)?;
+        if let Some(c) = &self.checkpoints {
+            c.committed(&conn);
+        }
         Ok(out)
     }
 

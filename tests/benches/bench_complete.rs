@@ -24,7 +24,12 @@ fn main() {
     let rounds = arg("--rounds", 5).max(1);
     let photos = arg("--photos", 30).max(1);
     print_machine();
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap().block_on(run(rounds, photos));
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run(rounds, photos));
 }
 
 async fn run(rounds: usize, photos: usize) {

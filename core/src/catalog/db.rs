@@ -123,14 +123,21 @@ pub fn refresh_visibility(tx: &Transaction<'_>, target: &EventId) -> Result<(), 
     const VISIBLE: &str = "NOT EXISTS (SELECT 1 FROM retractions r WHERE r.target = ?1 AND r.author = t.author)
         AND coalesce((SELECT m.action FROM moderation m WHERE m.target = ?1
                       ORDER BY m.time_ms DESC, m.event DESC LIMIT 1), 0) = 0";
-    let changed = exec(tx, &format!("UPDATE posts AS t SET visible = ({VISIBLE}) WHERE t.event = ?1"), [target.0])?;
-    exec(tx, &format!("UPDATE comments AS t SET visible = ({VISIBLE}) WHERE t.event = ?1"), [target.0])?;
-    if changed > 0 {
-        let ch: Vec<u8> = row(tx, "SELECT channel FROM posts WHERE event = ?1", [target.0], |r| r.get(0))?;
-        let ch = ChannelId(blob32(ch)?);
-        for h in post_hashes(tx, target)? {
-            refresh_gallery(tx, &ch, &h)?;
-        }
+    // A target is a post or a comment: the comment's update only if no post matched.
+    let post_in: Option<Vec<u8>> = row(
+        tx,
+        &format!("UPDATE posts AS t SET visible = ({VISIBLE}) WHERE t.event = ?1 RETURNING channel"),
+        [target.0],
+        |r| r.get(0),
+    )
+    .optional()?;
+    let Some(ch) = post_in else {
+        exec(tx, &format!("UPDATE comments AS t SET visible = ({VISIBLE}) WHERE t.event = ?1"), [target.0])?;
+        return Ok(());
+    };
+    let ch = ChannelId(blob32(ch)?);
+    for h in post_hashes(tx, target)? {
+        refresh_gallery(tx, &ch, &h)?;
     }
     Ok(())
 }

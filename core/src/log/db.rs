@@ -74,10 +74,13 @@ pub fn ingest_checked(
     if !signed {
         return Err(Rejection::BadSignature.into());
     }
-    if has_event(tx, &id)? {
+    // The author's events at this seq and the one before, in one look.
+    let (here, before) = feed_pair(tx, &h.channel, &h.author, h.seq)?;
+    // The same bytes have the same header, so an accepted copy is the one at this seq.
+    if here.is_some_and(|(at, _)| at == id) || is_pending(tx, &id)? {
         return Err(Rejection::Duplicate.into());
     }
-    if feed_entry(tx, &h.channel, &h.author, h.seq)?.is_some() {
+    if here.is_some() {
         return Err(Rejection::Fork.into());
     }
     // Before deciding to wait for a predecessor: a cut-off author's event never becomes valid.
@@ -86,7 +89,7 @@ pub fn ingest_checked(
         (0, _) | (1, Some(_)) => return Err(Rejection::BrokenChain.into()),
         (1, None) => {}
         (_, None) => return Err(Rejection::BrokenChain.into()),
-        (seq, Some(prev)) => match feed_entry(tx, &h.channel, &h.author, seq - 1)? {
+        (_, Some(prev)) => match before {
             None => return pend(tx, &ev, &id, raw),
             Some((pid, pepoch)) if pid != prev || h.epoch < pepoch => return Err(Rejection::BrokenChain.into()),
             Some(_) => {}
@@ -165,26 +168,37 @@ fn channel_known(tx: &Transaction<'_>, channel: &ChannelId) -> Result<bool, Stor
     Ok(row(tx, "SELECT 1 FROM channels WHERE id = ?1", [channel.0], |_| Ok(())).optional()?.is_some())
 }
 
-fn has_event(tx: &Transaction<'_>, id: &EventId) -> Result<bool, StoreError> {
-    let q = "SELECT 1 FROM events WHERE id = ?1 UNION ALL SELECT 1 FROM pending WHERE id = ?1";
-    Ok(row(tx, q, [id.0], |_| Ok(())).optional()?.is_some())
+fn is_pending(tx: &Transaction<'_>, id: &EventId) -> Result<bool, StoreError> {
+    Ok(row(tx, "SELECT 1 FROM pending WHERE id = ?1", [id.0], |_| Ok(())).optional()?.is_some())
 }
 
-/// The id and epoch of an author's event at `seq`, if accepted.
-fn feed_entry(
+/// An event's id and epoch.
+type Entry = (EventId, u32);
+
+/// The author's accepted events at `seq` and at `seq - 1` (id and epoch), if any.
+fn feed_pair(
     tx: &Transaction<'_>,
     ch: &ChannelId,
     author: &DeviceId,
     seq: u64,
-) -> Result<Option<(EventId, u32)>, StoreError> {
-    let row = row(
-        tx,
-        "SELECT id, epoch FROM events WHERE channel = ?1 AND author = ?2 AND seq = ?3",
-        params![ch.0, author.0, seq as i64],
-        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, u32>(1)?)),
-    )
-    .optional()?;
-    row.map(|(id, epoch)| Ok((EventId(blob32(id)?), epoch))).transpose()
+) -> Result<(Option<Entry>, Option<Entry>), StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT seq, id, epoch FROM events WHERE channel = ?1 AND author = ?2 AND seq IN (?3, ?3 - 1)",
+    )?;
+    let rows = stmt.query_map(params![ch.0, author.0, seq as i64], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, u32>(2)?))
+    })?;
+    let (mut here, mut before) = (None, None);
+    for r in rows {
+        let (at, id, epoch) = r?;
+        let entry = Some((EventId(blob32(id)?), epoch));
+        if at == seq as i64 {
+            here = entry;
+        } else {
+            before = entry;
+        }
+    }
+    Ok((here, before))
 }
 
 fn check_not_cut_off(tx: &Transaction<'_>, ev: &Event) -> Result<(), IngestError> {

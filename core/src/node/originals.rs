@@ -230,7 +230,8 @@ async fn round(inner: &Arc<Inner>, swarm: &Arc<Swarm>) {
             _ => continue,
         };
         let wake = Some(Arc::clone(&inner.wake));
-        match publish::fetch_posts(&inner.replica, Arc::clone(swarm), posts, &inner.media_dir(&ch), seeds.clone(), wake) {
+        match publish::fetch_posts(&inner.replica, Arc::clone(swarm), posts, &inner.media_dir(&ch), seeds.clone(), wake)
+        {
             // Left while this round looked: let go at once.
             Ok(fetch) if inner.has_left(&ch) => fetch.stop(swarm).await,
             Ok(fetch) => {
