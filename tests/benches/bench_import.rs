@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use swarmroll_core::import::{Importer, Options, Request};
 use swarmroll_core::store::Store;
-use swarmroll_tests::bench::{arg, peak_rss_mb, synth_jpeg, variant};
+use swarmroll_tests::bench::{arg, peak_rss_mb, synth_jpeg, variant, Spread};
 
 /// CPU seconds (user + system) of this process and of its waited-for children.
 fn cpu_times() -> (f64, f64) {
@@ -27,11 +27,6 @@ fn cpu_times() -> (f64, f64) {
     // fields 14-17 of stat(5): utime stime cutime cstime, here offset by the two skipped
     let tick = 100.0;
     ((f[11] + f[12]) / tick, (f[13] + f[14]) / tick)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 fn child_import(dir: &Path, data: &Path) {
@@ -76,6 +71,7 @@ fn main() {
         return;
     }
     swarmroll_tests::bench::require_tool("vipsthumbnail", "libvips-tools");
+    swarmroll_tests::bench::print_machine();
     let generated = arg("--generated", 24);
     let rss_photos = arg("--rss-photos", 200);
     let fixtures = swarmroll_tests::photos();
@@ -102,7 +98,7 @@ fn main() {
     files.sort();
     // Alternate the two, several rounds, and take each one's median: a shared machine's
     // noise then falls on both alike.
-    let runs = arg("--runs", 3).max(1);
+    let runs = arg("--runs", 5).max(1);
     let (mut vw, mut vc, mut sw, mut sc) = (vec![], vec![], vec![], vec![]);
     for _ in 0..runs {
         let mut vips = Command::new("vipsthumbnail");
@@ -115,18 +111,29 @@ fn main() {
         sw.push(w);
         sc.push(c);
     }
-    let (v_wall, v_cpu, s_wall, s_cpu) = (median(vw), median(vc), median(sw), median(sc));
-    println!("median of {runs} alternating runs each");
-
     let t = total as f64;
+    let per = |v: &[f64]| v.iter().map(|x| x / t).collect::<Vec<f64>>();
+    let rate = |v: &[f64]| v.iter().map(|x| t / x).collect::<Vec<f64>>();
+    let ratio = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x / y).collect::<Vec<f64>>();
+    println!("median (lowest–highest) of {runs} alternating rounds");
     println!();
-    println!("{:<44} {:>10} {:>14}", "", "photos/s", "CPU s/photo");
-    println!("{:<44} {:>10.1} {:>14.4}", "vipsthumbnail -s 320 (one thumbnail)", t / v_wall, v_cpu / t);
-    println!("{:<44} {:>10.1} {:>14.4}", "swarmroll import (hash+EXIF+thumb+preview)", t / s_wall, s_cpu / t);
+    println!("{:<44} {:>22} {:>26}", "", "photos/s", "CPU s/photo");
     println!(
-        "ratio swarmroll/vips: wall time {:.2}x, CPU time {:.2}x   (goal: both <= 1.00)",
-        s_wall / v_wall,
-        s_cpu / v_cpu
+        "{:<44} {:>22} {:>26}",
+        "vipsthumbnail -s 320 (one thumbnail)",
+        Spread::of(&rate(&vw)).show(1),
+        Spread::of(&per(&vc)).show(4)
+    );
+    println!(
+        "{:<44} {:>22} {:>26}",
+        "swarmroll import (hash+EXIF+thumb+preview)",
+        Spread::of(&rate(&sw)).show(1),
+        Spread::of(&per(&sc)).show(4)
+    );
+    println!(
+        "ratio swarmroll/vips per round: CPU {}   (goal <= 0.90); photos/s {}   (goal >= 2.00)",
+        Spread::of(&ratio(&sc, &vc)).show(2),
+        Spread::of(&ratio(&vw, &sw)).show(2)
     );
 
     if rss_photos > 0 {
@@ -139,11 +146,10 @@ fn main() {
         assert_eq!(count, rss_photos);
         println!();
         println!(
-            "{rss_photos} x 12 MP: {:.1} photos/s, {:.3} CPU s/photo, peak RSS {:.0} MB   (target < 200 MB)",
+            "{rss_photos} x 12 MP: {:.1} photos/s, {:.3} CPU s/photo, peak RSS {:.0} MB   (goal < 100 MB)",
             count as f64 / wall,
             cpu / count as f64,
             rss
         );
     }
-    println!("cores: {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
 }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use swarmroll_core::swarm::select::Stripe;
 use swarmroll_core::swarm::torrent::{self, SourceFile};
 use swarmroll_core::swarm::{Config, FetchOptions, Swarm};
-use swarmroll_tests::bench::arg;
+use swarmroll_tests::bench::{arg, Spread};
 use swarmroll_tests::lab::{self, Lab};
 use swarmroll_tests::tracker::Tracker;
 use tokio::runtime::{Handle, Runtime};
@@ -81,7 +81,8 @@ async fn on<T: Send + 'static>(net: &Net, i: usize, f: impl Future<Output = T> +
     net.handle(i).spawn(f).await.unwrap()
 }
 
-async fn swarmroll(net: &Net, n: usize, file: &SourceFile, cap: NonZeroU32) -> f64 {
+/// One distribution: (T in seconds, bytes the seeder uploaded).
+async fn swarmroll(net: &Net, n: usize, file: &SourceFile, cap: NonZeroU32) -> (f64, u64) {
     let built = torrent::build("post", std::slice::from_ref(file), false).unwrap();
     let config = |i: usize| Config {
         listen: SocketAddr::new(IpAddr::V4(net.ip(i)), 0),
@@ -171,14 +172,12 @@ async fn swarmroll(net: &Net, n: usize, file: &SourceFile, cap: NonZeroU32) -> f
             println!("d{i} up {} MB; fetched from {:?}", h.progress().uploaded_bytes / 1_000_000, peers);
         }
     }
-    if std::env::var_os("BENCH_DEBUG").is_some() {
-        println!("seeder up {} MB", seeder_handle.stats().uploaded_bytes / 1_000_000);
-    }
+    let seeder_up = seeder_handle.stats().uploaded_bytes;
     for (i, node) in [&seeder].into_iter().chain(nodes.iter()).enumerate() {
         let node = Arc::clone(node);
         on(net, i, async move { node.stop().await }).await;
     }
-    t
+    (t, seeder_up)
 }
 
 fn aria2c(net: &Net, n: usize, file: &SourceFile, cap_bytes: u32) -> Option<f64> {
@@ -245,6 +244,7 @@ fn main() {
     let (f, u, nn) = (size as f64, rate as f64, n as f64);
     let t_star = (f / u).max(nn * f / (u + nn * u));
     let star = nn * f / u;
+    swarmroll_tests::bench::print_machine();
     println!(
         "1 seeder + {n} downloaders, F = {} MB, upload cap u = {} MB/s per peer",
         size / 1_000_000,
@@ -271,20 +271,34 @@ fn main() {
         Net::Loopback(rt.handle().clone())
     };
     let cap = NonZeroU32::new(rate as u32).unwrap();
-    let cpu0 = cpu_seconds();
-    let t = rt.block_on(swarmroll(&net, n, &file, cap));
-    let cpu = cpu_seconds() - cpu0;
-    let gb = nn * f / 1e9;
-    println!(
-        "swarmroll: T = {t:.2} s, T/T* = {:.2}, CPU {:.2} s per GB moved (all {} nodes)",
-        t / t_star,
-        cpu / gb,
-        n + 1
-    );
-    if std::env::var_os("BENCH_SKIP_ARIA2").is_none() {
-        if let Some(ta) = aria2c(&net, n, &file, rate as u32) {
-            println!("aria2c:    T = {ta:.2} s, T/T* = {:.2}; swarmroll/aria2c = {:.2}", ta / t_star, t / ta);
+    // Alternating rounds: a shared machine's noise falls on both alike.
+    let rounds = arg("--rounds", 5).max(1);
+    let with_aria2 = std::env::var_os("BENCH_SKIP_ARIA2").is_none();
+    let (mut ts, mut ups, mut cpus, mut tas) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..rounds {
+        let cpu0 = cpu_seconds();
+        let (t, up) = rt.block_on(swarmroll(&net, n, &file, cap));
+        cpus.push((cpu_seconds() - cpu0) / (nn * f / 1e9));
+        ts.push(t / t_star);
+        ups.push(up as f64 / f);
+        if with_aria2 {
+            if let Some(ta) = aria2c(&net, n, &file, rate as u32) {
+                tas.push(ta / t_star);
+            }
         }
+    }
+    println!("median (lowest–highest) of {rounds} alternating rounds:");
+    println!("  swarmroll T/T* = {}   (goal <= 1.15)", Spread::of(&ts).show(2));
+    println!("  swarmroll seeder upload = {} F   (goal <= 1.10)", Spread::of(&ups).show(2));
+    println!(
+        "  swarmroll CPU per GB moved = {} s for all {} nodes, {:.2} s per node",
+        Spread::of(&cpus).show(1),
+        n + 1,
+        Spread::of(&cpus).median / (nn + 1.0)
+    );
+    if !tas.is_empty() {
+        let ratio: Vec<f64> = ts.iter().zip(&tas).map(|(t, a)| t / a).collect();
+        println!("  aria2c T/T* = {}; swarmroll/aria2c = {}", Spread::of(&tas).show(2), Spread::of(&ratio).show(2));
     }
     if let Net::Lab { mut lab, runtimes } = net {
         drop(runtimes);
