@@ -18,6 +18,7 @@
 pub mod body;
 pub(crate) mod db;
 pub mod event;
+pub(crate) mod facts;
 pub(crate) mod precheck;
 pub mod validate;
 

@@ -2,7 +2,7 @@
 //! the views.
 //!
 //! This is the workflow that ties the domain together: every event — authored here or
-//! received — goes through the same [`log::db::ingest`] validation, and accepted events
+//! received — goes through the same [`log::db::ingest_checked`] validation, and accepted events
 //! are applied to the [`catalog`] and [`comment`] views in the same transaction, so the
 //! log and the views can never disagree, even if the process is killed midway.
 //! Events waiting for a dependency are retried as soon as it arrives.
@@ -344,7 +344,9 @@ impl Replica {
         let ev = Event::seal(header, &body, &keys.read_key, &self.device).map_err(Rejection::from)?;
         let mut report = IngestReport::default();
         let raw = ev.encode();
-        ingest_one(tx, &self.device, ch, (&raw, log::precheck::Prechecked::one(&raw)), 0, &mut report, fresh)?;
+        let mut facts = log::facts::Facts::default();
+        let one = (raw.as_slice(), log::precheck::Prechecked::one(&raw));
+        ingest_one(tx, &self.device, ch, one, (0, &mut facts), &mut report, fresh)?;
         // Our own events depend only on what we hold, so they never wait.
         if !report.accepted.contains(&ev.id()) {
             return Err(Error::MissingKeys);
@@ -571,10 +573,12 @@ impl Replica {
             // prechecking thread (its next send fails) instead of leaving it blocked.
             self.write(channel, move |tx, fresh| {
                 let mut report = IngestReport::default();
+                let mut facts = log::facts::Facts::default();
                 let mut i = 0;
                 for checked in slices.iter().take(events.len().div_ceil(PRECHECK_SLICE)) {
                     for pre in checked? {
-                        match ingest_one(tx, &self.device, channel, (&events[i], pre), i, &mut report, fresh) {
+                        let one = (events[i].as_slice(), pre);
+                        match ingest_one(tx, &self.device, channel, one, (i, &mut facts), &mut report, fresh) {
                             Ok(()) => {}
                             Err(IngestError::Rejected(r)) => report.rejected.push((i, r)),
                             Err(IngestError::Store(e)) => return Err(Error::Store(e)),
@@ -663,11 +667,11 @@ fn ingest_one(
     me: &DeviceKey,
     ch: &ChannelId,
     (raw, pre): (&[u8], log::precheck::Prechecked),
-    index: usize,
+    (index, facts): (usize, &mut log::facts::Facts),
     report: &mut IngestReport,
     fresh: &mut Vec<FeedEvent>,
 ) -> Result<(), IngestError> {
-    let first = match log::db::ingest_checked(tx, me, ch, raw, pre)? {
+    let first = match log::db::ingest_checked(tx, me, ch, raw, pre, facts)? {
         Outcome::Accepted(a) => a,
         Outcome::Pending => {
             report.pending += 1;
@@ -680,7 +684,7 @@ fn ingest_one(
         report.accepted.push(a.id);
         fresh.push(FeedEvent { author: a.event.header.author, seq: a.event.header.seq, raw });
         for raw in log::db::take_unblocked(tx, &a)? {
-            match log::db::ingest(tx, me, ch, &raw) {
+            match log::db::ingest_checked(tx, me, ch, &raw, log::precheck::Prechecked::one(&raw), facts) {
                 Ok(Outcome::Accepted(next)) => queue.push((next, raw)),
                 Ok(Outcome::Pending) => {}
                 // An event that waited and now fails a rule is dropped, as if refused on arrival.

@@ -1,11 +1,12 @@
 //! Event storage and the membership state that validation needs: certificates, epochs,
 //! removals, epoch closures, this device's epoch keys, and the pending queue.
 //!
-//! [`ingest`] applies the rules listed in [`super::validate`] inside the caller's write
+//! [`ingest_checked`] applies the rules listed in [`super::validate`] inside the caller's write
 //! transaction; a refused event leaves no trace.
 
 use super::body::{Body, SealedKeys};
 use super::event::{Event, Kind};
+use super::facts::Facts;
 use super::precheck::Prechecked;
 use super::validate::{required_role, IngestError, Rejection};
 use crate::channel::{derive_read_key, Certificate, EpochKeys, Issuer, Role, Secret};
@@ -43,24 +44,19 @@ pub struct Accepted {
     pub purged: Vec<EventId>,
 }
 
-/// Validates `raw` and, if valid, stores it. See [`super::validate`] for the rules.
+/// Validates `raw`, already [prechecked](super::precheck), and, if valid, stores it. See
+/// [`super::validate`] for the rules. `facts` holds what this transaction already looked
+/// up about the channel.
 ///
 /// # Errors
 /// [`IngestError::Rejected`] with the rule that failed, or [`IngestError::Store`].
-pub fn ingest(tx: &Transaction<'_>, me: &DeviceKey, expected: &ChannelId, raw: &[u8]) -> Result<Outcome, IngestError> {
-    ingest_checked(tx, me, expected, raw, Prechecked::one(raw))
-}
-
-/// [`ingest`] of an event already [prechecked](super::precheck::batch).
-///
-/// # Errors
-/// As [`ingest`].
 pub fn ingest_checked(
     tx: &Transaction<'_>,
     me: &DeviceKey,
     expected: &ChannelId,
     raw: &[u8],
     pre: Prechecked,
+    facts: &mut Facts,
 ) -> Result<Outcome, IngestError> {
     let (id, signed) = (pre.id, pre.signed);
     let (ev, opened) = pre.take().map_err(Rejection::from)?;
@@ -68,7 +64,7 @@ pub fn ingest_checked(
     if h.channel != *expected {
         return Err(Rejection::WrongChannel.into());
     }
-    if !channel_known(tx, expected)? {
+    if !facts.known(|| channel_known(tx, expected))? {
         return Err(Rejection::UnknownChannel.into());
     }
     if !signed {
@@ -84,7 +80,9 @@ pub fn ingest_checked(
         return Err(Rejection::Fork.into());
     }
     // Before deciding to wait for a predecessor: a cut-off author's event never becomes valid.
-    check_not_cut_off(tx, &ev)?;
+    if facts.cut_offs(|| any_cut_offs(tx, &h.channel))? {
+        check_not_cut_off(tx, &ev)?;
+    }
     match (h.seq, h.prev) {
         (0, _) | (1, Some(_)) => return Err(Rejection::BrokenChain.into()),
         (1, None) => {}
@@ -95,7 +93,7 @@ pub fn ingest_checked(
             Some(_) => {}
         },
     }
-    let Some(read_key) = read_key(tx, &h.channel, h.epoch)? else {
+    let Some(read_key) = facts.key(h.epoch, || read_key(tx, &h.channel, h.epoch))? else {
         return pend(tx, &ev, &id, raw);
     };
     let body = opened.open(&ev, &read_key).map_err(Rejection::from)?;
@@ -110,7 +108,7 @@ pub fn ingest_checked(
         check_rotation(tx, &ev, &body)?;
     }
     if let Body::Post { media_key: None, .. } = &body {
-        if channel_private(tx, &h.channel)? {
+        if facts.private(|| channel_private(tx, &h.channel))? {
             return Err(Rejection::UnencryptedPost.into());
         }
     }
@@ -122,6 +120,9 @@ pub fn ingest_checked(
     )?;
     let seqno = tx.last_insert_rowid();
     let purged = apply_membership(tx, me, &ev, &id, &body)?;
+    if matches!(h.kind, Kind::Profile | Kind::Channel | Kind::Rotate) {
+        facts.forget();
+    }
     Ok(Outcome::Accepted(Box::new(Accepted { id, seqno, event: ev, body, purged })))
 }
 
@@ -199,6 +200,17 @@ fn feed_pair(
         }
     }
     Ok((here, before))
+}
+
+/// Whether anyone in `ch` could be cut off: a member removed, or an epoch after the first.
+fn any_cut_offs(tx: &Transaction<'_>, ch: &ChannelId) -> Result<bool, StoreError> {
+    Ok(row(
+        tx,
+        "SELECT EXISTS (SELECT 1 FROM removals WHERE channel = ?1)
+             OR EXISTS (SELECT 1 FROM epochs WHERE channel = ?1 AND epoch >= 1)",
+        [ch.0],
+        |r| r.get(0),
+    )?)
 }
 
 fn check_not_cut_off(tx: &Transaction<'_>, ev: &Event) -> Result<(), IngestError> {
