@@ -182,14 +182,20 @@ fn folders_subfolders_junk_and_missing_paths() {
     assert!(stdout.contains("Did not look into 2 hidden or system folders"), "{stdout}");
 }
 
-/// `(mime, thumbnail bytes, width, height)` of every item in the data folder.
+/// `(mime, thumbnail bytes, width, height)` of every item in the data folder (the
+/// thumbnail as imported: a post's own copy is inside its event).
 fn items(data: &Path) -> Vec<(String, usize, u32, u32)> {
     let c = rusqlite::Connection::open_with_flags(
         data.join("swarmroll.sqlite3"),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )
     .unwrap();
-    let mut stmt = c.prepare("SELECT mime, length(thumbnail), width, height FROM items ORDER BY mime").unwrap();
+    let mut stmt = c
+        .prepare(
+            "SELECT i.mime, length(m.thumbnail), i.width, i.height FROM items i
+         JOIN media m ON m.shared_hash = i.content_hash ORDER BY i.mime",
+        )
+        .unwrap();
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect()
 }
 
@@ -200,7 +206,9 @@ fn thumbnails(data: &Path) -> Vec<Vec<u8>> {
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )
     .unwrap();
-    let mut stmt = c.prepare("SELECT thumbnail FROM items ORDER BY mime").unwrap();
+    let mut stmt = c
+        .prepare("SELECT m.thumbnail FROM items i JOIN media m ON m.shared_hash = i.content_hash ORDER BY i.mime")
+        .unwrap();
     stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
 }
 
