@@ -556,38 +556,52 @@ impl Replica {
     pub fn ingest(&self, channel: &ChannelId, events: &[Vec<u8>]) -> Result<IngestReport, Error> {
         // Signatures and decryption (most of the CPU) run on every core, a slice ahead of
         // the one transaction that applies the events in order and decides.
+        let precheck = |slice: &[Vec<u8>]| {
+            self.store.read(|c| log::precheck::batch(slice, |epoch| log::db::read_key(c, channel, epoch)))
+        };
+        if events.len() <= PRECHECK_SLICE {
+            // One slice (a live event, say): nothing to overlap, so no thread.
+            return self.apply_prechecked(channel, events, std::iter::once(precheck(events)));
+        }
         let (ready, slices) = std::sync::mpsc::sync_channel(2);
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 for slice in events.chunks(PRECHECK_SLICE) {
-                    let keys = |c: &rusqlite::Connection| {
-                        log::precheck::batch(slice, |epoch| log::db::read_key(c, channel, epoch))
-                    };
                     // The writer stopped (a store error): nothing more to do.
-                    if ready.send(self.store.read(keys)).is_err() {
+                    if ready.send(precheck(slice)).is_err() {
                         return;
                     }
                 }
             });
             // The receiver moves in: a write that stops early drops it, which ends the
             // prechecking thread (its next send fails) instead of leaving it blocked.
-            self.write(channel, move |tx, fresh| {
-                let mut report = IngestReport::default();
-                let mut facts = log::facts::Facts::default();
-                let mut i = 0;
-                for checked in slices.iter().take(events.len().div_ceil(PRECHECK_SLICE)) {
-                    for pre in checked? {
-                        let one = (events[i].as_slice(), pre);
-                        match ingest_one(tx, &self.device, channel, one, (i, &mut facts), &mut report, fresh) {
-                            Ok(()) => {}
-                            Err(IngestError::Rejected(r)) => report.rejected.push((i, r)),
-                            Err(IngestError::Store(e)) => return Err(Error::Store(e)),
-                        }
-                        i += 1;
+            self.apply_prechecked(channel, events, slices.into_iter())
+        })
+    }
+
+    /// Applies `events` in one transaction, given their prechecks slice by slice.
+    fn apply_prechecked(
+        &self,
+        channel: &ChannelId,
+        events: &[Vec<u8>],
+        slices: impl Iterator<Item = Result<Vec<log::precheck::Prechecked>, StoreError>>,
+    ) -> Result<IngestReport, Error> {
+        self.write(channel, move |tx, fresh| {
+            let mut report = IngestReport::default();
+            let mut facts = log::facts::Facts::default();
+            let mut i = 0;
+            for checked in slices.take(events.len().div_ceil(PRECHECK_SLICE)) {
+                for pre in checked? {
+                    let one = (events[i].as_slice(), pre);
+                    match ingest_one(tx, &self.device, channel, one, (i, &mut facts), &mut report, fresh) {
+                        Ok(()) => {}
+                        Err(IngestError::Rejected(r)) => report.rejected.push((i, r)),
+                        Err(IngestError::Store(e)) => return Err(Error::Store(e)),
                     }
+                    i += 1;
                 }
-                Ok(report)
-            })
+            }
+            Ok(report)
         })
     }
 
