@@ -178,6 +178,9 @@ pub enum AddIncomingPeerResult {
     ConcurrencyLimitReached,
 }
 
+/// Swarmroll patch: one peer's queued, uncancelled upload requests (see `on_cancel`).
+type PendingUploads = Arc<Mutex<HashSet<ChunkInfo>>>;
+
 pub struct TorrentStateLive {
     peers: PeerStates,
     pub(crate) shared: Arc<ManagedTorrentShared>,
@@ -212,6 +215,7 @@ pub struct TorrentStateLive {
     ratelimit_upload_tx: tokio::sync::mpsc::UnboundedSender<(
         tokio::sync::mpsc::UnboundedSender<WriterRequest>,
         ChunkInfo,
+        PendingUploads,
     )>,
     ratelimits: Limits,
 }
@@ -262,6 +266,7 @@ impl TorrentStateLive {
         let (ratelimit_upload_tx, ratelimit_upload_rx) = tokio::sync::mpsc::unbounded_channel::<(
             tokio::sync::mpsc::UnboundedSender<WriterRequest>,
             ChunkInfo,
+            PendingUploads,
         )>();
         let ratelimits = Limits::new(paused.shared.options.ratelimits);
 
@@ -445,9 +450,15 @@ impl TorrentStateLive {
         mut rx: tokio::sync::mpsc::UnboundedReceiver<(
             tokio::sync::mpsc::UnboundedSender<WriterRequest>,
             ChunkInfo,
+            PendingUploads,
         )>,
     ) -> crate::Result<()> {
-        while let Some((tx, ci)) = rx.recv().await {
+        while let Some((tx, ci, pending)) = rx.recv().await {
+            // Swarmroll patch: a chunk the peer cancelled while it was queued costs neither
+            // tokens nor upload.
+            if !pending.lock().contains(&ci) {
+                continue;
+            }
             tokio::select! {
                 _ = tx.closed() => {
                     continue;
@@ -466,6 +477,10 @@ impl TorrentStateLive {
                     }
                 }
             }
+            // Swarmroll patch: nor one cancelled while it waited for tokens.
+            if !pending.lock().remove(&ci) {
+                continue;
+            }
             let _ = tx.send(WriterRequest::ReadChunkRequest(ci));
         }
         Ok(())
@@ -483,6 +498,7 @@ impl TorrentStateLive {
             addr: checked_peer.addr,
             incoming: true,
             on_bitfield_notify: Default::default(),
+            pending_uploads: Default::default(),
             flow_control: Mutex::new(PeerFlowControl::new(self.max_request_window())),
             state: self.clone(),
             tx,
@@ -547,6 +563,7 @@ impl TorrentStateLive {
             addr,
             incoming: false,
             on_bitfield_notify: Default::default(),
+            pending_uploads: Default::default(),
             flow_control: Mutex::new(PeerFlowControl::new(state.max_request_window())),
             state: state.clone(),
             tx,
@@ -1036,6 +1053,10 @@ struct PeerHandler {
     // is received.
     on_bitfield_notify: Notify,
 
+    // Swarmroll patch: the chunks this peer asked for that are queued for upload and not
+    // cancelled. CANCEL removes its chunk; the upload scheduler skips what is gone.
+    pending_uploads: PendingUploads,
+
     addr: SocketAddr,
     incoming: bool,
     tx: PeerTx,
@@ -1089,9 +1110,7 @@ impl PeerConnectionHandler for &'_ PeerHandler {
             Message::NotInterested => {
                 trace!("received \"not interested\", but we don't process it yet")
             }
-            Message::Cancel(_) => {
-                trace!("received \"cancel\", but we don't process it yet")
-            }
+            Message::Cancel(cancel) => self.on_cancel(cancel),
             Message::Extended(ExtendedMessage::UtMetadata(UtMetadata::Request(
                 metadata_piece_id,
             ))) => {
@@ -1526,10 +1545,33 @@ impl PeerHandler {
             );
         }
 
-        self.state
-            .ratelimit_upload_tx
-            .send((self.tx.clone(), chunk_info))?;
+        // Swarmroll patch: queued once, and remembered so that CANCEL can withdraw it.
+        if self.pending_uploads.lock().insert(chunk_info) {
+            self.state.ratelimit_upload_tx.send((
+                self.tx.clone(),
+                chunk_info,
+                self.pending_uploads.clone(),
+            ))?;
+        }
         Ok(())
+    }
+
+    /// Swarmroll patch: withdraws a queued upload the peer no longer wants (it cancels
+    /// when it steals a piece for another peer). A cancel for a chunk already sent, or
+    /// never asked for, changes nothing.
+    fn on_cancel(&self, cancel: Request) {
+        let chunk = self
+            .state
+            .lengths
+            .validate_piece_index(cancel.index)
+            .and_then(|piece| {
+                self.state
+                    .lengths
+                    .chunk_info_from_received_data(piece, cancel.begin, cancel.length)
+            });
+        if let Some(chunk) = chunk {
+            self.pending_uploads.lock().remove(&chunk);
+        }
     }
 
     fn on_have(&self, have: u32) {
@@ -1679,19 +1721,19 @@ impl PeerHandler {
 
             // Acquire a piece using the strategy: try steal (10x) → reserve → steal (3x).
             let new_piece_notify = self.state.new_pieces_notify.notified();
+            // Swarmroll patch: a HAVE or BITFIELD from this peer may offer a piece we lack,
+            // so it wakes the requester too. Created before acquiring, so none is missed.
+            let peer_has_more = self.on_bitfield_notify.notified();
             let next = match self.acquire_next_piece()? {
                 Some(next) => next,
                 None => {
                     debug!("no pieces to request");
-                    match aframe!(tokio::time::timeout(
-                        // Half of default rw timeout not to race with it.
-                        Duration::from_secs(5),
-                        new_piece_notify
-                    ))
-                    .await
-                    {
-                        Ok(()) => debug!("woken up, new pieces might be available"),
-                        Err(_) => debug!("woken up by sleep timer"),
+                    // Swarmroll patch: steals are time-based and streams move, so look
+                    // again after 250 ms rather than 5 s.
+                    tokio::select! {
+                        () = new_piece_notify => debug!("woken up, new pieces might be available"),
+                        () = peer_has_more => debug!("woken up, the peer has new pieces"),
+                        () = tokio::time::sleep(Duration::from_millis(250)) => debug!("woken up by sleep timer"),
                     }
                     continue;
                 }
