@@ -24,6 +24,9 @@ finish() {
 section "cargo fmt --all --check"
 cargo fmt --all --check
 
+section "vendor/librqbit = librqbit 9.1.0 + patches/librqbit-9.1.0-swarm.patch"
+bash scripts/vendor-check.sh
+
 log=$(mktemp)
 mobile_log=$(mktemp)
 tools_log=$(mktemp)
