@@ -53,8 +53,14 @@ done
 
 if [ "${1:-}" = --update ]; then
     # Relative a/ b/ paths, no timestamps: the file is stable and applies with `patch -p1`.
-    (cd "$work" && diff -ruN a b || true) |
-        sed -E 's/^((---|\+\+\+) [^\t]+)\t.*$/\1/' >"$PATCH_FILE"
+    # diff exits 1 when the trees differ (the point) and 2 on trouble (which must stop us).
+    status=0
+    (cd "$work" && diff -ruN a b) >"$work/patch" || status=$?
+    if [ "$status" -gt 1 ]; then
+        log "FAILED: diff could not compare the trees"
+        exit 1
+    fi
+    sed -E 's/^((---|\+\+\+) [^\t]+)\t.*$/\1/' "$work/patch" >"$PATCH_FILE"
     log "wrote ${PATCH_FILE#"$ROOT"/}"
     exit 0
 fi
@@ -67,7 +73,11 @@ if ! diff -r "$work/a" "$work/b" >"$work/diff" 2>&1; then
     exit 1
 fi
 # Nothing else may have been added beside the kept files.
-extra=$(cd "$VENDOR" && ls -A | grep -v -x -e src -e build.rs -e Cargo.toml -e README.md -e VENDORED.md || true)
+allowed=()
+for f in "${KEPT[@]}" VENDORED.md; do
+    allowed+=(-e "$f")
+done
+extra=$(cd "$VENDOR" && ls -A | grep -v -x -F "${allowed[@]}" || true)
 if [ -n "$extra" ]; then
     log "FAILED: vendor/$NAME holds files that are not in the published crate: $extra"
     exit 1
