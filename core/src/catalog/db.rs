@@ -9,6 +9,24 @@ use crate::store::{blob32, exec, row, StoreError};
 use crate::types::{ChannelId, ContentHash, DeviceId, EventId, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+/// SQL for whether a post or comment is visible: not retracted by its own author, and
+/// not hidden by the latest moderation of it. `$target` and `$author` are SQL for its
+/// event id and author (a parameter, or a column).
+macro_rules! visible {
+    ($target:literal, $author:literal) => {
+        concat!(
+            "(NOT EXISTS (SELECT 1 FROM retractions r WHERE r.target = ",
+            $target,
+            " AND r.author = ",
+            $author,
+            ") AND coalesce((SELECT m.action FROM moderation m WHERE m.target = ",
+            $target,
+            " ORDER BY m.time_ms DESC, m.event DESC LIMIT 1), 0) = 0)"
+        )
+    };
+}
+pub(crate) use visible;
+
 /// Applies an accepted post, retraction or moderation to the views.
 ///
 /// # Errors
@@ -17,11 +35,17 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
     let h = &a.event.header;
     match &a.body {
         Body::Post { caption, items, info_hash, info, on_behalf_of, media_key } => {
-            exec(
+            // Visible unless a retraction or a moderation arrived first (both only wait
+            // for their target in the log's order of arrival, so they can).
+            let visible: bool = row(
                 tx,
-                "INSERT INTO posts (event, channel, author, time_ms, caption, guest, info_hash, info, visible, seqno,
-                                    media_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10)",
+                concat!(
+                    "INSERT INTO posts (event, channel, author, time_ms, caption, guest, info_hash, info, visible, seqno,
+                                        media_key)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ",
+                    visible!("?1", "?3"),
+                    ", ?9, ?10) RETURNING visible"
+                ),
                 params![
                     a.id.0,
                     h.channel.0,
@@ -34,6 +58,7 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
                     a.seqno,
                     media_key.as_ref().map(|k| k.0)
                 ],
+                |r| r.get(0),
             )?;
             // The thumbnails stay in the event: `thumbnails` reads them from there.
             for (idx, MediaItem { info: it, .. }) in items.iter().enumerate() {
@@ -58,7 +83,12 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
                     ],
                 )?;
             }
-            refresh_visibility(tx, &a.id)?;
+            if visible {
+                for (idx, item) in items.iter().enumerate() {
+                    let sort_ms = item.info.capture_time.unwrap_or(h.time).0;
+                    add_to_gallery(tx, &h.channel, &item.info.content_hash, (sort_ms, &a.id, idx))?;
+                }
+            }
         }
         Body::Retract { target } => {
             exec(
@@ -120,24 +150,48 @@ fn post_hashes(tx: &Connection, post: &EventId) -> Result<Vec<ContentHash>, Stor
 /// # Errors
 /// [`StoreError`].
 pub fn refresh_visibility(tx: &Transaction<'_>, target: &EventId) -> Result<(), StoreError> {
-    const VISIBLE: &str = "NOT EXISTS (SELECT 1 FROM retractions r WHERE r.target = ?1 AND r.author = t.author)
-        AND coalesce((SELECT m.action FROM moderation m WHERE m.target = ?1
-                      ORDER BY m.time_ms DESC, m.event DESC LIMIT 1), 0) = 0";
     // A target is a post or a comment: the comment's update only if no post matched.
     let post_in: Option<Vec<u8>> = row(
         tx,
-        &format!("UPDATE posts AS t SET visible = ({VISIBLE}) WHERE t.event = ?1 RETURNING channel"),
+        concat!("UPDATE posts AS t SET visible = ", visible!("?1", "t.author"), " WHERE t.event = ?1 RETURNING channel"),
         [target.0],
         |r| r.get(0),
     )
     .optional()?;
     let Some(ch) = post_in else {
-        exec(tx, &format!("UPDATE comments AS t SET visible = ({VISIBLE}) WHERE t.event = ?1"), [target.0])?;
+        exec(
+            tx,
+            concat!("UPDATE comments AS t SET visible = ", visible!("?1", "t.author"), " WHERE t.event = ?1"),
+            [target.0],
+        )?;
         return Ok(());
     };
     let ch = ChannelId(blob32(ch)?);
     for h in post_hashes(tx, target)? {
         refresh_gallery(tx, &ch, &h)?;
+    }
+    Ok(())
+}
+
+/// Adds a new visible post's item at `idx` to the gallery. The gallery holds a row for a
+/// hash exactly when some visible item holds it, so a hash without a row had none until
+/// now: this item is its entry, credited to one poster. A hash with a row — shared
+/// before, or twice in this post — is recomputed in full. (Most items of a catch-up are
+/// new, and this is one insert where the full recomputation is three queries.)
+fn add_to_gallery(
+    tx: &Transaction<'_>,
+    ch: &ChannelId,
+    hash: &ContentHash,
+    (sort_ms, post, idx): (i64, &EventId, usize),
+) -> Result<(), StoreError> {
+    let added = exec(
+        tx,
+        "INSERT INTO gallery (channel, content_hash, sort_ms, post, idx, credits) VALUES (?1, ?2, ?3, ?4, ?5, 1)
+         ON CONFLICT (channel, content_hash) DO NOTHING",
+        params![ch.0, hash.0, sort_ms, post.0, idx as i64],
+    )?;
+    if added == 0 {
+        refresh_gallery(tx, ch, hash)?;
     }
     Ok(())
 }

@@ -20,13 +20,17 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
                 Body::GuestComment { guest, .. } => Some(guest),
                 _ => None,
             };
+            // Visible unless a retraction or a moderation of it arrived first.
             exec(
                 tx,
-                "INSERT INTO comments (event, channel, post, reply_to, author, time_ms, text, visible, seqno, guest)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9)",
+                concat!(
+                    "INSERT INTO comments (event, channel, post, reply_to, author, time_ms, text, visible, seqno, guest)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ",
+                    crate::catalog::db::visible!("?1", "?5"),
+                    ", ?8, ?9)"
+                ),
                 params![a.id.0, h.channel.0, post.0, reply_to.map(|r| r.0), h.author.0, h.time.0, text, a.seqno, guest],
             )?;
-            crate::catalog::db::refresh_visibility(tx, &a.id)?;
         }
         Body::Reaction { target, emoji, on } => {
             exec(
