@@ -1,8 +1,9 @@
 //! Benchmark: a channel of 50,000 events (posts, comments, reactions) from 50 authors,
-//! then the time to open the store and read the first gallery page, a deep page and a
-//! thread.
+//! ingested in batches of 1,000 and, as a member joining does it, from a peer through
+//! sync on loopback; then the time to open the store and read the first gallery page, a
+//! deep page and a thread.
 //!
-//! `cargo bench -p swarmroll-tests --bench bench_log [-- --events N --authors N --thumb-bytes N]`
+//! `cargo bench -p swarmroll-tests --bench bench_log [-- --events N --authors N --thumb-bytes N --rounds N --join-rounds N]`
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: failing loudly is right
 
 use std::sync::Arc;
@@ -64,6 +65,7 @@ fn main() {
         events.len(),
         rate.show(0)
     );
+    join_through_sync(dir.path(), &ch, arg("--join-rounds", 3).max(1));
     let db_size = std::fs::metadata(dir.path().join(swarmroll_core::store::DB_FILE)).map(|m| m.len()).unwrap_or(0);
     println!(
         "database: {:.1} MB for {:.1} MB of encoded events = {:.2}x   (goal <= 1.30), {} posts",
@@ -116,4 +118,44 @@ fn main() {
     println!("  open + first page              {}   (target < 20 ms)", ms(&open_first));
     println!("  deep page (after {depth} items)  {}", ms(&deeps));
     println!("  post with thread               {}", ms(&threads));
+}
+
+/// A new member joins the channel held in `dir` and catches up from its holder over sync
+/// on loopback (real sockets, the Noise handshake, frames as the network sends them):
+/// from dialling to caught up, in events per second. Each round is a new member.
+fn join_through_sync(dir: &std::path::Path, ch: &swarmroll_core::ChannelId, rounds: usize) {
+    use swarmroll_core::sync::{Sync, SyncEvent};
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let holder = Arc::new(Replica::open(Arc::new(Store::open_dir(dir).unwrap())).unwrap());
+    let held = holder.export(ch).unwrap().len();
+    let mut rates = Vec::new();
+    rt.block_on(async {
+        let a = Sync::start(holder.clone(), swarmroll_tests::net::sync_config()).await.unwrap();
+        for _ in 0..rounds {
+            let member = swarmroll_tests::peer("Guest");
+            let (invite, _) = holder.invite(ch, swarmroll_core::channel::Role::Viewer, vec![], None).unwrap();
+            member.replica.join(&invite, "Guest").unwrap();
+            let before = member.event_count(ch);
+            let b = Sync::start(member.replica.clone(), swarmroll_tests::net::sync_config()).await.unwrap();
+            let mut events = b.subscribe();
+            let t = Instant::now();
+            b.connect(*ch, a.local_addr()).await.unwrap();
+            loop {
+                let e = events.recv().await.unwrap();
+                match e {
+                    SyncEvent::CaughtUp { channel, .. } if channel == *ch => break,
+                    _ => {}
+                }
+            }
+            let took = t.elapsed().as_secs_f64();
+            drop(b);
+            let got = member.event_count(ch) - before;
+            assert!(got + 10 >= held, "caught up with {got} of {held} events");
+            rates.push(got as f64 / took);
+        }
+    });
+    println!(
+        "join through sync (a new member catches up from a peer on loopback), {rounds} rounds: {} events/s   (goal >= 10000)",
+        Spread::of(&rates).show(0)
+    );
 }

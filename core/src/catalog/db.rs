@@ -153,7 +153,11 @@ pub fn refresh_visibility(tx: &Transaction<'_>, target: &EventId) -> Result<(), 
     // A target is a post or a comment: the comment's update only if no post matched.
     let post_in: Option<Vec<u8>> = row(
         tx,
-        concat!("UPDATE posts AS t SET visible = ", visible!("?1", "t.author"), " WHERE t.event = ?1 RETURNING channel"),
+        concat!(
+            "UPDATE posts AS t SET visible = ",
+            visible!("?1", "t.author"),
+            " WHERE t.event = ?1 RETURNING channel"
+        ),
         [target.0],
         |r| r.get(0),
     )

@@ -88,18 +88,18 @@ pub fn ingest_checked(
         (1, None) => {}
         (_, None) => return Err(Rejection::BrokenChain.into()),
         (_, Some(prev)) => match before {
-            None => return pend(tx, &ev, &id, raw),
+            None => return pend(tx, &ev, &id, raw, facts),
             Some((pid, pepoch)) if pid != prev || h.epoch < pepoch => return Err(Rejection::BrokenChain.into()),
             Some(_) => {}
         },
     }
     let Some(read_key) = facts.key(h.epoch, || read_key(tx, &h.channel, h.epoch))? else {
-        return pend(tx, &ev, &id, raw);
+        return pend(tx, &ev, &id, raw, facts);
     };
     let body = opened.open(&ev, &read_key).map_err(Rejection::from)?;
     body.check_limits().map_err(Rejection::Limits)?;
     let Some(role) = author_role(tx, &ev, &body, &read_key)? else {
-        return pend(tx, &ev, &id, raw);
+        return pend(tx, &ev, &id, raw, facts);
     };
     if role < required_role(h.kind) {
         return Err(Rejection::RoleForbids { role, kind: h.kind }.into());
@@ -126,43 +126,71 @@ pub fn ingest_checked(
     Ok(Outcome::Accepted(Box::new(Accepted { id, seqno, event: ev, body, purged })))
 }
 
-fn pend(tx: &Transaction<'_>, ev: &Event, id: &EventId, raw: &[u8]) -> Result<Outcome, IngestError> {
-    let n: i64 = row(tx, "SELECT count(*) FROM pending WHERE channel = ?1", [ev.header.channel.0], |r| r.get(0))?;
-    if n >= MAX_PENDING {
+fn pend(tx: &Transaction<'_>, ev: &Event, id: &EventId, raw: &[u8], facts: &mut Facts) -> Result<Outcome, IngestError> {
+    let ch = ev.header.channel;
+    // Counted once per transaction, then kept: a count per event made a catch-up that
+    // waits for one feed quadratic in the events waiting.
+    if facts.pending(|| pending_count(tx, &ch))? >= MAX_PENDING {
         return Err(Rejection::TooManyPending.into());
     }
     exec(
         tx,
         "INSERT INTO pending (id, channel, author, seq, raw, received_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id.0, ev.header.channel.0, ev.header.author.0, ev.header.seq as i64, raw, Timestamp::now().0],
+        params![id.0, ch.0, ev.header.author.0, ev.header.seq as i64, raw, Timestamp::now().0],
     )?;
+    facts.pending_changed(1);
     Ok(Outcome::Pending)
 }
 
 /// Removes and returns the pending events that `accepted` may have unblocked: the next
-/// event of its feed, or — after a membership change — every pending event of the channel.
+/// event of its feed, or — after a membership change — the first pending event of every
+/// feed. (An event further down a feed waits for the one before it, which is pending
+/// too: it comes out as "the next event" once that one is accepted. Taking every
+/// pending event here re-checked the whole backlog after each profile: a member joining
+/// a channel of 50,000 events whose owner's feed came last stalled until its
+/// connection timed out.)
 ///
 /// # Errors
 /// [`StoreError`].
-pub fn take_unblocked(tx: &Transaction<'_>, accepted: &Accepted) -> Result<Vec<Vec<u8>>, StoreError> {
+pub fn take_unblocked(tx: &Transaction<'_>, accepted: &Accepted, facts: &mut Facts) -> Result<Vec<Vec<u8>>, StoreError> {
     let h = &accepted.event.header;
-    let all = matches!(h.kind, Kind::Profile | Kind::Channel | Kind::Rotate);
-    let read = |r: &rusqlite::Row<'_>| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?));
-    let rows = if all {
-        let mut stmt = tx.prepare_cached("SELECT id, raw FROM pending WHERE channel = ?1 ORDER BY author, seq")?;
-        let rows = stmt.query_map([h.channel.0], read)?.collect::<Result<Vec<_>, _>>()?;
-        rows
+    let mut rows = Vec::new();
+    if matches!(h.kind, Kind::Profile | Kind::Channel | Kind::Rotate) {
+        // Feed by feed, one index seek each.
+        let mut after: Vec<u8> = Vec::new();
+        while let Some((author, seq)) = row(
+            tx,
+            "SELECT author, seq FROM pending WHERE channel = ?1 AND author > ?2 ORDER BY author, seq LIMIT 1",
+            params![h.channel.0, after],
+            |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)),
+        )
+        .optional()?
+        {
+            rows.extend(pending_at(tx, &h.channel, &author, seq)?);
+            after = author;
+        }
     } else {
-        let mut stmt =
-            tx.prepare_cached("SELECT id, raw FROM pending WHERE channel = ?1 AND author = ?2 AND seq = ?3")?;
-        let rows =
-            stmt.query_map(params![h.channel.0, h.author.0, h.seq as i64 + 1], read)?.collect::<Result<Vec<_>, _>>()?;
-        rows
-    };
+        rows = pending_at(tx, &h.channel, &h.author.0, h.seq as i64 + 1)?;
+    }
     for (id, _) in &rows {
         exec(tx, "DELETE FROM pending WHERE id = ?1", [id])?;
     }
+    facts.pending_changed(-(rows.len() as i64));
     Ok(rows.into_iter().map(|(_, raw)| raw).collect())
+}
+
+/// The pending events (id, bytes) of `author` at `seq`: one, or a fork's several.
+fn pending_at(
+    tx: &Transaction<'_>,
+    ch: &ChannelId,
+    author: &[u8],
+    seq: i64,
+) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    let mut stmt = tx.prepare_cached("SELECT id, raw FROM pending WHERE channel = ?1 AND author = ?2 AND seq = ?3")?;
+    let rows = stmt
+        .query_map(params![ch.0, author, seq], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }
 
 fn channel_known(tx: &Transaction<'_>, channel: &ChannelId) -> Result<bool, StoreError> {
@@ -595,6 +623,20 @@ pub fn version_vector(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<BTr
         out.insert(DeviceId(blob32(a)?), s as u64);
     }
     Ok(out)
+}
+
+/// The authors of the events that opened the channel's epochs (its genesis, its
+/// rotations): a member catching up needs their feeds first, as every other member's
+/// first event is certified by a key they published.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn epoch_issuers(conn: &rusqlite::Connection, ch: &ChannelId) -> Result<Vec<DeviceId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT e.author FROM epochs p JOIN events e ON e.id = p.event WHERE p.channel = ?1",
+    )?;
+    let rows = stmt.query_map([ch.0], |r| r.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(|a| Ok(DeviceId(blob32(a)?))).collect()
 }
 
 /// The stored encodings of a channel's accepted events, in arrival order.

@@ -1,6 +1,6 @@
 //! What a write transaction has already looked up about a channel while ingesting a
-//! batch: whether it is known and private, its epochs' read keys, and whether any
-//! member was ever cut off. The same for every event of a catch-up, these were a third
+//! batch: whether it is known and private, its epochs' read keys, whether any member
+//! was ever cut off, and how many of its events wait for others. The same for every event of a catch-up, these were a third
 //! of the statements each event ran. Forgotten after every event that can change them
 //! (profiles, channel settings, rotations), so a decision never rests on a stale fact.
 
@@ -15,6 +15,8 @@ pub struct Facts {
     private: Option<bool>,
     cut_offs: Option<bool>,
     keys: HashMap<u32, Option<Secret>>,
+    /// Events of the channel waiting in `pending`.
+    pending: Option<i64>,
 }
 
 /// `slot`'s value, looked up with `look` the first time.
@@ -55,6 +57,18 @@ impl Facts {
         let k = look()?;
         self.keys.insert(epoch, k.clone());
         Ok(k)
+    }
+
+    /// How many of the channel's events are waiting.
+    pub fn pending(&mut self, look: impl FnOnce() -> Result<i64, StoreError>) -> Result<i64, StoreError> {
+        cached(&mut self.pending, look)
+    }
+
+    /// `by` events were added to (or, negative, taken from) the waiting ones.
+    pub fn pending_changed(&mut self, by: i64) {
+        if let Some(n) = &mut self.pending {
+            *n += by;
+        }
     }
 
     /// Forgets everything (an event that may change it was accepted).

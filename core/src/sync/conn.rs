@@ -14,8 +14,14 @@ use std::sync::Arc;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{broadcast, mpsc};
 
-/// Bytes of events per `Events` frame while reconciling (a larger single event goes alone).
-const BATCH_BYTES: usize = 256 * 1024;
+/// Bytes of events per `Events` frame while reconciling (a larger single event goes
+/// alone): within the 1 MiB frame limit (`net::secure::Limits`) with room for the
+/// message's own encoding (at most 3 bytes per event of length prefix).
+const BATCH_BYTES: usize = 768 * 1024;
+/// Frames read ahead of the one being handled.
+const READ_AHEAD: usize = 4;
+/// Bytes of events received in a row that are ingested in one transaction at most.
+const INGEST_BYTES: usize = 4 * 1024 * 1024;
 /// Events read from the store at a time while reconciling.
 const PAGE: u32 = 1024;
 
@@ -475,8 +481,9 @@ async fn drive(
     ch: ChannelId,
     peer: DeviceId,
 ) -> Result<(), Ended> {
-    // Two frames read ahead at most: a member cannot make us hold more than ~2 MiB.
-    let (tx, mut frames) = mpsc::channel::<Result<Vec<u8>, NetError>>(2);
+    // A few frames read ahead at most: a member cannot make us hold more than ~4 MiB
+    // (`READ_AHEAD` frames of at most 1 MiB).
+    let (tx, mut frames) = mpsc::channel::<Result<Vec<u8>, NetError>>(READ_AHEAD);
     let reading = tokio::spawn(async move {
         loop {
             let r = reader.next().await;
@@ -499,11 +506,17 @@ async fn drive(
     loop {
         tokio::select! {
             frame = frames.recv() => {
-                let frame = frame.ok_or(Ended::Closed)??;
-                match state::decode(&frame) {
-                    Ok(msg) => d.on_msg(msg).await?,
-                    Err(ProtocolError::Unknown) => {}
-                    Err(e) => return Err(Ended::Protocol(e)),
+                let mut next = Some(frame.ok_or(Ended::Closed)?);
+                while let Some(frame) = next.take() {
+                    match state::decode(&frame?) {
+                        Ok(Msg::Events { mut events }) => {
+                            next = take_more_events(&mut frames, &mut events);
+                            d.on_msg(Msg::Events { events }).await?;
+                        }
+                        Ok(msg) => d.on_msg(msg).await?,
+                        Err(ProtocolError::Unknown) => {}
+                        Err(e) => return Err(Ended::Protocol(e)),
+                    }
                 }
             }
             Some(m) = outgoing.recv() => d.send(&m).await?,
@@ -529,6 +542,33 @@ async fn drive(
             _ = ping.tick() => d.send(&Msg::Ping).await?,
         }
     }
+}
+
+/// Appends to `events` the events of frames already read behind them, up to
+/// [`INGEST_BYTES`], so a catch-up is stored in a few large transactions rather than
+/// one per frame (per event, a 45-event transaction costs ~1.5× a 1,000-event one: its
+/// signatures are checked before, not while, the previous slice is written, and every
+/// commit rewrites the indexes' pages). Returns the first frame that is not an `Events`
+/// message (or a read error), to be handled next, in order.
+fn take_more_events(
+    frames: &mut mpsc::Receiver<Result<Vec<u8>, NetError>>,
+    events: &mut Vec<Vec<u8>>,
+) -> Option<Result<Vec<u8>, NetError>> {
+    let mut bytes: usize = events.iter().map(Vec::len).sum();
+    while bytes < INGEST_BYTES {
+        let frame = match frames.try_recv().ok()? {
+            Ok(frame) => frame,
+            Err(e) => return Some(Err(e)),
+        };
+        match state::decode(&frame) {
+            Ok(Msg::Events { events: more }) => {
+                bytes += more.iter().map(Vec::len).sum::<usize>();
+                events.extend(more);
+            }
+            _ => return Some(Ok(frame)),
+        }
+    }
+    None
 }
 
 impl Driver {
@@ -666,9 +706,19 @@ impl Driver {
 
     async fn send_missing(&mut self, theirs: Vector) -> Result<(), Ended> {
         let local = self.vector().await?;
+        let ch = self.ch;
+        let issuers = self
+            .inner
+            .replica
+            .store()
+            .read_async(move |c| crate::log::db::epoch_issuers(c, &ch).map_err(replica::Error::from))
+            .await?;
+        // The feeds that publish the epochs' keys first: sent in the order of the vector,
+        // a joining member held every other feed as pending until the owner's came.
+        let feeds = issuers.iter().filter_map(|a| local.get_key_value(a)).chain(local.iter().filter(|(a, _)| !issuers.contains(a)));
         let mut batch: Vec<Vec<u8>> = Vec::new();
         let mut bytes = 0;
-        for (author, &have) in &local {
+        for (author, &have) in feeds {
             let mut from = theirs.get(author).copied().unwrap_or(0);
             while from < have {
                 let (ch, author) = (self.ch, *author);
@@ -681,7 +731,8 @@ impl Driver {
                 let Some(&(last, _)) = page.last() else { break };
                 from = last;
                 for (_, raw) in page {
-                    if bytes + raw.len() > BATCH_BYTES && !batch.is_empty() {
+                    let full = bytes + raw.len() > BATCH_BYTES || batch.len() == state::MAX_EVENTS_PER_MSG;
+                    if full && !batch.is_empty() {
                         self.send(&Msg::Events { events: std::mem::take(&mut batch) }).await?;
                         bytes = 0;
                     }
