@@ -207,3 +207,84 @@ async fn a_second_node_on_the_machine_takes_another_port() {
     assert_ne!(first.local_addr(), second.local_addr());
     assert_ne!(second.local_addr().port(), swarmroll_core::sync::SYNC_PORT);
 }
+
+/// A channel of `n` events by 30 generated authors (12 KB thumbnails), owned by a peer
+/// whose own feed sorts after a third of them: delivered in the order of the version
+/// vector, those feeds — several transactions' worth — would wait for the contributor
+/// key the owner's genesis publishes (a viewer's invite does not carry it).
+fn channel_with_owner_sorting_late(n: usize) -> (Peer, ChannelId, Vec<Vec<u8>>) {
+    for _ in 0..20 {
+        let owner = peer("Owner");
+        let ch = owner.create("Big wedding");
+        let events = swarmroll_tests::gen::ChannelGen::new(&owner.replica, ch, 30, 12_000, 11).take(n);
+        let me = owner.replica.device_id();
+        let before_owner = events
+            .iter()
+            .map(|raw| swarmroll_core::log::Event::decode(raw).unwrap().header.author)
+            .filter(|a| *a < me)
+            .count();
+        if before_owner > n / 3 {
+            for batch in events.chunks(500) {
+                assert!(owner.replica.ingest(&ch, batch).unwrap().rejected.is_empty());
+            }
+            return (owner, ch, events);
+        }
+    }
+    panic!("twenty owners in a row sorted early");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_joining_member_gets_the_key_publishing_feeds_first_and_nothing_waits() {
+    let (owner, ch, events) = channel_with_owner_sorting_late(3_000);
+    let guest = bob();
+    join_without_address(&guest, &owner, &ch, Role::Viewer);
+    let so = start(&owner, sync_config()).await;
+    let sg = start(&guest, sync_config()).await;
+    let watch = {
+        let (replica, ch) = (guest.replica.clone(), ch);
+        tokio::spawn(async move {
+            let mut most = 0;
+            loop {
+                most = most.max(swarmroll_core::testing::pending_count(&replica, &ch).unwrap());
+                if replica.export(&ch).unwrap().len() > 3_000 {
+                    return most;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        })
+    };
+    sg.connect(ch, so.local_addr()).await.unwrap();
+    let most = tokio::time::timeout(Duration::from_secs(60), watch).await.expect("caught up").unwrap();
+    assert_eq!(most, 0, "events waited for a feed that came later");
+    until(10, "every event", || guest.event_count(&ch) == owner.event_count(&ch)).await;
+    assert!(guest.event_count(&ch) > events.len());
+}
+
+#[test]
+fn a_backlog_waiting_for_the_owners_feed_is_accepted_when_it_comes() {
+    let (owner, ch, events) = channel_with_owner_sorting_late(2_000);
+    let guest = bob();
+    join_without_address(&guest, &owner, &ch, Role::Viewer);
+    // Every generated event first (they all wait), the owner's feed last.
+    for batch in events.chunks(300) {
+        let r = guest.replica.ingest(&ch, batch).unwrap();
+        assert!(r.rejected.is_empty(), "{:?}", r.rejected.first());
+    }
+    let waiting = swarmroll_core::testing::pending_count(&guest.replica, &ch).unwrap();
+    assert!(waiting > 1_000, "only {waiting} waited");
+    let owners: Vec<Vec<u8>> = owner
+        .replica
+        .export(&ch)
+        .unwrap()
+        .into_iter()
+        .filter(|raw| swarmroll_core::log::Event::decode(raw).unwrap().header.author == owner.replica.device_id())
+        .collect();
+    let r = guest.replica.ingest(&ch, &owners).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected.first());
+    assert_eq!(swarmroll_core::testing::pending_count(&guest.replica, &ch).unwrap(), 0);
+    let (mut mine, mut theirs) = (guest.replica.export(&ch).unwrap(), owner.replica.export(&ch).unwrap());
+    mine.sort();
+    theirs.sort();
+    mine.retain(|raw| theirs.binary_search(raw).is_ok());
+    assert_eq!(mine.len(), theirs.len(), "the guest holds every event the owner holds");
+}
