@@ -179,13 +179,11 @@ pub fn take_unblocked(tx: &Transaction<'_>, accepted: &Accepted, facts: &mut Fac
     Ok(rows.into_iter().map(|(_, raw)| raw).collect())
 }
 
-/// The pending events (id, bytes) of `author` at `seq`: one, or a fork's several.
-fn pending_at(
-    tx: &Transaction<'_>,
-    ch: &ChannelId,
-    author: &[u8],
-    seq: i64,
-) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+/// A pending event's id and bytes, as stored.
+type Waiting = (Vec<u8>, Vec<u8>);
+
+/// The pending events of `author` at `seq`: one, or a fork's several.
+fn pending_at(tx: &Transaction<'_>, ch: &ChannelId, author: &[u8], seq: i64) -> Result<Vec<Waiting>, StoreError> {
     let mut stmt = tx.prepare_cached("SELECT id, raw FROM pending WHERE channel = ?1 AND author = ?2 AND seq = ?3")?;
     let rows = stmt
         .query_map(params![ch.0, author, seq], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))?
