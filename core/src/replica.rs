@@ -698,7 +698,7 @@ fn ingest_one(
         report.accepted.push(a.id);
         fresh.push(FeedEvent { author: a.event.header.author, seq: a.event.header.seq, raw });
         for raw in log::db::take_unblocked(tx, &a, facts)? {
-            match log::db::ingest_checked(tx, me, ch, &raw, log::precheck::Prechecked::one(&raw), facts) {
+            match log::db::ingest_checked(tx, me, ch, &raw, log::precheck::Prechecked::stored(&raw), facts) {
                 Ok(Outcome::Accepted(next)) => queue.push((next, raw)),
                 Ok(Outcome::Pending) => {}
                 // An event that waited and now fails a rule is dropped, as if refused on arrival.

@@ -37,6 +37,18 @@ impl Prechecked {
         Prechecked { event, id, signed, opened: None }
     }
 
+    /// Decodes an event taken back out of `pending`: its signature was checked before it
+    /// was stored there (an unsigned event is refused, never kept), so it is not checked
+    /// again on the writer's thread — a backlog unblocked at once is thousands of them.
+    pub fn stored(raw: &[u8]) -> Self {
+        let event = Event::decode(raw);
+        let (id, signed) = match &event {
+            Ok(ev) => (ev.id(), true),
+            Err(_) => (EventId([0; 32]), false),
+        };
+        Prechecked { event, id, signed, opened: None }
+    }
+
     /// Takes the event out, with what was opened of it.
     pub fn take(self) -> Result<(Event, Opened), CodecError> {
         Ok((self.event?, Opened(self.opened)))
