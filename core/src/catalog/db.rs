@@ -62,6 +62,7 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
             )?;
             // The thumbnails stay in the event: `thumbnails` reads them from there.
             for (idx, MediaItem { info: it, .. }) in items.iter().enumerate() {
+                let sort_ms = it.capture_time.unwrap_or(h.time).0;
                 exec(
                     tx,
                     "INSERT INTO items (post, idx, channel, content_hash, name, mime, size, width, height,
@@ -79,14 +80,11 @@ pub fn apply(tx: &Transaction<'_>, a: &Accepted) -> Result<(), StoreError> {
                         it.height,
                         it.capture_time.map(|t| t.0),
                         it.duration_ms.map(|d| d as i64),
-                        it.capture_time.unwrap_or(h.time).0,
+                        sort_ms,
                     ],
                 )?;
-            }
-            if visible {
-                for (idx, item) in items.iter().enumerate() {
-                    let sort_ms = item.info.capture_time.unwrap_or(h.time).0;
-                    add_to_gallery(tx, &h.channel, &item.info.content_hash, (sort_ms, &a.id, idx))?;
+                if visible {
+                    add_to_gallery(tx, &h.channel, &it.content_hash, (sort_ms, &a.id, idx))?;
                 }
             }
         }
@@ -177,10 +175,10 @@ pub fn refresh_visibility(tx: &Transaction<'_>, target: &EventId) -> Result<(), 
     Ok(())
 }
 
-/// Adds a new visible post's item at `idx` to the gallery. The gallery holds a row for a
-/// hash exactly when some visible item holds it, so a hash without a row had none until
-/// now: this item is its entry, credited to one poster. A hash with a row — shared
-/// before, or twice in this post — is recomputed in full. (Most items of a catch-up are
+/// Adds a new visible post's item at `idx`, just inserted, to the gallery. The gallery
+/// holds a row for a hash exactly when some visible item holds it, so a hash without a
+/// row had none until now: this item is its entry, credited to one poster. A hash with a
+/// row — shared before, or earlier in this post — is recomputed in full. (Most items of a catch-up are
 /// new, and this is one insert where the full recomputation is three queries.)
 fn add_to_gallery(
     tx: &Transaction<'_>,

@@ -1,8 +1,9 @@
 //! What a write transaction has already looked up about a channel while ingesting a
 //! batch: whether it is known and private, its epochs' read keys, whether any member
-//! was ever cut off, and how many of its events wait for others. The same for every event of a catch-up, these were a third
-//! of the statements each event ran. Forgotten after every event that can change them
-//! (profiles, channel settings, rotations), so a decision never rests on a stale fact.
+//! was ever cut off, and how many of its events wait for others. The same for every
+//! event of a catch-up, these were a third of the statements each event ran. Forgotten
+//! after every event that can change them (profiles, channel settings, rotations), so a
+//! decision never rests on a stale fact.
 
 use crate::channel::Secret;
 use crate::store::StoreError;

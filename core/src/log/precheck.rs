@@ -29,21 +29,21 @@ pub struct Prechecked {
 impl Prechecked {
     /// Decodes and checks one event, with no key at hand.
     pub fn one(raw: &[u8]) -> Self {
-        let event = Event::decode(raw);
-        let (id, signed) = match &event {
-            Ok(ev) => (ev.id(), ev.signature_valid()),
-            Err(_) => (EventId([0; 32]), false),
-        };
-        Prechecked { event, id, signed, opened: None }
+        Self::decoded(raw, Event::signature_valid)
     }
 
     /// Decodes an event taken back out of `pending`: its signature was checked before it
     /// was stored there (an unsigned event is refused, never kept), so it is not checked
     /// again on the writer's thread — a backlog unblocked at once is thousands of them.
     pub fn stored(raw: &[u8]) -> Self {
+        Self::decoded(raw, |_| true)
+    }
+
+    /// Decodes `raw`, hashes its id and takes `signed` as its signature's verdict.
+    fn decoded(raw: &[u8], signed: impl FnOnce(&Event) -> bool) -> Self {
         let event = Event::decode(raw);
         let (id, signed) = match &event {
-            Ok(ev) => (ev.id(), true),
+            Ok(ev) => (ev.id(), signed(ev)),
             Err(_) => (EventId([0; 32]), false),
         };
         Prechecked { event, id, signed, opened: None }
