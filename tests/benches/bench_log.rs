@@ -124,7 +124,7 @@ fn main() {
 /// on loopback (real sockets, the Noise handshake, frames as the network sends them):
 /// from dialling to caught up, in events per second. Each round is a new member.
 fn join_through_sync(dir: &std::path::Path, ch: &swarmroll_core::ChannelId, rounds: usize) {
-    use swarmroll_core::sync::{Sync, SyncEvent};
+    use swarmroll_core::sync::Sync;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let holder = Arc::new(Replica::open(Arc::new(Store::open_dir(dir).unwrap())).unwrap());
     let held = holder.export(ch).unwrap().len();
@@ -140,13 +140,7 @@ fn join_through_sync(dir: &std::path::Path, ch: &swarmroll_core::ChannelId, roun
             let mut events = b.subscribe();
             let t = Instant::now();
             b.connect(*ch, a.local_addr()).await.unwrap();
-            loop {
-                let e = events.recv().await.unwrap();
-                match e {
-                    SyncEvent::CaughtUp { channel, .. } if channel == *ch => break,
-                    _ => {}
-                }
-            }
+            swarmroll_tests::net::caught_up(&mut events, *ch).await;
             let took = t.elapsed().as_secs_f64();
             drop(b);
             let got = member.event_count(ch) - before;

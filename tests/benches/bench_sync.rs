@@ -17,11 +17,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use swarmroll_core::channel::Role;
 use swarmroll_core::log::Event;
-use swarmroll_core::sync::{Sync, SyncEvent};
+use swarmroll_core::sync::Sync;
 use swarmroll_core::ChannelId;
 use swarmroll_tests::bench::arg;
 use swarmroll_tests::gen::ChannelGen;
-use swarmroll_tests::net::{start, sync_config};
+use swarmroll_tests::net::{caught_up, start, sync_config};
 use swarmroll_tests::Peer;
 use tokio::net::{TcpListener, TcpStream};
 
@@ -62,16 +62,6 @@ async fn copy_counting(
             return;
         }
         n.fetch_add(k as u64, Ordering::Relaxed);
-    }
-}
-
-async fn caught_up(events: &mut tokio::sync::broadcast::Receiver<SyncEvent>, ch: ChannelId) {
-    loop {
-        if let Ok(SyncEvent::CaughtUp { channel, .. }) = events.recv().await {
-            if channel == ch {
-                return;
-            }
-        }
     }
 }
 

@@ -1,11 +1,12 @@
 //! Network helpers for multi-peer tests: sync services on loopback with short timeouts,
-//! and waiting for a condition.
+//! and waiting for a condition or for a sync service to catch up.
 
 use crate::Peer;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::time::Duration;
 use swarmroll_core::net::Limits;
-use swarmroll_core::sync::{Config, LanConfig, Sync};
+use swarmroll_core::sync::{Config, LanConfig, Sync, SyncEvent};
+use swarmroll_core::ChannelId;
 
 /// Sync on an ephemeral loopback port, no local discovery, short timeouts.
 pub fn sync_config() -> Config {
@@ -87,4 +88,19 @@ pub async fn share_fixtures(
         .collect();
     let options = swarmroll_core::share::Options { caption: caption.into(), ..Default::default() };
     n.share(ch, files, options, &swarmroll_core::share::Cancel::default()).await.expect("share")
+}
+
+/// Waits until the sync service whose events `events` receives has caught up with a
+/// peer on `ch` (it received everything the peer held when their round began).
+///
+/// # Panics
+/// If the service stops first.
+pub async fn caught_up(events: &mut tokio::sync::broadcast::Receiver<SyncEvent>, ch: ChannelId) {
+    loop {
+        match events.recv().await {
+            Ok(SyncEvent::CaughtUp { channel, .. }) if channel == ch => return,
+            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => panic!("sync stopped before catching up"),
+        }
+    }
 }

@@ -8,7 +8,7 @@ use swarmroll_core::channel::{Invite, Role};
 use swarmroll_core::net::lan::LanStatus;
 use swarmroll_core::sync::{LanConfig, SyncError};
 use swarmroll_core::ChannelId;
-use swarmroll_tests::net::{free_udp_port, lan_config, listen_on, start, sync_config, until};
+use swarmroll_tests::net::{caught_up, free_udp_port, lan_config, listen_on, start, sync_config, until};
 use swarmroll_tests::{alice, bob, carol, peer, photo, Peer};
 
 /// An invite that carries no address: the guest must find the channel by discovery.
@@ -240,21 +240,24 @@ async fn a_joining_member_gets_the_key_publishing_feeds_first_and_nothing_waits(
     join_without_address(&guest, &owner, &ch, Role::Viewer);
     let so = start(&owner, sync_config()).await;
     let sg = start(&guest, sync_config()).await;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The most events that ever waited while the guest caught up.
     let watch = {
-        let (replica, ch) = (guest.replica.clone(), ch);
+        let (replica, ch, done) = (guest.replica.clone(), ch, done.clone());
         tokio::spawn(async move {
             let mut most = 0;
-            loop {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 most = most.max(swarmroll_core::testing::pending_count(&replica, &ch).unwrap());
-                if replica.export(&ch).unwrap().len() > 3_000 {
-                    return most;
-                }
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
+            most
         })
     };
+    let mut sync_events = sg.subscribe();
     sg.connect(ch, so.local_addr()).await.unwrap();
-    let most = tokio::time::timeout(Duration::from_secs(60), watch).await.expect("caught up").unwrap();
+    tokio::time::timeout(Duration::from_secs(60), caught_up(&mut sync_events, ch)).await.expect("caught up");
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let most = watch.await.unwrap();
     assert_eq!(most, 0, "events waited for a feed that came later");
     until(10, "every event", || guest.event_count(&ch) == owner.event_count(&ch)).await;
     assert!(guest.event_count(&ch) > events.len());
