@@ -74,19 +74,38 @@ pub async fn ask(_: &Path, _: &Request, _: impl Fn(&Value), _: Option<&Interrupt
     Ok(None)
 }
 
-/// Serves requests on `dir`'s socket until the task is aborted.
+/// The control socket, bound: from this moment a command typed in another terminal
+/// reaches the node instead of finding the folder locked. Bound before the node says it
+/// runs (or what it shared), so whoever reads that line can use it at once.
+pub struct Listener {
+    #[cfg(unix)]
+    inner: tokio::net::UnixListener,
+}
+
+/// Binds `dir`'s socket (owner only), replacing one a killed node left.
 #[cfg(unix)]
-pub async fn serve(dir: PathBuf, node: Node) -> Result<(), Failure> {
+pub fn bind(dir: &Path) -> Result<Listener, Failure> {
     use std::os::unix::fs::PermissionsExt;
-    let path = socket_path(&dir);
+    let path = socket_path(dir);
     // A socket left by a node that was killed: we hold the data folder's lock, so it is stale.
     let _ = std::fs::remove_file(&path);
-    let listener = tokio::net::UnixListener::bind(&path)
+    let inner = tokio::net::UnixListener::bind(&path)
         .map_err(|e| Failure::other(format!("cannot open the control socket ({})", e.kind())))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
         .map_err(|e| Failure::other(format!("cannot restrict the control socket ({})", e.kind())))?;
+    Ok(Listener { inner })
+}
+
+#[cfg(not(unix))]
+pub fn bind(_: &Path) -> Result<Listener, Failure> {
+    Ok(Listener {})
+}
+
+/// Serves requests on the bound socket until the task is aborted.
+#[cfg(unix)]
+pub async fn serve(listener: Listener, node: Node) -> Result<(), Failure> {
     loop {
-        match listener.accept().await {
+        match listener.inner.accept().await {
             Ok((stream, _)) => {
                 tokio::spawn(answer(stream, node.clone()));
             }
@@ -97,7 +116,7 @@ pub async fn serve(dir: PathBuf, node: Node) -> Result<(), Failure> {
 }
 
 #[cfg(not(unix))]
-pub async fn serve(_: PathBuf, _: Node) -> Result<(), Failure> {
+pub async fn serve(_: Listener, _: Node) -> Result<(), Failure> {
     std::future::pending().await
 }
 

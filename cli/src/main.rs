@@ -599,7 +599,7 @@ async fn long_running(cli: &Cli, net: &NetArgs, folders: Vec<Folder>) -> Result<
     let _lock = node::lock(&dir)?;
     let node = node::open(&dir, net)?;
     node.start().await.map_err(node::start_failure)?;
-    node::serve(&node, &dir, cli.json, folders, None).await
+    node::serve(&node, &dir, cli.json, folders, None, None).await
 }
 
 fn main() -> ExitCode {

@@ -148,13 +148,14 @@ pub enum Folder {
     Watch(PathBuf, ChannelId),
 }
 
-/// Runs the started `node` until Ctrl-C or SIGTERM (or `deadline`): control socket,
-/// folders, events.
+/// Runs the started `node` until Ctrl-C or SIGTERM (or `deadline`): control socket
+/// (`bound` if the caller bound it already, before printing what it did), folders, events.
 pub async fn serve(
     node: &Node,
     dir: &Path,
     json: bool,
     folders: Vec<Folder>,
+    bound: Option<control::Listener>,
     deadline: Option<tokio::time::Instant>,
 ) -> Result<(), Failure> {
     let until = async {
@@ -166,7 +167,7 @@ pub async fn serve(
             None => stopped().await,
         }
     };
-    serve_until(node, dir, json, folders, until).await
+    serve_until(node, dir, json, folders, bound, until).await
 }
 
 /// [`serve`] until `until` completes (the caller handles Ctrl-C).
@@ -175,9 +176,12 @@ pub async fn serve_until(
     dir: &Path,
     json: bool,
     folders: Vec<Folder>,
+    bound: Option<control::Listener>,
     until: impl std::future::Future<Output = ()>,
 ) -> Result<(), Failure> {
     let events = std::sync::Arc::new(Events::new(json));
+    // Bound before "running" is printed: a command started on seeing it goes through.
+    let listener = bound.map_or_else(|| control::bind(dir), Ok);
     let addr = node.sync_addr().await.map(|a| a.to_string());
     events.line(
         json!({"event": "running", "sync_address": addr, "device": node.device_id().to_hex()}),
@@ -188,9 +192,9 @@ pub async fn serve_until(
     );
     // Without its control socket the node still runs; other terminals then use the database.
     let control = {
-        let (ev, dir, node) = (std::sync::Arc::clone(&events), dir.to_path_buf(), node.clone());
+        let (ev, node) = (std::sync::Arc::clone(&events), node.clone());
         tokio::spawn(async move {
-            if let Err(Failure(_, what)) = control::serve(dir, node).await {
+            if let Err(Failure(_, what)) = async { control::serve(listener?, node).await }.await {
                 ev.line(
                     json!({"event": "error", "what": what}),
                     format!("! {what}; other terminals will use the database"),

@@ -4,7 +4,7 @@
 
 use crate::node::{self, NetArgs};
 use crate::ops::{self, Request};
-use crate::{interrupt, request, show, stop, Cli, Failure};
+use crate::{control, interrupt, request, show, stop, Cli, Failure};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -73,6 +73,12 @@ pub async fn share(
         }
         (_, inv) => inv,
     };
+    // The control socket is bound before the result is printed: a command started on
+    // seeing it (a web gallery beside this share) reaches this node, not a locked folder.
+    let bound = match &started {
+        Some(_) if !no_serve && !cancelled => control::bind(dir).ok(),
+        _ => None,
+    };
     if json {
         say!("{}", json!({"shared": v, "invite": invite}));
     } else {
@@ -88,7 +94,7 @@ pub async fn share(
     }
     if let Some((node, _lock)) = started {
         if !no_serve {
-            node::serve(&node, dir, json, Vec::new(), None).await?;
+            node::serve(&node, dir, json, Vec::new(), bound, None).await?;
         } else {
             node.stop().await;
         }

@@ -155,7 +155,7 @@ async fn attached(
     let until = async {
         result = Some(work.as_mut().await);
     };
-    let served = node::serve_until(&node, dir, cli.json, Vec::new(), until).await;
+    let served = node::serve_until(&node, dir, cli.json, Vec::new(), None, until).await;
     let _ = std::fs::remove_file(control::socket_path(dir));
     served?;
     result.unwrap_or_else(|| Err(Failure::other("stopped")))

@@ -30,6 +30,10 @@ fn web_export_torrent_and_moderation_beside_a_running_share() {
     let channel = shared["shared"]["channel"].as_str().unwrap().to_owned();
     let post = shared["shared"]["posts"][0].as_str().unwrap().to_owned();
     let invite = shared["invite"]["link"].as_str().unwrap().to_owned();
+    // Whoever reads that line can use the node at once: its control socket is already
+    // there (it was bound a moment later, and a `web` started at once found the folder
+    // locked and exited).
+    assert!(common::control_socket(&ana).exists(), "the control socket is bound before the share is reported");
 
     // The web gallery opens through the running node (it used to exit 4), and Ctrl-C
     // closes it and revokes its links.
@@ -174,6 +178,7 @@ fn a_taken_port_is_named_and_a_killed_mirror_leaves_no_partial_copy() {
     let mut mirror = swarmroll(tmp.path());
     mirror.args(["--json", "mirror", channel]).arg(&folder).args(LOOPBACK);
     let (mut child, _) = spawn_until(mirror, |v| v["event"] == "running");
+    assert!(common::control_socket(tmp.path()).exists(), "the control socket is bound before \"running\"");
     let started = Instant::now();
     while left.exists() {
         assert!(started.elapsed() < Duration::from_secs(10), "the partial copy was swept");

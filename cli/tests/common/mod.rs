@@ -61,13 +61,24 @@ pub fn photos() -> PathBuf {
 }
 
 /// Starts a long-running command and returns it with the first JSON line for which
-/// `wanted` holds; the rest of its output is read and dropped, as a terminal would.
+/// `wanted` holds; the rest of its output is read and dropped, as a terminal would. If
+/// it ends first, the panic says what it wrote on stderr.
 pub fn spawn_until(mut cmd: Command, wanted: impl Fn(&Value) -> bool) -> (Child, Value) {
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut err = child.stderr.take().unwrap();
+    let stderr = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut err, &mut s);
+        s
+    });
     let found = loop {
         let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "the command ended before printing what was expected");
+        if out.read_line(&mut line).unwrap() == 0 {
+            let _ = child.wait();
+            let said = stderr.join().unwrap_or_default();
+            panic!("the command ended before printing what was expected; stderr:\n{}", text(&said));
+        }
         if let Ok(v) = serde_json::from_str::<Value>(&line) {
             if wanted(&v) {
                 break v;
@@ -76,6 +87,11 @@ pub fn spawn_until(mut cmd: Command, wanted: impl Fn(&Value) -> bool) -> (Child,
     };
     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
     (child, found)
+}
+
+/// The control socket of the node running on `dir`.
+pub fn control_socket(dir: &Path) -> PathBuf {
+    dir.join("node.sock")
 }
 
 /// `swarmroll web` on loopback for `window`: the process and its links.
