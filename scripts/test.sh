@@ -24,7 +24,7 @@ finish() {
 section "cargo fmt --all --check"
 cargo fmt --all --check
 
-section "vendor/librqbit = librqbit 9.1.0 + patches/librqbit-9.1.0-swarm.patch"
+section "vendored crates = their crates.io releases + patches/"
 bash scripts/vendor-check.sh
 
 log=$(mktemp)

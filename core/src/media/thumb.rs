@@ -7,7 +7,6 @@
 use super::jpeg::{self, Rgb};
 use super::{Kind, MediaError, Orientation};
 use fast_image_resize::{images::Image, images::ImageRef, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::imageops;
 
 /// Longer side of the small thumbnail.
 pub const SMALL_EDGE: u32 = 320;
@@ -52,22 +51,45 @@ fn resize(src: &Rgb, edge: u32, resizer: &mut Resizer) -> Result<Rgb, MediaError
     Ok(Rgb { width: w, height: h, data: to.into_vec() })
 }
 
-/// Turns stored pixels upright according to EXIF orientation.
+/// Turns stored pixels upright according to EXIF orientation: one pass over the image as
+/// whole pixels, in tiles, so that the turned cases (5–8, every portrait phone photo) read
+/// within the cache (`imageops::rotate90` goes pixel by pixel through bounds-checked
+/// `get_pixel`/`put_pixel`: 10–12 ms for a 1512×1134 preview here, this 8–10 ms with the
+/// fresh 5 MB buffer's page faults included).
 pub fn orient(img: Rgb, o: Orientation) -> Result<Rgb, MediaError> {
-    if o.0 <= 1 || o.0 > 8 {
-        return Ok(img);
-    }
-    let buf = image::RgbImage::from_raw(img.width, img.height, img.data).ok_or(MediaError::Corrupt)?;
-    let out = match o.0 {
-        2 => imageops::flip_horizontal(&buf),
-        3 => imageops::rotate180(&buf),
-        4 => imageops::flip_vertical(&buf),
-        5 => imageops::flip_horizontal(&imageops::rotate90(&buf)),
-        6 => imageops::rotate90(&buf),
-        7 => imageops::flip_horizontal(&imageops::rotate270(&buf)),
-        _ => imageops::rotate270(&buf),
+    // (swap axes, mirror the source's x, mirror the source's y) for orientations 2–8.
+    let (swap, flip_x, flip_y) = match o.0 {
+        2 => (false, true, false),
+        3 => (false, true, true),
+        4 => (false, false, true),
+        5 => (true, false, false),
+        6 => (true, false, true),
+        7 => (true, true, true),
+        8 => (true, true, false),
+        _ => return Ok(img),
     };
-    Ok(Rgb { width: out.width(), height: out.height(), data: out.into_raw() })
+    let (w, h) = (img.width as usize, img.height as usize);
+    let (src, []) = img.data.as_chunks::<3>() else { return Err(MediaError::Corrupt) };
+    if src.len() != w * h {
+        return Err(MediaError::Corrupt);
+    }
+    let (dw, dh) = if swap { (h, w) } else { (w, h) };
+    let mut out = vec![[0u8; 3]; src.len()];
+    const TILE: usize = 64;
+    for ty in (0..dh).step_by(TILE) {
+        for tx in (0..dw).step_by(TILE) {
+            for (y, row) in out.chunks_exact_mut(dw).enumerate().skip(ty).take(TILE) {
+                for (x, px) in row.iter_mut().enumerate().skip(tx).take(TILE) {
+                    let (sx, sy) = if swap { (y, x) } else { (x, y) };
+                    let sx = if flip_x { w - 1 - sx } else { sx };
+                    let sy = if flip_y { h - 1 - sy } else { sy };
+                    *px = src[sy * w + sx];
+                }
+            }
+        }
+    }
+    let data = out.into_flattened();
+    Ok(Rgb { width: dw as u32, height: dh as u32, data })
 }
 
 /// Makes both renditions from decoded (stored-orientation) pixels.
@@ -145,4 +167,39 @@ fn decode_other(bytes: &[u8], kind: Kind) -> Result<Rgb, MediaError> {
     })?;
     let rgb = img.to_rgb8();
     Ok(Rgb { width: rgb.width(), height: rgb.height(), data: rgb.into_raw() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{orient, Orientation, Rgb};
+    use image::imageops;
+
+    /// What each EXIF orientation means, as the `image` crate's operations spell it.
+    fn reference(buf: &image::RgbImage, o: u8) -> image::RgbImage {
+        match o {
+            2 => imageops::flip_horizontal(buf),
+            3 => imageops::rotate180(buf),
+            4 => imageops::flip_vertical(buf),
+            5 => imageops::flip_horizontal(&imageops::rotate90(buf)),
+            6 => imageops::rotate90(buf),
+            7 => imageops::flip_horizontal(&imageops::rotate270(buf)),
+            8 => imageops::rotate270(buf),
+            _ => buf.clone(),
+        }
+    }
+
+    #[test]
+    fn every_orientation_turns_the_pixels_as_exif_says() {
+        // Not square, not a multiple of the tile, every pixel different.
+        for (w, h) in [(70u32, 33u32), (1, 5), (33, 1), (64, 64)] {
+            let data: Vec<u8> = (0..w * h * 3).map(|i| (i * 7 % 251) as u8).collect();
+            let buf = image::RgbImage::from_raw(w, h, data.clone()).unwrap();
+            for o in 0..=9u8 {
+                let got = orient(Rgb { width: w, height: h, data: data.clone() }, Orientation(o)).unwrap();
+                let want = reference(&buf, o);
+                assert_eq!((got.width, got.height), want.dimensions(), "orientation {o}, {w}x{h}");
+                assert_eq!(got.data, want.into_raw(), "orientation {o}, {w}x{h}");
+            }
+        }
+    }
 }
