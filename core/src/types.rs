@@ -154,3 +154,61 @@ pub(crate) mod bytes {
         }
     }
 }
+
+/// Serde for a list of byte buffers (a sync frame's encoded events) as [`bytes`] each: the
+/// same postcard wire as `Vec<Vec<u8>>`, without one serde call per byte (3.7 % of a
+/// joining member's CPU, sender and receiver together, went to that). Used as
+/// `#[serde(with = "crate::types::byte_list")]`.
+pub(crate) mod byte_list {
+    use serde::de::{SeqAccess, Visitor};
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::fmt;
+
+    struct Item<'a>(&'a [u8]);
+
+    impl Serialize for Item<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            super::bytes::serialize(self.0, s)
+        }
+    }
+
+    struct Owned(Vec<u8>);
+
+    impl<'de> Deserialize<'de> for Owned {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::bytes::deserialize(d).map(Owned)
+        }
+    }
+
+    pub(crate) fn serialize<S: Serializer>(v: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(v.len()))?;
+        for b in v {
+            seq.serialize_element(&Item(b))?;
+        }
+        seq.end()
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<u8>>, D::Error> {
+        d.deserialize_seq(List)
+    }
+
+    struct List;
+
+    impl<'de> Visitor<'de> for List {
+        type Value = Vec<Vec<u8>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of byte strings")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            // The hint comes from the peer: bounded, the frame bounds the rest.
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(Owned(b)) = seq.next_element()? {
+                out.push(b);
+            }
+            Ok(out)
+        }
+    }
+}

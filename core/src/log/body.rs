@@ -113,6 +113,7 @@ pub enum Body {
         /// The torrent's v1 info hash (all zero until the swarm publishes it).
         info_hash: [u8; 20],
         /// The bencoded info dictionary, so members can fetch without asking peers.
+        #[serde(with = "crate::types::bytes")]
         info: Vec<u8>,
         /// A guest (web upload) the author posted this for.
         on_behalf_of: Option<String>,

@@ -38,6 +38,7 @@ pub enum Msg {
     /// Events the receiver lacks, each feed in ascending order.
     Events {
         /// Encoded events.
+        #[serde(with = "crate::types::byte_list")]
         events: Vec<Vec<u8>>,
     },
     /// Every event the sender held when it received the receiver's vector has been sent.

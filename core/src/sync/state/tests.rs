@@ -242,3 +242,27 @@ proptest! {
         prop_assert_eq!(b.log.vector(), union);
     }
 }
+
+/// An `Events` frame is the same bytes as before the byte-list serde: the variant, the
+/// count, and each event as its length and its bytes (what a peer of an older build
+/// reads); and it reads back.
+#[test]
+fn an_events_frame_keeps_its_wire_format() {
+    let events = vec![vec![1u8, 2, 3], Vec::new(), vec![0xFF; 300]];
+    let frame = encode(&Msg::Events { events: events.clone() });
+    let mut want = vec![2u8, 3, 3, 1, 2, 3, 0];
+    want.extend([0xAC, 0x02]); // 300 as a varint
+    want.extend([0xFF; 300]);
+    assert_eq!(frame, want);
+    #[derive(serde::Serialize)]
+    enum Plain {
+        _Summary { _digest: [u8; 32] },
+        _Vector { _entries: Vec<(DeviceId, u64)> },
+        Events { events: Vec<Vec<u8>> },
+    }
+    assert_eq!(frame, postcard::to_allocvec(&Plain::Events { events: events.clone() }).unwrap());
+    match decode(&frame).unwrap() {
+        Msg::Events { events: back } => assert_eq!(back, events),
+        other => panic!("{other:?}"),
+    }
+}
