@@ -74,14 +74,20 @@ function el(tag, props, ...kids) {
 const key = (it) => it.post + '/' + it.index;
 const url = (u) => new URL(u, location.origin + base).href;
 // Points an <img> or <video> at a thumbnail or original: its address on a public
-// channel, a blob URL of the opened body on a private one (the old one let go).
-function show(media, path, then) {
+// channel, a blob URL of the opened body on a private one (the old one let go). On a
+// private channel the body arrives later: if `still()` then says no (the original got
+// there first), the element is left as it is.
+function show(media, path, then, still) {
   if (!api.sealed) {
     media.src = url(path);
     if (then) then();
     return;
   }
   api.media(path).then((u) => {
+    if (still && !still()) {
+      URL.revokeObjectURL(u);
+      return;
+    }
     if (media.src.startsWith('blob:')) URL.revokeObjectURL(media.src);
     media.src = u;
     if (then) then();
@@ -505,10 +511,18 @@ function showMedia(it) {
     show(vid, it.original);
     box.replaceChildren(vid);
   } else {
-    show(thumb, it.thumb);
+    // The thumbnail shows until the original has loaded; on a private channel both are
+    // opened in the page and may arrive in either order, and a thumbnail arriving last
+    // must not cover the original.
+    let original = false;
+    show(thumb, it.thumb, null, () => !original);
     box.replaceChildren(thumb);
     const full = new Image();
-    full.onload = () => seq === mediaSeq && (thumb.src = full.src);
+    full.onload = () => {
+      if (seq !== mediaSeq) return;
+      original = true;
+      thumb.src = full.src;
+    };
     full.onerror = () => explain(it, seq);
     show(full, it.original);
   }

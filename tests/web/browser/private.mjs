@@ -56,6 +56,13 @@ async function run(browser) {
   });
 
   await step('she opens the photo: caption, comment and the original, opened in the page', async () => {
+    // The thumbnail arrives after the original (as it can on a busy Wi-Fi): the original
+    // must stay shown. (A late thumbnail used to cover it.)
+    const slow = async (route) => {
+      await new Promise((r) => setTimeout(r, 2500));
+      await route.continue().catch(() => {});
+    };
+    await page.route('**/thumb/**', slow);
     await page.click('a.item');
     await until(page, 'the viewer did not open', () => document.getElementById('viewer').open);
     await until(page, 'no caption "' + caption + '"', (c) => document.getElementById('viewer-caption').textContent === c, caption);
@@ -64,6 +71,10 @@ async function run(browser) {
       const img = document.querySelector('#viewer-media img');
       return img && img.src.startsWith('blob:') && img.naturalWidth >= 1000;
     });
+    await page.waitForTimeout(3000);
+    check(await page.evaluate(() => document.querySelector('#viewer-media img').naturalWidth >= 1000),
+      'a thumbnail that arrived late covered the original');
+    await page.unroute('**/thumb/**', slow);
     await page.screenshot({ path: path.join(shots, 'private-viewer.png') });
   });
 
