@@ -178,8 +178,9 @@ pub fn refresh_visibility(tx: &Transaction<'_>, target: &EventId) -> Result<(), 
 /// Adds a new visible post's item at `idx`, just inserted, to the gallery. The gallery
 /// holds a row for a hash exactly when some visible item holds it, so a hash without a
 /// row had none until now: this item is its entry, credited to one poster. A hash with a
-/// row — shared before, or earlier in this post — is recomputed in full. (Most items of a catch-up are
-/// new, and this is one insert where the full recomputation is three queries.)
+/// row — shared before, or earlier in this post — is recomputed in full. (Most items of
+/// a catch-up are new, and this is one insert where the full recomputation is three
+/// queries.)
 fn add_to_gallery(
     tx: &Transaction<'_>,
     ch: &ChannelId,
