@@ -59,7 +59,13 @@ fn shared_copy(f: &SourceFile) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aria2c_downloads_a_post_swarmroll_seeds() {
     let dir = tempfile::tempdir().unwrap();
-    let files = post(dir.path());
+    let mut files = post(dir.path());
+    // A video-sized file makes the post big enough to be super-seeded (pieces offered a
+    // few at a time, with HAVE): a stock client must follow that too.
+    let clip = dir.path().join("clip.bin");
+    let bytes: Vec<u8> = (0..18_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 9) as u8).collect();
+    std::fs::write(&clip, &bytes).unwrap();
+    files.push(SourceFile { name: "clip.bin".into(), path: clip, len: bytes.len() as u64, patches: vec![], key: None });
     let built = torrent::build("post", &files, false).unwrap();
     let swarm =
         Swarm::start(dir.path(), Config { listen: "127.0.0.1:0".parse().unwrap(), ..Config::default() }).await.unwrap();

@@ -42,6 +42,7 @@
 pub mod peer;
 pub mod peers;
 pub mod stats;
+mod superseed;
 
 use std::{
     borrow::Cow,
@@ -216,8 +217,11 @@ pub struct TorrentStateLive {
         tokio::sync::mpsc::UnboundedSender<WriterRequest>,
         ChunkInfo,
         PendingUploads,
+        SocketAddr,
     )>,
     ratelimits: Limits,
+    /// Swarmroll patch: what a seed has offered each peer (see `superseed`).
+    super_seed: superseed::SuperSeed,
 }
 
 impl TorrentStateLive {
@@ -267,6 +271,7 @@ impl TorrentStateLive {
             tokio::sync::mpsc::UnboundedSender<WriterRequest>,
             ChunkInfo,
             PendingUploads,
+            SocketAddr,
         )>();
         let ratelimits = Limits::new(paused.shared.options.ratelimits);
 
@@ -308,6 +313,7 @@ impl TorrentStateLive {
                 .collect(),
             ratelimit_upload_tx,
             ratelimits,
+            super_seed: superseed::SuperSeed::new(&lengths),
         });
 
         state.spawn(
@@ -334,6 +340,8 @@ impl TorrentStateLive {
                         state
                             .up_speed_estimator
                             .add_snapshot(stats.uploaded_bytes, None, now);
+                        // Swarmroll patch: refill super-seeding offers, unstick starved peers.
+                        state.super_seed.tick();
                         tokio::time::sleep(Duration::from_millis(100)).await;
                     }
                 }
@@ -451,9 +459,10 @@ impl TorrentStateLive {
             tokio::sync::mpsc::UnboundedSender<WriterRequest>,
             ChunkInfo,
             PendingUploads,
+            SocketAddr,
         )>,
     ) -> crate::Result<()> {
-        while let Some((tx, ci, pending)) = rx.recv().await {
+        while let Some((tx, ci, pending, addr)) = rx.recv().await {
             // Swarmroll patch: a chunk the peer cancelled while it was queued costs neither
             // tokens nor upload.
             if !pending.lock().contains(&ci) {
@@ -482,6 +491,7 @@ impl TorrentStateLive {
                 continue;
             }
             let _ = tx.send(WriterRequest::ReadChunkRequest(ci));
+            self.super_seed.on_served(addr);
         }
         Ok(())
     }
@@ -1153,7 +1163,21 @@ impl PeerConnectionHandler for &'_ PeerHandler {
 
     fn serialize_bitfield_message_to_buf(&self, buf: &mut [u8]) -> anyhow::Result<usize> {
         let g = self.state.lock_read("serialize_bitfield_message_to_buf");
-        let msg = Message::Bitfield(ByteBuf(g.get_chunks()?.get_have_pieces().as_bytes()));
+        let have = g.get_chunks()?.get_have_pieces();
+        // Swarmroll patch: a seed holding every piece offers each peer only a few.
+        let total = self.state.lengths.total_pieces() as usize;
+        if have.as_slice().get(..total).is_some_and(|h| h.all())
+            && let Some(offered) =
+                self.state
+                    .super_seed
+                    .start(self.addr, self.tx.clone(), have.as_bytes().len())
+        {
+            let msg = Message::Bitfield(ByteBuf(&offered));
+            let len = msg.serialize(buf, &Default::default)?;
+            trace!("sending super-seeding bitfield, length={}", len);
+            return Ok(len);
+        }
+        let msg = Message::Bitfield(ByteBuf(have.as_bytes()));
         let len = msg.serialize(buf, &Default::default)?;
         trace!("sending: {:?}, length={}", &msg, len);
         Ok(len)
@@ -1283,6 +1307,7 @@ impl PeerConnectionHandler for &'_ PeerHandler {
 
 impl PeerHandler {
     fn on_peer_died(self, error: Option<crate::Error>) -> crate::Result<()> {
+        self.state.super_seed.forget(self.addr);
         let peers = &self.state.peers;
         let handle = self.addr;
         let mut pe = match peers.states.get_mut(&handle) {
@@ -1533,6 +1558,8 @@ impl PeerHandler {
             }
         };
 
+        self.state.super_seed.on_request(self.addr, piece_index.get());
+
         if !self
             .state
             .lock_read("is_chunk_ready_to_upload")
@@ -1551,6 +1578,7 @@ impl PeerHandler {
                 self.tx.clone(),
                 chunk_info,
                 self.pending_uploads.clone(),
+                self.addr,
             ))?;
         }
         Ok(())
@@ -1575,6 +1603,7 @@ impl PeerHandler {
     }
 
     fn on_have(&self, have: u32) {
+        self.state.super_seed.on_have(self.addr, have);
         self.state
             .peers
             .with_live_mut(self.addr, "on_have", |live| {
@@ -1616,6 +1645,7 @@ impl PeerHandler {
             );
         }
         let bf = BF::from_boxed_slice(bitfield.0.to_vec().into_boxed_slice());
+        self.state.super_seed.on_bitfield(self.addr, &bf);
         if let Some(true) = bf
             .get(..self.state.lengths.total_pieces() as usize)
             .map(|s| s.all())
