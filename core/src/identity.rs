@@ -11,11 +11,13 @@
 //! sealed key bundles when a channel rotates its keys, so a device has one secret only.
 
 pub(crate) mod db;
+mod signature;
 
 pub use db::{KeyVault, VaultError};
+pub use signature::{verify, verify_many};
 
 use crate::types::DeviceId;
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use rand_core::OsRng;
 use zeroize::Zeroizing;
 
@@ -54,14 +56,6 @@ impl DeviceKey {
     pub(crate) fn x25519_secret(&self) -> x25519_dalek::StaticSecret {
         x25519_dalek::StaticSecret::from(self.signing.to_scalar_bytes())
     }
-}
-
-/// Verifies an ed25519 signature by `signer` (any 32-byte public key) over `msg`.
-pub fn verify(signer: &[u8; 32], msg: &[u8], signature: &[u8; 64]) -> bool {
-    let Ok(key) = VerifyingKey::from_bytes(signer) else {
-        return false;
-    };
-    key.verify_strict(msg, &Signature::from_bytes(signature)).is_ok()
 }
 
 /// The X25519 public key of a device, for sealing secrets to it.

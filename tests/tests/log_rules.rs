@@ -102,6 +102,11 @@ fn forged_signature() {
     let mut ev2 = Event::decode(&raw).unwrap();
     ev2.header.author = w.alice.replica.device_id();
     assert_refused(&w.alice, &w.ch, ev2.encode(), Rejection::BadSignature);
+    // One bit of the sealed body changed (the author signs the body's BLAKE3 digest).
+    let mut ev3 = Event::decode(&raw).unwrap();
+    let last = ev3.body.len() - 1;
+    ev3.body[last] ^= 0x10;
+    assert_refused(&w.alice, &w.ch, ev3.encode(), Rejection::BadSignature);
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! The part of accepting an event that needs no database: decoding it, checking its
 //! signature, hashing its id and — where the epoch's key is known — decrypting its body.
 //!
-//! That is most of a catch-up's CPU (an Ed25519 verification hashes the whole event,
-//! thumbnails included), and it is the same for every event of a batch, so a batch is
-//! prechecked on every core before the one write transaction that applies it in order.
+//! That is most of a catch-up's CPU (the curve arithmetic of the signatures, decrypting
+//! and hashing bodies that carry thumbnails), and it is the same for every event of a
+//! batch, so a batch is prechecked on every core — signatures a batch per core, checked
+//! together — before the one write transaction that applies it in order.
 //! The transaction still makes every decision: a body opened here is used only if the
 //! key the transaction finds for the event's epoch is the one it was opened with.
 
@@ -69,6 +70,30 @@ impl Opened {
     }
 }
 
+/// Checks the signatures of the decoded events, a batch per core (see
+/// [`crate::identity::verify_many`]).
+fn verify_signatures(checked: &mut [Prechecked]) {
+    let signed: Vec<(usize, Vec<u8>)> =
+        checked.iter().enumerate().filter_map(|(i, c)| Some((i, c.event.as_ref().ok()?.signed_message()))).collect();
+    let items: Vec<(&[u8; 32], &[u8], &[u8; 64])> = signed
+        .iter()
+        .filter_map(|(i, msg)| {
+            let ev = checked[*i].event.as_ref().ok()?;
+            Some((&ev.header.author.0, msg.as_slice(), &ev.signature.0))
+        })
+        .collect();
+    let per_core = items.len().div_ceil(rayon::current_num_threads()).max(MIN_BATCH);
+    let verdicts: Vec<Vec<bool>> = items.par_chunks(per_core).map(crate::identity::verify_many).collect();
+    let verdicts: Vec<bool> = verdicts.concat();
+    for ((i, _), ok) in signed.iter().zip(verdicts) {
+        checked[*i].signed = ok;
+    }
+}
+
+/// Fewer signatures than this are not split between cores: a batch's fixed cost (the
+/// base point's share of the multiplication) wants a few dozen to spread over.
+const MIN_BATCH: usize = 32;
+
 /// Prechecks a batch on every core: decodes and verifies every event, then opens the
 /// bodies of those whose epoch `keys` gives a key for (`keys` is asked once per epoch,
 /// on this thread).
@@ -76,7 +101,8 @@ pub fn batch<E>(
     raws: &[Vec<u8>],
     mut keys: impl FnMut(u32) -> Result<Option<Secret>, E>,
 ) -> Result<Vec<Prechecked>, E> {
-    let mut checked: Vec<Prechecked> = raws.par_iter().map(|raw| Prechecked::one(raw)).collect();
+    let mut checked: Vec<Prechecked> = raws.par_iter().map(|raw| Prechecked::decoded(raw, |_| false)).collect();
+    verify_signatures(&mut checked);
     let mut epochs: HashMap<u32, Option<Secret>> = HashMap::new();
     for c in &checked {
         if let Ok(ev) = &c.event {
