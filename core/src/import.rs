@@ -30,7 +30,7 @@ use crate::store::lock;
 use crate::store::{Store, StoreError};
 use crate::types::{ContentHash, Timestamp};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// One file to import.
@@ -419,8 +419,18 @@ pub fn hash_patched(bytes: &[u8], patches: &[Patch]) -> ContentHash {
     ContentHash(*h.finalize().as_bytes())
 }
 
+/// Writes `data` to `path` through a temporary file and a rename, so a reader never sees
+/// half a preview. The temporary name is unique to this write: two files of one batch
+/// with the same bytes write the same preview at the same time, and with one shared
+/// name the second rename found nothing to move and failed the import.
 fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, data)?;
-    std::fs::rename(&tmp, path)
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let tmp = path.with_extension(format!("{}-{n}.tmp", std::process::id()));
+    let written = std::fs::write(&tmp, data).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        // Best effort: a full disk must not also keep the half-written file.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
