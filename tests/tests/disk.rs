@@ -1,7 +1,8 @@
-//! A full disk while originals arrive: the node says so, keeps what arrived intact, and
-//! once space is freed every post completes without a restart. Bob's media folder is a
-//! small tmpfs the test mounts (root only: CI runs as root; elsewhere it is skipped with
-//! a note, and under CI its absence fails).
+//! A full disk while originals arrive or previews are written: the node says so, keeps
+//! what arrived intact, and once space is freed every post completes without a restart.
+//! Bob's media folder (or the previews folder) is a small tmpfs the test mounts (root
+//! only: CI runs as root; elsewhere it is skipped with a note, and under CI its absence
+//! fails).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -199,4 +200,38 @@ async fn sharing_and_web_uploads_onto_a_full_disk_fail_saying_so_and_finish_once
     let twice = share(&files[..3]).await.unwrap();
     assert_eq!((twice.posted(), twice.already_there()), (0, 3), "{twice:?}");
     v.node.stop().await;
+}
+
+/// A preview that finds no room: the photo fails saying so, nothing half-written stays
+/// behind (each write has its own temporary name, so leftovers would pile up), and the
+/// same photo imports once there is room.
+#[test]
+fn a_preview_that_finds_no_room_fails_saying_so_and_leaves_nothing_behind() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    use swarmroll_core::import::{Importer, Options as ImportOptions, PREVIEWS_DIR};
+    use swarmroll_core::store::Store;
+    if !can_mount() {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let previews = data.path().join(PREVIEWS_DIR);
+    std::fs::create_dir_all(&previews).unwrap();
+    mount(&previews, "1m", false);
+    let _unmount = Mounted(&previews);
+    let imp = Importer::new(Arc::new(Store::open_dir(data.path()).unwrap()), 2).unwrap();
+    let photo = [Request::path(swarmroll_tests::photos().join("cameras/Canon_40D.jpg"))];
+    let run = || imp.run(&photo, ImportOptions::default(), &|_| {}, &AtomicBool::new(false));
+    let ballast = Ballast::fill(&previews);
+    let s = run();
+    assert_eq!(s.failed, vec![(0, ImportError::DiskFull)]);
+    let names = || -> Vec<String> {
+        let entries = std::fs::read_dir(&previews).unwrap();
+        entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+    };
+    assert_eq!(names(), vec!["ballast".to_owned()], "only the ballast is there");
+    drop(ballast);
+    let s = run();
+    assert_eq!(s.imported.len(), 1, "{:?}", s.failed);
+    assert!(imp.preview_path(&s.imported[0].1.shared_hash).exists());
 }

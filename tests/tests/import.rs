@@ -261,6 +261,22 @@ fn the_same_bytes_at_once_in_one_batch_never_fail() {
     assert_eq!(left.len(), 6, "one preview per photo: {left:?}");
 }
 
+/// A preview half-written when the process was killed is swept when the next one starts;
+/// a temporary of this process (a write in flight) and the previews themselves stay.
+#[test]
+fn half_written_previews_of_a_killed_process_are_swept_at_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let previews = tmp.path().join(import::PREVIEWS_DIR);
+    std::fs::create_dir_all(&previews).unwrap();
+    let dead = write(&previews, "ab12.4000000-3.tmp", b"half a jpeg");
+    let old_style = write(&previews, "cd34.tmp", b"half a jpeg");
+    let in_flight = write(&previews, &format!("ef56.{}-0.tmp", std::process::id()), b"being written");
+    let kept = write(&previews, "ab12.jpg", b"a preview");
+    let _imp = Importer::new(Arc::new(Store::open_dir(tmp.path()).unwrap()), 1).unwrap();
+    assert!(!dead.exists() && !old_style.exists());
+    assert!(in_flight.exists() && kept.exists());
+}
+
 #[test]
 fn cancel_stops_between_files() {
     let (_d, imp) = importer();
