@@ -45,7 +45,9 @@ pub async fn mirror(
     note: impl Fn(Note),
 ) -> Result<(), Failure> {
     std::fs::create_dir_all(&dir).map_err(|e| Failure::other(format!("cannot create the folder ({})", e.kind())))?;
-    sweep_partial_copies(&dir);
+    // Copies a killed mirror left half-written: only this node writes them, and it is
+    // starting.
+    swarmroll_core::store::sweep_leftovers(&dir, |name| name.starts_with(".swarmroll-") && name.ends_with(".part"));
     let mut events = node.subscribe();
     let mut done: HashSet<EventId> = HashSet::new();
     loop {
@@ -115,19 +117,6 @@ pub async fn mirror(
                 }
             })
             .await;
-    }
-}
-
-/// Removes copies a killed mirror left half-written (`.swarmroll-*.part`): only this
-/// node writes them, and it is starting.
-fn sweep_partial_copies(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(".swarmroll-") && name.ends_with(".part") {
-            let _ = std::fs::remove_file(e.path());
-        }
     }
 }
 

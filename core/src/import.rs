@@ -254,7 +254,11 @@ impl Importer {
         let dir = store.path().parent().map(Path::to_path_buf).unwrap_or_default();
         let previews = dir.join(PREVIEWS_DIR);
         std::fs::create_dir_all(&previews)?;
-        sweep_temporaries(&previews);
+        // Previews a killed process left half-written: another process's temporaries (the
+        // data folder is locked to one process at a time, so those are dead), never this
+        // one's, which may be in the middle of a write.
+        let mine = format!(".{}-", std::process::id());
+        crate::store::sweep_leftovers(&previews, |name| name.ends_with(".tmp") && !name.contains(&mine));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("swarmroll-import-{i}"))
@@ -418,21 +422,6 @@ pub fn hash_patched(bytes: &[u8], patches: &[Patch]) -> ContentHash {
     }
     h.update(&bytes[at..]);
     ContentHash(*h.finalize().as_bytes())
-}
-
-/// Removes previews a killed process left half-written: temporaries of another process
-/// (the data folder is locked to one process at a time, so those are dead), never this
-/// one's, which may be in the middle of a write.
-fn sweep_temporaries(previews: &Path) {
-    let Ok(entries) = std::fs::read_dir(previews) else { return };
-    let mine = format!(".{}-", std::process::id());
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.ends_with(".tmp") && !name.contains(&mine) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
 }
 
 /// Writes `data` to `path` through a temporary file and a rename, so a reader never sees

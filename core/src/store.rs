@@ -248,6 +248,17 @@ pub fn blob32(v: Vec<u8>) -> Result<[u8; 32], StoreError> {
 #[cfg(test)]
 mod tests;
 
+/// Removes the files of `dir` whose names `leftover` picks (best effort, not recursive):
+/// the temporaries a killed or stopped writer left, swept when the writer starts again.
+pub fn sweep_leftovers(dir: &Path, leftover: impl Fn(&str) -> bool) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        if leftover(&e.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Bytes free for this user on the disk holding `path` (`None` where it cannot be told).
 /// Work that writes much (uploads, fetched originals) checks it first, so that a full
 /// disk is a clear refusal rather than a failed write halfway.

@@ -178,16 +178,6 @@ fn forget_restorable_torrents(resume: &Path) -> Result<(), SwarmError> {
     Ok(())
 }
 
-/// Removes librqbit's temporary files from `resume` (best effort: the session is stopped).
-fn sweep_temporaries(resume: &Path) {
-    let Ok(entries) = std::fs::read_dir(resume) else { return };
-    for e in entries.flatten() {
-        if e.path().extension().is_some_and(|x| x == "tmp") {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
 fn engine<E>(_: E) -> SwarmError {
     SwarmError::Engine
 }
@@ -412,8 +402,10 @@ impl Swarm {
         // librqbit writes a torrent's first check as `<info hash>.bitv.tmp` and renames it;
         // a stop in between (a share that exits as soon as it posted) leaves the temporary
         // file, which nothing else would remove until the next start. The crash loop
-        // found it.
-        sweep_temporaries(&self.work_dir.join(RESUME_DIR));
+        // found it. Best effort: the session is stopped.
+        crate::store::sweep_leftovers(&self.work_dir.join(RESUME_DIR), |name| {
+            Path::new(name).extension().is_some_and(|x| x == "tmp")
+        });
     }
 }
 
