@@ -71,22 +71,21 @@ impl Opened {
 }
 
 /// Checks the signatures of the decoded events, a batch per core (see
-/// [`crate::identity::verify_many`]).
+/// [`crate::identity::verify_many`]). The signed messages (a BLAKE3 of each body) are
+/// made on every core too, like the decoding before them.
 fn verify_signatures(checked: &mut [Prechecked]) {
-    let signed: Vec<(usize, Vec<u8>)> =
-        checked.iter().enumerate().filter_map(|(i, c)| Some((i, c.event.as_ref().ok()?.signed_message()))).collect();
-    let items: Vec<(&[u8; 32], &[u8], &[u8; 64])> = signed
-        .iter()
-        .filter_map(|(i, msg)| {
-            let ev = checked[*i].event.as_ref().ok()?;
-            Some((&ev.header.author.0, msg.as_slice(), &ev.signature.0))
-        })
+    let signed: Vec<(usize, &Event, Vec<u8>)> = checked
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.event.as_ref().ok().map(|ev| (i, ev, ev.signed_message())))
         .collect();
+    let items: Vec<(&[u8; 32], &[u8], &[u8; 64])> =
+        signed.iter().map(|(_, ev, msg)| (&ev.header.author.0, msg.as_slice(), &ev.signature.0)).collect();
     let per_core = items.len().div_ceil(rayon::current_num_threads()).max(MIN_BATCH);
     let verdicts: Vec<Vec<bool>> = items.par_chunks(per_core).map(crate::identity::verify_many).collect();
-    let verdicts: Vec<bool> = verdicts.concat();
-    for ((i, _), ok) in signed.iter().zip(verdicts) {
-        checked[*i].signed = ok;
+    let at: Vec<usize> = signed.iter().map(|(i, ..)| *i).collect();
+    for (i, ok) in at.into_iter().zip(verdicts.concat()) {
+        checked[i].signed = ok;
     }
 }
 
