@@ -697,12 +697,21 @@ fn ingest_one(
         apply_views(tx, &a)?;
         report.accepted.push(a.id);
         fresh.push(FeedEvent { author: a.event.header.author, seq: a.event.header.seq, raw });
-        for raw in log::db::take_unblocked(tx, &a, facts)? {
-            match log::db::ingest_checked(tx, me, ch, &raw, log::precheck::Prechecked::stored(&raw), facts) {
+        let mut waiting = log::db::take_unblocked(tx, &a, facts)?;
+        while let Some(raw) = waiting.pop() {
+            let pre = log::precheck::Prechecked::stored(&raw);
+            let feed = pre.event.as_ref().ok().map(|ev| (ev.header.author, ev.header.seq));
+            match log::db::ingest_checked(tx, me, ch, &raw, pre, facts) {
                 Ok(Outcome::Accepted(next)) => queue.push((next, raw)),
                 Ok(Outcome::Pending) => {}
-                // An event that waited and now fails a rule is dropped, as if refused on arrival.
-                Err(IngestError::Rejected(r)) => tracing::debug!(index, reason = %r, "dropped a pending event"),
+                // An event that waited and now fails a rule is dropped, as if refused on
+                // arrival; the events of its feed that waited for it are judged now too.
+                Err(IngestError::Rejected(r)) => {
+                    tracing::debug!(index, reason = %r, "dropped a pending event");
+                    if let Some((author, seq)) = feed {
+                        waiting.extend(log::db::take_next(tx, ch, &author, seq, facts)?);
+                    }
+                }
                 Err(e) => return Err(e),
             }
         }

@@ -307,6 +307,30 @@ fn removal_rejects_events_that_arrived_before_the_rotation() {
 }
 
 #[test]
+fn a_removed_members_waiting_events_are_all_refused_when_the_removal_arrives() {
+    // Carol holds two of Bob's comments written after his removal, waiting for the one
+    // before them, when she learns of the removal: both are refused, none waits forever
+    // (the first was refused and the second was left behind; the convergence property
+    // test found it).
+    let w = world();
+    let carol = carol();
+    carol.join_from(&w.alice, &w.ch, Role::Viewer);
+    carol.pull(&w.bob, &w.ch);
+    w.alice.replica.remove_members(&w.ch, &[w.bob.replica.device_id()]).unwrap();
+    for text in ["one", "two", "three"] {
+        w.bob.replica.comment(&w.ch, &w.post, text, None).unwrap();
+    }
+    let late = w.bob.replica.export(&w.ch).unwrap();
+    let late = &late[late.len() - 3..];
+    let report = carol.replica.ingest(&w.ch, &late[1..]).unwrap();
+    assert_eq!((report.pending, report.rejected.len()), (2, 0), "{report:?}");
+    carol.pull(&w.alice, &w.ch);
+    assert_eq!(swarmroll_core::testing::pending_count(&carol.replica, &w.ch).unwrap(), 0, "nothing waits");
+    assert_refused(&carol, &w.ch, late[0].clone(), Rejection::Removed);
+    assert!(carol.replica.thread(&w.post).unwrap().unwrap().comments.is_empty());
+}
+
+#[test]
 fn out_of_order_events_wait_then_apply() {
     let w = world();
     let carol = peer("Carol");

@@ -154,24 +154,45 @@ fn pend(tx: &Transaction<'_>, ev: &Event, id: &EventId, raw: &[u8], facts: &mut 
 /// [`StoreError`].
 pub fn take_unblocked(tx: &Transaction<'_>, accepted: &Accepted, facts: &mut Facts) -> Result<Vec<Vec<u8>>, StoreError> {
     let h = &accepted.event.header;
-    let mut rows = Vec::new();
-    if matches!(h.kind, Kind::Profile | Kind::Channel | Kind::Rotate) {
-        // Feed by feed, one index seek each.
-        let mut after: Vec<u8> = Vec::new();
-        while let Some((author, seq)) = row(
-            tx,
-            "SELECT author, seq FROM pending WHERE channel = ?1 AND author > ?2 ORDER BY author, seq LIMIT 1",
-            params![h.channel.0, after],
-            |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)),
-        )
-        .optional()?
-        {
-            rows.extend(pending_at(tx, &h.channel, &author, seq)?);
-            after = author;
-        }
-    } else {
-        rows = pending_at(tx, &h.channel, &h.author.0, h.seq as i64 + 1)?;
+    if !matches!(h.kind, Kind::Profile | Kind::Channel | Kind::Rotate) {
+        return take_next(tx, &h.channel, &h.author, h.seq, facts);
     }
+    // Feed by feed, one index seek each.
+    let mut rows = Vec::new();
+    let mut after: Vec<u8> = Vec::new();
+    while let Some((author, seq)) = row(
+        tx,
+        "SELECT author, seq FROM pending WHERE channel = ?1 AND author > ?2 ORDER BY author, seq LIMIT 1",
+        params![h.channel.0, after],
+        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)),
+    )
+    .optional()?
+    {
+        rows.extend(pending_at(tx, &h.channel, &author, seq)?);
+        after = author;
+    }
+    take(tx, rows, facts)
+}
+
+/// Removes and returns the pending events that come after `author`'s event `seq`: they
+/// waited for it, and are judged now that it was accepted — or refused, which for a
+/// cut-off author refuses them too instead of leaving them waiting for good.
+///
+/// # Errors
+/// [`StoreError`].
+pub fn take_next(
+    tx: &Transaction<'_>,
+    ch: &ChannelId,
+    author: &DeviceId,
+    seq: u64,
+    facts: &mut Facts,
+) -> Result<Vec<Vec<u8>>, StoreError> {
+    let rows = pending_at(tx, ch, &author.0, seq as i64 + 1)?;
+    take(tx, rows, facts)
+}
+
+/// Removes `rows` from the pending queue and returns their bytes.
+fn take(tx: &Transaction<'_>, rows: Vec<Waiting>, facts: &mut Facts) -> Result<Vec<Vec<u8>>, StoreError> {
     for (id, _) in &rows {
         exec(tx, "DELETE FROM pending WHERE id = ?1", [id])?;
     }
